@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Configures and builds simmer. build/ is the optimised build; with --sanitize, build-asan/ is the
+# AddressSanitizer + UndefinedBehaviorSanitizer build the tests run under.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=build
+args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+if [ "${1:-}" = "--sanitize" ]; then
+  dir=build-asan
+  args=(-DCMAKE_BUILD_TYPE=Debug -DSIMMER_SANITIZE=ON -DSIMMER_WERROR=ON)
+fi
+cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
+cmake --build "$dir" -j "$(nproc)"

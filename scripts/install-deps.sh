@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what simmer needs on Debian 12, as root (or with sudo): the build's Debian packages and, with
+# --tests, what the test suite and benchmarks use (Chromium, the JSON Schema test suite) plus the pinned npm
+# tools (agent CLIs, ajv, Bun, playwright-core) into the git-ignored tools/node_modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_tests=0
+[ "${1:-}" = "--tests" ] && with_tests=1
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+packages=(g++ cmake ninja-build pkg-config git ccache
+          nlohmann-json3-dev libcli11-dev libfmt-dev libcpp-httplib-dev catch2 libsimdjson-dev)
+if [ "$with_tests" = 1 ]; then
+  packages+=(json-schema-test-suite jq tmux nodejs npm chromium wrk hyperfine procps)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$with_tests" = 1 ] && [ -f tools/package.json ]; then
+  # Pinned by tools/package-lock.json; installed into tools/node_modules, never globally.
+  if ! (cd tools && npm ci --no-audit --no-fund --loglevel=error); then
+    echo "install-deps: npm tools could not be installed; the tests that need them will report SKIPPED" >&2
+  fi
+fi

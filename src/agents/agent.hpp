@@ -1,0 +1,108 @@
+#pragma once
+// The one small interface every agent CLI sits behind. An adapter knows how to launch its CLI (and resume a
+// session) and how to read its output stream; process supervision (process group, timeouts, bounded memory,
+// transcript on disk) is shared and lives in agents/session.hpp.
+//
+// CONTRACT NOTE for other modules: the loop (src/run/) only uses the types in this header and run_session() from
+// agents/session.hpp. Extend freely; do not remove or rename fields without updating the callers.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace simmer::agents {
+
+enum class Role { orchestrator, builder, verifier };
+std::string_view to_string(Role role);
+
+// How a session ended, read from the stream (never from the exit code alone: these CLIs exit 0 on failure).
+enum class Outcome {
+  success,      // the agent finished its turn normally
+  timeout,      // wall clock or idle timeout hit; the process group was killed
+  transient,    // HTTP 5xx / 529 overloaded / connection error: worth retrying with backoff
+  usage_limit,  // plan or rate limit: retry after `reset_at_ms`
+  fatal,        // auth, bad flags, prompt too long, crash: retrying will not help
+  interrupted,  // simmer itself was asked to stop (SIGINT/SIGTERM) and killed the session
+};
+std::string_view to_string(Outcome outcome);
+
+struct Tokens {
+  std::int64_t input = 0;
+  std::int64_t output = 0;
+  std::int64_t cache_read = 0;
+  std::int64_t cache_write = 0;
+};
+
+// One event of the normalized stream every adapter produces.
+struct StreamEvent {
+  enum class Kind { text, tool_call, tool_result, usage, session_id, result };
+  Kind kind = Kind::text;
+  std::string text;        // text; tool name for tool_call; final text for result; id for session_id
+  std::string preview;     // tool_call: a short preview of its input; tool_result: of its output
+  bool is_error = false;   // tool_result / result
+  Tokens tokens;           // usage: this turn's tokens
+};
+
+// What one agent session did and cost: this record goes into the journal.
+struct SessionRecord {
+  std::string agent;            // adapter name: claude, codex, gemini, command, script
+  std::string model;            // as reported by the CLI, else as configured
+  std::string session_id;       // empty when the CLI reported none
+  Tokens tokens;                // totals over the session
+  int turns = 0;
+  std::int64_t duration_ms = 0;
+  double cost_usd = 0.0;        // reported by the CLI when it does, else computed from the price table
+  bool cost_reported = false;   // true when cost_usd came from the CLI itself
+  Outcome outcome = Outcome::fatal;
+  std::string error;            // a one-line reason when outcome != success
+  std::optional<std::int64_t> reset_at_ms;  // usage_limit: when the limit resets (Unix ms), when known
+  std::string final_text;       // the agent's last message (bounded)
+  int exit_code = -1;           // the process's own exit status, for diagnostics only
+  std::filesystem::path transcript;  // raw output kept on disk
+};
+
+// Everything needed to launch (or resume) one session.
+struct LaunchRequest {
+  Role role = Role::builder;
+  std::string prompt;
+  std::optional<std::string> resume_session;  // resume this session id (FIX, contract repairs)
+  std::filesystem::path cwd;                  // the project root
+  std::string model;                          // empty: the CLI's default
+  std::vector<std::string> extra_args;        // from simmer.json, appended verbatim
+  std::map<std::string, std::string> env;     // added to simmer's own environment
+  int timeout_s = 0;                          // 0: no wall-clock limit
+  int idle_timeout_s = 0;                     // 0: no idle limit
+  int max_turns = 0;                          // 0: the CLI's default
+  std::filesystem::path transcript;           // where the raw output goes
+};
+
+// Reads one CLI's output, line by line, into normalized events, and sums up the session at the end.
+class StreamParser {
+public:
+  virtual ~StreamParser() = default;
+  // One line of output without its newline (may be truncated to a bounded length by the caller). Unknown or
+  // malformed lines are ignored, never fatal.
+  virtual void feed_line(std::string_view line, std::vector<StreamEvent>& out) = 0;
+  // Called once after the process ended; fills what the stream said into `record` (outcome, tokens, ...).
+  virtual void finish(SessionRecord& record) = 0;
+};
+
+class Adapter {
+public:
+  virtual ~Adapter() = default;
+  virtual std::string_view name() const = 0;
+  // Whether `resume_session` is honoured (a CLI that cannot resume by id gets a fresh session with context).
+  virtual bool can_resume() const = 0;
+  // argv of the process to start, argv[0] first.
+  virtual std::vector<std::string> command_line(const LaunchRequest& request) const = 0;
+  // Bytes written to the child's stdin (then closed); nothing: stdin is /dev/null.
+  virtual std::optional<std::string> stdin_payload(const LaunchRequest& /*request*/) const { return std::nullopt; }
+  virtual std::unique_ptr<StreamParser> make_parser() const = 0;
+};
+
+}  // namespace simmer::agents

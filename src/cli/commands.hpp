@@ -1,0 +1,42 @@
+#pragma once
+// The command table (ninja's shape): every subcommand is {name, one-line summary, setup}. `setup` registers the
+// command's flags on its CLI11 subcommand and returns the function main() calls when that command was chosen;
+// that function returns the process exit code (see util/error.hpp ExitCode).
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace simmer::cli {
+
+using Runner = std::function<int()>;
+using Setup = Runner (*)(CLI::App& sub);
+
+enum class Visibility { listed, hidden };
+
+struct Command {
+  const char* name;
+  const char* summary;
+  Setup setup;
+  Visibility visibility = Visibility::listed;
+};
+
+// All commands, in the order `simmer help` lists them.
+const std::vector<Command>& commands();
+
+// One per src/cli/cmd_<name>.cpp.
+Runner setup_init(CLI::App& sub);
+Runner setup_to_prd(CLI::App& sub);
+Runner setup_import(CLI::App& sub);
+Runner setup_cook(CLI::App& sub);
+Runner setup_status(CLI::App& sub);
+Runner setup_stats(CLI::App& sub);
+Runner setup_dashboard(CLI::App& sub);
+Runner setup_doctor(CLI::App& sub);
+Runner setup_validate(CLI::App& sub);
+Runner setup_replay(CLI::App& sub);
+Runner setup_gc(CLI::App& sub);
+Runner setup_agent_script(CLI::App& sub);
+
+}  // namespace simmer::cli
