@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what simmer needs on Debian 12, as root (or with sudo): the build's Debian packages and, with
 # --tests, what the test suite and benchmarks use (Chromium, the JSON Schema test suite) plus the pinned npm
-# tools (agent CLIs, ajv, Bun, playwright-core) into the git-ignored tools/node_modules.
+# tools (agent CLIs, ajv, Bun, playwright-core) into the git-ignored tools/<group>/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,9 +26,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [ "$with_tests" = 1 ] && [ -f tools/package.json ]; then
-  # Pinned by tools/package-lock.json; installed into tools/node_modules, never globally.
-  if ! (cd tools && npm ci --no-audit --no-fund --loglevel=error); then
-    echo "install-deps: npm tools could not be installed; the tests that need them will report SKIPPED" >&2
-  fi
+if [ "$with_tests" = 1 ]; then
+  # Each tools/<group>/ pins its npm packages in package-lock.json; they install into tools/<group>/node_modules
+  # (git-ignored), never globally. A group that fails to install only skips the tests that need it.
+  for manifest in tools/*/package.json; do
+    [ -f "$manifest" ] || continue
+    group=$(dirname "$manifest")
+    if ! (cd "$group" && npm ci --no-audit --no-fund --loglevel=error); then
+      echo "install-deps: npm tools in $group could not be installed; the tests that need them will report SKIPPED" >&2
+    fi
+  done
 fi
