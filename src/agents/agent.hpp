@@ -31,11 +31,21 @@ enum class Outcome {
 };
 std::string_view to_string(Outcome outcome);
 
+// Token counts, normalized across CLIs: `input` never includes the cached part (Codex and Gemini report cached
+// tokens inside their input count; the parsers subtract them), so cost = sum of each count times its price.
 struct Tokens {
   std::int64_t input = 0;
   std::int64_t output = 0;
   std::int64_t cache_read = 0;
   std::int64_t cache_write = 0;
+};
+
+// Price of one model in USD per million tokens (the `pricing` entries of simmer.json, agents/pricing.hpp).
+struct ModelPrice {
+  double input = 0.0;
+  double output = 0.0;
+  double cache_read = 0.0;
+  double cache_write = 0.0;
 };
 
 // One event of the normalized stream every adapter produces.
@@ -78,7 +88,12 @@ struct LaunchRequest {
   int timeout_s = 0;                          // 0: no wall-clock limit
   int idle_timeout_s = 0;                     // 0: no idle limit
   int max_turns = 0;                          // 0: the CLI's default
-  std::filesystem::path transcript;           // where the raw output goes
+  std::filesystem::path transcript;           // where the raw output goes; empty: not kept
+  // Transcript size cap: past it, lines are no longer written and one marker line says how much was left out.
+  std::uint64_t transcript_max_bytes = 64ull * 1024 * 1024;
+  // Per-model price overrides (simmer.json `pricing`), consulted before the built-in table for CLIs that report
+  // tokens but no cost. Keys are model ids or prefixes ("gpt-5" matches "gpt-5-codex").
+  std::map<std::string, ModelPrice> prices;
 };
 
 // Reads one CLI's output, line by line, into normalized events, and sums up the session at the end.

@@ -1,0 +1,90 @@
+#pragma once
+// Process supervision shared by agent sessions and gates: spawn a child in its own process group, stream its
+// output line by line with bounded memory, enforce a wall-clock and an idle timeout, honour a cancel flag, and
+// make sure no member of the group survives the call.
+//
+// Depends on nothing else of the project (src/util/ rule).
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace simmer::util {
+
+// Which of the child's output streams a line came from.
+enum class StreamId { out, err };
+
+// What to run and how to watch it. Durations are milliseconds; 0 disables that limit.
+struct ProcessSpec {
+  // argv[0] is looked up in PATH (the PATH of the child's environment, after `env` is applied) unless it
+  // contains a slash. Must not be empty.
+  std::vector<std::string> argv;
+  // Added to (or replacing entries of) the parent's environment. An empty value sets the variable to "".
+  std::map<std::string, std::string> env;
+  // Variables removed from the inherited environment before `env` is applied.
+  std::vector<std::string> unset_env;
+  // Working directory of the child; empty: the parent's.
+  std::filesystem::path cwd;
+  // Written to the child's stdin, which is then closed; nothing: stdin is /dev/null.
+  std::optional<std::string> stdin_payload;
+  int timeout_ms = 0;       // wall clock from spawn to the end of the child
+  int idle_timeout_ms = 0;  // no byte on stdout or stderr for this long
+  int kill_grace_ms = 2000; // SIGTERM to the group, this long, then SIGKILL
+  // A line longer than this is cut: the callback gets its first max_line_bytes bytes (truncated = true) and the
+  // rest is counted in ProcessResult::dropped_bytes, never buffered.
+  std::size_t max_line_bytes = 4 * 1024 * 1024;
+  // How much of the end of the combined output ProcessResult::output_tail keeps.
+  std::size_t tail_bytes = 64 * 1024;
+  // After the child itself exits, how long to keep draining pipes held open by leftover group members before
+  // the group is killed.
+  int drain_after_exit_ms = 500;
+};
+
+// How the child ended and what it printed, bounded.
+struct ProcessResult {
+  bool spawned = false;        // false: the program could not be started (see spawn_error); nothing ran
+  std::string spawn_error;     // e.g. "cannot start 'codex': No such file or directory"
+  int exit_code = -1;          // the child's exit status; -1 when it died from a signal or never ran
+  int term_signal = 0;         // the signal that ended it, 0 when it exited
+  bool timed_out = false;      // the wall-clock limit was hit and the group killed
+  bool idle_timed_out = false; // the idle limit was hit and the group killed
+  bool cancelled = false;      // the cancel flag was raised and the group killed
+  std::string output_tail;     // the last tail_bytes of stdout and stderr, interleaved as they arrived
+  std::string stderr_tail;     // the last tail_bytes of stderr alone (error messages of CLIs land there)
+  std::uint64_t stdout_bytes = 0;
+  std::uint64_t stderr_bytes = 0;
+  std::uint64_t dropped_bytes = 0;   // bytes of over-long lines that were counted but not delivered
+  std::uint64_t truncated_lines = 0;
+  std::int64_t duration_ms = 0;
+
+  // Exited by itself with status 0, within its limits.
+  bool succeeded() const { return spawned && exit_code == 0 && !timed_out && !idle_timed_out && !cancelled; }
+};
+
+// Receives every complete line (without its newline; a final unterminated line is delivered too) as it arrives.
+// `truncated` is true when the line was longer than ProcessSpec::max_line_bytes. Called on the caller's thread.
+using LineCallback = std::function<void(StreamId stream, std::string_view line, bool truncated)>;
+
+// Runs `spec` to the end and returns how it went. The child is the leader of a new process group; when it
+// exits, times out, goes idle or is cancelled, every remaining member of that group gets SIGTERM, then SIGKILL
+// after kill_grace_ms, so no descendant that stayed in the group survives the call. `cancel` (may be null) is
+// polled about every 50 ms. `on_line` may be empty. Never throws for a program that fails to start: that is
+// reported in the result; throws std::invalid_argument for an empty argv.
+ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line,
+                          const std::atomic<bool>* cancel = nullptr);
+
+// Convenience for gates: `sh -c <script>` in `cwd` with the given wall-clock limit (0: none).
+ProcessResult run_shell(const std::string& script, const std::filesystem::path& cwd, int timeout_ms,
+                        const std::atomic<bool>* cancel = nullptr);
+
+// Whether any process of process group `pgid` is still alive (used by tests and by the supervisor itself).
+bool process_group_alive(int pgid);
+
+}  // namespace simmer::util
