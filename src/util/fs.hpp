@@ -1,0 +1,57 @@
+#pragma once
+// Small file-system helpers for the durable store: reading a whole file with a message a person can act on,
+// creating directories durably, sweeping temp files left by crashed writers, and the fault-injection points
+// the crash tests use. Depends on nothing else of the project but util/error.hpp.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "util/error.hpp"
+
+namespace simmer::util {
+
+// strerror(err) as a std::string ("No such file or directory"), thread-safe.
+std::string errno_text(int err);
+
+// The whole content of `path`. A missing or unreadable file (or a directory) is a Failure (code invalid_input)
+// whose message reads "cannot read <path>: <strerror>". An empty file gives an empty string.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// True when `path` names an existing file, directory or other entry (a dangling symlink counts as absent).
+// Never throws; an unreadable parent reads as "absent".
+bool exists(const std::filesystem::path& path);
+
+// `mkdir -p path`, then fsync the parent of every directory it created so the new entries survive a crash.
+// An existing directory is fine (nothing is synced). A failure to create, or a path component that is not a
+// directory, throws simmer::Error(unsafe_storage, "cannot create directory (<path>): <strerror>").
+void ensure_dir(const std::filesystem::path& path);
+
+// fsync the directory `dir` so that entries created, renamed or removed in it are durable. Throws
+// simmer::Error(unsafe_storage, "cannot sync directory (<dir>): <strerror>") on failure; never retried.
+void fsync_dir(const std::filesystem::path& dir);
+
+// Removes the `<name>.tmp.<pid>` files in `dir` (not recursive) left behind by writers that crashed before
+// commit, and returns how many it removed. A temp whose pid is a running process other than this one is kept:
+// that writer may still commit. Call it at start, before this process opens an AtomicFile in `dir`. A missing
+// `dir` gives 0. A file that cannot be removed throws simmer::Error(unsafe_storage).
+std::size_t sweep_stale_temps(const std::filesystem::path& dir);
+
+// Fault injection for crash tests (SQLite's SimulateIOError idea). The environment variable SIMMER_FAULT holds
+// a comma-separated list of `<point>` or `<point>:<n>` entries. `crash_point(point)` calls _exit(99) when the
+// point is listed; with `:<n>`, only on the n-th time (1-based) this process reaches that point. Points used:
+//   atomic-after-write   the temp is fully written, not yet synced
+//   atomic-before-rename the temp is synced and closed, the target still holds its old content
+//   atomic-after-rename  renamed, the directory not yet synced
+//   journal-torn-append  half of an event line has been written (no newline), then death
+//   journal-after-append the line is written and synced
+//   lock-after-acquire   the lock is flocked and its holder info written
+// Without SIMMER_FAULT this is a cheap no-op.
+void crash_point(std::string_view point);
+
+// True when SIMMER_FAULT lists `point` (same `:<n>` rule as crash_point), so the caller simulates a failed
+// system call instead of dying. Point used: `fsync-eio` (every fsync/fdatasync reports EIO).
+bool fault_injected(std::string_view point);
+
+}  // namespace simmer::util

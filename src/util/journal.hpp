@@ -1,0 +1,98 @@
+#pragma once
+// The journal, `.simmer/events.jsonl` (docs/events.md): one compact JSON object per line, `seq` contiguous from
+// 1, appended with one write(2) + fdatasync, never rewritten. Only the last line may be torn by a crash; it is
+// cut off on open. Damage anywhere before it is refused: the harness stops and changes nothing.
+//
+// Messages name the journal as `display` when given (e.g. ".simmer/events.jsonl"), else as the path passed.
+//   torn tail (warning): "cut a torn last line off the journal (<name>:<line>): <n> bytes at byte offset
+//                         <offset>, <why>"  where <why> is "no trailing newline" or "not valid JSON"
+//   damage (throws simmer::Error(ExitCode::journal_corrupt)):
+//                        "the journal is damaged before its last line (<name>:<line>): <why>; nothing was
+//                         changed"  where <why> is e.g. "not valid JSON", "not a JSON object", "no integer
+//                         \"seq\"", "seq 7 where 6 was expected", "empty line"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/error.hpp"
+
+namespace simmer::util {
+
+// One good line of the journal, as handed to a visitor.
+struct JournalLine {
+  std::uint64_t line = 0;    // 1-based line number
+  std::uint64_t offset = 0;  // byte offset of the line's first byte
+  nlohmann::json event;      // the parsed object; event["seq"] is its seq
+};
+
+// What a read-only scan found.
+struct JournalScan {
+  std::uint64_t last_seq = 0;      // seq of the last good line; 0 for an empty or missing journal
+  std::uint64_t lines = 0;         // number of good lines
+  std::uint64_t good_bytes = 0;    // length of the good prefix (where a repair would cut)
+  std::optional<std::string> torn_tail;  // the torn-tail message (see the file comment) when the last line is torn
+};
+
+// What Journal::read returns: every good event, in order, plus the scan summary.
+struct JournalContents {
+  std::vector<nlohmann::json> events;
+  JournalScan scan;
+};
+
+// The writer's handle on the journal: an O_APPEND descriptor held open. Not copyable; movable.
+class Journal {
+public:
+  // Opens (creating it, and syncing its directory, when missing) the journal at `path` for appending. A torn last
+  // line is cut off (ftruncate + fsync) and the message is pushed to `warnings`. Damage before the last line
+  // throws simmer::Error(journal_corrupt) and leaves the file untouched. Failure to open, read, truncate or sync
+  // throws simmer::Error(unsafe_storage, "... (<name>): <strerror>"). The directory must exist.
+  static Journal open(const std::filesystem::path& path, std::vector<std::string>& warnings,
+                      std::string_view display = {});
+
+  // Read-only: every good event of the journal at `path`, without repairing anything (a torn tail is reported
+  // in `scan.torn_tail`, its bytes ignored). A missing file is an empty journal. An unreadable file is a
+  // Failure ("cannot read <name>: <strerror>", invalid_input); damage before the last line throws
+  // simmer::Error(journal_corrupt). Memory grows with the number of events: big journals use for_each_line.
+  static Result<JournalContents> read(const std::filesystem::path& path, std::string_view display = {});
+
+  // Read-only, streaming: calls `visit` for each good line in order, holding one line in memory at a time.
+  // Same missing/unreadable/damage rules as read(). If `visit` throws, the exception propagates.
+  static Result<JournalScan> for_each_line(const std::filesystem::path& path,
+                                           const std::function<void(const JournalLine&)>& visit,
+                                           std::string_view display = {});
+
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&&) = delete;
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  ~Journal();
+
+  // The seq of the last event on disk (0 for an empty journal).
+  std::uint64_t last_seq() const { return m_last_seq; }
+
+  // Sets event["seq"] = last_seq() + 1, writes `event.dump()` + "\n" with one write(2), fdatasyncs, and returns
+  // the seq. `event` must be a JSON object (else simmer::Error(failure), nothing written). A failed or short
+  // write, or a failed fdatasync, throws simmer::Error(unsafe_storage): the journal may now end in a torn line,
+  // which the next open() repairs; this handle must not be used again.
+  std::uint64_t append(nlohmann::json event);
+
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  Journal(std::filesystem::path path, std::string name, int fd, std::uint64_t last_seq);
+
+  std::filesystem::path m_path;
+  std::string m_name;  // the journal's name in messages
+  int m_fd = -1;
+  std::uint64_t m_last_seq = 0;
+  bool m_broken = false;  // a write failed: refuse further appends
+};
+
+}  // namespace simmer::util
