@@ -1,0 +1,43 @@
+#pragma once
+// A strict JSON parser with an opt-in JSONC mode, written for contract files that people and agents edit.
+// Why not nlohmann::json::parse: we need exact, stable messages with line and column, a nesting limit checked while
+// parsing (10,000-deep input must fail cleanly, not exhaust the stack later), duplicate keys refused, and numbers
+// that do not fit refused instead of silently rounded.
+
+#include "util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace simmer::core {
+
+enum class JsonDialect {
+  strict,  // RFC 8259 JSON
+  jsonc,   // plus // and /* */ comments and trailing commas (comment markers inside strings are text)
+};
+
+// Where and why a parse failed. line/column are 1-based; column counts bytes.
+struct ParseError {
+  int line = 1;
+  int column = 1;
+  std::string message;  // e.g. "expected ',' or '}' after an object member, found '\"'"
+};
+
+// The deepest nesting of arrays/objects accepted.
+inline constexpr std::size_t k_max_json_depth = 512;
+
+// Parses one JSON value filling the whole text (surrounding whitespace allowed). Refused: a byte order mark,
+// invalid UTF-8 (also inside strings), control characters in strings, lone surrogates in \u escapes, duplicate
+// object keys, nesting deeper than k_max_json_depth, integers outside int64/uint64, numbers outside double's range,
+// and an empty text. Integers stay integers; other numbers become doubles.
+struct ParseOutcome {
+  bool ok = false;
+  nlohmann::json value;
+  ParseError error;
+};
+ParseOutcome parse_json(std::string_view text, JsonDialect dialect = JsonDialect::strict);
+
+}  // namespace simmer::core
