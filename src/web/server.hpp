@@ -1,0 +1,72 @@
+#pragma once
+// `simmer dashboard`: an HTTP server (cpp-httplib) over one project's .simmer/ files. It serves one embedded page
+// (templates/dashboard/index.html) and a read-only JSON API, pushes journal events to browsers with Server-Sent
+// Events as soon as inotify says events.jsonl grew, and accepts one write: a feedback note dropped atomically
+// into .simmer/inbox/.
+//
+// Routes (all GET but the feedback drop):
+//   /                      the page
+//   /api/state             state.json as written (or null) + the run as folded from the journal
+//   /api/stories           prd.json's stories, each with its journal figures (status, attempts, cost)
+//   /api/stories/<id>      one story: criteria with verifier results, summaries, commits (+diffstat), gates,
+//                          sessions with transcript links
+//   /api/transcript?path=  one session transcript (only files under .simmer/sessions/)
+//   /api/events?after=SEQ  journal events with seq > SEQ (at most `limit`, default and max 1000)
+//   /api/events/stream     SSE: replays seq > Last-Event-ID (or ?after=), then live events; `id:` is the seq
+//   POST /api/feedback     {"text": "..."} (application/json) -> .simmer/inbox/<utc>-<n>.md
+//
+// Safety: binds 127.0.0.1 unless told otherwise; a non-loopback host requires a token, checked on every request
+// (header `Authorization: Bearer <token>` or query `token=`); request bodies over 64 KiB are refused (413); no
+// file outside the project is served; at most `max_streams` event streams at once (503 beyond).
+
+#include "store/project.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace simmer::web {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 4321;                       // 0 = any free port (see Server::port())
+  std::string token;                     // "" = none; required (non-empty) when host is not loopback
+  std::size_t max_streams = 8;           // concurrent /api/events/stream connections
+  std::size_t max_body_bytes = 64 * 1024;
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost": hosts that only this machine can reach.
+bool is_loopback_host(const std::string& host);
+
+// A random 32-hex-digit token from the system's CSPRNG (getrandom). Throws simmer::Error(failure) if none.
+std::string generate_token();
+
+class Server {
+public:
+  // Nothing is bound or read yet. A non-loopback host with an empty token throws simmer::Error(usage,
+  // "refusing to serve <host> without a token: ...").
+  Server(store::ProjectPaths paths, ServerOptions options);
+  ~Server();  // stops the server and joins its threads
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port and starts the journal watcher. A port in use or an unusable host is a Failure-like
+  // simmer::Error(failure, "cannot listen (<host>:<port>): <why>").
+  void bind();
+
+  // The bound port (meaningful after bind(); the chosen one when options.port was 0).
+  int port() const;
+
+  // Serves until stop() is called from another thread or a signal handler's helper thread. Blocks.
+  void run();
+
+  // Makes run() return and closes every event stream. Safe from any thread, more than once.
+  void stop();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace simmer::web
