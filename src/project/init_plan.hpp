@@ -1,0 +1,51 @@
+#pragma once
+// `init` as data: the answers (from flags, the wizard, or the current simmer.json as defaults), the simmer.json
+// they make, and the files that would be written. Pure: nothing here touches the disk.
+
+#include "project/detect.hpp"
+#include "project/presets.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace simmer::project {
+
+// Every answer the wizard asks for; each has a flag of the same name (docs/project-commands.md).
+struct InitAnswers {
+  std::string project;                 // project name; default: the directory's name
+  std::string app = ".";               // the app folder agents work in; "app" for a new project
+  std::string workflow = "one-shot";   // one-shot | epic-checkpoint
+  Preset preset = Preset::balanced;
+  std::string orchestrator = "harness";  // harness | claude | codex | gemini | script | command
+  std::string builder = "claude";        // claude | codex | gemini | script | command
+  std::string verifier = "claude";
+  std::vector<GateProposal> gates;
+  double budget_per_story = 15.0;      // USD, 0 = no limit
+  double budget_total = 100.0;         // USD, 0 = no limit
+};
+
+// Default answers for `root`: detected gates, the first installed agent CLI (else "script"), a new project's app
+// folder "app". When `current` (the existing simmer.json) is given, its values win over detection so a re-run
+// reconfigures from where the user left off.
+InitAnswers default_answers(const std::string& directory_name, const ProjectDetection& detection,
+                            const std::vector<AgentCli>& agents, const nlohmann::json* current);
+
+// The simmer.json document for `answers`. When `current` is given, keys the wizard does not ask about
+// (pricing, mcpServers, retries, per-role env/args, ...) are carried over unchanged.
+nlohmann::json make_config(const InitAnswers& answers, const nlohmann::json* current);
+
+// The value written as simmer.json's `$schema`: a stable name of the embedded config schema that `simmer validate`
+// recognises without any network.
+inline constexpr const char* k_config_schema_id = "simmer://schemas/config.json";
+
+// The lines `init` makes sure are in .gitignore (templates/gitignore.txt, comments included).
+std::vector<std::string> gitignore_lines();
+
+// The text .gitignore should have: `existing` (may be empty) plus the template lines it lacks, appended as one
+// block. Returns `existing` unchanged when nothing is missing.
+std::string merged_gitignore(const std::string& existing);
+
+}  // namespace simmer::project
