@@ -1,0 +1,112 @@
+#pragma once
+// The cook loop's state machine (DESIGN.md "The loop"), pure: no I/O, no clock, no randomness. Anything
+// non-deterministic (time, pids, agent results, file contents) enters only as fields of journal events.
+//
+//   apply(state, event) -> state'      one journal event folded into the state
+//   next_effect(state)  -> effect      what the executor (run/executor.hpp) must do next
+//
+// The executor loop is: effect = next_effect(state); perform it, which yields one event (emit effects carry
+// their event ready-made); append the event to the journal (fsync); state = apply(state, event); write
+// state.json (atomic). Replay (`simmer replay`) is fold(journal). Resume after a crash is next_effect(fold):
+// an effect whose event never reached the journal is simply performed again (agents, gates) or found already
+// done (commits carry trailers keyed by CommitPlan).
+//
+// Event kinds and their data are listed in docs/events.md; schemas in schemas/events/<kind>.json.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/state.hpp"
+#include "util/error.hpp"
+
+namespace simmer::core {
+
+// One journal line. `data` is the kind's payload object.
+struct Event {
+  std::int64_t seq = 0;
+  std::string ts;      // "2026-11-22T10:00:00.123Z"
+  std::string run_id;
+  std::string kind;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+// The journal line form {seq, ts, runId, kind, data}, and back. A line that is not an object with those fields
+// is a Failure(invalid_input) naming the pointer.
+nlohmann::json to_json(const Event& event);
+Result<Event> event_from_json(const nlohmann::json& line);
+
+struct Effect {
+  enum class Kind {
+    emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine)
+    schedule_retry,    // journal retry_scheduled: the executor stamps notBeforeMs = now + delay (or the reset)
+    claim_feedback,    // (never returned: the executor claims feedback before every orchestrate effect)
+    run_agent,         // launch `role` for the current phase (after waiting until not_before_ms, if set)
+    validate_handoff,  // validate `handoff` (task/build/verdict.json) for the current story and attempt
+    run_gate,          // run gate number `gate_index` (`gate_name`) in the project
+    commit,            // commit the attempt's work tree changes (kind build/fix) per `commit`
+    record,            // write prd.json + progress.json for state.record, commit them, journal the commit
+    idle,              // nothing to do: the run has finished (exit with state.exit_code)
+  };
+  Kind kind = Kind::idle;
+
+  // emit
+  std::string event_kind;
+  nlohmann::json event_data = nlohmann::json::object();
+
+  // run_agent / validate_handoff
+  std::string role;                 // orchestrator | builder | verifier
+  std::string handoff;              // task | build | verdict
+  std::optional<std::string> resume_session;  // resume this agent session (FIX, repairs)
+  std::vector<std::string> repair_errors;     // repair: the exact validation errors to hand back
+  std::optional<std::int64_t> not_before_ms;  // wait until then before launching
+
+  // schedule_retry
+  std::string retry_reason;  // transient | usage_limit
+  int retry = 0;             // 1-based count
+  std::int64_t delay_ms = 0; // transient: 1 s doubling, capped at 30 s
+  std::optional<std::int64_t> reset_at_ms;  // usage_limit: when the agent said the limit resets
+
+  // run_gate
+  int gate_index = 0;
+  std::string gate_name;
+
+  // commit / record
+  std::optional<CommitPlan> commit;
+};
+
+// Transient retry delay for the n-th retry (1-based): 1 s, 2 s, 4 s, ... capped at 30 s.
+std::int64_t transient_delay_ms(int retry);
+
+// Folds one event into `state`. `event.seq` must be state.seq + 1 (else simmer::Error(journal_corrupt) naming
+// both seqs); kinds the machine does not act on (phase_finished, warning, tamper_detected, interrupted, session
+// of another story...) only advance `seq`, `run_id` and `meta`. Data missing a field the kind needs throws
+// simmer::Error(journal_corrupt) naming the seq and the field.
+State apply(State state, const Event& event);
+
+// The one thing to do next in `state`. Pure and total: every state has exactly one next effect.
+Effect next_effect(const State& state);
+
+// apply() then next_effect(): the machine as a transition (state, event) -> (state', effects).
+struct Transition {
+  State state;
+  Effect effect;
+};
+Transition step(const State& state, const Event& event);
+
+// Folds `events` into a fresh State (replay).
+State fold(const std::vector<Event>& events);
+
+// Data of a run_started event for the run about to start: version, pid, resumed, the state's current phase and
+// story, the PRD snapshot `stories` ([{id, title, priority, dependencies, epic, status, reason}] in file order)
+// and the `limits` object (to_json(Limits)).
+nlohmann::json limits_to_json(const Limits& limits);
+
+// The exit code a finished state maps to: done with every story passed = ok; done with blocked or stuck stories =
+// blocked; halt = halted.
+ExitCode final_exit_code(const State& state);
+
+}  // namespace simmer::core

@@ -1,0 +1,163 @@
+#pragma once
+// The cook loop's cursor, `.simmer/state.json`, as a typed value. Written by the harness only, always as the fold
+// of the journal (core/machine.hpp): state.json is a cache of events.jsonl, never a second source of truth.
+//
+// Everything the machine decides from lives here: the stories (snapshot of prd.json taken at each run start, plus
+// the harness's per-story counters), the limits in force (snapshot of simmer.json at each run start), the phase,
+// story and attempt, the step inside the phase, session ids per role (FIX resumes the builder's), spend (total
+// and per story, cumulative across runs), iterations, retry counters, the pending retry time, halt info, and the
+// last failure handed to FIX. Timestamps and pids are volatile and live under `meta`.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace simmer::core {
+
+// The only state.json schemaVersion this build reads and writes.
+inline constexpr int k_state_schema_version = 1;
+
+enum class Phase { orchestrate, build, gates, verify, fix, record, halt, done };
+std::string_view to_string(Phase phase);
+// "build" -> Phase::build; nothing for an unknown name.
+std::optional<Phase> phase_from_string(std::string_view name);
+
+// Where an agent phase (orchestrate, build, verify, fix) stands.
+enum class Step {
+  launch,      // start the phase's agent session (fresh, or resuming the builder's session for FIX)
+  running,     // phase_started was journaled: a session is (or was, before a crash) running; re-launch on resume
+  retry_wait,  // a retry is scheduled: wait until `not_before_ms`, then launch again
+  validate,    // the session ended well: validate the hand-off file it wrote
+  repair,      // the hand-off was invalid: resume the same session with `handoff_errors`
+  commit,      // BUILD/FIX hand-off accepted: commit the attempt's work tree changes
+};
+std::string_view to_string(Step step);
+std::optional<Step> step_from_string(std::string_view name);
+
+enum class StoryState { pending, passed, blocked };
+std::string_view to_string(StoryState status);
+
+// One story as the machine sees it: what selection needs from prd.json plus the harness's counters.
+struct StoryView {
+  std::string title;
+  std::int64_t priority = 0;
+  std::vector<std::string> dependencies;
+  std::string epic;  // "" = none
+  StoryState status = StoryState::pending;
+  std::string reason;        // why it is blocked ("" otherwise)
+  std::int64_t attempts = 0; // BUILD + FIX attempts started, across runs
+  double cost_usd = 0.0;     // spend on this story, across runs
+};
+
+// The limits in force for the current run (simmer.json at run start; budgets 0 = no limit).
+struct Limits {
+  int fix = 3;
+  int contract = 2;
+  int transient = 5;
+  double budget_per_story = 0.0;
+  double budget_total = 0.0;
+  std::int64_t max_iterations = 0;   // story selections per run; 0 = no limit
+  bool harness_orchestrator = false; // orchestrator: "harness" = no orchestrator agent
+  std::vector<std::string> gates;    // gate names, in order
+  std::string workflow = "one-shot"; // "one-shot" | "epic-checkpoint"
+};
+
+// What FIX is told about the failure of the previous attempt.
+struct FailureNote {
+  std::string kind;     // "verdict" | "gate" | "contract" | "timeout" | "fatal"
+  std::string summary;  // one line
+  std::string name;     // gate name (gate)
+  std::string output;   // gate output tail (<= 64 KiB) or contract errors, one per line
+  nlohmann::json criteria = nlohmann::json::array();  // verdict: [{criterion, passed, evidence}]
+};
+
+// A commit the loop owes for the current attempt; its key (run id + seq of the event that decided it) goes into
+// the commit's `Simmer-Run:` / `Simmer-Seq:` trailers, so a resumed run can see it was already made.
+struct CommitPlan {
+  std::string kind;     // "build" | "fix" | "record"
+  std::string subject;  // "<ID>: <title> (build)", "(fix N)", "(record passed|blocked)"
+  std::string run_id;
+  std::int64_t key_seq = 0;
+};
+
+// RECORD's pending outcome for the current story.
+struct RecordPlan {
+  StoryState result = StoryState::passed;  // passed | blocked
+  std::string reason;                      // blocked: why
+  std::string summary;                     // verdict or failure summary for progress.json
+  bool committed = false;                  // the record commit is made (or was not needed)
+};
+
+struct HaltInfo {
+  std::string reason;  // budget_story | budget_total | max_iterations | checkpoint | transient
+  std::string detail;
+  Phase resume_phase = Phase::orchestrate;
+};
+
+// A feedback note claimed into .simmer/feedback/claimed/.
+struct FeedbackNote {
+  std::string path;  // relative to the project root
+  std::int64_t bytes = 0;
+  std::string preview;
+};
+
+struct State {
+  int schema_version = k_state_schema_version;
+  std::string run_id;  // the run that applied the last event
+  std::int64_t seq = 0;  // seq of the last applied event
+  bool running = false;  // between run_started and run_finished
+  std::optional<std::string> result;    // last run_finished result
+  std::optional<int> exit_code;         // last run_finished exitCode
+
+  Phase phase = Phase::orchestrate;
+  std::optional<std::string> story_id;
+  std::int64_t attempt = 0;  // 0 = BUILD, n = n-th FIX
+  Step step = Step::launch;
+  std::int64_t phase_seq = 0;     // seq of the phase_started of the running session (0: none)
+  int repairs = 0;                // contract repairs used in this phase
+  int transient_retries = 0;      // transient retries used in this phase
+  int usage_waits = 0;            // usage-limit waits in this phase
+  std::vector<std::string> handoff_errors;  // for `repair`
+  std::optional<std::int64_t> not_before_ms;  // retry_wait: launch not before (Unix ms)
+  std::optional<std::string> retry_reason;    // retry_wait: transient | usage_limit
+  std::optional<std::int64_t> reset_at_ms;    // usage limit reset the agent reported
+  int gate_index = 0;             // next gate to run in GATES
+  std::map<std::string, std::string> sessions;  // role -> agent session id, for the current story
+  std::optional<FailureNote> last_failure;      // what FIX is told
+  std::optional<CommitPlan> commit;             // owed commit (step commit, or RECORD)
+  std::optional<RecordPlan> record;             // RECORD outcome
+  std::optional<HaltInfo> halt;
+
+  double spend_total_usd = 0.0;         // cumulative across runs
+  std::int64_t iterations_total = 0;    // story selections, across runs
+  std::int64_t iterations_run = 0;      // story selections in this run (maxIterations)
+  Limits limits;
+  std::map<std::string, StoryView> stories;  // by id
+  std::vector<std::string> order;            // story ids in prd.json order (for messages and tables)
+  std::vector<FeedbackNote> feedback_pending;  // claimed, not yet given to a story
+  std::vector<FeedbackNote> guidance;          // claimed notes carried by the current story's brief
+  std::vector<std::string> checkpoints;        // epics whose checkpoint halt was already taken
+
+  // Volatile (meta): from event fields only, so replay reproduces them.
+  std::string updated_at;     // ts of the last applied event
+  std::string run_started_at; // ts of the current run's run_started
+  std::int64_t pid = 0;       // pid of the current run
+};
+
+// state.json form of `state` (camelCase keys; see schemas/state.json).
+nlohmann::json to_json(const State& state);
+// Canonical text: to_json(state).dump(2) + "\n". Replay compares these bytes.
+std::string canonical_text(const State& state);
+// Reads what to_json wrote. A document that is not such a state (missing key, wrong type, unknown enum value,
+// other schemaVersion) is a Failure(invalid_input) naming the JSON pointer: "invalid state (.simmer/state.json#/phase):
+// unknown phase \"x\"". `display` names the file.
+Result<State> state_from_json(const nlohmann::json& doc, const std::string& display = ".simmer/state.json");
+
+}  // namespace simmer::core

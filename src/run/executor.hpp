@@ -1,0 +1,42 @@
+#pragma once
+// The imperative shell of the cook loop: performs the machine's effects (core/machine.hpp) — agent sessions,
+// gates, git commits, hand-off validation, file writes — and journals their outcomes, one event at a time,
+// journal first (fdatasync) then state.json (atomic). `simmer cook` is a thin wrapper around cook().
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/project.hpp"
+#include "util/error.hpp"
+
+namespace simmer::run {
+
+enum class OutputMode {
+  live,   // a terminal: one live line per phase, colors unless NO_COLOR, a summary table at the end
+  plain,  // piped: one plain line per phase change, the summary table at the end
+  json,   // every journal event printed as one JSON line on stdout as it is appended
+};
+
+struct CookOptions {
+  bool allow_dirty = false;           // do not refuse a dirty work tree (outside .simmer/)
+  OutputMode output = OutputMode::plain;
+  bool color = false;                 // ANSI colors (live mode only)
+  bool profile = false;               // time journal/validation/git/spawn per story; summary on stderr
+  nlohmann::json overrides = nullptr; // simmer.json-shaped overrides from the command line (budget, ...)
+  std::filesystem::path simmer_exe;   // this binary, for the script agent
+};
+
+// Runs the loop in project `paths` until no story is runnable, a halt, or a signal, and returns the exit code
+// (util/error.hpp: ok, halted, blocked, interrupted). Bad input (config, PRD, dirty tree) is a Failure with its
+// code and changes nothing; a held lock is Failure(lock_held). `cancel` is raised by the SIGINT/SIGTERM handler;
+// `signal_number` says which signal (for the journal). Throws simmer::Error for unsafe conditions (journal
+// damage, failed fsync).
+Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, const std::atomic<bool>& cancel,
+                 const std::atomic<int>& signal_number);
+
+}  // namespace simmer::run
