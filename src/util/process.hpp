@@ -84,7 +84,10 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line,
 ProcessResult run_shell(const std::string& script, const std::filesystem::path& cwd, int timeout_ms,
                         const std::atomic<bool>* cancel = nullptr);
 
-// Whether any process of process group `pgid` is still alive (used by tests and by the supervisor itself).
+// Live (non-zombie) processes whose process group is `pgid`, except `except_pid` (0: none), read from /proc.
+std::vector<int> group_members(int pgid, int except_pid = 0);
+
+// Whether any live process of process group `pgid` remains (tests use it to prove no orphan survived).
 bool process_group_alive(int pgid);
 
 }  // namespace simmer::util
