@@ -32,6 +32,15 @@ void ensure_dir(const std::filesystem::path& path);
 // simmer::Error(unsafe_storage, "cannot sync directory (<dir>): <strerror>") on failure; never retried.
 void fsync_dir(const std::filesystem::path& dir);
 
+enum class SyncKind {
+  all,        // fsync: data and every metadata change
+  data_only,  // fdatasync: data and the metadata needed to read it back (the size), for appends
+};
+
+// fsync/fdatasync `fd`, retrying only on EINTR. Returns 0, or the errno of the failure (the caller throws: a
+// failed sync is never retried). Honours the `fsync-eio` fault.
+int sync_fd(int fd, SyncKind kind);
+
 // Removes the `<name>.tmp.<pid>` files in `dir` (not recursive) left behind by writers that crashed before
 // commit, and returns how many it removed. A temp whose pid is a running process other than this one is kept:
 // that writer may still commit. Call it at start, before this process opens an AtomicFile in `dir`. A missing

@@ -1,0 +1,242 @@
+#include "util/lock.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "util/fs.hpp"
+#include "util/time.hpp"
+
+namespace simmer::util {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// How often acquire() looks again when the flock is taken but the file names no live holder: the holder may be
+// between flock() and writing its info, or an inspect() may hold its brief shared probe.
+constexpr int k_acquire_attempts = 10;
+constexpr auto k_acquire_pause = std::chrono::milliseconds(20);
+
+std::string this_host() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) {
+    return "";
+  }
+  return buf;
+}
+
+std::string read_all(int fd) {
+  std::string out;
+  char buf[4096];
+  off_t offset = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, offset);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+    offset += n;
+  }
+  return out;
+}
+
+std::optional<LockHolder> parse_holder(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) {
+    return std::nullopt;
+  }
+  auto pid = j.find("pid");
+  if (pid == j.end() || !pid->is_number_integer() || pid->get<std::int64_t>() <= 0) {
+    return std::nullopt;
+  }
+  LockHolder h;
+  h.pid = pid->get<std::int64_t>();
+  auto text_of = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  h.host = text_of("host");
+  h.command = text_of("command");
+  h.since = text_of("since");
+  return h;
+}
+
+bool running_here(const LockHolder& h) {
+  if (h.host != this_host()) {
+    return false;
+  }
+  return ::kill(static_cast<pid_t>(h.pid), 0) == 0 || errno == EPERM;
+}
+
+std::string held_message(const std::string& name, const std::optional<LockHolder>& h) {
+  std::string msg = "project is locked (" + name + "): ";
+  if (!h) {
+    return msg + "another simmer process holds it";
+  }
+  msg += "simmer " + (h->command.empty() ? std::string("(unknown command)") : h->command) + " is running as pid " +
+         std::to_string(h->pid);
+  if (!h->host.empty() && h->host != this_host()) {
+    msg += " on " + h->host;
+  }
+  if (!h->since.empty()) {
+    msg += " since " + h->since;
+  }
+  return msg;
+}
+
+}  // namespace
+
+std::string_view to_string(LockState state) {
+  switch (state) {
+    case LockState::free:
+      return "free";
+    case LockState::held:
+      return "held";
+    case LockState::stale:
+      return "stale";
+  }
+  return "free";
+}
+
+Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string command, std::string_view display) {
+  std::string name = display.empty() ? path.string() : std::string(display);
+  bool created = false;
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    created = fd >= 0;
+  }
+  if (fd < 0) {
+    return Failure{"cannot open the lock file (" + name + "): " + errno_text(errno), ExitCode::failure};
+  }
+  for (int attempt = 1;; ++attempt) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      break;
+    }
+    int err = errno;
+    if (err == EINTR) {
+      continue;
+    }
+    if (err != EWOULDBLOCK) {
+      ::close(fd);
+      return Failure{"cannot lock the lock file (" + name + "): " + errno_text(err), ExitCode::failure};
+    }
+    auto holder = parse_holder(read_all(fd));
+    if ((holder && running_here(*holder)) || (holder && holder->host != this_host()) ||
+        attempt >= k_acquire_attempts) {
+      ::close(fd);
+      return Failure{held_message(name, holder), ExitCode::lock_held};
+    }
+    std::this_thread::sleep_for(k_acquire_pause);
+  }
+
+  // We hold the flock: whatever the file says was written by a holder that is gone without releasing.
+  std::string previous = read_all(fd);
+  std::string note;
+  if (!previous.empty()) {
+    auto old = parse_holder(previous);
+    if (old) {
+      note = "took over the lock of pid " + std::to_string(old->pid) + " (started " +
+             (old->since.empty() ? std::string("at an unknown time") : old->since) + ", no longer running)";
+    } else {
+      note = "took over a stale lock whose holder is unknown";
+    }
+  }
+
+  LockHolder me;
+  me.pid = ::getpid();
+  me.host = this_host();
+  me.command = std::move(command);
+  me.since = iso8601_utc_s(now_unix_ms());
+  nlohmann::json info = {{"command", me.command}, {"host", me.host}, {"pid", me.pid}, {"since", me.since}};
+  std::string text = info.dump(2) + "\n";
+  auto fail = [&](int err) {
+    ::close(fd);
+    throw Error(ExitCode::unsafe_storage, "cannot write the lock file (" + name + "): " + errno_text(err));
+  };
+  if (::ftruncate(fd, 0) != 0) {
+    fail(errno);
+  }
+  ssize_t n = -1;
+  do {
+    n = ::pwrite(fd, text.data(), text.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    fail(errno);
+  }
+  if (static_cast<std::size_t>(n) != text.size()) {
+    fail(EIO);
+  }
+  if (int err = sync_fd(fd, SyncKind::all); err != 0) {
+    fail(err);
+  }
+  if (created) {
+    fs::path dir = path.parent_path();
+    try {
+      fsync_dir(dir.empty() ? fs::path(".") : dir);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+  }
+  crash_point("lock-after-acquire");
+  return ProjectLock(path, fd, std::move(me), std::move(note));
+}
+
+LockInfo ProjectLock::inspect(const fs::path& path) {
+  LockInfo info;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return info;
+  }
+  std::string text = read_all(fd);
+  info.holder = parse_holder(text);
+  int rc = -1;
+  do {
+    rc = ::flock(fd, LOCK_SH | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  if (rc == 0) {
+    // Drop the probe at once: an acquire() that meets it retries, but should not have to for long.
+    ::flock(fd, LOCK_UN);
+    info.state = text.empty() ? LockState::free : LockState::stale;
+  } else {
+    info.state = LockState::held;
+    // The holder may have written its info between our read and the probe.
+    if (!info.holder) {
+      info.holder = parse_holder(read_all(fd));
+    }
+  }
+  ::close(fd);
+  return info;
+}
+
+ProjectLock::ProjectLock(fs::path path, int fd, LockHolder holder, std::string takeover_note)
+    : m_path(std::move(path)), m_fd(fd), m_holder(std::move(holder)), m_takeover_note(std::move(takeover_note)) {}
+
+ProjectLock::ProjectLock(ProjectLock&& other) noexcept
+    : m_path(std::move(other.m_path)), m_fd(other.m_fd), m_holder(std::move(other.m_holder)),
+      m_takeover_note(std::move(other.m_takeover_note)) {
+  other.m_fd = -1;
+}
+
+ProjectLock::~ProjectLock() {
+  if (m_fd >= 0) {
+    // An empty file tells the next run that this one ended cleanly, so it reports no takeover. Best effort: the
+    // flock, not the content, is what excludes other runs.
+    [[maybe_unused]] int rc = ::ftruncate(m_fd, 0);
+    ::close(m_fd);
+  }
+}
+
+}  // namespace simmer::util

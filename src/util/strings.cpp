@@ -1,0 +1,200 @@
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace simmer::util {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// Length of the well-formed UTF-8 sequence at the start of `s`, or 0 when it is not one (RFC 3629 table).
+std::size_t utf8_sequence(std::string_view s) {
+  if (s.empty()) {
+    return 0;
+  }
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = b(0);
+  if (c < 0x80) {
+    return 1;
+  }
+  auto cont = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xbf) {
+    return i < s.size() && b(i) >= lo && b(i) <= hi;
+  };
+  if (c >= 0xc2 && c <= 0xdf) {
+    return cont(1) ? 2 : 0;
+  }
+  if (c == 0xe0) {
+    return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  }
+  if (c == 0xed) {  // excludes the surrogates U+D800..U+DFFF
+    return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xe1 && c <= 0xef) {
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c == 0xf0) {
+    return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  }
+  if (c >= 0xf1 && c <= 0xf3) {
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  if (c == 0xf4) {  // nothing above U+10FFFF
+    return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rolling rows: the transposition step looks two rows back.
+  std::vector<std::size_t> two_back(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    prev[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], two_back[j - 2] + 1);
+      }
+    }
+    std::swap(two_back, prev);
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
+  if (word.empty()) {
+    return std::nullopt;
+  }
+  std::string w = lower(word);
+  std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    if (candidate == word) {
+      return std::nullopt;
+    }
+    std::size_t d = edit_distance(w, lower(candidate));
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::vector<std::string_view> split_lines(std::string_view s) {
+  std::vector<std::string_view> lines;
+  while (!s.empty()) {
+    auto nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    lines.push_back(line);
+    if (nl == std::string_view::npos) {
+      break;
+    }
+    s.remove_prefix(nl + 1);
+  }
+  return lines;
+}
+
+bool utf8_valid(std::string_view s) {
+  while (!s.empty()) {
+    std::size_t n = utf8_sequence(s);
+    if (n == 0) {
+      return false;
+    }
+    s.remove_prefix(n);
+  }
+  return true;
+}
+
+std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) {
+    return std::string(s);
+  }
+  std::size_t end = max_bytes;
+  // Back up over continuation bytes to the start of the sequence the cut falls in, then keep that sequence only
+  // if it fits whole.
+  std::size_t start = end;
+  while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80 && end - start < 4) {
+    --start;
+  }
+  if (start < end) {
+    std::size_t n = utf8_sequence(s.substr(start));
+    if (n == 0 || start + n > end) {
+      end = start;
+    }
+  }
+  return std::string(s.substr(0, end));
+}
+
+std::string preview(std::string_view s, std::size_t max_chars) {
+  if (max_chars == 0) {
+    return "";
+  }
+  // Normalise first: one space per whitespace run, U+FFFD for bad bytes, counting code points as we go.
+  std::string flat;
+  std::vector<std::size_t> starts;  // byte offset in `flat` of each code point
+  bool pending_space = false;
+  s = trim(s);
+  while (!s.empty()) {
+    if (is_space(s.front())) {
+      pending_space = true;
+      s.remove_prefix(1);
+      continue;
+    }
+    if (pending_space) {
+      starts.push_back(flat.size());
+      flat += ' ';
+      pending_space = false;
+    }
+    starts.push_back(flat.size());
+    std::size_t n = utf8_sequence(s);
+    if (n == 0) {
+      flat += "\xef\xbf\xbd";
+      s.remove_prefix(1);
+    } else {
+      flat.append(s.substr(0, n));
+      s.remove_prefix(n);
+    }
+  }
+  if (starts.size() <= max_chars) {
+    return flat;
+  }
+  std::string out = flat.substr(0, starts[max_chars - 1]);
+  // No space right before the ellipsis: "a b…" reads better than "a b …".
+  while (!out.empty() && out.back() == ' ') {
+    out.pop_back();
+  }
+  return out + "\xe2\x80\xa6";
+}
+
+}  // namespace simmer::util
