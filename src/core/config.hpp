@@ -128,6 +128,12 @@ Result<int> parse_timeout(const nlohmann::json& value);
 // `file` is used in the problems. An empty vector means `resolve_config` will succeed.
 std::vector<Problem> check_config(const nlohmann::json& doc, const std::string& file);
 
+// Every problem of the two layers: `doc` checked as by check_config (null = no file: nothing to check), then, only
+// when the file is clean, the merge of `overrides` over it, with problems inside the overrides attributed to the
+// file "command line". Empty = resolve_config(doc, file, overrides) succeeds.
+std::vector<Problem> check_config_layers(const nlohmann::json& doc, const std::string& file,
+                                         const nlohmann::json& overrides);
+
 // defaults < `doc` (a parsed simmer.json; null = no file) < `overrides` (an object shaped like simmer.json, e.g.
 // {"budget": {"total": 5}} from `cook --budget-total 5`; null or {} = none). Both layers are checked as by
 // check_config (override problems name the file "command line"). On any problem: a Failure (invalid_input) whose

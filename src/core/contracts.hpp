@@ -10,6 +10,8 @@
 //
 // These functions are nlohmann ADL hooks too: `doc.get<simmer::core::Prd>()` and `nlohmann::json j = prd` work.
 
+#include "core/schema.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -27,16 +29,18 @@ inline constexpr int k_schema_version = 1;
 std::string canonical_json(const nlohmann::json& doc);
 
 // One problem found in a document, by a parser, a schema or a cross-field check. Rendered two ways:
-// - line():  "<file>#<pointer>: <message>" (or "<file>:<line>:<col>: <message>" for a parse error), which is
+// - to_line():  "<file>#<pointer>: <message>" (or "<file>:<line>:<col>: <message>" for a parse error), which is
 //            what `simmer validate` prints, one per problem;
-// - error(): "<subject> (<file>#<pointer>): <message>", the simmer::Error form for a command that stops on it.
+// - to_error(): "<subject> (<file>#<pointer>): <message>", the simmer::Error form for a command that stops on it.
 struct Problem {
   std::string file;            // as shown to the user ("simmer.json", ".simmer/prd.json")
   std::string pointer;         // JSON pointer into the instance ("" = the whole document)
   std::string schema_pointer;  // JSON pointer into the schema ("" when the problem is not a schema issue)
   std::string message;         // "<expected>, found <found>", or a sentence
-  std::string subject;         // short name of what is wrong, e.g. `unknown key "retires"`; "" = "invalid <file>"
-  int line = 0;                // > 0 for a parse error: 1-based line...
+  std::string subject;         // short name of what is wrong, e.g. `unknown key "retires"`; "" = "invalid JSON"
+                               // for a parse error, "invalid value" otherwise
+  int line = 0;                // > 0: a parse error at this 1-based line...; 0: at `pointer`; < 0: the file as a
+                               // whole (unreadable), rendered "<file>: <message>"
   int column = 0;              // ...and 1-based column (in bytes)
 
   std::string to_line() const;
@@ -177,6 +181,15 @@ void to_json(nlohmann::json& out, const Verdict& value);
 void from_json(const nlohmann::json& in, Verdict& value);
 void to_json(nlohmann::json& out, const Progress& value);
 void from_json(const nlohmann::json& in, Progress& value);
+
+// Every problem of `doc` against a draft-07 schema: `validator` is `schema` compiled. Each
+// `"additionalProperties": false` violation is reported as an unknown-key problem that names the key, gives its
+// pointer and suggests the nearest known key (subject `unknown key "retires"`, message `did you mean "retries"?`);
+// the validator's own issue for it is dropped. Other issues keep the validator's pointers and message. `file` is
+// copied into each problem. At most `max_problems` (0 = no limit). Valid: empty vector.
+std::vector<Problem> check_schema(const nlohmann::json& doc, const schema::Validator& validator,
+                                  const nlohmann::json& schema, const std::string& file,
+                                  std::size_t max_problems = 100);
 
 // Checks a PRD needs beyond its schema: duplicate story ids, dependencies on unknown ids, dependency cycles and
 // `epic` values missing from `epics` (when `epics` is given). `doc` must be schema-valid. Each problem carries the

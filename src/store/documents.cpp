@@ -1,0 +1,357 @@
+// Implementation notes: every contract file is UTF-8 JSON (simmer.json: JSONC) holding one object with
+// schemaVersion 1; events.jsonl holds one compact JSON object per line, each ending in "\n". Schemas are the
+// embedded schemas/<kind>.json, compiled once per process. This module reads files and never writes one.
+
+#include "store/documents.hpp"
+
+#include "core/jsonc.hpp"
+#include "core/schema.hpp"
+#include "store/resources.hpp"
+#include "util/fs.hpp"
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <map>
+#include <mutex>
+
+namespace simmer::store {
+namespace {
+
+using core::Problem;
+using nlohmann::json;
+
+constexpr std::array<std::pair<DocKind, const char*>, 8> k_kinds = {{
+    {DocKind::config, "config"},
+    {DocKind::prd, "prd"},
+    {DocKind::state, "state"},
+    {DocKind::task, "task"},
+    {DocKind::build, "build"},
+    {DocKind::verdict, "verdict"},
+    {DocKind::progress, "progress"},
+    {DocKind::events, "events"},
+}};
+
+std::string schema_path(DocKind kind) {
+  if (kind == DocKind::events) {
+    return "schemas/event.json";
+  }
+  return fmt::format("schemas/{}.json", to_string(kind));
+}
+
+// A compiled embedded schema and its JSON (the unknown-key check walks the JSON).
+struct Compiled {
+  json schema;
+  schema::Validator validator;
+};
+
+// Compiles an embedded schema once per process. A schema that is missing or does not compile is a packaging
+// bug, reported as schema_unusable.
+const Compiled* compiled_schema(const std::string& path, bool required) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<Compiled>> cache;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto found = cache.find(path);
+  if (found != cache.end()) {
+    return found->second.get();
+  }
+  const auto text = resource(path);
+  if (!text) {
+    if (!required) {
+      cache[path] = nullptr;
+      return nullptr;
+    }
+    throw Error(ExitCode::schema_unusable, fmt::format("missing embedded schema ({}): the binary is incomplete", path));
+  }
+  const auto parsed = core::parse_json(*text);
+  if (!parsed.ok) {
+    throw Error(ExitCode::schema_unusable, fmt::format("embedded schema is not JSON ({}:{}:{}): {}", path,
+                                                       parsed.error.line, parsed.error.column, parsed.error.message));
+  }
+  auto validator = schema::Validator::compile(parsed.value);
+  if (!validator) {
+    throw Error(ExitCode::schema_unusable,
+                fmt::format("embedded schema unusable ({}): {}", path, validator.failure().message));
+  }
+  auto& slot = cache[path];
+  slot = std::make_unique<Compiled>(Compiled{parsed.value, std::move(validator.value())});
+  return slot.get();
+}
+
+Problem file_problem(const std::string& file, std::string message) {
+  Problem p;
+  p.file = file;
+  p.line = -1;
+  p.message = std::move(message);
+  return p;
+}
+
+Problem parse_problem(const std::string& file, const core::ParseError& error) {
+  Problem p;
+  p.file = file;
+  p.line = error.line;
+  p.column = error.column;
+  p.message = error.message;
+  return p;
+}
+
+// The file's bytes, or the problem of reading it ("cannot read: <strerror>").
+std::variant<std::string, Problem> read_bytes(const std::filesystem::path& path, const std::string& display) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return file_problem(display, "cannot read: " + util::errno_text(errno));
+  }
+  std::string out;
+  std::array<char, 65536> buffer{};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return file_problem(display, "cannot read: " + util::errno_text(err));
+    }
+    if (n == 0) {
+      break;
+    }
+    out.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+void append(std::vector<Problem>& to, std::vector<Problem> from) {
+  for (auto& p : from) {
+    to.push_back(std::move(p));
+  }
+}
+
+std::vector<Problem> check_events(std::string_view text, const std::string& display) {
+  std::vector<Problem> problems;
+  const Compiled* envelope = compiled_schema(schema_path(DocKind::events), true);
+  std::size_t start = 0;
+  int line_number = 0;
+  std::optional<std::int64_t> previous_seq;
+  while (start < text.size() && problems.size() < 100) {
+    ++line_number;
+    const std::size_t newline = text.find('\n', start);
+    const bool terminated = newline != std::string_view::npos;
+    const std::string_view line = text.substr(start, terminated ? newline - start : std::string_view::npos);
+    start = terminated ? newline + 1 : text.size();
+    const std::string where = fmt::format("{}:{}", display, line_number);
+
+    const auto parsed = core::parse_json(line);
+    if (!parsed.ok) {
+      Problem p = parse_problem(display, parsed.error);
+      p.line = line_number;
+      if (!terminated) {
+        p.message += " (a torn last line: `simmer cook` cuts it off)";
+      }
+      problems.push_back(std::move(p));
+      continue;
+    }
+    if (!terminated) {
+      problems.push_back(file_problem(where, "expected a newline at the end of the line, found end of file (a torn "
+                                             "last line: `simmer cook` cuts it off)"));
+    }
+    const json& event = parsed.value;
+    append(problems, core::check_schema(event, envelope->validator, envelope->schema, where));
+    if (event.is_object() && event.contains("kind") && event["kind"].is_string() && event.contains("data")) {
+      const std::string kind = event["kind"].get<std::string>();
+      const bool plain_name = kind.find_first_of("/.") == std::string::npos && !kind.empty();
+      const Compiled* data_schema =
+          plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
+      if (data_schema != nullptr) {
+        for (auto& p : core::check_schema(event["data"], data_schema->validator, data_schema->schema, where)) {
+          p.pointer = "/data" + p.pointer;
+          problems.push_back(std::move(p));
+        }
+      }
+    }
+    // seq is contiguous across the whole journal: a gap or a repeat means lines were lost or duplicated.
+    if (event.is_object() && event.contains("seq") && event["seq"].is_number_integer()) {
+      const std::int64_t seq = event["seq"].get<std::int64_t>();
+      if (previous_seq && seq != *previous_seq + 1) {
+        Problem p;
+        p.file = where;
+        p.pointer = "/seq";
+        p.message = fmt::format("expected {} (the previous line's seq + 1), found {}", *previous_seq + 1, seq);
+        problems.push_back(std::move(p));
+      }
+      previous_seq = seq;
+    }
+  }
+  return problems;
+}
+
+struct Checked {
+  std::vector<Problem> problems;
+  json doc;
+};
+
+Checked check_document(std::string_view text, DocKind kind, const std::string& display,
+                       const json& overrides = nullptr) {
+  Checked out;
+  if (kind == DocKind::events) {
+    out.problems = check_events(text, display);
+    return out;
+  }
+  const auto parsed =
+      core::parse_json(text, kind == DocKind::config ? core::JsonDialect::jsonc : core::JsonDialect::strict);
+  if (!parsed.ok) {
+    out.problems.push_back(parse_problem(display, parsed.error));
+    return out;
+  }
+  out.doc = parsed.value;
+  if (kind == DocKind::config) {
+    out.problems = core::check_config_layers(out.doc, display, overrides);
+    return out;
+  }
+  const Compiled* compiled = compiled_schema(schema_path(kind), true);
+  out.problems = core::check_schema(out.doc, compiled->validator, compiled->schema, display);
+  if (kind == DocKind::prd) {
+    append(out.problems, core::check_prd(out.doc, display));
+  }
+  return out;
+}
+
+std::string display_of(const std::filesystem::path& path, const std::string& display) {
+  return display.empty() ? path.string() : display;
+}
+
+template <class T>
+Loaded<T> load_typed(const std::filesystem::path& path, DocKind kind, const std::string& display) {
+  const std::string name = display_of(path, display);
+  auto bytes = read_bytes(path, name);
+  if (std::holds_alternative<Problem>(bytes)) {
+    return std::vector<Problem>{std::get<Problem>(std::move(bytes))};
+  }
+  Checked checked = check_document(std::get<std::string>(bytes), kind, name);
+  if (!checked.problems.empty()) {
+    return std::move(checked.problems);
+  }
+  return checked.doc.template get<T>();
+}
+
+}  // namespace
+
+std::string_view to_string(DocKind kind) {
+  for (const auto& [value, name] : k_kinds) {
+    if (value == kind) {
+      return name;
+    }
+  }
+  return "config";
+}
+
+std::optional<DocKind> kind_from_name(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  if (name == "simmer.json") {
+    return DocKind::config;
+  }
+  if (name == "events.jsonl") {
+    return DocKind::events;
+  }
+  for (const auto& [kind, stem] : k_kinds) {
+    if (kind != DocKind::config && kind != DocKind::events && name == fmt::format("{}.json", stem)) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view schema_text(DocKind kind) {
+  const std::string path = schema_path(kind);
+  const auto text = resource(path);
+  if (!text) {
+    throw Error(ExitCode::schema_unusable, fmt::format("missing embedded schema ({}): the binary is incomplete", path));
+  }
+  return *text;
+}
+
+std::vector<core::Problem> check_text(std::string_view text, DocKind kind, const std::string& display) {
+  return check_document(text, kind, display).problems;
+}
+
+std::vector<core::Problem> check_file(const std::filesystem::path& path, DocKind kind, const std::string& display) {
+  const std::string name = display_of(path, display);
+  auto bytes = read_bytes(path, name);
+  if (std::holds_alternative<Problem>(bytes)) {
+    return {std::get<Problem>(std::move(bytes))};
+  }
+  return check_text(std::get<std::string>(bytes), kind, name);
+}
+
+Loaded<core::Prd> load_prd(const std::filesystem::path& path, const std::string& display) {
+  return load_typed<core::Prd>(path, DocKind::prd, display);
+}
+
+Loaded<core::Task> load_task(const std::filesystem::path& path, const std::string& display) {
+  return load_typed<core::Task>(path, DocKind::task, display);
+}
+
+Loaded<core::Build> load_build(const std::filesystem::path& path, const std::string& display) {
+  return load_typed<core::Build>(path, DocKind::build, display);
+}
+
+Loaded<core::Verdict> load_verdict(const std::filesystem::path& path, const std::string& display) {
+  return load_typed<core::Verdict>(path, DocKind::verdict, display);
+}
+
+Loaded<core::Progress> load_progress(const std::filesystem::path& path, const std::string& display) {
+  return load_typed<core::Progress>(path, DocKind::progress, display);
+}
+
+Loaded<json> load_state(const std::filesystem::path& path, const std::string& display) {
+  return load_typed<json>(path, DocKind::state, display);
+}
+
+Loaded<core::Config> load_config(const std::filesystem::path& path, const nlohmann::json& overrides,
+                                 const std::string& display) {
+  const std::string name = display_of(path, display);
+  json doc = nullptr;
+  if (util::exists(path)) {
+    auto bytes = read_bytes(path, name);
+    if (std::holds_alternative<Problem>(bytes)) {
+      return std::vector<Problem>{std::get<Problem>(std::move(bytes))};
+    }
+    Checked checked = check_document(std::get<std::string>(bytes), DocKind::config, name, overrides);
+    if (!checked.problems.empty()) {
+      return std::move(checked.problems);
+    }
+    doc = std::move(checked.doc);
+  } else {
+    std::vector<Problem> problems = core::check_config_layers(doc, name, overrides);
+    if (!problems.empty()) {
+      return problems;
+    }
+  }
+  auto resolved = core::resolve_config(doc, name, overrides);
+  if (!resolved) {
+    // check_config_layers said yes above, so this is a disagreement between the checks and the reader.
+    throw Error(ExitCode::failure, resolved.failure().message);
+  }
+  return std::move(resolved.value());
+}
+
+Failure to_failure(const std::vector<core::Problem>& problems) {
+  Failure failure;
+  failure.code = ExitCode::invalid_input;
+  if (problems.empty()) {
+    failure.message = "invalid document: no details";
+    return failure;
+  }
+  failure.message = problems.front().to_error();
+  for (std::size_t i = 1; i < problems.size(); ++i) {
+    failure.message += "\n" + problems[i].to_line();
+  }
+  return failure;
+}
+
+}  // namespace simmer::store
