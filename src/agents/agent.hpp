@@ -104,7 +104,13 @@ public:
   // malformed lines are ignored, never fatal.
   virtual void feed_line(std::string_view line, std::vector<StreamEvent>& out) = 0;
   // Called once after the process ended; fills what the stream said into `record` (outcome, tokens, ...).
+  // run_session() has already set record.exit_code, record.agent and the configured record.model (which the
+  // parser replaces when the stream names the model).
   virtual void finish(SessionRecord& record) = 0;
+  // Whether the stream carried its final result (Claude's `result` line, Codex's `turn.completed`/`turn.failed`,
+  // ...). When it did not (the CLI crashed, was killed, or failed before streaming), run_session() classifies the
+  // outcome from stderr and the exit code instead. Valid after finish().
+  virtual bool saw_result() const = 0;
 };
 
 class Adapter {
@@ -118,6 +124,11 @@ public:
   // Bytes written to the child's stdin (then closed); nothing: stdin is /dev/null.
   virtual std::optional<std::string> stdin_payload(const LaunchRequest& /*request*/) const { return std::nullopt; }
   virtual std::unique_ptr<StreamParser> make_parser() const = 0;
+  // Variables added to simmer's environment for the child: the adapter's own, then the role's `env`, then
+  // request.env (later ones win).
+  virtual std::map<std::string, std::string> environment(const LaunchRequest& request) const { return request.env; }
+  // The model this launch asks for: request.model, else the configured one, else empty (the CLI's default).
+  virtual std::string model_for(const LaunchRequest& request) const { return request.model; }
 };
 
 }  // namespace simmer::agents

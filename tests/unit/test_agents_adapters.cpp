@@ -1,0 +1,142 @@
+// Each adapter's launch and resume command lines, stdin and environment.
+#include "agents/session.hpp"
+#include "util/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+using namespace simmer::agents;
+using Args = std::vector<std::string>;
+
+namespace {
+
+LaunchRequest request(std::optional<std::string> resume = std::nullopt) {
+  LaunchRequest r;
+  r.prompt = "build US-001";
+  r.resume_session = std::move(resume);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("adapters: claude launch line is unattended stream-json with the prompt on stdin") {
+  AgentOptions options;
+  auto adapter = make_adapter("claude", options);
+  CHECK(adapter->name() == "claude");
+  CHECK(adapter->can_resume());
+  CHECK(adapter->command_line(request()) ==
+        Args{"claude", "-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"});
+  CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
+}
+
+TEST_CASE("adapters: claude passes model, max turns, tools, MCP servers, resume and extra args in order") {
+  AgentOptions options;
+  options.model = "claude-sonnet-4-5";
+  options.max_turns = 30;
+  options.permission_mode = "acceptEdits";
+  options.allowed_tools = {"Write", "Bash(git *)"};
+  options.mcp_servers_json = R"({"mcpServers":{"docs":{"command":"docs-mcp"}}})";
+  options.args = {"--fallback-model", "haiku"};
+  options.executable = "/opt/claude/bin/claude";
+  auto adapter = make_adapter("claude", options);
+  LaunchRequest r = request("3f1c2a9e-0000-4000-8000-000000000001");
+  r.extra_args = {"--effort", "high"};
+  CHECK(adapter->command_line(r) ==
+        Args{"/opt/claude/bin/claude", "-p", "--output-format", "stream-json", "--verbose", "--model",
+             "claude-sonnet-4-5", "--max-turns", "30", "--permission-mode", "acceptEdits",
+             "--allowedTools=Write,Bash(git *)", R"(--mcp-config={"mcpServers":{"docs":{"command":"docs-mcp"}}})",
+             "--strict-mcp-config", "--resume", "3f1c2a9e-0000-4000-8000-000000000001", "--fallback-model", "haiku",
+             "--effort", "high"});
+  r.model = "opus";
+  r.max_turns = 5;
+  auto line = adapter->command_line(r);
+  CHECK(line[6] == "opus");
+  CHECK(line[8] == "5");
+  CHECK(adapter->model_for(r) == "opus");
+}
+
+TEST_CASE("adapters: claude environment merges role env and request env; IS_SANDBOX only for bypass as root") {
+  AgentOptions options;
+  options.env = {{"ANTHROPIC_BASE_URL", "http://127.0.0.1:1"}, {"A", "role"}};
+  LaunchRequest r = request();
+  r.env = {{"A", "request"}};
+  auto env = make_adapter("claude", options)->environment(r);
+  CHECK(env["ANTHROPIC_BASE_URL"] == "http://127.0.0.1:1");
+  CHECK(env["A"] == "request");
+  CHECK(env.count("IS_SANDBOX") == (::geteuid() == 0 ? 1u : 0u));
+  options.permission_mode = "default";
+  CHECK(make_adapter("claude", options)->environment(r).count("IS_SANDBOX") == 0);
+}
+
+TEST_CASE("adapters: script runs simmer agent-script with the scenario, and --resume for a FIX") {
+  AgentOptions options;
+  options.simmer_exe = "/usr/local/bin/simmer";
+  options.scenario = "/p/.simmer/scenario.json";
+  auto adapter = make_adapter("script", options);
+  CHECK(adapter->can_resume());
+  CHECK(adapter->command_line(request()) ==
+        Args{"/usr/local/bin/simmer", "agent-script", "--scenario", "/p/.simmer/scenario.json"});
+  CHECK(adapter->command_line(request("s-1")) ==
+        Args{"/usr/local/bin/simmer", "agent-script", "--scenario", "/p/.simmer/scenario.json", "--resume", "s-1"});
+  CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
+}
+
+TEST_CASE("adapters: codex exec launch and exec resume lines") {
+  AgentOptions options;
+  auto adapter = make_adapter("codex", options);
+  CHECK(adapter->can_resume());
+  CHECK(adapter->command_line(request()) ==
+        Args{"codex", "exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "-"});
+  options.model = "gpt-5-codex";
+  options.sandbox = "danger-full-access";
+  options.args = {"-c", "model_reasoning_effort=\"low\""};
+  adapter = make_adapter("codex", options);
+  CHECK(adapter->command_line(request("0199a213-81c0-7800-8aa1-bbab2a035a53")) ==
+        Args{"codex", "exec", "resume", "--json", "--skip-git-repo-check", "--model", "gpt-5-codex", "-c",
+             "sandbox_mode=\"danger-full-access\"", "-c", "model_reasoning_effort=\"low\"",
+             "0199a213-81c0-7800-8aa1-bbab2a035a53", "-"});
+  CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
+}
+
+TEST_CASE("adapters: gemini launch and resume lines, prompt on stdin with an empty -p") {
+  AgentOptions options;
+  auto adapter = make_adapter("gemini", options);
+  CHECK(adapter->command_line(request()) ==
+        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "-p", ""});
+  options.model = "gemini-2.5-pro";
+  options.approval_mode = "auto_edit";
+  adapter = make_adapter("gemini", options);
+  CHECK(adapter->command_line(request("5b1e0c3a-1111-4000-8000-000000000002")) ==
+        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "auto_edit", "--model", "gemini-2.5-pro",
+             "--resume", "5b1e0c3a-1111-4000-8000-000000000002", "-p", ""});
+  CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
+}
+
+TEST_CASE("adapters: command takes the prompt on stdin or as its last argument and cannot resume") {
+  AgentOptions options;
+  options.command = {"my-agent", "--quiet"};
+  auto adapter = make_adapter("command", options);
+  CHECK_FALSE(adapter->can_resume());
+  CHECK(adapter->command_line(request("ignored")) == Args{"my-agent", "--quiet"});
+  CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
+  options.prompt_via = PromptVia::argument;
+  adapter = make_adapter("command", options);
+  CHECK(adapter->command_line(request()) == Args{"my-agent", "--quiet", "build US-001"});
+  CHECK_FALSE(adapter->stdin_payload(request()).has_value());
+}
+
+TEST_CASE("adapters: unknown agents and incomplete command/script options are refused with a clear message") {
+  AgentOptions options;
+  CHECK(known_agents() == Args{"claude", "codex", "gemini", "command", "script"});
+  CHECK_THROWS_WITH(make_adapter("cursor", options),
+                    "unknown agent 'cursor' (simmer.json): expected one of claude, codex, gemini, command, script");
+  CHECK_THROWS_WITH(make_adapter("command", options),
+                    "agent 'command' (simmer.json): needs a \"command\" (the program and its arguments)");
+  CHECK_THROWS_WITH(make_adapter("script", options), "agent 'script' (simmer.json): needs a \"scenario\" file");
+  try {
+    make_adapter("cursor", options);
+  } catch (const simmer::Error& e) {
+    CHECK(e.code() == simmer::ExitCode::invalid_input);
+  }
+}
