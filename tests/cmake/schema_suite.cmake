@@ -1,0 +1,10 @@
+# The JSON-Schema-Test-Suite runner (draft-07) and the validator benchmark executable.
+# Included from tests/CMakeLists.txt; the suite itself is Debian's json-schema-test-suite package.
+
+set(SIMMER_SCHEMA_SUITE_DIR "/usr/share/json-schema-test-suite/tests/draft7"
+    CACHE PATH "draft7 directory of the official JSON-Schema-Test-Suite")
+
+add_executable(schema_suite_runner "${CMAKE_SOURCE_DIR}/tests/schema_suite/runner.cpp")
+target_link_libraries(schema_suite_runner PRIVATE simmer_lib simmer_warnings)
+add_test(NAME schema_suite.draft7 COMMAND schema_suite_runner "${SIMMER_SCHEMA_SUITE_DIR}")
+set_tests_properties(schema_suite.draft7 PROPERTIES LABELS schema_suite SKIP_RETURN_CODE 77)
