@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace simmer::project {
@@ -21,5 +23,13 @@ struct PrdProblem {
 // story, no dependency cycle (reported once, as "dependency cycle: US-001 -> US-002 -> US-001"). Returns the
 // problems in story order; empty means fine. Fields of the wrong type are skipped (the schema reports them).
 std::vector<PrdProblem> check_prd_semantics(const nlohmann::json& prd);
+
+// A dependency graph in story order: {story id, ids it depends on (all existing, none itself)}.
+using DependencyGraph = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// The first dependency cycle found, as the ids along it with the first repeated at the end
+// ({"US-001", "US-002", "US-001"}), rotated to start at the story that comes first in the graph. Deterministic:
+// the same graph always reports the same cycle. Nothing when the graph is acyclic.
+std::optional<std::vector<std::string>> find_dependency_cycle(const DependencyGraph& graph);
 
 }  // namespace simmer::project

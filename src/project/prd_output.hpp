@@ -50,7 +50,4 @@ struct PrdWrite {
 Result<PrdWrite> write_prd_output(const nlohmann::json& prd, const std::filesystem::path& output,
                                   const std::string& display, ExistingPolicy policy);
 
-// Canonical text of a JSON document: sorted keys, 2-space indent, trailing newline.
-std::string canonical_json(const nlohmann::json& doc);
-
 }  // namespace simmer::project
