@@ -1,14 +1,207 @@
-// Placeholder until this command is built: says so and fails, never pretends to work.
-#include "cli/commands.hpp"
+// `simmer stats [--run ID | --all] [--json]`: figures of a run from .simmer/events.jsonl.
+//
+// The journal is streamed in fixed-size chunks straight into core/stats (simdjson On-Demand): memory stays flat
+// whatever the file's size, and a torn or garbage line is counted, never fatal. The latest run is found first by
+// reading the file backwards from its end, so the default costs one forward pass.
 
+#include "cli/commands.hpp"
+#include "core/stats.hpp"
+#include "store/project.hpp"
+#include "util/error.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
 
 namespace simmer::cli {
 
-Runner setup_stats(CLI::App& /*sub*/) {
-  return [] {
-    std::fputs("simmer: error: 'stats' is not implemented yet\n", stderr);
-    return 1;
+namespace {
+
+constexpr std::size_t k_chunk = 1 << 20;             // bytes read per call
+constexpr std::size_t k_max_line = 64u << 20;         // a longer line is counted malformed and skipped
+constexpr std::size_t k_first_tail = 64 * 1024;       // first guess at where the last run's last event is
+
+// A read-only file descriptor that closes itself.
+class Fd {
+public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+[[noreturn]] void read_error(const std::string& shown) {
+  throw Error(ExitCode::failure, fmt::format("cannot read journal ({}): {}", shown, std::strerror(errno)));
+}
+
+// pread the whole range [offset, offset + size) or throw.
+std::string read_range(int fd, off_t offset, std::size_t size, const std::string& shown) {
+  std::string out(size, '\0');
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, out.data() + done, size - done, offset + static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      read_error(shown);
+    }
+    if (n == 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
+// The runId of the journal's last well-formed event, widening the tail read from the end until one is found.
+std::string find_latest_run(int fd, off_t size, const std::string& shown) {
+  std::size_t tail = k_first_tail;
+  while (true) {
+    std::size_t want = static_cast<std::size_t>(std::min<off_t>(size, static_cast<off_t>(tail)));
+    std::string bytes = read_range(fd, size - static_cast<off_t>(want), want, shown);
+    if (auto run = core::latest_run_id(bytes)) {
+      return *run;
+    }
+    if (static_cast<off_t>(want) >= size) {
+      return "";
+    }
+    tail *= 4;
+  }
+}
+
+// Feeds every line of `fd` to `acc`, in chunks, keeping at most one partial line between reads.
+void stream_lines(int fd, core::StatsAccumulator& acc, const std::string& shown) {
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::size_t capacity = 4 * k_chunk;
+  std::vector<char> buf(capacity + core::k_stats_line_padding);
+  std::size_t have = 0;
+  bool skipping = false;  // inside a line longer than k_max_line: drop bytes up to its newline
+  while (true) {
+    if (have == capacity) {
+      if (capacity < k_max_line) {
+        capacity *= 2;
+        buf.resize(capacity + core::k_stats_line_padding);
+      } else {
+        // The line does not fit: count it once, as garbage, and skip the rest of it.
+        if (!skipping) {
+          acc.add_line("\x01 overlong line");
+        }
+        skipping = true;
+        have = 0;
+      }
+    }
+    ssize_t n = ::read(fd, buf.data() + have, std::min(k_chunk, capacity - have));
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      read_error(shown);
+    }
+    if (n == 0) {
+      break;
+    }
+    std::size_t end = have + static_cast<std::size_t>(n);
+    std::size_t start = 0;
+    std::size_t scan = have;  // [0, have) is a partial line: it holds no newline
+    while (const void* hit = std::memchr(buf.data() + scan, '\n', end - scan)) {
+      std::size_t i = static_cast<std::size_t>(static_cast<const char*>(hit) - buf.data());
+      if (skipping) {
+        skipping = false;
+      } else {
+        acc.add_padded_line(buf.data() + start, i - start);
+      }
+      start = i + 1;
+      scan = start;
+    }
+    have = end - start;
+    std::memmove(buf.data(), buf.data() + start, have);
+  }
+  if (have > 0 && !skipping) {
+    // The last line has no newline: a torn append, or a file written by hand. The parser decides which.
+    std::memset(buf.data() + have, 0, core::k_stats_line_padding);
+    acc.add_padded_line(buf.data(), have);
+  }
+}
+
+bool use_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+}
+
+}  // namespace
+
+Runner setup_stats(CLI::App& sub) {
+  struct Flags {
+    std::string run;
+    bool all = false;
+    bool json = false;
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* run_opt = sub.add_option("--run", flags->run, "Report on the run with this id (default: the latest run)");
+  auto* all_opt = sub.add_flag("--all", flags->all, "Report on every run of the journal together");
+  run_opt->excludes(all_opt);
+  sub.add_flag("--json", flags->json, "Print the report as JSON (see docs/observability.md)");
+
+  return [flags] {
+    // Find the project and its journal; stats never writes, so no lock is taken.
+    auto paths = store::ProjectPaths::discover(std::filesystem::current_path());
+    std::string shown = paths.display(paths.events);
+    Fd fd(::open(paths.events.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+      if (errno == ENOENT) {
+        throw Error(ExitCode::failure,
+                    fmt::format("no journal to report on ({}): run `simmer cook` first", shown));
+      }
+      read_error(shown);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
+      read_error(shown);
+    }
+
+    // Decide the scope before the pass, so a single pass serves every scope.
+    core::RunScope scope = flags->all ? core::RunScope::all
+                           : flags->run.empty() ? core::RunScope::latest
+                                                : core::RunScope::run;
+    std::string run_id = flags->run;
+    if (scope == core::RunScope::latest) {
+      run_id = find_latest_run(fd.get(), st.st_size, shown);
+    }
+
+    core::StatsAccumulator acc(scope, run_id);
+    stream_lines(fd.get(), acc, shown);
+    core::StatsReport report = acc.report();
+
+    if (scope == core::RunScope::run && report.events == 0) {
+      throw Error(ExitCode::invalid_input,
+                  fmt::format("unknown run ({}): no event has runId \"{}\"", shown, flags->run));
+    }
+    if (report.malformed_lines > 0) {
+      std::fprintf(stderr, "simmer: warning: %s: %llu malformed line(s) skipped\n", shown.c_str(),
+                   static_cast<unsigned long long>(report.malformed_lines));
+    }
+    std::string out = flags->json ? core::stats_to_json(report).dump(2) + "\n"
+                                  : core::stats_to_text(report, use_color());
+    std::fputs(out.c_str(), stdout);
+    return to_int(ExitCode::ok);
   };
 }
 

@@ -1,0 +1,710 @@
+// Implementation notes
+// - Input: journal lines as docs/events.md defines them (envelope seq, ts, runId, kind, data). Key order is not
+//   assumed: the harness may write them in any order (nlohmann sorts keys, so `data` often comes first).
+// - Parsing: simdjson On-Demand, one document per line. The envelope's fields are read in the order they appear;
+//   `data` is kept as a raw view and parsed once `kind` is known. Walking the whole envelope to its end is what
+//   proves the line is complete: a torn line never reaches its closing brace.
+// - Memory: Digest keeps the first 4,096 samples exactly, then folds everything into a fixed log-bucket histogram
+//   (gamma 1.02, about 1% relative error). TopK keeps the 20 largest sessions per role and metric. Nothing else
+//   grows with the number of lines.
+
+#include "core/stats.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <queue>
+
+namespace simmer::core {
+
+namespace od = simdjson::ondemand;
+
+static_assert(k_stats_line_padding == simdjson::SIMDJSON_PADDING, "k_stats_line_padding must match simdjson");
+
+namespace {
+
+constexpr std::size_t k_exact_samples = 4096;
+constexpr std::size_t k_top_sessions = 20;
+constexpr std::size_t k_max_run_ids = 1000;
+constexpr double k_outlier_factor = 3.0;
+constexpr double k_gamma = 1.02;
+constexpr double k_min_value = 1e-6;  // smallest positive value the sketch tells apart from its neighbours
+constexpr int k_buckets = 2200;       // gamma^2200 * 1e-6 ~ 8e12: more than any duration in ms or cost in USD
+
+// Quantiles of a stream in bounded memory (see the implementation notes).
+class Digest {
+public:
+  void add(double v) {
+    if (!(v >= 0)) {  // negative or NaN: a corrupt figure counts as zero rather than skewing the sketch
+      v = 0;
+    }
+    ++m_count;
+    m_sum += v;
+    m_max = std::max(m_max, v);
+    if (!m_buckets) {
+      if (m_exact.size() < k_exact_samples) {
+        m_exact.push_back(v);
+        return;
+      }
+      m_buckets = std::make_unique<std::array<std::uint64_t, k_buckets>>();
+      m_buckets->fill(0);
+      for (double s : m_exact) {
+        bucket_add(s);
+      }
+      m_exact.clear();
+      m_exact.shrink_to_fit();
+    }
+    bucket_add(v);
+  }
+
+  std::uint64_t count() const { return m_count; }
+  bool exact() const { return !m_buckets; }
+
+  // Nearest-rank percentile, p in (0, 100].
+  double percentile(double p) const {
+    if (m_count == 0) {
+      return 0;
+    }
+    auto rank = static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(m_count)));
+    rank = std::clamp<std::uint64_t>(rank, 1, m_count);
+    if (!m_buckets) {
+      std::vector<double> sorted = m_exact;
+      std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank - 1), sorted.end());
+      return sorted[rank - 1];
+    }
+    std::uint64_t seen = m_zeros;
+    if (seen >= rank) {
+      return 0;
+    }
+    for (int i = 0; i < k_buckets; ++i) {
+      seen += (*m_buckets)[static_cast<std::size_t>(i)];
+      if (seen >= rank) {
+        return std::min(m_max, k_min_value * std::pow(k_gamma, i + 0.5));
+      }
+    }
+    return m_max;
+  }
+
+  // How many samples exceed `threshold` (exact in exact mode, to a bucket's width otherwise).
+  std::uint64_t count_above(double threshold) const {
+    if (!m_buckets) {
+      return static_cast<std::uint64_t>(
+          std::count_if(m_exact.begin(), m_exact.end(), [&](double s) { return s > threshold; }));
+    }
+    std::uint64_t n = 0;
+    for (int i = 0; i < k_buckets; ++i) {
+      if (k_min_value * std::pow(k_gamma, i + 0.5) > threshold) {
+        n += (*m_buckets)[static_cast<std::size_t>(i)];
+      }
+    }
+    return n;
+  }
+
+  Distribution distribution() const {
+    Distribution d;
+    d.count = m_count;
+    d.p50 = percentile(50);
+    d.p95 = percentile(95);
+    d.max = m_max;
+    d.sum = m_sum;
+    d.exact = exact();
+    return d;
+  }
+
+private:
+  void bucket_add(double v) {
+    if (v < k_min_value) {
+      ++m_zeros;
+      return;
+    }
+    int i = static_cast<int>(std::floor(std::log(v / k_min_value) / std::log(k_gamma)));
+    (*m_buckets)[static_cast<std::size_t>(std::clamp(i, 0, k_buckets - 1))]++;
+  }
+
+  std::uint64_t m_count = 0;
+  double m_sum = 0;
+  double m_max = 0;
+  std::vector<double> m_exact;
+  std::uint64_t m_zeros = 0;
+  std::unique_ptr<std::array<std::uint64_t, k_buckets>> m_buckets;
+};
+
+struct SessionRef {
+  double value = 0;
+  std::int64_t seq = 0;
+  std::string story_id;
+  std::int64_t attempt = 0;
+  std::string session_id;
+};
+
+// The k largest sessions by one metric: a min-heap whose top is the smallest kept.
+class TopK {
+public:
+  void offer(SessionRef ref) {
+    if (m_heap.size() < k_top_sessions) {
+      m_heap.push_back(std::move(ref));
+      std::push_heap(m_heap.begin(), m_heap.end(), greater);
+    } else if (ref.value > m_heap.front().value) {
+      std::pop_heap(m_heap.begin(), m_heap.end(), greater);
+      m_heap.back() = std::move(ref);
+      std::push_heap(m_heap.begin(), m_heap.end(), greater);
+    }
+  }
+  const std::vector<SessionRef>& items() const { return m_heap; }
+
+private:
+  static bool greater(const SessionRef& a, const SessionRef& b) { return a.value > b.value; }
+  std::vector<SessionRef> m_heap;
+};
+
+struct RoleFigures {
+  Digest cost;
+  Digest duration;
+  TopK top_cost;
+  TopK top_duration;
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  return s;
+}
+
+// Reads `data`'s fields for one kind. Missing or mistyped fields read as zero/empty: the envelope was valid, so
+// the event counts, and a figure the harness did not write adds nothing.
+class DataView {
+public:
+  explicit DataView(od::object& obj) : m_obj(obj) {}
+
+  std::string_view str(std::string_view key) {
+    std::string_view out;
+    if (m_obj.find_field_unordered(key).get_string().get(out)) {
+      return {};
+    }
+    return out;
+  }
+  double num(std::string_view key) {
+    double out = 0;
+    if (m_obj.find_field_unordered(key).get_double().get(out)) {
+      return 0;
+    }
+    return out;
+  }
+  std::int64_t integer(std::string_view key) {
+    double d = num(key);
+    return static_cast<std::int64_t>(d);
+  }
+  bool boolean(std::string_view key) {
+    bool out = false;
+    if (m_obj.find_field_unordered(key).get_bool().get(out)) {
+      return false;
+    }
+    return out;
+  }
+  bool object(std::string_view key, od::object& out) { return !m_obj.find_field_unordered(key).get_object().get(out); }
+
+private:
+  od::object& m_obj;
+};
+
+// Rounds to 1/scale; dividing (not multiplying by 1/scale) keeps 0.1 printed as 0.1.
+double round_to(double v, double scale) { return std::round(v * scale) / scale; }
+
+}  // namespace
+
+struct StatsAccumulator::Impl {
+  RunScope scope;
+  std::string run_id;
+  od::parser parser;
+  od::parser data_parser;
+  std::string padded;  // add_line's copy of a line that has no padding after it
+
+  StatsReport r;
+  std::map<std::string, Digest, std::less<>> phase_durations;
+  std::map<std::string, RoleFigures, std::less<>> roles;
+
+  void add(const char* line, std::size_t length);
+  void apply(std::int64_t seq, std::string_view kind, std::string_view ts, std::string_view data_raw,
+             std::size_t data_capacity);
+  bool in_scope(std::string_view run) const { return scope == RunScope::all || (!run_id.empty() && run == run_id); }
+};
+
+void StatsAccumulator::Impl::add(const char* line, std::size_t length) {
+  std::string_view text = trim(std::string_view(line, length));
+  if (text.empty()) {
+    return;
+  }
+  ++r.lines;
+  od::document doc;
+  od::object obj;
+  if (parser.iterate(text.data(), text.size(), text.size() + k_stats_line_padding).get(doc) ||
+      doc.get_object().get(obj)) {
+    ++r.malformed_lines;
+    return;
+  }
+  std::int64_t seq = 0;
+  bool has_seq = false;
+  std::string_view kind, ts, run, data_raw;
+  bool has_kind = false;
+  bool bad = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) {
+      bad = true;
+      break;
+    }
+    auto value = field.value();
+    if (key == "seq") {
+      has_seq = !value.get_int64().get(seq);
+      bad = !has_seq;
+    } else if (key == "kind") {
+      has_kind = !value.get_string().get(kind);
+      bad = !has_kind;
+    } else if (key == "ts") {
+      bad = value.get_string().get(ts) != simdjson::SUCCESS;
+    } else if (key == "runId") {
+      bad = value.get_string().get(run) != simdjson::SUCCESS;
+    } else if (key == "data") {
+      od::object data;
+      bad = value.get_object().get(data) || data.raw_json().get(data_raw);
+    }  // any other key: its value is skipped when the loop advances
+    if (bad) {
+      break;
+    }
+  }
+  if (bad || !has_seq || !has_kind) {
+    ++r.malformed_lines;
+    return;
+  }
+  if (!in_scope(run)) {
+    return;
+  }
+  if (r.run_ids.empty() || r.run_ids.back() != run) {
+    if (!run.empty() && r.run_ids.size() < k_max_run_ids &&
+        std::find(r.run_ids.begin(), r.run_ids.end(), run) == r.run_ids.end()) {
+      r.run_ids.emplace_back(run);
+    }
+  }
+  // data_raw points into `text`; everything up to the padded end of the line stays readable.
+  std::size_t capacity = data_raw.empty()
+                             ? 0
+                             : static_cast<std::size_t>(text.data() + text.size() - data_raw.data()) +
+                                   k_stats_line_padding;
+  apply(seq, kind, ts, data_raw, capacity);
+}
+
+void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std::string_view ts,
+                                   std::string_view data_raw, std::size_t data_capacity) {
+  ++r.events;
+  if (r.events == 1) {
+    r.first_seq = seq;
+    r.first_ts = ts;
+  }
+  r.last_seq = seq;
+  r.last_ts = ts;
+
+  od::document doc;
+  od::object data;
+  if (data_raw.empty() || data_parser.iterate(data_raw.data(), data_raw.size(), data_capacity).get(doc) ||
+      doc.get_object().get(data)) {
+    // An event without a data object still counts for the kinds that need nothing from it.
+    if (kind == "story_selected") {
+      ++r.iterations;
+    } else if (kind == "halted") {
+      ++r.halts;
+    }
+    return;
+  }
+  DataView d(data);
+  if (kind == "session") {
+    std::string role(d.str("role"));
+    std::string story(d.str("storyId"));
+    std::int64_t attempt = d.integer("attempt");
+    std::string model(d.str("model"));
+    std::string session_id(d.str("sessionId"));
+    std::string outcome(d.str("outcome"));
+    double duration = d.num("durationMs");
+    double cost = d.num("costUsd");
+    od::object tokens;
+    if (d.object("tokens", tokens)) {
+      DataView t(tokens);
+      r.tokens_input += static_cast<std::uint64_t>(std::max(0.0, t.num("input")));
+      r.tokens_output += static_cast<std::uint64_t>(std::max(0.0, t.num("output")));
+      r.tokens_cache_read += static_cast<std::uint64_t>(std::max(0.0, t.num("cacheRead")));
+      r.tokens_cache_write += static_cast<std::uint64_t>(std::max(0.0, t.num("cacheWrite")));
+    }
+    ++r.sessions;
+    ++r.sessions_by_role[role];
+    ++r.sessions_by_outcome[outcome.empty() ? "unknown" : outcome];
+    r.cost_usd += cost;
+    r.cost_by_model[model.empty() ? "unknown" : model] += cost;
+    r.cost_by_role[role] += cost;
+    if (!story.empty()) {
+      r.cost_by_story[story] += cost;
+    }
+    auto& figures = roles[role];
+    figures.cost.add(cost);
+    figures.duration.add(duration);
+    figures.top_cost.offer({cost, seq, story, attempt, session_id});
+    figures.top_duration.offer({duration, seq, std::move(story), attempt, std::move(session_id)});
+  } else if (kind == "phase_finished") {
+    std::string_view phase = d.str("phase");
+    double duration = d.num("durationMs");
+    auto it = phase_durations.find(phase);
+    if (it == phase_durations.end()) {
+      it = phase_durations.emplace(std::string(phase), Digest{}).first;
+    }
+    it->second.add(duration);
+  } else if (kind == "phase_started") {
+    if (d.str("phase") == "fix") {
+      ++r.fixes;
+    }
+  } else if (kind == "story_selected") {
+    ++r.iterations;
+  } else if (kind == "retry_scheduled") {
+    std::string phase(d.str("phase"));
+    std::string_view reason = d.str("reason");
+    auto& counts = r.retries_by_phase[phase];
+    if (reason == "transient") {
+      ++counts.transient;
+    } else if (reason == "usage_limit") {
+      ++counts.usage_limit;
+    } else if (reason == "contract") {
+      ++counts.contract;
+    }
+  } else if (kind == "handoff_invalid") {
+    ++r.handoff_invalid;
+  } else if (kind == "gate") {
+    std::string name(d.str("name"));
+    bool passed = d.boolean("passed");
+    bool timed_out = d.boolean("timedOut");
+    for (GateCounts* g : {&r.gates, &r.gates_by_name[name]}) {
+      ++g->runs;
+      g->passed += passed ? 1 : 0;
+      g->timed_out += timed_out ? 1 : 0;
+    }
+  } else if (kind == "verdict") {
+    std::string_view verdict = d.str("verdict");
+    ++r.verdicts;
+    if (verdict == "pass") {
+      ++r.verdicts_pass;
+    } else if (verdict == "fail_retry") {
+      ++r.verdicts_fail_retry;
+    } else if (verdict == "fail_abort") {
+      ++r.verdicts_fail_abort;
+    }
+  } else if (kind == "story_passed") {
+    ++r.stories_passed;
+  } else if (kind == "story_blocked") {
+    ++r.stories_blocked;
+  } else if (kind == "halted") {
+    ++r.halts;
+  }
+}
+
+StatsAccumulator::StatsAccumulator(RunScope scope, std::string run_id) : m_impl(std::make_unique<Impl>()) {
+  m_impl->scope = scope;
+  m_impl->run_id = std::move(run_id);
+  m_impl->r.scope = scope;
+  if (scope != RunScope::all) {
+    m_impl->r.run_id = m_impl->run_id;
+  }
+}
+StatsAccumulator::~StatsAccumulator() = default;
+StatsAccumulator::StatsAccumulator(StatsAccumulator&&) noexcept = default;
+StatsAccumulator& StatsAccumulator::operator=(StatsAccumulator&&) noexcept = default;
+
+void StatsAccumulator::add_line(std::string_view line) {
+  m_impl->padded.assign(line);
+  m_impl->padded.append(k_stats_line_padding, '\0');
+  m_impl->add(m_impl->padded.data(), line.size());
+}
+
+void StatsAccumulator::add_padded_line(const char* line, std::size_t length) { m_impl->add(line, length); }
+
+StatsReport StatsAccumulator::report() const {
+  StatsReport r = m_impl->r;
+  for (const auto& [phase, digest] : m_impl->phase_durations) {
+    r.phase_durations[phase] = digest.distribution();
+  }
+  if (r.stories_passed > 0) {
+    r.cost_per_passed_story = r.cost_usd / static_cast<double>(r.stories_passed);
+  }
+  std::uint64_t prompt = r.tokens_input + r.tokens_cache_read + r.tokens_cache_write;
+  if (prompt > 0) {
+    r.cache_hit_ratio = static_cast<double>(r.tokens_cache_read) / static_cast<double>(prompt);
+  }
+  if (r.gates.runs > 0) {
+    r.gate_pass_rate = static_cast<double>(r.gates.passed) / static_cast<double>(r.gates.runs);
+  }
+  if (r.verdicts > 0) {
+    r.verifier_rejection_rate =
+        static_cast<double>(r.verdicts_fail_retry + r.verdicts_fail_abort) / static_cast<double>(r.verdicts);
+  }
+  for (const auto& [role, figures] : m_impl->roles) {
+    struct Metric {
+      const char* name;
+      const Digest* digest;
+      const TopK* top;
+    };
+    for (const Metric& m : {Metric{"cost", &figures.cost, &figures.top_cost},
+                            Metric{"duration", &figures.duration, &figures.top_duration}}) {
+      double median = m.digest->percentile(50);
+      if (median <= 0) {
+        continue;  // with a zero median every non-zero session would be an "outlier": no signal
+      }
+      double threshold = median * k_outlier_factor;
+      r.outlier_count += m.digest->count_above(threshold);
+      for (const auto& s : m.top->items()) {
+        if (s.value > threshold) {
+          r.outliers.push_back({role, s.story_id, s.attempt, s.seq, s.session_id, m.name, s.value, median});
+        }
+      }
+    }
+  }
+  std::sort(r.outliers.begin(), r.outliers.end(), [](const Outlier& a, const Outlier& b) {
+    return a.seq != b.seq ? a.seq < b.seq : a.metric < b.metric;
+  });
+  return r;
+}
+
+std::optional<std::string> latest_run_id(std::string_view tail) {
+  while (!tail.empty()) {
+    std::size_t end = tail.size();
+    while (end > 0 && (tail[end - 1] == '\n' || tail[end - 1] == '\r')) {
+      --end;
+    }
+    std::size_t start = tail.rfind('\n', end == 0 ? 0 : end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    std::string_view line = tail.substr(start, end - start);
+    auto doc = nlohmann::json::parse(line, nullptr, false);
+    if (!doc.is_discarded() && doc.is_object() && doc.contains("seq") && doc["seq"].is_number_integer() &&
+        doc.contains("kind") && doc["kind"].is_string() && doc.contains("runId") && doc["runId"].is_string()) {
+      return doc["runId"].get<std::string>();
+    }
+    tail = tail.substr(0, start);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+nlohmann::json ratio_json(const std::optional<double>& v) {
+  return v ? nlohmann::json(round_to(*v, 1e4)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json usd_json(double v) { return round_to(v, 1e6); }
+
+nlohmann::json usd_map(const std::map<std::string, double>& m) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : m) {
+    out[k] = usd_json(v);
+  }
+  return out;
+}
+
+const char* scope_name(RunScope scope) {
+  switch (scope) {
+    case RunScope::latest:
+      return "latest";
+    case RunScope::run:
+      return "run";
+    case RunScope::all:
+      return "all";
+  }
+  return "latest";
+}
+
+}  // namespace
+
+nlohmann::json stats_to_json(const StatsReport& r) {
+  nlohmann::json j;
+  j["schemaVersion"] = 1;
+  j["scope"] = scope_name(r.scope);
+  j["runId"] = r.run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.run_id);
+  j["runIds"] = r.run_ids;
+  j["lines"] = {{"read", r.lines}, {"malformed", r.malformed_lines}};
+  j["events"] = {{"count", r.events},
+                 {"firstSeq", r.first_seq},
+                 {"lastSeq", r.last_seq},
+                 {"firstTs", r.first_ts.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.first_ts)},
+                 {"lastTs", r.last_ts.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.last_ts)}};
+  j["stories"] = {{"passed", r.stories_passed}, {"blocked", r.stories_blocked}};
+  j["iterations"] = r.iterations;
+  j["fixes"] = r.fixes;
+  j["halts"] = r.halts;
+  j["sessions"] = {{"total", r.sessions},
+                   {"byRole", r.sessions_by_role},
+                   {"byOutcome", r.sessions_by_outcome}};
+  j["cost"] = {{"totalUsd", usd_json(r.cost_usd)},
+               {"byModel", usd_map(r.cost_by_model)},
+               {"byRole", usd_map(r.cost_by_role)},
+               {"byStory", usd_map(r.cost_by_story)},
+               {"perPassedStoryUsd",
+                r.cost_per_passed_story ? usd_json(*r.cost_per_passed_story) : nlohmann::json(nullptr)}};
+  j["tokens"] = {{"input", r.tokens_input},
+                 {"output", r.tokens_output},
+                 {"cacheRead", r.tokens_cache_read},
+                 {"cacheWrite", r.tokens_cache_write},
+                 {"cacheHitRatio", ratio_json(r.cache_hit_ratio)}};
+  nlohmann::json phases = nlohmann::json::object();
+  for (const auto& [phase, d] : r.phase_durations) {
+    phases[phase] = {{"count", d.count},
+                     {"p50Ms", round_to(d.p50, 1e3)},
+                     {"p95Ms", round_to(d.p95, 1e3)},
+                     {"maxMs", round_to(d.max, 1e3)},
+                     {"totalMs", round_to(d.sum, 1e3)},
+                     {"exact", d.exact}};
+  }
+  j["phaseDurations"] = phases;
+  nlohmann::json retries = nlohmann::json::object();
+  for (const auto& [phase, c] : r.retries_by_phase) {
+    retries[phase] = {{"transient", c.transient}, {"usageLimit", c.usage_limit}, {"contract", c.contract}};
+  }
+  j["retries"] = retries;
+  j["handoffInvalid"] = r.handoff_invalid;
+  nlohmann::json by_name = nlohmann::json::object();
+  for (const auto& [name, g] : r.gates_by_name) {
+    by_name[name] = {{"runs", g.runs}, {"passed", g.passed}, {"timedOut", g.timed_out}};
+  }
+  j["gates"] = {{"runs", r.gates.runs},
+                {"passed", r.gates.passed},
+                {"timedOut", r.gates.timed_out},
+                {"passRate", ratio_json(r.gate_pass_rate)},
+                {"byName", by_name}};
+  j["verdicts"] = {{"total", r.verdicts},
+                   {"pass", r.verdicts_pass},
+                   {"failRetry", r.verdicts_fail_retry},
+                   {"failAbort", r.verdicts_fail_abort},
+                   {"rejectionRate", ratio_json(r.verifier_rejection_rate)}};
+  nlohmann::json outliers = nlohmann::json::array();
+  for (const auto& o : r.outliers) {
+    outliers.push_back({{"seq", o.seq},
+                        {"role", o.role},
+                        {"storyId", o.story_id},
+                        {"attempt", o.attempt},
+                        {"sessionId", o.session_id},
+                        {"metric", o.metric},
+                        {"value", o.metric == "cost" ? usd_json(o.value) : nlohmann::json(round_to(o.value, 1e3))},
+                        {"median", o.metric == "cost" ? usd_json(o.median) : nlohmann::json(round_to(o.median, 1e3))}});
+  }
+  j["outliers"] = {{"count", r.outlier_count}, {"sessions", outliers}};
+  return j;
+}
+
+namespace {
+
+std::string usd(double v) { return fmt::format("${:.4f}", v); }
+
+std::string pct(const std::optional<double>& v) { return v ? fmt::format("{:.1f}%", *v * 100) : "n/a"; }
+
+std::string ms(double v) {
+  if (v < 1000) {
+    return fmt::format("{:.0f}ms", v);
+  }
+  if (v < 60'000) {
+    return fmt::format("{:.1f}s", v / 1000);
+  }
+  return fmt::format("{:.1f}m", v / 60'000);
+}
+
+std::string thousands(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      out += ',';
+    }
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string usd_list(const std::map<std::string, double>& m) {
+  std::vector<std::pair<std::string, double>> items(m.begin(), m.end());
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [k, v] : items) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", k.empty() ? "(none)" : k, usd(v));
+  }
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+std::string stats_to_text(const StatsReport& r, bool color) {
+  auto head = [&](std::string_view label) {
+    return color ? fmt::format("\x1b[1m{:<12}\x1b[0m ", label) : fmt::format("{:<12} ", label);
+  };
+  std::string out;
+  if (r.scope == RunScope::all) {
+    out += head("Runs") + fmt::format("all ({})\n", r.run_ids.size());
+  } else {
+    out += head("Run") + (r.run_id.empty() ? std::string("(none)") : r.run_id) + "\n";
+  }
+  if (r.events > 0) {
+    out += head("Events") + fmt::format("{} (seq {}..{}, {} .. {})\n", thousands(r.events), r.first_seq, r.last_seq,
+                                         r.first_ts, r.last_ts);
+  } else {
+    out += head("Events") + "0\n";
+  }
+  out += head("Lines") + fmt::format("{} read, {} malformed\n", thousands(r.lines), thousands(r.malformed_lines));
+  out += head("Stories") + fmt::format("{} passed, {} blocked, {} iterations, {} fixes, {} halts\n", r.stories_passed,
+                                       r.stories_blocked, r.iterations, r.fixes, r.halts);
+  std::string roles;
+  for (const auto& [role, n] : r.sessions_by_role) {
+    roles += fmt::format("{}{} {}", roles.empty() ? "" : ", ", role.empty() ? "(none)" : role, n);
+  }
+  out += head("Sessions") + fmt::format("{}{}\n", thousands(r.sessions), roles.empty() ? "" : " (" + roles + ")");
+  out += head("Cost") + fmt::format("{} total, {} per passed story\n", usd(r.cost_usd),
+                                    r.cost_per_passed_story ? usd(*r.cost_per_passed_story) : "n/a");
+  out += head("  by model") + usd_list(r.cost_by_model) + "\n";
+  out += head("  by role") + usd_list(r.cost_by_role) + "\n";
+  out += head("  by story") + usd_list(r.cost_by_story) + "\n";
+  out += head("Tokens") + fmt::format("in {}, out {}, cache read {}, cache write {}, cache hit {}\n",
+                                      thousands(r.tokens_input), thousands(r.tokens_output),
+                                      thousands(r.tokens_cache_read), thousands(r.tokens_cache_write),
+                                      pct(r.cache_hit_ratio));
+  out += head("Phases") + fmt::format("{:<10} {:>6} {:>9} {:>9} {:>9}\n", "phase", "count", "p50", "p95", "max");
+  for (const auto& [phase, d] : r.phase_durations) {
+    out += fmt::format("{:<13}{:<10} {:>6} {:>9} {:>9} {:>9}{}\n", "", phase, d.count, ms(d.p50), ms(d.p95),
+                       ms(d.max), d.exact ? "" : " (approx.)");
+  }
+  out += head("Retries");
+  if (r.retries_by_phase.empty()) {
+    out += "none";
+  }
+  bool first = true;
+  for (const auto& [phase, c] : r.retries_by_phase) {
+    out += fmt::format("{}{}: {} transient, {} usage limit, {} contract", first ? "" : "; ", phase, c.transient,
+                       c.usage_limit, c.contract);
+    first = false;
+  }
+  out += fmt::format(" ({} invalid handoffs)\n", r.handoff_invalid);
+  out += head("Gates") + fmt::format("{} runs, {} passed ({}), {} timed out\n", r.gates.runs, r.gates.passed,
+                                     pct(r.gate_pass_rate), r.gates.timed_out);
+  for (const auto& [name, g] : r.gates_by_name) {
+    out += fmt::format("{:<13}{:<10} {} runs, {} passed\n", "", name.empty() ? "(none)" : name, g.runs, g.passed);
+  }
+  out += head("Verifier") + fmt::format("{} verdicts, {} rejected ({}): {} fail_retry, {} fail_abort\n", r.verdicts,
+                                        r.verdicts_fail_retry + r.verdicts_fail_abort,
+                                        pct(r.verifier_rejection_rate), r.verdicts_fail_retry, r.verdicts_fail_abort);
+  out += head("Outliers") + fmt::format("{} sessions over 3x their role's median cost or duration\n", r.outlier_count);
+  for (const auto& o : r.outliers) {
+    bool cost = o.metric == "cost";
+    out += fmt::format("{:<13}seq {} {} {} attempt {}: {} {} (median {})\n", "", o.seq, o.role,
+                       o.story_id.empty() ? "-" : o.story_id, o.attempt, o.metric,
+                       cost ? usd(o.value) : ms(o.value), cost ? usd(o.median) : ms(o.median));
+  }
+  return out;
+}
+
+}  // namespace simmer::core
