@@ -149,7 +149,9 @@ void ClaudeStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     // modelUsage names the model that did the work (the init line may only carry an alias)
     const auto& by_model = get_object(j, "modelUsage");
     if (by_model.is_object() && by_model.size() == 1) {
-      m_model = by_model.begin().key();
+      // "claude-opus-4-8[1m]": the bracket names the context window variant, not the model
+      std::string key = by_model.begin().key();
+      m_model = key.substr(0, key.find('['));
     }
     StreamEvent e{StreamEvent::Kind::result, m_result_text};
     e.is_error = m_result_is_error;

@@ -14,6 +14,9 @@ const PriceTable& builtin_prices() {
   static const PriceTable k_prices = {
       // Anthropic (Claude Code reports its own cost; these serve `command` agents and overrides)
       {"claude-opus-4-5", {5.0, 25.0, 0.50, 6.25}},
+      {"claude-opus-4-6", {5.0, 25.0, 0.50, 6.25}},
+      {"claude-opus-4-7", {5.0, 25.0, 0.50, 6.25}},
+      {"claude-opus-4-8", {5.0, 25.0, 0.50, 6.25}},
       {"claude-opus-4", {15.0, 75.0, 1.50, 18.75}},
       {"claude-sonnet-4", {3.0, 15.0, 0.30, 3.75}},
       {"claude-haiku-4", {1.0, 5.0, 0.10, 1.25}},
