@@ -177,6 +177,8 @@ namespace {
 
 std::mutex g_fault_mutex;
 std::map<std::string, long, std::less<>> g_fault_hits;
+// The SIMMER_FAULT value the counts belong to: a new value (a test that sets it, a forked child) starts afresh.
+std::string g_fault_spec;
 
 // Whether SIMMER_FAULT lists `point` for this, its n-th, arrival (counted here, once per call).
 bool fault_listed(std::string_view point) {
@@ -187,6 +189,10 @@ bool fault_listed(std::string_view point) {
   long hit = 0;
   {
     std::lock_guard<std::mutex> guard(g_fault_mutex);
+    if (g_fault_spec != env) {
+      g_fault_spec = env;
+      g_fault_hits.clear();
+    }
     auto it = g_fault_hits.find(point);
     if (it == g_fault_hits.end()) {
       it = g_fault_hits.emplace(std::string(point), 0).first;
