@@ -37,6 +37,7 @@ enum class Step {
   validate,    // the session ended well: validate the hand-off file it wrote
   repair,      // the hand-off was invalid: resume the same session with `handoff_errors`
   commit,      // BUILD/FIX hand-off accepted: commit the attempt's work tree changes
+  fallback,    // ORCHESTRATE only: the orchestrator failed; the harness picks, with a warning (last_failure)
 };
 std::string_view to_string(Step step);
 std::optional<Step> step_from_string(std::string_view name);

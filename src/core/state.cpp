@@ -1,0 +1,414 @@
+// Implementation notes: state.json, schemaVersion 1.
+// - Written only as canonical_text(): nlohmann's sorted keys, 2-space indent, trailing newline, so the same
+//   journal always gives the same bytes (replay --check compares bytes).
+// - Optional values are written as null, never omitted, so every key is always present and a diff of two states
+//   shows a change of value rather than a key appearing.
+// - Volatile fields (timestamps, pid) live under "meta".
+
+#include "core/state.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <utility>
+
+namespace simmer::core {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<std::pair<Phase, std::string_view>, 8> k_phases{{
+    {Phase::orchestrate, "orchestrate"},
+    {Phase::build, "build"},
+    {Phase::gates, "gates"},
+    {Phase::verify, "verify"},
+    {Phase::fix, "fix"},
+    {Phase::record, "record"},
+    {Phase::halt, "halt"},
+    {Phase::done, "done"},
+}};
+
+constexpr std::array<std::pair<Step, std::string_view>, 7> k_steps{{
+    {Step::launch, "launch"},
+    {Step::running, "running"},
+    {Step::retry_wait, "retry_wait"},
+    {Step::validate, "validate"},
+    {Step::repair, "repair"},
+    {Step::commit, "commit"},
+    {Step::fallback, "fallback"},
+}};
+
+std::optional<StoryState> story_state_from_string(std::string_view name) {
+  if (name == "pending") {
+    return StoryState::pending;
+  }
+  if (name == "passed") {
+    return StoryState::passed;
+  }
+  if (name == "blocked") {
+    return StoryState::blocked;
+  }
+  return std::nullopt;
+}
+
+template <class T>
+json opt(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json feedback_to_json(const std::vector<FeedbackNote>& notes) {
+  json out = json::array();
+  for (const auto& note : notes) {
+    out.push_back({{"path", note.path}, {"bytes", note.bytes}, {"preview", note.preview}});
+  }
+  return out;
+}
+
+// Reading: every accessor goes through Reader so a wrong document names the pointer of the bad value.
+class Reader {
+public:
+  explicit Reader(std::string display) : m_display(std::move(display)) {}
+
+  [[noreturn]] void fail(const std::string& pointer, const std::string& why) const {
+    throw Failure{fmt::format("invalid state ({}#{}): {}", m_display, pointer, why), ExitCode::invalid_input};
+  }
+
+  const json& at(const json& obj, const std::string& ptr, const char* key) const {
+    if (!obj.is_object() || !obj.contains(key)) {
+      fail(ptr + "/" + key, "missing");
+    }
+    return obj.at(key);
+  }
+  std::string str(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (!v.is_string()) {
+      fail(ptr + "/" + key, "expected a string");
+    }
+    return v.get<std::string>();
+  }
+  std::optional<std::string> opt_str(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (v.is_null()) {
+      return std::nullopt;
+    }
+    return str(obj, ptr, key);
+  }
+  std::int64_t integer(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (!v.is_number_integer()) {
+      fail(ptr + "/" + key, "expected an integer");
+    }
+    return v.get<std::int64_t>();
+  }
+  std::optional<std::int64_t> opt_int(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (v.is_null()) {
+      return std::nullopt;
+    }
+    return integer(obj, ptr, key);
+  }
+  double number(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (!v.is_number()) {
+      fail(ptr + "/" + key, "expected a number");
+    }
+    return v.get<double>();
+  }
+  bool boolean(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (!v.is_boolean()) {
+      fail(ptr + "/" + key, "expected a boolean");
+    }
+    return v.get<bool>();
+  }
+  std::vector<std::string> strings(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (!v.is_array()) {
+      fail(ptr + "/" + key, "expected an array");
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_string()) {
+        fail(fmt::format("{}/{}/{}", ptr, key, i), "expected a string");
+      }
+      out.push_back(v[i].get<std::string>());
+    }
+    return out;
+  }
+  Phase phase(const json& obj, const std::string& ptr, const char* key) const {
+    auto name = str(obj, ptr, key);
+    auto p = phase_from_string(name);
+    if (!p) {
+      fail(ptr + "/" + key, fmt::format("unknown phase \"{}\"", name));
+    }
+    return *p;
+  }
+  std::vector<FeedbackNote> notes(const json& obj, const std::string& ptr, const char* key) const {
+    const json& v = at(obj, ptr, key);
+    if (!v.is_array()) {
+      fail(ptr + "/" + key, "expected an array");
+    }
+    std::vector<FeedbackNote> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::string p = fmt::format("{}/{}/{}", ptr, key, i);
+      out.push_back({str(v[i], p, "path"), integer(v[i], p, "bytes"), str(v[i], p, "preview")});
+    }
+    return out;
+  }
+
+private:
+  std::string m_display;
+};
+
+}  // namespace
+
+std::string_view to_string(Phase phase) {
+  for (const auto& [value, name] : k_phases) {
+    if (value == phase) {
+      return name;
+    }
+  }
+  return "?";
+}
+
+std::optional<Phase> phase_from_string(std::string_view name) {
+  for (const auto& [value, text] : k_phases) {
+    if (text == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Step step) {
+  for (const auto& [value, name] : k_steps) {
+    if (value == step) {
+      return name;
+    }
+  }
+  return "?";
+}
+
+std::optional<Step> step_from_string(std::string_view name) {
+  for (const auto& [value, text] : k_steps) {
+    if (text == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(StoryState status) {
+  switch (status) {
+    case StoryState::pending:
+      return "pending";
+    case StoryState::passed:
+      return "passed";
+    case StoryState::blocked:
+      return "blocked";
+  }
+  return "?";
+}
+
+json to_json(const State& s) {
+  json stories = json::object();
+  for (const auto& [id, story] : s.stories) {
+    stories[id] = {{"title", story.title},     {"priority", story.priority}, {"dependencies", story.dependencies},
+                   {"epic", story.epic},       {"status", to_string(story.status)}, {"reason", story.reason},
+                   {"attempts", story.attempts}, {"costUsd", story.cost_usd}};
+  }
+  json failure = nullptr;
+  if (s.last_failure) {
+    const auto& f = *s.last_failure;
+    failure = {{"kind", f.kind}, {"summary", f.summary}, {"name", f.name}, {"output", f.output},
+               {"criteria", f.criteria}};
+  }
+  json commit = nullptr;
+  if (s.commit) {
+    commit = {{"kind", s.commit->kind}, {"subject", s.commit->subject}, {"runId", s.commit->run_id},
+              {"keySeq", s.commit->key_seq}};
+  }
+  json record = nullptr;
+  if (s.record) {
+    record = {{"result", to_string(s.record->result)}, {"reason", s.record->reason},
+              {"summary", s.record->summary}, {"committed", s.record->committed}};
+  }
+  json halt = nullptr;
+  if (s.halt) {
+    halt = {{"reason", s.halt->reason}, {"detail", s.halt->detail}, {"resumePhase", to_string(s.halt->resume_phase)}};
+  }
+  const Limits& l = s.limits;
+  json limits = {{"fix", l.fix},
+                 {"contract", l.contract},
+                 {"transient", l.transient},
+                 {"budgetPerStory", l.budget_per_story},
+                 {"budgetTotal", l.budget_total},
+                 {"maxIterations", l.max_iterations},
+                 {"harnessOrchestrator", l.harness_orchestrator},
+                 {"gates", l.gates},
+                 {"workflow", l.workflow}};
+  return json{
+      {"schemaVersion", s.schema_version},
+      {"runId", s.run_id},
+      {"seq", s.seq},
+      {"running", s.running},
+      {"result", opt(s.result)},
+      {"exitCode", opt(s.exit_code)},
+      {"phase", to_string(s.phase)},
+      {"storyId", opt(s.story_id)},
+      {"attempt", s.attempt},
+      {"step", to_string(s.step)},
+      {"phaseSeq", s.phase_seq},
+      {"repairs", s.repairs},
+      {"transientRetries", s.transient_retries},
+      {"usageWaits", s.usage_waits},
+      {"handoffErrors", s.handoff_errors},
+      {"notBeforeMs", opt(s.not_before_ms)},
+      {"retryReason", opt(s.retry_reason)},
+      {"resetAtMs", opt(s.reset_at_ms)},
+      {"gateIndex", s.gate_index},
+      {"sessions", s.sessions},
+      {"lastFailure", failure},
+      {"commit", commit},
+      {"record", record},
+      {"halt", halt},
+      {"spend", {{"totalUsd", s.spend_total_usd}}},
+      {"iterations", {{"total", s.iterations_total}, {"run", s.iterations_run}}},
+      {"limits", limits},
+      {"stories", stories},
+      {"order", s.order},
+      {"feedback", {{"pending", feedback_to_json(s.feedback_pending)}, {"guidance", feedback_to_json(s.guidance)}}},
+      {"checkpoints", s.checkpoints},
+      {"meta", {{"updatedAt", s.updated_at}, {"runStartedAt", s.run_started_at}, {"pid", s.pid}}},
+  };
+}
+
+std::string canonical_text(const State& state) { return to_json(state).dump(2) + "\n"; }
+
+Result<State> state_from_json(const json& doc, const std::string& display) {
+  Reader r(display);
+  try {
+    if (!doc.is_object()) {
+      r.fail("", "expected an object");
+    }
+    State s;
+    s.schema_version = static_cast<int>(r.integer(doc, "", "schemaVersion"));
+    if (s.schema_version != k_state_schema_version) {
+      r.fail("/schemaVersion", fmt::format("version {} is not supported (this simmer reads {})", s.schema_version,
+                                           k_state_schema_version));
+    }
+    s.run_id = r.str(doc, "", "runId");
+    s.seq = r.integer(doc, "", "seq");
+    s.running = r.boolean(doc, "", "running");
+    s.result = r.opt_str(doc, "", "result");
+    if (auto code = r.opt_int(doc, "", "exitCode")) {
+      s.exit_code = static_cast<int>(*code);
+    }
+    s.phase = r.phase(doc, "", "phase");
+    s.story_id = r.opt_str(doc, "", "storyId");
+    s.attempt = r.integer(doc, "", "attempt");
+    auto step_name = r.str(doc, "", "step");
+    auto step = step_from_string(step_name);
+    if (!step) {
+      r.fail("/step", fmt::format("unknown step \"{}\"", step_name));
+    }
+    s.step = *step;
+    s.phase_seq = r.integer(doc, "", "phaseSeq");
+    s.repairs = static_cast<int>(r.integer(doc, "", "repairs"));
+    s.transient_retries = static_cast<int>(r.integer(doc, "", "transientRetries"));
+    s.usage_waits = static_cast<int>(r.integer(doc, "", "usageWaits"));
+    s.handoff_errors = r.strings(doc, "", "handoffErrors");
+    s.not_before_ms = r.opt_int(doc, "", "notBeforeMs");
+    s.retry_reason = r.opt_str(doc, "", "retryReason");
+    s.reset_at_ms = r.opt_int(doc, "", "resetAtMs");
+    s.gate_index = static_cast<int>(r.integer(doc, "", "gateIndex"));
+    const json& sessions = r.at(doc, "", "sessions");
+    if (!sessions.is_object()) {
+      r.fail("/sessions", "expected an object");
+    }
+    for (const auto& [role, id] : sessions.items()) {
+      if (!id.is_string()) {
+        r.fail("/sessions/" + role, "expected a string");
+      }
+      s.sessions[role] = id.get<std::string>();
+    }
+    if (const json& f = r.at(doc, "", "lastFailure"); !f.is_null()) {
+      FailureNote note;
+      note.kind = r.str(f, "/lastFailure", "kind");
+      note.summary = r.str(f, "/lastFailure", "summary");
+      note.name = r.str(f, "/lastFailure", "name");
+      note.output = r.str(f, "/lastFailure", "output");
+      note.criteria = r.at(f, "/lastFailure", "criteria");
+      s.last_failure = note;
+    }
+    if (const json& c = r.at(doc, "", "commit"); !c.is_null()) {
+      s.commit = CommitPlan{r.str(c, "/commit", "kind"), r.str(c, "/commit", "subject"), r.str(c, "/commit", "runId"),
+                            r.integer(c, "/commit", "keySeq")};
+    }
+    if (const json& rec = r.at(doc, "", "record"); !rec.is_null()) {
+      RecordPlan plan;
+      auto result = story_state_from_string(r.str(rec, "/record", "result"));
+      if (!result || *result == StoryState::pending) {
+        r.fail("/record/result", "expected \"passed\" or \"blocked\"");
+      }
+      plan.result = *result;
+      plan.reason = r.str(rec, "/record", "reason");
+      plan.summary = r.str(rec, "/record", "summary");
+      plan.committed = r.boolean(rec, "/record", "committed");
+      s.record = plan;
+    }
+    if (const json& h = r.at(doc, "", "halt"); !h.is_null()) {
+      s.halt = HaltInfo{r.str(h, "/halt", "reason"), r.str(h, "/halt", "detail"), r.phase(h, "/halt", "resumePhase")};
+    }
+    s.spend_total_usd = r.number(r.at(doc, "", "spend"), "/spend", "totalUsd");
+    const json& it = r.at(doc, "", "iterations");
+    s.iterations_total = r.integer(it, "/iterations", "total");
+    s.iterations_run = r.integer(it, "/iterations", "run");
+    const json& l = r.at(doc, "", "limits");
+    s.limits.fix = static_cast<int>(r.integer(l, "/limits", "fix"));
+    s.limits.contract = static_cast<int>(r.integer(l, "/limits", "contract"));
+    s.limits.transient = static_cast<int>(r.integer(l, "/limits", "transient"));
+    s.limits.budget_per_story = r.number(l, "/limits", "budgetPerStory");
+    s.limits.budget_total = r.number(l, "/limits", "budgetTotal");
+    s.limits.max_iterations = r.integer(l, "/limits", "maxIterations");
+    s.limits.harness_orchestrator = r.boolean(l, "/limits", "harnessOrchestrator");
+    s.limits.gates = r.strings(l, "/limits", "gates");
+    s.limits.workflow = r.str(l, "/limits", "workflow");
+    const json& stories = r.at(doc, "", "stories");
+    if (!stories.is_object()) {
+      r.fail("/stories", "expected an object");
+    }
+    for (const auto& [id, v] : stories.items()) {
+      std::string p = "/stories/" + id;
+      StoryView story;
+      story.title = r.str(v, p, "title");
+      story.priority = r.integer(v, p, "priority");
+      story.dependencies = r.strings(v, p, "dependencies");
+      story.epic = r.str(v, p, "epic");
+      auto status = story_state_from_string(r.str(v, p, "status"));
+      if (!status) {
+        r.fail(p + "/status", "expected \"pending\", \"passed\" or \"blocked\"");
+      }
+      story.status = *status;
+      story.reason = r.str(v, p, "reason");
+      story.attempts = r.integer(v, p, "attempts");
+      story.cost_usd = r.number(v, p, "costUsd");
+      s.stories[id] = std::move(story);
+    }
+    s.order = r.strings(doc, "", "order");
+    const json& fb = r.at(doc, "", "feedback");
+    s.feedback_pending = r.notes(fb, "/feedback", "pending");
+    s.guidance = r.notes(fb, "/feedback", "guidance");
+    s.checkpoints = r.strings(doc, "", "checkpoints");
+    const json& meta = r.at(doc, "", "meta");
+    s.updated_at = r.str(meta, "/meta", "updatedAt");
+    s.run_started_at = r.str(meta, "/meta", "runStartedAt");
+    s.pid = r.integer(meta, "/meta", "pid");
+    return s;
+  } catch (const Failure& failure) {
+    return failure;
+  }
+}
+
+}  // namespace simmer::core

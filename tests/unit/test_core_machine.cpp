@@ -1,0 +1,544 @@
+// The machine, one transition at a time: every event kind it acts on, every effect it returns.
+#include <catch2/catch.hpp>
+
+#include "core/machine.hpp"
+#include "core/select.hpp"
+
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+using simmer::core::Effect;
+using simmer::core::Event;
+using simmer::core::Phase;
+using simmer::core::State;
+using simmer::core::Step;
+using simmer::core::StoryState;
+
+namespace {
+
+// Folds events with contiguous seqs, like the executor does, and keeps every event for replay checks.
+struct Run {
+  State state;
+  std::vector<Event> events;
+
+  Effect feed(const std::string& kind, json data) {
+    Event e;
+    e.seq = state.seq + 1;
+    e.ts = "2026-11-22T10:00:00.000Z";
+    e.run_id = "r1";
+    e.kind = kind;
+    e.data = std::move(data);
+    events.push_back(e);
+    state = simmer::core::apply(state, e);
+    return simmer::core::next_effect(state);
+  }
+  // Journals what an emit effect asks for.
+  Effect take(const Effect& effect) {
+    REQUIRE(effect.kind == Effect::Kind::emit);
+    return feed(effect.event_kind, effect.event_data);
+  }
+};
+
+json story(const std::string& id, int priority, std::vector<std::string> deps = {}, std::string epic = "") {
+  return {{"id", id}, {"title", "Title " + id}, {"priority", priority}, {"dependencies", deps},
+          {"epic", epic}, {"status", "pending"}};
+}
+
+json limits(json over = json::object()) {
+  json l = {{"fix", 3},           {"contract", 2},          {"transient", 5},  {"budgetPerStory", 0.0},
+            {"budgetTotal", 0.0}, {"maxIterations", 0},     {"gates", {"test"}}, {"harnessOrchestrator", true},
+            {"workflow", "one-shot"}};
+  l.update(over);
+  return l;
+}
+
+Effect start(Run& run, json stories, json over = json::object()) {
+  return run.feed("run_started", {{"version", "0.1.0"}, {"pid", 42}, {"resumed", false}, {"phase", "orchestrate"},
+                                  {"storyId", nullptr}, {"stories", stories}, {"limits", limits(over)}});
+}
+
+json session(const std::string& role, const std::string& story, int attempt, const std::string& outcome,
+             double cost = 0.01, const std::string& id = "sess-1") {
+  return {{"role", role}, {"storyId", story}, {"attempt", attempt}, {"outcome", outcome}, {"costUsd", cost},
+          {"sessionId", id}, {"agent", "script"}, {"error", outcome == "success" ? "" : "boom"}};
+}
+
+// Runs the current BUILD or FIX attempt through to its commit; returns the effect after the commit.
+Effect build_ok(Run& run, const std::string& id, int attempt, double cost = 0.01) {
+  const char* phase = attempt == 0 ? "build" : "fix";
+  run.feed("phase_started", {{"phase", phase}, {"storyId", id}, {"attempt", attempt}});
+  Effect e = run.feed("session", session("builder", id, attempt, "success", cost));
+  REQUIRE(e.kind == Effect::Kind::validate_handoff);
+  REQUIRE(e.handoff == "build");
+  e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"storyId", id},
+                                    {"attempt", attempt}});
+  REQUIRE(e.kind == Effect::Kind::commit);
+  return run.feed("commit", {{"storyId", id}, {"attempt", attempt}, {"kind", e.commit->kind}, {"sha", "abc"},
+                             {"subject", e.commit->subject}});
+}
+
+Effect gate(Run& run, const std::string& id, int attempt, bool passed) {
+  return run.feed("gate", {{"name", "test"}, {"storyId", id}, {"attempt", attempt}, {"exitCode", passed ? 0 : 2},
+                           {"passed", passed}, {"timedOut", false}, {"durationMs", 5},
+                           {"outputTail", passed ? "ok\n" : "FAIL: add\n"}});
+}
+
+Effect verdict(Run& run, const std::string& id, int attempt, const std::string& v) {
+  run.feed("phase_started", {{"phase", "verify"}, {"storyId", id}, {"attempt", attempt}});
+  Effect e = run.feed("session", session("verifier", id, attempt, "success", 0.02, "ver-1"));
+  REQUIRE(e.kind == Effect::Kind::validate_handoff);
+  return run.feed("verdict", {{"storyId", id},
+                              {"attempt", attempt},
+                              {"verdict", v},
+                              {"summary", v == "pass" ? "all good" : "criterion 2 is not met"},
+                              {"criteria", {{{"criterion", "c1"}, {"passed", v == "pass"}}}}});
+}
+
+// RECORD: the record effect, its commit, then the story outcome the machine emits.
+Effect record(Run& run, const std::string& id) {
+  Effect e = simmer::core::next_effect(run.state);
+  REQUIRE(e.kind == Effect::Kind::record);
+  e = run.feed("commit", {{"storyId", id}, {"attempt", run.state.attempt}, {"kind", "record"}, {"sha", "def"},
+                          {"subject", e.commit->subject}});
+  REQUIRE(e.kind == Effect::Kind::emit);
+  return run.take(e);
+}
+
+}  // namespace
+
+TEST_CASE("machine: run_started loads the PRD snapshot and the harness picks by priority then id") {
+  Run run;
+  Effect e = start(run, {story("B", 1), story("A", 1), story("C", 0, {"A"})});
+  CHECK(run.state.running);
+  CHECK(run.state.order == std::vector<std::string>{"B", "A", "C"});
+  REQUIRE(e.kind == Effect::Kind::emit);
+  CHECK(e.event_kind == "story_selected");
+  CHECK(e.event_data == json{{"storyId", "A"}, {"by", "harness"}});
+}
+
+TEST_CASE("machine: story_selected starts BUILD attempt 0 with the claimed feedback as guidance") {
+  Run run;
+  start(run, {story("A", 0)});
+  run.feed("feedback_claimed", {{"files", {{{"path", ".simmer/feedback/claimed/1-feedback.md"}, {"bytes", 5},
+                                            {"preview", "hello"}}}}});
+  CHECK(run.state.feedback_pending.size() == 1);
+  Effect e = run.take(simmer::core::next_effect(run.state));
+  CHECK(run.state.phase == Phase::build);
+  CHECK(run.state.story_id == std::string("A"));
+  CHECK(run.state.attempt == 0);
+  CHECK(run.state.iterations_run == 1);
+  CHECK(run.state.stories.at("A").attempts == 1);
+  CHECK(run.state.feedback_pending.empty());
+  REQUIRE(run.state.guidance.size() == 1);
+  CHECK(run.state.guidance[0].preview == "hello");
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "builder");
+  CHECK(e.handoff == "build");
+  CHECK_FALSE(e.resume_session);
+}
+
+TEST_CASE("machine: happy path build -> gates -> verify -> record -> done, exit 0") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  Effect e = build_ok(run, "A", 0);
+  CHECK(run.state.phase == Phase::gates);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_name == "test");
+  e = gate(run, "A", 0, true);
+  CHECK(run.state.phase == Phase::verify);
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "verifier");
+  e = verdict(run, "A", 0, "pass");
+  CHECK(run.state.phase == Phase::record);
+  REQUIRE(e.kind == Effect::Kind::record);
+  CHECK(e.commit->subject == "A: Title A (record passed)");
+  e = record(run, "A");
+  CHECK(run.state.stories.at("A").status == StoryState::passed);
+  CHECK(run.state.phase == Phase::orchestrate);
+  REQUIRE(e.kind == Effect::Kind::emit);
+  CHECK(e.event_kind == "phase_started");
+  CHECK(e.event_data["phase"] == "done");
+  e = run.take(e);
+  CHECK(run.state.phase == Phase::done);
+  REQUIRE(e.event_kind == "run_finished");
+  CHECK(e.event_data == json{{"result", "passed"}, {"exitCode", 0}});
+  e = run.take(e);
+  CHECK(e.kind == Effect::Kind::idle);
+  CHECK_FALSE(run.state.running);
+  CHECK(run.state.exit_code == 0);
+  CHECK(run.state.spend_total_usd == Approx(0.03));
+}
+
+TEST_CASE("machine: the story_passed event carries attempts and the story's cost") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  build_ok(run, "A", 0, 0.5);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "pass");
+  Effect e = simmer::core::next_effect(run.state);
+  e = run.feed("commit", {{"storyId", "A"}, {"attempt", 0}, {"kind", "record"}, {"sha", "d"}, {"subject", "s"}});
+  REQUIRE(e.event_kind == "story_passed");
+  CHECK(e.event_data["attempts"] == 1);
+  CHECK(e.event_data["costUsd"].get<double>() == Approx(0.52));
+}
+
+TEST_CASE("machine: BUILD commit subject and key come from the accepting event") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  CHECK(run.state.step == Step::running);
+  run.feed("session", session("builder", "A", 0, "success"));
+  Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 0}});
+  REQUIRE(e.kind == Effect::Kind::commit);
+  CHECK(e.commit->kind == "build");
+  CHECK(e.commit->subject == "A: Title A (build)");
+  CHECK(e.commit->run_id == "r1");
+  CHECK(e.commit->key_seq == run.state.seq);
+}
+
+TEST_CASE("machine: no gates configured goes from the commit straight to VERIFY") {
+  Run run;
+  run.take(start(run, {story("A", 0)}, {{"gates", json::array()}}));
+  Effect e = build_ok(run, "A", 0);
+  CHECK(run.state.phase == Phase::verify);
+  CHECK(e.kind == Effect::Kind::run_agent);
+}
+
+TEST_CASE("machine: a failed gate goes to FIX with the output, resuming the builder session, no verifier") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  build_ok(run, "A", 0);
+  Effect e = gate(run, "A", 0, false);
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.attempt == 1);
+  CHECK(run.state.stories.at("A").attempts == 2);
+  REQUIRE(run.state.last_failure);
+  CHECK(run.state.last_failure->kind == "gate");
+  CHECK(run.state.last_failure->summary == "gate \"test\" failed (exit 2)");
+  CHECK(run.state.last_failure->output == "FAIL: add\n");
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "builder");
+  CHECK(e.resume_session == std::string("sess-1"));
+  e = build_ok(run, "A", 1);
+  CHECK(run.state.phase == Phase::gates);
+  CHECK(run.state.gate_index == 0);
+}
+
+TEST_CASE("machine: FIX commit subject names the fix number") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, false);
+  run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
+  run.feed("session", session("builder", "A", 1, "success"));
+  Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 1}});
+  CHECK(e.commit->subject == "A: Title A (fix 1)");
+  CHECK(e.commit->kind == "fix");
+}
+
+TEST_CASE("machine: fail_retry goes to FIX with the verdict, and the last allowed attempt blocks the story") {
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1)}, {{"fix", 1}}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, true);
+  Effect e = verdict(run, "A", 0, "fail_retry");
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.last_failure->kind == "verdict");
+  CHECK(run.state.last_failure->summary == "verifier: criterion 2 is not met");
+  CHECK(run.state.last_failure->criteria.size() == 1);
+  CHECK(e.resume_session == std::string("sess-1"));
+  build_ok(run, "A", 1);
+  gate(run, "A", 1, true);
+  e = verdict(run, "A", 1, "fail_retry");
+  CHECK(run.state.phase == Phase::record);
+  REQUIRE(run.state.record);
+  CHECK(run.state.record->result == StoryState::blocked);
+  CHECK(run.state.record->reason == "gave up after 2 attempts: verifier: criterion 2 is not met");
+  CHECK(e.commit->subject == "A: Title A (record blocked)");
+  e = record(run, "A");
+  CHECK(run.state.stories.at("A").status == StoryState::blocked);
+  CHECK(run.state.stories.at("A").reason == "gave up after 2 attempts: verifier: criterion 2 is not met");
+  // The loop goes on with the other story.
+  REQUIRE(e.event_kind == "story_selected");
+  CHECK(e.event_data["storyId"] == "B");
+}
+
+TEST_CASE("machine: fail_abort blocks at once; a dependent is never runnable; run ends blocked (11)") {
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1, {"A"})}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "fail_abort");
+  CHECK(run.state.record->reason == "fail_abort: criterion 2 is not met");
+  Effect e = record(run, "A");
+  CHECK_FALSE(simmer::core::is_runnable(run.state, "B"));
+  auto stuck = simmer::core::stuck_stories(run.state);
+  REQUIRE(stuck.size() == 1);
+  CHECK(stuck[0] == std::make_pair(std::string("B"), std::string("A")));
+  CHECK(e.event_data["phase"] == "done");
+  e = run.take(e);
+  CHECK(e.event_data == json{{"result", "blocked"}, {"exitCode", 11}});
+}
+
+TEST_CASE("machine: transient failures back off 1 s doubling capped at 30 s, then halt") {
+  CHECK(simmer::core::transient_delay_ms(1) == 1000);
+  CHECK(simmer::core::transient_delay_ms(2) == 2000);
+  CHECK(simmer::core::transient_delay_ms(5) == 16000);
+  CHECK(simmer::core::transient_delay_ms(6) == 30000);
+  CHECK(simmer::core::transient_delay_ms(40) == 30000);
+  Run run;
+  run.take(start(run, {story("A", 0)}, {{"transient", 2}}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  Effect e = run.feed("session", session("builder", "A", 0, "transient"));
+  REQUIRE(e.kind == Effect::Kind::schedule_retry);
+  CHECK(e.retry_reason == "transient");
+  CHECK(e.retry == 1);
+  CHECK(e.delay_ms == 1000);
+  e = run.feed("retry_scheduled", {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 1000}, {"retry", 1},
+                                   {"notBeforeMs", 5000}});
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.not_before_ms == std::int64_t{5000});
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  CHECK_FALSE(run.state.not_before_ms);
+  e = run.feed("session", session("builder", "A", 0, "transient"));
+  CHECK(e.retry == 2);
+  CHECK(e.delay_ms == 2000);
+  run.feed("retry_scheduled", {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 2000}, {"retry", 2},
+                               {"notBeforeMs", 7000}});
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  e = run.feed("session", session("builder", "A", 0, "transient"));
+  CHECK(run.state.phase == Phase::halt);
+  CHECK(run.state.halt->reason == "transient");
+  CHECK(run.state.halt->detail == "the builder failed 3 times in a row: boom");
+  REQUIRE(e.event_kind == "run_finished");
+  CHECK(e.event_data == json{{"result", "halted"}, {"exitCode", 10}});
+}
+
+TEST_CASE("machine: a usage limit waits until the reported reset") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  json data = session("builder", "A", 0, "usage_limit");
+  data["resetAtMs"] = 99000;
+  Effect e = run.feed("session", data);
+  REQUIRE(e.kind == Effect::Kind::schedule_retry);
+  CHECK(e.retry_reason == "usage_limit");
+  CHECK(e.reset_at_ms == std::int64_t{99000});
+}
+
+TEST_CASE("machine: timeout or fatal builder fails the attempt; verifier failure blocks the story") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  run.feed("session", session("builder", "A", 0, "timeout"));
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.last_failure->summary == "builder timed out: boom");
+  build_ok(run, "A", 1);
+  gate(run, "A", 1, true);
+  run.feed("phase_started", {{"phase", "verify"}, {"storyId", "A"}, {"attempt", 1}});
+  run.feed("session", session("verifier", "A", 1, "fatal"));
+  CHECK(run.state.phase == Phase::record);
+  CHECK(run.state.record->reason == "verifier failed: boom");
+}
+
+TEST_CASE("machine: an interrupted session is launched again on resume") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  Effect e = run.feed("session", session("builder", "A", 0, "interrupted"));
+  CHECK(run.state.step == Step::launch);
+  CHECK(e.kind == Effect::Kind::run_agent);
+}
+
+TEST_CASE("machine: an invalid hand-off is repaired in the same session, then fails the attempt") {
+  Run run;
+  run.take(start(run, {story("A", 0)}, {{"contract", 1}}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  run.feed("session", session("builder", "A", 0, "success", 0.01, "b-7"));
+  Effect e = run.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"},
+                                          {"errors", {".simmer/build.json#/storyId: expected \"A\""}},
+                                          {"repair", 1}, {"maxRepairs", 1}});
+  CHECK(run.state.step == Step::repair);
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.resume_session == std::string("b-7"));
+  CHECK(e.repair_errors == std::vector<std::string>{".simmer/build.json#/storyId: expected \"A\""});
+  // A crash during the repair: the resumed run still repairs.
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  run.feed("run_started", {{"pid", 43}, {"resumed", true}});
+  e = simmer::core::next_effect(run.state);
+  CHECK(e.repair_errors.size() == 1);
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  run.feed("session", session("builder", "A", 0, "success", 0.01, "b-7"));
+  e = run.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"again"}},
+                                   {"repair", 2}, {"maxRepairs", 1}});
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.last_failure->kind == "contract");
+  CHECK(run.state.last_failure->summary == "contract_violation: .simmer/build.json still invalid after 1 repair");
+}
+
+TEST_CASE("machine: the orchestrator's failure falls back to the harness pick with a warning") {
+  Run run;
+  Effect e = start(run, {story("A", 0)}, {{"harnessOrchestrator", false}});
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "orchestrator");
+  CHECK(e.handoff == "task");
+  run.feed("phase_started", {{"phase", "orchestrate"}, {"storyId", nullptr}, {"attempt", 0}});
+  json data = session("orchestrator", "", 0, "fatal");
+  data["storyId"] = nullptr;
+  e = run.feed("session", data);
+  REQUIRE(e.event_kind == "story_selected");
+  CHECK(e.event_data["by"] == "harness");
+  CHECK(e.event_data["warning"] == "orchestrator failed: boom; the harness picked");
+  run.take(e);
+  CHECK(run.state.phase == Phase::build);
+}
+
+TEST_CASE("machine: refuse_pick explains why a pick is refused") {
+  Run run;
+  start(run, {story("A", 0), story("B", 1, {"A"})});
+  CHECK(simmer::core::refuse_pick(run.state, "A").empty());
+  CHECK(simmer::core::refuse_pick(run.state, "Z") == "story \"Z\" does not exist");
+  CHECK(simmer::core::refuse_pick(run.state, "B") == "story \"B\" waits for \"A\" (pending)");
+}
+
+TEST_CASE("machine: budgets are cumulative across runs; raising the budget resumes the same phase") {
+  Run run;
+  run.take(start(run, {story("A", 0)}, {{"budgetPerStory", 0.05}}));
+  build_ok(run, "A", 0, 0.06);
+  gate(run, "A", 0, true);
+  Effect e = simmer::core::next_effect(run.state);
+  REQUIRE(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "budget_story");
+  CHECK(e.event_data["detail"] == "story A spent $0.0600 of its budget $0.0500");
+  e = run.take(e);
+  CHECK(run.state.phase == Phase::halt);
+  CHECK(run.state.halt->resume_phase == Phase::verify);
+  e = run.take(e);
+  CHECK_FALSE(run.state.running);
+  CHECK(run.state.exit_code == 10);
+  // Same budget: halts again at once. Raised: continues at VERIFY with the spend kept.
+  run.feed("run_started", {{"pid", 2}, {"resumed", true}, {"stories", {story("A", 0)}},
+                           {"limits", limits({{"budgetPerStory", 0.05}})}});
+  CHECK(run.state.phase == Phase::verify);
+  CHECK(simmer::core::next_effect(run.state).event_kind == "halted");
+  run.feed("run_started", {{"pid", 3}, {"resumed", true}, {"stories", {story("A", 0)}},
+                           {"limits", limits({{"budgetPerStory", 1.0}})}});
+  CHECK(run.state.stories.at("A").cost_usd == Approx(0.06));
+  e = simmer::core::next_effect(run.state);
+  CHECK(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "verifier");
+}
+
+TEST_CASE("machine: the total budget halts before the next story") {
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1)}, {{"budgetTotal", 0.02}}));
+  build_ok(run, "A", 0, 0.01);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "pass");
+  Effect e = record(run, "A");
+  REQUIRE(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "budget_total");
+}
+
+TEST_CASE("machine: maxIterations counts story selections per run") {
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1)}, {{"maxIterations", 1}}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "pass");
+  Effect e = record(run, "A");
+  REQUIRE(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "max_iterations");
+  run.take(e);
+  e = run.feed("run_started", {{"pid", 2}, {"stories", {story("A", 0), story("B", 1)}},
+                               {"limits", limits({{"maxIterations", 1}})}});
+  // The new snapshot says A is pending again only if the PRD says so; here the user reset it.
+  CHECK(run.state.iterations_run == 0);
+  CHECK(e.event_kind == "story_selected");
+}
+
+TEST_CASE("machine: epic-checkpoint halts once when an epic is complete") {
+  Run run;
+  run.take(start(run, {story("A", 0, {}, "E1"), story("B", 1, {}, "E2")}, {{"workflow", "epic-checkpoint"}}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "pass");
+  Effect e = record(run, "A");
+  REQUIRE(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "checkpoint");
+  CHECK(e.event_data["epic"] == "E1");
+  run.take(e);
+  CHECK(run.state.checkpoints == std::vector<std::string>{"E1"});
+  json prd = {story("A", 0, {}, "E1"), story("B", 1, {}, "E2")};
+  prd[0]["status"] = "passed";
+  e = run.feed("run_started", {{"pid", 2}, {"stories", prd}, {"limits", limits({{"workflow", "epic-checkpoint"}})}});
+  REQUIRE(e.event_kind == "story_selected");
+  CHECK(e.event_data["storyId"] == "B");
+}
+
+TEST_CASE("machine: a crash while a session ran relaunches it with the same attempt and spend") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  build_ok(run, "A", 0, 0.3);
+  gate(run, "A", 0, false);
+  run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
+  CHECK(run.state.step == Step::running);
+  Effect e = run.feed("run_started", {{"pid", 9}, {"resumed", true}, {"stories", {story("A", 0)}},
+                                      {"limits", limits()}});
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.attempt == 1);
+  CHECK(run.state.step == Step::launch);
+  CHECK(run.state.spend_total_usd == Approx(0.3));
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.resume_session == std::string("sess-1"));
+}
+
+TEST_CASE("machine: a seq gap is refused") {
+  Run run;
+  start(run, {story("A", 0)});
+  Event e;
+  e.seq = run.state.seq + 2;
+  e.kind = "warning";
+  CHECK_THROWS_WITH(simmer::core::apply(run.state, e),
+                    "cannot apply the journal (.simmer/events.jsonl seq 3): seq 3 follows seq 1");
+}
+
+TEST_CASE("machine: events it does not act on only advance seq and meta") {
+  Run run;
+  start(run, {story("A", 0)});
+  State before = run.state;
+  run.feed("warning", {{"message", "x"}});
+  run.feed("tamper_detected", {{"file", ".simmer/prd.json"}, {"restored", true}});
+  CHECK(run.state.seq == before.seq + 2);
+  before.seq = run.state.seq;
+  CHECK(simmer::core::canonical_text(before) == simmer::core::canonical_text(run.state));
+}
+
+TEST_CASE("machine: fold of the journal equals the state built step by step, and state.json round-trips") {
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1, {"A"})}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, false);
+  build_ok(run, "A", 1);
+  gate(run, "A", 1, true);
+  verdict(run, "A", 1, "pass");
+  record(run, "A");
+  State folded = simmer::core::fold(run.events);
+  std::string text = simmer::core::canonical_text(folded);
+  CHECK(text == simmer::core::canonical_text(run.state));
+  auto parsed = simmer::core::state_from_json(json::parse(text));
+  REQUIRE(parsed.ok());
+  CHECK(simmer::core::canonical_text(*parsed) == text);
+}
+
+TEST_CASE("machine: state_from_json names the bad pointer") {
+  json doc = simmer::core::to_json(State{});
+  doc["phase"] = "cooking";
+  auto parsed = simmer::core::state_from_json(doc);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.failure().message == "invalid state (.simmer/state.json#/phase): unknown phase \"cooking\"");
+  doc = simmer::core::to_json(State{});
+  doc.erase("stories");
+  CHECK(simmer::core::state_from_json(doc).failure().message ==
+        "invalid state (.simmer/state.json#/stories): missing");
+}
