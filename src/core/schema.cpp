@@ -270,7 +270,7 @@ public:
     if constexpr (!Collect) {                                                \
       return false;                                                          \
     } else {                                                                 \
-      report(append_pointer(node.pointer, keyword), (expected), (found));    \
+      report(node.pointer + "/" + (keyword), (expected), (found));             \
       ok = false;                                                            \
       if (full()) {                                                          \
         return false;                                                        \
@@ -515,7 +515,7 @@ private:
       }
       for (const auto& name : dependency.required) {
         if (members.find(name) == members.end()) {
-          SIMMER_SCHEMA_FAIL(append_pointer("dependencies", dependency.property),
+          SIMMER_SCHEMA_FAIL("dependencies/" + escape_pointer_token(dependency.property),
                              "property " + literal(json(name)) + " (required when " +
                                  literal(json(dependency.property)) + " is present)",
                              "nothing");
