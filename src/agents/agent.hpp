@@ -94,6 +94,10 @@ struct LaunchRequest {
   // Per-model price overrides (simmer.json `pricing`), consulted before the built-in table for CLIs that report
   // tokens but no cost. Keys are model ids or prefixes ("gpt-5" matches "gpt-5-codex").
   std::map<std::string, ModelPrice> prices;
+  // For a resumed session of a CLI that reports the thread's running token totals (Adapter::cumulative_tokens(),
+  // Codex): the totals its earlier sessions already recorded, subtracted so that each session's record holds only
+  // its own tokens. The loop passes the sum of the earlier records of the same session id; zero: nothing.
+  Tokens resume_baseline;
 };
 
 // Reads one CLI's output, line by line, into normalized events, and sums up the session at the end.
@@ -129,6 +133,8 @@ public:
   virtual std::map<std::string, std::string> environment(const LaunchRequest& request) const { return request.env; }
   // The model this launch asks for: request.model, else the configured one, else empty (the CLI's default).
   virtual std::string model_for(const LaunchRequest& request) const { return request.model; }
+  // Whether the CLI reports running totals over a resumed thread rather than this session's own tokens.
+  virtual bool cumulative_tokens() const { return false; }
 };
 
 }  // namespace simmer::agents

@@ -66,7 +66,7 @@ void ClaudeStreamParser::feed_line(std::string_view line, std::vector<StreamEven
   }
   if (type == "system") {
     if (auto model = get_string(j, "model"); !model.empty()) {
-      m_model = model;
+      m_model = model.substr(0, model.find('['));
     }
     return;
   }
@@ -146,6 +146,7 @@ void ClaudeStreamParser::feed_line(std::string_view line, std::vector<StreamEven
       m_has_cost = true;
     }
     m_result_turns = get_int(j, "num_turns", -1);
+    m_api_status = get_int(j, "api_error_status", 0);
     // modelUsage names the model that did the work (the init line may only carry an alias)
     const auto& by_model = get_object(j, "modelUsage");
     if (by_model.is_object() && by_model.size() == 1) {
@@ -188,6 +189,15 @@ void ClaudeStreamParser::finish(SessionRecord& record) {
   }
   std::string why = !m_result_text.empty() ? m_result_text : !m_api_error.empty() ? m_api_error : m_subtype;
   Classification c = classify_error(why, unix_now_ms());
+  // The HTTP status Claude Code got, when it says: more reliable than its wording.
+  if (m_api_status == 429) {
+    c.outcome = Outcome::usage_limit;
+  } else if (m_api_status >= 500) {
+    c.outcome = Outcome::transient;
+  } else if (m_api_status == 401 || m_api_status == 403 || m_api_status == 400 || m_api_status == 413) {
+    c.outcome = Outcome::fatal;
+    c.reset_at_ms.reset();
+  }
   if (m_rate_limit_reset_ms) {
     c.outcome = Outcome::usage_limit;
     c.reset_at_ms = m_rate_limit_reset_ms;

@@ -37,6 +37,7 @@ private:
   double m_cost = 0.0;
   bool m_has_cost = false;
   std::int64_t m_result_turns = -1;
+  std::int64_t m_api_status = 0;  // result.api_error_status: the HTTP status of the failed API call
   std::optional<std::int64_t> m_rate_limit_reset_ms;  // from a rejected rate_limit_event
 };
 

@@ -92,9 +92,9 @@ void CodexStreamParser::feed_line(std::string_view line, std::vector<StreamEvent
     t.input = std::max<std::int64_t>(0, get_int(usage, "input_tokens") - cached);
     t.cache_read = cached;
     t.output = get_int(usage, "output_tokens");
-    m_tokens.input += t.input;
-    m_tokens.output += t.output;
-    m_tokens.cache_read += t.cache_read;
+    t.cache_write = get_int(usage, "cache_write_input_tokens");
+    // Codex reports the thread's running totals, not the turn's: keep the last one (see cumulative_tokens()).
+    m_tokens = t;
     ++m_turns;
     StreamEvent e{StreamEvent::Kind::usage};
     e.tokens = t;

@@ -10,7 +10,9 @@
 namespace simmer::agents {
 
 // Reads `codex exec --json`. Codex reports tokens per turn (`turn.completed`) but no cost and no model: the
-// record's model is the configured one. Its `input_tokens` include the cached ones; they are split here.
+// record's model is the configured one. Its `input_tokens` include the cached ones; they are split here. Its
+// usage is the thread's running total (a resumed thread counts its earlier sessions too), so the record holds the
+// last total seen; run_session() subtracts LaunchRequest::resume_baseline.
 class CodexStreamParser : public StreamParser {
 public:
   void feed_line(std::string_view line, std::vector<StreamEvent>& out) override;
@@ -40,6 +42,7 @@ public:
   std::unique_ptr<StreamParser> make_parser() const override { return std::make_unique<CodexStreamParser>(); }
   std::map<std::string, std::string> environment(const LaunchRequest& request) const override;
   std::string model_for(const LaunchRequest& request) const override;
+  bool cumulative_tokens() const override { return true; }
 
 private:
   AgentOptions m_options;

@@ -36,8 +36,10 @@ void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEven
   }
   if (type == "message") {
     if (get_string(j, "role") != "assistant") {
+      m_in_response = false;
       return;
     }
+    count_response();
     std::string chunk = get_string(j, "content");
     if (m_text_after_tool) {
       m_text.clear();
@@ -50,6 +52,7 @@ void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     return;
   }
   if (type == "tool_use") {
+    count_response();
     StreamEvent e{StreamEvent::Kind::tool_call, get_string(j, "tool_name")};
     e.preview = detail::preview_tool_input(get_object(j, "parameters"));
     out.push_back(std::move(e));
@@ -57,6 +60,7 @@ void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     return;
   }
   if (type == "tool_result") {
+    m_in_response = false;
     StreamEvent e{StreamEvent::Kind::tool_result, get_string(j, "tool_id")};
     e.is_error = get_string(j, "status") == "error";
     e.preview = detail::preview(get_string(j, "output", get_string(get_object(j, "error"), "message")));
@@ -80,13 +84,21 @@ void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     m_tokens.input = std::max<std::int64_t>(0, input - cached);
     m_tokens.cache_read = cached;
     m_tokens.output = get_int(stats, "output_tokens");
-    m_turns = static_cast<int>(get_int(stats, "turns", get_int(stats, "requests", 0)));
     StreamEvent u{StreamEvent::Kind::usage};
     u.tokens = m_tokens;
     out.push_back(std::move(u));
     StreamEvent r{StreamEvent::Kind::result, m_result_ok ? m_text : m_error};
     r.is_error = !m_result_ok;
     out.push_back(std::move(r));
+  }
+}
+
+void GeminiStreamParser::count_response() {
+  // Gemini CLI reports no turn count: a model response starts with the first assistant chunk or tool call after
+  // the prompt or a tool result.
+  if (!m_in_response) {
+    m_in_response = true;
+    ++m_turns;
   }
 }
 
@@ -110,9 +122,12 @@ void GeminiStreamParser::finish(SessionRecord& record) {
 }
 
 std::vector<std::string> GeminiAdapter::command_line(const LaunchRequest& request) const {
+  // --skip-trust: an untrusted folder silently downgrades the approval mode to "default", which in headless mode
+  // refuses every edit; simmer only ever runs the agent in the project it was started in.
   std::vector<std::string> argv = {m_options.executable.empty() ? "gemini" : m_options.executable,
                                    "--output-format", "stream-json", "--approval-mode",
-                                   m_options.approval_mode.empty() ? "yolo" : m_options.approval_mode};
+                                   m_options.approval_mode.empty() ? "yolo" : m_options.approval_mode,
+                                   "--skip-trust"};
   if (auto model = model_for(request); !model.empty()) {
     argv.insert(argv.end(), {"--model", model});
   }

@@ -28,6 +28,8 @@ private:
   std::string m_error;
   std::string m_text;  // assistant text since the last tool call: the final answer when the session ends
   bool m_text_after_tool = false;
+  bool m_in_response = false;
+  void count_response();
 };
 
 // `gemini`: prompt on stdin (with an empty -p to select headless mode), stream-json out, yolo approval by default.
@@ -36,7 +38,7 @@ public:
   explicit GeminiAdapter(AgentOptions options) : m_options(std::move(options)) {}
   std::string_view name() const override { return "gemini"; }
   bool can_resume() const override { return true; }
-  // gemini --output-format stream-json --approval-mode A [--model M] [--resume ID] <args...> -p ""
+  // gemini --output-format stream-json --approval-mode A --skip-trust [--model M] [--resume ID] <args...> -p ""
   std::vector<std::string> command_line(const LaunchRequest& request) const override;
   std::optional<std::string> stdin_payload(const LaunchRequest& request) const override { return request.prompt; }
   std::unique_ptr<StreamParser> make_parser() const override { return std::make_unique<GeminiStreamParser>(); }

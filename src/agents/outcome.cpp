@@ -98,7 +98,7 @@ Classification classify_error(std::string_view text, std::int64_t now_ms) {
   if (std::regex_search(t, k_status_5xx) ||
       contains_any(t, {"overloaded", "econnrefused", "econnreset", "etimedout", "enotfound", "eai_again",
                        "fetch failed", "socket hang up", "stream disconnected", "connection error",
-                       "connection refused", "connection reset", "network error", "internal server error",
+                       "connection refused", "connectionrefused", "unable to connect", "connection reset", "network error", "internal server error",
                        "service unavailable", "bad gateway", "gateway timeout", "error sending request",
                        "unavailable"})) {
     c.outcome = Outcome::transient;

@@ -178,6 +178,13 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
   record.exit_code = process.exit_code;
   record.duration_ms = process.duration_ms;
   parser->finish(record);
+  if (adapter.cumulative_tokens() && request.resume_session) {
+    auto minus = [](std::int64_t a, std::int64_t b) { return a > b ? a - b : 0; };
+    record.tokens.input = minus(record.tokens.input, request.resume_baseline.input);
+    record.tokens.output = minus(record.tokens.output, request.resume_baseline.output);
+    record.tokens.cache_read = minus(record.tokens.cache_read, request.resume_baseline.cache_read);
+    record.tokens.cache_write = minus(record.tokens.cache_write, request.resume_baseline.cache_write);
+  }
 
   // What the supervisor knows overrides what the stream said: a killed CLI's last words are not its outcome.
   if (!process.spawned) {

@@ -33,12 +33,14 @@ Scenario parse_scenario(const nlohmann::json& doc) {
     if (conv.marker.empty()) {
       throw std::runtime_error("scenario: every conversation needs a \"marker\"");
     }
-    for (const auto& t : c.value("turns", nlohmann::json::array())) {
+    const nlohmann::json turns = c.value("turns", nlohmann::json::array());
+    for (const auto& t : turns) {
       Turn turn;
       turn.text = t.value("text", std::string());
       turn.usage = read_usage(t.value("usage", nlohmann::json::object()));
       turn.hang = t.value("hang", false);
-      for (const auto& call : t.value("tool_calls", nlohmann::json::array())) {
+      const nlohmann::json calls = t.value("tool_calls", nlohmann::json::array());
+      for (const auto& call : calls) {
         turn.tool_calls.push_back({call.value("name", std::string()), call.value("input", nlohmann::json::object())});
       }
       if (t.contains("error")) {
@@ -47,7 +49,8 @@ Scenario parse_scenario(const nlohmann::json& doc) {
         reply.status = e.value("status", 500);
         reply.times = e.value("times", 1);
         reply.message = e.value("message", std::string("fake model server error"));
-        for (const auto& [k, v] : e.value("headers", nlohmann::json::object()).items()) {
+        const nlohmann::json headers = e.value("headers", nlohmann::json::object());
+        for (const auto& [k, v] : headers.items()) {
           reply.headers[k] = v.is_string() ? v.get<std::string>() : v.dump();
         }
         turn.error = reply;

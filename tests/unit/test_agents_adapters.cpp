@@ -103,12 +103,13 @@ TEST_CASE("adapters: gemini launch and resume lines, prompt on stdin with an emp
   AgentOptions options;
   auto adapter = make_adapter("gemini", options);
   CHECK(adapter->command_line(request()) ==
-        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "-p", ""});
+        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "--skip-trust", "-p", ""});
   options.model = "gemini-2.5-pro";
   options.approval_mode = "auto_edit";
   adapter = make_adapter("gemini", options);
   CHECK(adapter->command_line(request("5b1e0c3a-1111-4000-8000-000000000002")) ==
-        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "auto_edit", "--model", "gemini-2.5-pro",
+        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "auto_edit", "--skip-trust", "--model",
+             "gemini-2.5-pro",
              "--resume", "5b1e0c3a-1111-4000-8000-000000000002", "-p", ""});
   CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
 }
