@@ -12,8 +12,9 @@ namespace simmer::util {
 
 // One pending replacement of `target`. Not copyable; movable. Every system-call failure (open, write, fsync,
 // close, rename, directory fsync) throws simmer::Error(ExitCode::unsafe_storage,
-// "cannot write <target> (<the file the call failed on>): <strerror>"), never retried: after a failed fsync the
-// kernel may have dropped the data (PostgreSQL's lesson).
+// "cannot write <target> (<the file the call failed on>): <strerror>"; a failed directory sync reads "cannot
+// sync directory (<dir>): <strerror>"), never retried: after a failed fsync the kernel may have dropped the data
+// (PostgreSQL's lesson).
 class AtomicFile {
 public:
   // Creates the temp `<target>.tmp.<pid>` with O_CREAT|O_EXCL|O_CLOEXEC and `mode` (before umask). The target's

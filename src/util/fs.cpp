@@ -151,8 +151,12 @@ std::size_t sweep_stale_temps(const fs::path& dir) {
     if (pid == 0) {
       continue;
     }
-    if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN) {
-      continue;
+    if (e->d_type != DT_REG) {
+      struct stat st {};
+      if (e->d_type != DT_UNKNOWN || ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+          !S_ISREG(st.st_mode)) {
+        continue;
+      }
     }
     if (pid != self && process_running(pid)) {
       continue;

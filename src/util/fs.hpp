@@ -49,11 +49,13 @@ std::size_t sweep_stale_temps(const std::filesystem::path& dir);
 
 // Fault injection for crash tests (SQLite's SimulateIOError idea). The environment variable SIMMER_FAULT holds
 // a comma-separated list of `<point>` or `<point>:<n>` entries. `crash_point(point)` calls _exit(99) when the
-// point is listed; with `:<n>`, only on the n-th time (1-based) this process reaches that point. Points used:
+// point is listed; with `:<n>`, only on the n-th time (1-based) this process reaches that point, counted since
+// SIMMER_FAULT last changed value (so a forked child that sets it counts from zero). Points used:
 //   atomic-after-write   the temp is fully written, not yet synced
 //   atomic-before-rename the temp is synced and closed, the target still holds its old content
 //   atomic-after-rename  renamed, the directory not yet synced
-//   journal-torn-append  half of an event line has been written (no newline), then death
+//   journal-torn-append  half of an event line has been written (no newline), then death (checked with
+//                        fault_injected by the journal, which writes the half line itself)
 //   journal-after-append the line is written and synced
 //   lock-after-acquire   the lock is flocked and its holder info written
 // Without SIMMER_FAULT this is a cheap no-op.

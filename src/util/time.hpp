@@ -32,7 +32,7 @@ Result<std::int64_t> parse_iso8601(std::string_view text);
 // "invalid duration \"<text>\": expected seconds or a number with a unit s, m, h or d (e.g. 90s, 10m, 1h)").
 Result<std::int64_t> parse_duration_s(std::string_view text);
 
-// "1h30m", "90s" -> "1m30s", 0 -> "0s": the inverse of parse_duration_s for messages.
+// 5400 -> "1h30m", 90 -> "1m30s", 0 (or negative) -> "0s": the inverse of parse_duration_s, for messages.
 std::string format_duration_s(std::int64_t seconds);
 
 // Where code reads the time, so tests can control it.
