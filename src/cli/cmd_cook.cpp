@@ -1,14 +1,90 @@
-// Placeholder until this command is built: says so and fails, never pretends to work.
+// `simmer cook`: run the loop until no story is runnable, a halt, or a signal. Exit codes: 0 every story passed,
+// 10 halted (budget, maxIterations, checkpoint), 11 finished with blocked stories, 130 interrupted, 2 bad input,
+// 5 lock held.
 #include "cli/commands.hpp"
+#include "run/executor.hpp"
+#include "store/project.hpp"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include <unistd.h>
 
 namespace simmer::cli {
 
-Runner setup_cook(CLI::App& /*sub*/) {
-  return [] {
-    std::fputs("simmer: error: 'cook' is not implemented yet\n", stderr);
-    return 1;
+namespace {
+
+std::atomic<bool> g_cancel{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void on_stop_signal(int sig) {
+  g_signal = sig;
+  g_cancel = true;
+}
+
+std::filesystem::path self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("simmer") : p;
+}
+
+}  // namespace
+
+Runner setup_cook(CLI::App& sub) {
+  struct Flags {
+    bool allow_dirty = false;
+    bool json = false;
+    bool profile = false;
+    double budget_total = -1;
+    double budget_story = -1;
+    long long max_iterations = -1;
+  };
+  auto flags = std::make_shared<Flags>();
+  sub.add_flag("--allow-dirty", flags->allow_dirty, "Start even if the work tree has uncommitted changes");
+  sub.add_flag("--json", flags->json, "Print every journal event as one JSON line as it happens");
+  sub.add_flag("--profile", flags->profile, "Time journal, state, validation, git, agents and gates (stderr)");
+  sub.add_option("--budget-total", flags->budget_total, "Total budget in USD (overrides simmer.json; 0 = none)");
+  sub.add_option("--budget-story", flags->budget_story, "Per-story budget in USD (overrides simmer.json; 0 = none)");
+  sub.add_option("--max-iterations", flags->max_iterations, "Stories to start in this run at most");
+  return [flags] {
+    // Flags that override simmer.json go in as a simmer.json-shaped layer, checked like the file.
+    nlohmann::json overrides = nlohmann::json::object();
+    if (flags->budget_total >= 0) {
+      overrides["budget"]["total"] = flags->budget_total;
+    }
+    if (flags->budget_story >= 0) {
+      overrides["budget"]["perStory"] = flags->budget_story;
+    }
+    if (flags->max_iterations >= 0) {
+      overrides["maxIterations"] = flags->max_iterations;
+    }
+    run::CookOptions options;
+    options.allow_dirty = flags->allow_dirty;
+    options.profile = flags->profile;
+    options.overrides = overrides.empty() ? nlohmann::json(nullptr) : overrides;
+    options.simmer_exe = self_exe();
+    const bool tty = ::isatty(STDOUT_FILENO) != 0;
+    const char* no_color = std::getenv("NO_COLOR");
+    options.output = flags->json ? run::OutputMode::json : tty ? run::OutputMode::live : run::OutputMode::plain;
+    options.color = tty && !(no_color && *no_color);
+    // SIGINT/SIGTERM raise the cancel flag: the running agent's process group is killed, the interruption is
+    // journaled, and cook exits 130.
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    auto paths = store::ProjectPaths::discover(std::filesystem::current_path());
+    auto result = run::cook(paths, options, g_cancel, g_signal);
+    if (!result.ok()) {
+      std::fprintf(stderr, "simmer: error: %s\n", result.failure().message.c_str());
+      return to_int(result.failure().code);
+    }
+    return *result;
   };
 }
 

@@ -119,6 +119,7 @@ void clear_story(State& s) {
   s.commit.reset();
   s.record.reset();
   s.guidance.clear();
+  s.story_commits.clear();
 }
 
 std::string story_title(const State& s) {
@@ -580,6 +581,7 @@ State apply(State s, const Event& e) {
     for (const auto& f : field(e, "files")) {
       s.feedback_pending.push_back(
           {f.at("path").get<std::string>(), f.value("bytes", std::int64_t{0}), f.value("preview", std::string())});
+      s.feedback_claimed += 1;
     }
   } else if (k == "session") {
     apply_session(s, e);
@@ -599,6 +601,9 @@ State apply(State s, const Event& e) {
     }
   } else if (k == "commit") {
     std::string kind = str_field(e, "kind");
+    if (auto sha = opt_str_field(e, "sha"); sha && s.story_id == opt_str_field(e, "storyId")) {
+      s.story_commits.push_back(*sha);
+    }
     if (kind == "record") {
       if (s.phase == Phase::record && s.record) {
         s.record->committed = true;

@@ -278,7 +278,11 @@ json to_json(const State& s) {
       {"limits", limits},
       {"stories", stories},
       {"order", s.order},
-      {"feedback", {{"pending", feedback_to_json(s.feedback_pending)}, {"guidance", feedback_to_json(s.guidance)}}},
+      {"feedback",
+       {{"pending", feedback_to_json(s.feedback_pending)},
+        {"guidance", feedback_to_json(s.guidance)},
+        {"claimed", s.feedback_claimed}}},
+      {"storyCommits", s.story_commits},
       {"checkpoints", s.checkpoints},
       {"meta", {{"updatedAt", s.updated_at}, {"runStartedAt", s.run_started_at}, {"pid", s.pid}}},
   };
@@ -400,6 +404,8 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     const json& fb = r.at(doc, "", "feedback");
     s.feedback_pending = r.notes(fb, "/feedback", "pending");
     s.guidance = r.notes(fb, "/feedback", "guidance");
+    s.feedback_claimed = r.integer(fb, "/feedback", "claimed");
+    s.story_commits = r.strings(doc, "", "storyCommits");
     s.checkpoints = r.strings(doc, "", "checkpoints");
     const json& meta = r.at(doc, "", "meta");
     s.updated_at = r.str(meta, "/meta", "updatedAt");

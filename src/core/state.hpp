@@ -144,6 +144,8 @@ struct State {
   std::vector<std::string> order;            // story ids in prd.json order (for messages and tables)
   std::vector<FeedbackNote> feedback_pending;  // claimed, not yet given to a story
   std::vector<FeedbackNote> guidance;          // claimed notes carried by the current story's brief
+  std::int64_t feedback_claimed = 0;           // notes ever claimed: claimed files are numbered 1, 2, ...
+  std::vector<std::string> story_commits;      // shas committed for the current story (progress.json)
   std::vector<std::string> checkpoints;        // epics whose checkpoint halt was already taken
 
   // Volatile (meta): from event fields only, so replay reproduces them.

@@ -1,0 +1,150 @@
+#include "run/git.hpp"
+
+#include "util/process.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace simmer::run {
+
+namespace {
+
+util::ProcessResult git_run(const std::filesystem::path& root, std::vector<std::string> args,
+                            const std::vector<std::string>& config, std::string* out = nullptr,
+                            std::optional<std::string> input = std::nullopt) {
+  util::ProcessSpec spec;
+  spec.argv = {"git"};
+  spec.argv.insert(spec.argv.end(), config.begin(), config.end());
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.cwd = root;
+  spec.stdin_payload = std::move(input);
+  spec.tail_bytes = 1 << 20;
+  spec.drain_after_exit_ms = 100;
+  // Never let git open an editor or a pager under the harness.
+  spec.env = {{"GIT_TERMINAL_PROMPT", "0"}, {"GIT_EDITOR", "true"}, {"GIT_PAGER", "cat"}};
+  std::string collected;
+  auto result = util::run_process(spec, [&](util::StreamId stream, std::string_view line, bool) {
+    if (stream == util::StreamId::out) {
+      collected.append(line);
+      collected.push_back('\n');
+    }
+  });
+  if (out) {
+    *out = std::move(collected);
+  }
+  return result;
+}
+
+std::string trim_nl(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+}  // namespace
+
+Git::Git(std::filesystem::path root) : m_root(std::move(root)) {}
+
+bool Git::is_work_tree() const {
+  std::string out;
+  auto r = git_run(m_root, {"rev-parse", "--is-inside-work-tree"}, m_identity_env, &out);
+  return r.succeeded() && trim_nl(out) == "true";
+}
+
+std::vector<std::string> Git::dirty_paths() const {
+  // -z would be exact for odd names, but the line reader splits on newlines; porcelain quotes odd names instead,
+  // and such a name only means one more path in the commit's pathspec, which git unquotes itself.
+  std::string out;
+  auto r = git_run(m_root,
+                   {"status", "--porcelain=v1", "--untracked-files=all", "--no-renames", "--", ".",
+                    ":(exclude).simmer"},
+                   m_identity_env, &out);
+  std::vector<std::string> paths;
+  if (!r.succeeded()) {
+    return paths;
+  }
+  std::size_t pos = 0;
+  while (pos < out.size()) {
+    auto end = out.find('\n', pos);
+    std::string line = out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? out.size() : end + 1;
+    if (line.size() > 3) {
+      std::string path = line.substr(3);
+      if (path.size() >= 2 && path.front() == '"' && path.back() == '"') {
+        path = path.substr(1, path.size() - 2);
+      }
+      paths.push_back(path);
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  return paths;
+}
+
+Result<std::optional<std::string>> Git::commit(const std::vector<std::string>& paths, const std::string& subject,
+                                               const std::string& run_id, long long seq) const {
+  if (paths.empty()) {
+    return std::optional<std::string>{};
+  }
+  std::vector<std::string> add = {"add", "-A", "--"};
+  add.insert(add.end(), paths.begin(), paths.end());
+  auto r = git_run(m_root, add, m_identity_env);
+  if (!r.succeeded()) {
+    return Failure{fmt::format("git add failed ({}): {}", m_root.string(), trim_nl(r.output_tail)), ExitCode::failure};
+  }
+  // `--only` with pathspecs: git builds the commit from HEAD plus these paths, whatever else is staged.
+  std::string message = fmt::format("{}\n\nSimmer-Run: {}\nSimmer-Seq: {}\n", subject, run_id, seq);
+  std::vector<std::string> commit = {"commit", "-q", "--no-verify", "--allow-empty-message", "-F", "-", "--only", "--"};
+  commit.insert(commit.end(), paths.begin(), paths.end());
+  std::string out;
+  r = git_run(m_root, commit, m_identity_env, &out, message);
+  if (!r.succeeded()) {
+    std::string why = trim_nl(r.output_tail);
+    if (why.find("nothing to commit") != std::string::npos || why.find("no changes added") != std::string::npos) {
+      return std::optional<std::string>{};
+    }
+    return Failure{fmt::format("git commit failed ({}): {}", m_root.string(), why), ExitCode::failure};
+  }
+  out.clear();
+  r = git_run(m_root, {"rev-parse", "HEAD"}, m_identity_env, &out);
+  if (!r.succeeded()) {
+    return Failure{fmt::format("git rev-parse HEAD failed ({}): {}", m_root.string(), trim_nl(r.output_tail)),
+                   ExitCode::failure};
+  }
+  return std::optional<std::string>(trim_nl(out));
+}
+
+std::optional<std::string> Git::head_with_trailers(const std::string& run_id, long long seq) const {
+  std::string out;
+  auto r = git_run(m_root, {"log", "-1", "--format=%H%n%B"}, m_identity_env, &out);
+  if (!r.succeeded()) {
+    return std::nullopt;
+  }
+  auto nl = out.find('\n');
+  if (nl == std::string::npos) {
+    return std::nullopt;
+  }
+  std::string sha = out.substr(0, nl);
+  std::string body = out.substr(nl);
+  if (body.find(fmt::format("\nSimmer-Run: {}\n", run_id)) == std::string::npos ||
+      body.find(fmt::format("\nSimmer-Seq: {}\n", seq)) == std::string::npos) {
+    return std::nullopt;
+  }
+  return sha;
+}
+
+void Git::ensure_identity() {
+  std::string out;
+  auto r = git_run(m_root, {"config", "user.email"}, {}, &out);
+  if (r.succeeded() && !trim_nl(out).empty()) {
+    return;
+  }
+  if (std::getenv("GIT_AUTHOR_EMAIL") && std::getenv("GIT_COMMITTER_EMAIL")) {
+    return;
+  }
+  m_identity_env = {"-c", "user.name=simmer", "-c", "user.email=simmer@localhost"};
+}
+
+}  // namespace simmer::run

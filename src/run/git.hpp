@@ -1,0 +1,48 @@
+#pragma once
+// The git side of the loop: is this a work tree, which paths changed, one commit per attempt with trailers, and the
+// trailer check that keeps a resumed run from committing twice. Every call runs `git` as a child process in the
+// project root; nothing here touches the index entries of paths it was not asked to commit.
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace simmer::run {
+
+class Git {
+public:
+  // Git for the work tree containing `root`. Nothing is run yet.
+  explicit Git(std::filesystem::path root);
+
+  // Whether `root` is inside a git work tree with git on PATH.
+  bool is_work_tree() const;
+
+  // Paths (relative to the root) with changes in the work tree or index, outside `.simmer/`: modified, added,
+  // deleted, renamed (both names) and untracked files. Sorted, no duplicates.
+  std::vector<std::string> dirty_paths() const;
+
+  // Commits exactly `paths` as they are in the work tree (others' staged changes stay staged and out of the
+  // commit) with `subject` and the trailers `Simmer-Run: <run_id>` and `Simmer-Seq: <seq>`. Nothing to commit
+  // (no path, or no difference): nothing happens and the result is nullopt. Returns the new commit's sha.
+  // A git failure is a Failure(failure) carrying git's own message.
+  Result<std::optional<std::string>> commit(const std::vector<std::string>& paths, const std::string& subject,
+                                            const std::string& run_id, long long seq) const;
+
+  // The sha of HEAD when its message carries both trailers (run id and seq), i.e. a crashed run already made
+  // this commit; nullopt otherwise (also with no commit yet).
+  std::optional<std::string> head_with_trailers(const std::string& run_id, long long seq) const;
+
+  // Sets a fallback author/committer identity (simmer <simmer@localhost>) for the commits of this process when
+  // neither the environment nor git's config gives one, so a fresh repository still gets its commits.
+  void ensure_identity();
+
+private:
+  std::filesystem::path m_root;
+  std::vector<std::string> m_identity_env;  // -c user.name=... when needed
+};
+
+}  // namespace simmer::run

@@ -1,0 +1,84 @@
+#include "run/prompts.hpp"
+
+#include "store/resources.hpp"
+#include "util/fs.hpp"
+
+#include <fmt/format.h>
+
+namespace simmer::run {
+
+namespace {
+
+constexpr const char* k_marker = "{{handoff_instructions}}";
+
+std::string builtin(const std::string& workflow, const std::string& name, std::string& source) {
+  for (const std::string& dir : {std::string("prompts/") + workflow + "/", std::string("prompts/one-shot/"),
+                                 std::string("prompts/")}) {
+    if (auto text = store::resource(dir + name + ".md")) {
+      source = "built-in " + dir + name + ".md";
+      return std::string(*text);
+    }
+  }
+  source = "built-in (none)";
+  return k_marker;
+}
+
+}  // namespace
+
+std::string substitute(const std::string& text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto open = text.find("{{", pos);
+    if (open == std::string::npos) {
+      out.append(text, pos, std::string::npos);
+      break;
+    }
+    auto close = text.find("}}", open + 2);
+    if (close == std::string::npos) {
+      out.append(text, pos, std::string::npos);
+      break;
+    }
+    out.append(text, pos, open - pos);
+    std::string key = text.substr(open + 2, close - open - 2);
+    if (auto it = values.find(key); it != values.end()) {
+      out += it->second;
+    } else {
+      out.append(text, open, close + 2 - open);
+    }
+    pos = close + 2;
+  }
+  return out;
+}
+
+RenderedPrompt render_prompt(const std::filesystem::path& overrides, const std::string& workflow,
+                             const std::string& name, std::map<std::string, std::string> values) {
+  RenderedPrompt out;
+  std::string handoff_source;
+  values["handoff_instructions"] = substitute(builtin(workflow, "handoff", handoff_source), values);
+  std::string tmpl;
+  auto override_path = overrides / (name + ".md");
+  if (util::exists(override_path)) {
+    auto text = util::read_file(override_path);
+    if (text.ok()) {
+      tmpl = *text;
+      out.source = ".simmer/prompts/" + name + ".md";
+      if (tmpl.find(k_marker) == std::string::npos) {
+        out.warning = fmt::format("prompt override {} has no {{{{handoff_instructions}}}}: the hand-off "
+                                  "instructions were appended",
+                                  out.source);
+        tmpl += "\n\n## Your hand-off\n\n";
+        tmpl += k_marker;
+        tmpl += "\n";
+      }
+    }
+  }
+  if (out.source.empty()) {
+    tmpl = builtin(workflow, name, out.source);
+  }
+  out.text = substitute(tmpl, values);
+  return out;
+}
+
+}  // namespace simmer::run

@@ -1,0 +1,28 @@
+#pragma once
+// Rendering the prompt of one agent session from a template: the built-in prompts/<workflow>/<name>.md (falling
+// back to prompts/one-shot/), or the user's override .simmer/prompts/<name>.md. Placeholders are `{{key}}`;
+// unknown keys are left as they are. Every built-in template carries `{{handoff_instructions}}` (the exact path
+// of the file to write and its schema); an override without it gets the instructions appended and a warning.
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace simmer::run {
+
+struct RenderedPrompt {
+  std::string text;
+  std::string source;   // "built-in prompts/one-shot/builder.md" or ".simmer/prompts/builder.md"
+  std::string warning;  // non-empty when an override lacks {{handoff_instructions}}
+};
+
+// `name`: orchestrator | builder | fix | verifier | repair. `values` fills the placeholders; the caller gives
+// handoff_path, handoff_schema and handoff_binding, from which handoff_instructions is rendered (prompts/handoff.md).
+// `overrides` is the .simmer/prompts/ directory (a missing one means no override).
+RenderedPrompt render_prompt(const std::filesystem::path& overrides, const std::string& workflow,
+                             const std::string& name, std::map<std::string, std::string> values);
+
+// Replaces every `{{key}}` of `values` in `text`. Pure.
+std::string substitute(const std::string& text, const std::map<std::string, std::string>& values);
+
+}  // namespace simmer::run
