@@ -122,7 +122,7 @@ std::size_t code_points(const std::string& text) {
   return count;
 }
 
-bool search(const Pattern& pattern, const std::string& text) { return std::regex_search(text, pattern.regex); }
+bool search(const Pattern& pattern, const std::string& text) { return pattern.regex.search(text); }
 
 bool type_matches(std::uint8_t types, const json& value) {
   switch (value.type()) {

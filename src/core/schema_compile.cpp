@@ -318,7 +318,7 @@ private:
     Pattern out;
     out.source = value.get<std::string>();
     try {
-      out.regex = std::regex(out.source, std::regex::ECMAScript);
+      out.regex = Regex(out.source);
     } catch (const std::regex_error& error) {
       refuse("unsupported regular expression \"" + out.source + "\" at " + at(pointer) + ": " + error.what());
     }

@@ -10,12 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/schema_regex.hpp"
 
 namespace simmer::schema::detail {
 
@@ -50,7 +51,7 @@ struct MultipleOf {
 
 struct Pattern {
   std::string source;
-  std::regex regex;
+  Regex regex;
 };
 
 struct PatternProperty {

@@ -311,3 +311,24 @@ TEST_CASE("schema: annotations are accepted, and an unknown key is allowed only 
   CHECK(refusal_of(json::parse(R"({"definitions": {"a": {"oneOf": []}}})")) ==
         "invalid value of \"oneOf\" at #/definitions/a/oneOf: expected a non-empty array of schemas, found an array");
 }
+
+#include <regex>
+
+#include "core/schema_regex.hpp"
+
+TEST_CASE("schema: the simple-pattern fast path agrees with std::regex", "[schema]") {
+  const std::vector<std::string> patterns = {
+      "^[A-Za-z][A-Za-z0-9_-]*$", "^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$", "^a*$", "^a*a$", "^\\d+\\.\\d{1,2}$",
+      "^[^a-c]?x{2,}$", "^\\w+@\\w+$", "^$", "^[-a]+$", "^a{0}b$", "^[a\\]]+$"};
+  const std::vector<std::string> texts = {
+      "", "a", "aa", "aaa", "US-001", "9-bad id", "r20261122T100000Z-4f2a", "r2026112T100000Z-4f2a", "12.5",
+      "12.", "1.234", "dxx", "axx", "xx", "x", "me@host", "me@", "b", "-a-", "a]a", "\xC3\xA9xx", "US-001\n"};
+  for (const auto& pattern : patterns) {
+    simmer::schema::detail::Regex fast(pattern);
+    std::regex reference(pattern, std::regex::ECMAScript);
+    for (const auto& text : texts) {
+      INFO(pattern << " on " << text);
+      CHECK(fast.search(text) == std::regex_search(text, reference));
+    }
+  }
+}
