@@ -16,7 +16,7 @@ using simmer::test::spit;
 using simmer::test::TempDir;
 using simmer::test::temps_in;
 
-TEST_CASE("atomic file commit replaces the target and leaves no temp") {
+TEST_CASE("atomic_file: commit replaces the target and leaves no temp") {
   TempDir dir;
   auto target = dir / "state.json";
   spit(target, "old\n");
@@ -37,7 +37,7 @@ TEST_CASE("atomic file commit replaces the target and leaves no temp") {
   CHECK(slurp(dir / "fresh.json").empty());
 }
 
-TEST_CASE("atomic file not committed leaves the old content and no temp") {
+TEST_CASE("atomic_file: an uncommitted file leaves the old content and no temp") {
   TempDir dir;
   auto target = dir / "prd.json";
   spit(target, "old\n");
@@ -60,7 +60,7 @@ TEST_CASE("atomic file not committed leaves the old content and no temp") {
   CHECK(temps_in(dir.path()).empty());
 }
 
-TEST_CASE("atomic file refuses a second commit and writes after commit") {
+TEST_CASE("atomic_file: refuses a second commit and writes after commit") {
   TempDir dir;
   auto target = dir / "a.json";
   AtomicFile file(target);
@@ -73,7 +73,7 @@ TEST_CASE("atomic file refuses a second commit and writes after commit") {
   CHECK(slurp(target) == "1");
 }
 
-TEST_CASE("atomic file in a missing directory throws unsafe_storage naming the temp") {
+TEST_CASE("atomic_file: a temp in a missing directory throws unsafe_storage naming the temp") {
   TempDir dir;
   auto target = dir / "nope" / "a.json";
   try {
@@ -86,7 +86,7 @@ TEST_CASE("atomic file in a missing directory throws unsafe_storage naming the t
   }
 }
 
-TEST_CASE("atomic file whose fsync fails throws and keeps the old content") {
+TEST_CASE("atomic_file: a failed fsync throws and keeps the old content") {
   TempDir dir;
   auto target = dir / "state.json";
   spit(target, "old\n");
@@ -105,7 +105,7 @@ TEST_CASE("atomic file whose fsync fails throws and keeps the old content") {
   CHECK(temps_in(dir.path()).empty());
 }
 
-TEST_CASE("atomic file killed at each crash point leaves old or new content, never half") {
+TEST_CASE("atomic_file: a writer killed at each crash point leaves old or new content, never half") {
   struct Point {
     const char* name;
     const char* expected;
@@ -136,7 +136,7 @@ TEST_CASE("atomic file killed at each crash point leaves old or new content, nev
   }
 }
 
-TEST_CASE("atomic file replaces a temp left by a dead writer with our pid") {
+TEST_CASE("atomic_file: replaces a temp left by a dead writer with our pid") {
   TempDir dir;
   auto target = dir / "a.json";
   spit(dir / ("a.json.tmp." + std::to_string(::getpid())), "garbage from a previous life");
@@ -145,7 +145,7 @@ TEST_CASE("atomic file replaces a temp left by a dead writer with our pid") {
   CHECK(temps_in(dir.path()).empty());
 }
 
-TEST_CASE("atomic file honours the mode it is given") {
+TEST_CASE("atomic_file: honours the mode it is given") {
   TempDir dir;
   mode_t old_mask = ::umask(022);
   {

@@ -15,7 +15,7 @@ using simmer::test::TempDir;
 using simmer::test::temps_in;
 namespace util = simmer::util;
 
-TEST_CASE("fs read_file returns the content or names the path and the system error") {
+TEST_CASE("fs: read_file returns the content or names the path and the system error") {
   TempDir dir;
   spit(dir / "a.txt", std::string("bytes\0with nul\n", 15));
   auto content = util::read_file(dir / "a.txt");
@@ -35,7 +35,7 @@ TEST_CASE("fs read_file returns the content or names the path and the system err
   CHECK(directory.failure().message == "cannot read " + dir.path().string() + ": Is a directory");
 }
 
-TEST_CASE("fs exists sees files and directories, not dangling links") {
+TEST_CASE("fs: exists sees files and directories, not dangling links") {
   TempDir dir;
   CHECK(util::exists(dir.path()));
   CHECK(!util::exists(dir / "x"));
@@ -45,7 +45,7 @@ TEST_CASE("fs exists sees files and directories, not dangling links") {
   CHECK(!util::exists(dir / "link"));
 }
 
-TEST_CASE("fs ensure_dir creates nested directories and accepts existing ones") {
+TEST_CASE("fs: ensure_dir creates nested directories and accepts existing ones") {
   TempDir dir;
   auto deep = dir / "a" / "b" / "c";
   util::ensure_dir(deep);
@@ -64,7 +64,7 @@ TEST_CASE("fs ensure_dir creates nested directories and accepts existing ones") 
   }
 }
 
-TEST_CASE("fs sweep_stale_temps removes dead writers' temps only") {
+TEST_CASE("fs: sweep_stale_temps removes only the temps of dead writers") {
   TempDir dir;
   // A live process other than us: its temp must survive the sweep.
   pid_t live = ::fork();
@@ -99,7 +99,7 @@ TEST_CASE("fs sweep_stale_temps removes dead writers' temps only") {
   CHECK(util::sweep_stale_temps(dir / "missing") == 0);
 }
 
-TEST_CASE("fs crash_point dies only at the listed arrival") {
+TEST_CASE("fs: crash_point dies only at the listed arrival") {
   int status = simmer::test::run_in_child([] {
     ::setenv("SIMMER_FAULT", "other,test-point:3", 1);
     util::crash_point("test-point");
@@ -123,7 +123,7 @@ TEST_CASE("fs crash_point dies only at the listed arrival") {
   CHECK(status == 0);
 }
 
-TEST_CASE("fs fsync_dir names a missing directory") {
+TEST_CASE("fs: fsync_dir names a missing directory") {
   TempDir dir;
   try {
     util::fsync_dir(dir / "gone");

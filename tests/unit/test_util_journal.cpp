@@ -57,7 +57,7 @@ std::string expect_corrupt(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("journal append gives contiguous seq and compact lines") {
+TEST_CASE("journal: append gives contiguous seq and compact lines") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   write_events(path, 3);
@@ -85,7 +85,7 @@ TEST_CASE("journal append gives contiguous seq and compact lines") {
   CHECK(warnings.empty());
 }
 
-TEST_CASE("journal recovers from a cut at every byte offset of its last two records") {
+TEST_CASE("journal: recovers from a cut at every byte offset of its last two records") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   auto starts = write_events(path, 5);
@@ -146,7 +146,7 @@ TEST_CASE("journal recovers from a cut at every byte offset of its last two reco
   }
 }
 
-TEST_CASE("journal refuses damage before its last line and changes nothing") {
+TEST_CASE("journal: refuses damage before its last line and changes nothing") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   auto starts = write_events(path, 4);
@@ -201,7 +201,7 @@ TEST_CASE("journal refuses damage before its last line and changes nothing") {
   }
 }
 
-TEST_CASE("journal read reports a torn tail without repairing it") {
+TEST_CASE("journal: read reports a torn tail without repairing it") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   auto starts = write_events(path, 2);
@@ -218,7 +218,7 @@ TEST_CASE("journal read reports a torn tail without repairing it") {
   CHECK(slurp(path) == full.substr(0, full.size() - 4));
 }
 
-TEST_CASE("journal read of a missing file is empty, of a directory a failure") {
+TEST_CASE("journal: reading a missing file gives nothing and a directory a failure") {
   TempDir dir;
   auto contents = Journal::read(dir / "events.jsonl");
   REQUIRE(contents);
@@ -230,7 +230,7 @@ TEST_CASE("journal read of a missing file is empty, of a directory a failure") {
   CHECK(unreadable.failure().message == "cannot read x: Is a directory");
 }
 
-TEST_CASE("journal for_each_line visits lines with numbers and offsets") {
+TEST_CASE("journal: for_each_line visits lines with numbers and offsets") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   auto starts = write_events(path, 4);
@@ -248,7 +248,7 @@ TEST_CASE("journal for_each_line visits lines with numbers and offsets") {
   CHECK(scan->good_bytes == starts[4]);
 }
 
-TEST_CASE("journal open creates a missing file and an empty journal starts at seq 1") {
+TEST_CASE("journal: open creates a missing file and an empty journal starts at seq 1") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   std::vector<std::string> warnings;
@@ -259,7 +259,7 @@ TEST_CASE("journal open creates a missing file and an empty journal starts at se
   CHECK(slurp(path) == "{\"seq\":1}\n");
 }
 
-TEST_CASE("journal append refuses a non-object and replaces invalid UTF-8") {
+TEST_CASE("journal: append refuses a non-object and replaces invalid UTF-8") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   std::vector<std::string> warnings;
@@ -271,7 +271,7 @@ TEST_CASE("journal append refuses a non-object and replaces invalid UTF-8") {
   CHECK(slurp(path) == "{\"m\":\"a\xef\xbf\xbd" "b\",\"seq\":1}\n");
 }
 
-TEST_CASE("journal append that cannot sync throws unsafe_storage and refuses more") {
+TEST_CASE("journal: append that cannot sync throws unsafe_storage and refuses more") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   std::vector<std::string> warnings;
@@ -290,7 +290,7 @@ TEST_CASE("journal append that cannot sync throws unsafe_storage and refuses mor
                     "cannot append to the journal (events.jsonl): an earlier write failed; reopen it to repair");
 }
 
-TEST_CASE("journal survives a writer killed in the middle of an append") {
+TEST_CASE("journal: a writer killed in the middle of an append loses only that line") {
   TempDir dir;
   auto path = dir / "events.jsonl";
   int status = simmer::test::run_in_child([&] {

@@ -51,7 +51,7 @@ void stop(pid_t pid) {
 
 }  // namespace
 
-TEST_CASE("lock acquire writes the holder and release empties the file") {
+TEST_CASE("lock: acquire writes the holder and release empties the file") {
   TempDir dir;
   auto path = dir / "lock";
   {
@@ -83,7 +83,7 @@ TEST_CASE("lock acquire writes the holder and release empties the file") {
   CHECK(again->takeover_note().empty());
 }
 
-TEST_CASE("lock held by another process is refused with who and since when") {
+TEST_CASE("lock: a second process is refused with the holder pid and since when") {
   TempDir dir;
   auto path = dir / "lock";
   pid_t holder = start_holder([&] {
@@ -110,7 +110,7 @@ TEST_CASE("lock held by another process is refused with who and since when") {
   stop(holder);
 }
 
-TEST_CASE("lock of a holder that died is taken over with a note") {
+TEST_CASE("lock: a lock whose holder died is taken over with a note") {
   TempDir dir;
   auto path = dir / "lock";
   // The child takes the lock and dies without releasing it (no destructor runs on _exit).
@@ -135,7 +135,7 @@ TEST_CASE("lock of a holder that died is taken over with a note") {
   CHECK(nlohmann::json::parse(slurp(path))["pid"] == ::getpid());
 }
 
-TEST_CASE("lock with unreadable holder info") {
+TEST_CASE("lock: unreadable holder info is taken over when stale and reported as unknown when held") {
   TempDir dir;
   auto path = dir / "lock";
   spit(path, "\x01garbage");
@@ -159,7 +159,7 @@ TEST_CASE("lock with unreadable holder info") {
   stop(holder);
 }
 
-TEST_CASE("lock held from another host names the host") {
+TEST_CASE("lock: a holder on another host is named with its host") {
   TempDir dir;
   auto path = dir / "lock";
   pid_t holder = start_holder([&] {
@@ -177,7 +177,7 @@ TEST_CASE("lock held from another host names the host") {
   stop(holder);
 }
 
-TEST_CASE("lock file that cannot be opened is a failure naming it") {
+TEST_CASE("lock: a lock file that cannot be opened is a failure naming it") {
   TempDir dir;
   auto path = dir / "missing-dir" / "lock";
   auto lock = ProjectLock::acquire(path, "cook");
@@ -186,7 +186,7 @@ TEST_CASE("lock file that cannot be opened is a failure naming it") {
   CHECK(lock.failure().message == "cannot open the lock file (" + path.string() + "): No such file or directory");
 }
 
-TEST_CASE("lock states render as words") {
+TEST_CASE("lock: states render as words") {
   CHECK(simmer::util::to_string(LockState::free) == "free");
   CHECK(simmer::util::to_string(LockState::held) == "held");
   CHECK(simmer::util::to_string(LockState::stale) == "stale");

@@ -6,7 +6,7 @@
 using simmer::util::sha256_file_hex;
 using simmer::util::sha256_hex;
 
-TEST_CASE("sha256 matches the FIPS 180-4 test vectors") {
+TEST_CASE("sha256: matches the FIPS 180-4 test vectors") {
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
@@ -18,7 +18,7 @@ TEST_CASE("sha256 matches the FIPS 180-4 test vectors") {
   CHECK(sha256_hex(std::string(64, 'a')) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
-TEST_CASE("sha256 of a file equals that of its content, a missing file is a failure") {
+TEST_CASE("sha256: a file hashes like its content and a missing file is a failure") {
   simmer::test::TempDir dir;
   std::string content;
   for (int i = 0; i < 200000; ++i) {

@@ -4,7 +4,7 @@
 
 namespace util = simmer::util;
 
-TEST_CASE("strings edit_distance counts edits and adjacent swaps") {
+TEST_CASE("strings: edit_distance counts edits and adjacent swaps") {
   CHECK(util::edit_distance("", "") == 0);
   CHECK(util::edit_distance("", "abc") == 3);
   CHECK(util::edit_distance("abc", "") == 3);
@@ -14,7 +14,7 @@ TEST_CASE("strings edit_distance counts edits and adjacent swaps") {
   CHECK(util::edit_distance("model", "Model") == 1);
 }
 
-TEST_CASE("strings nearest suggests only close candidates") {
+TEST_CASE("strings: nearest suggests only close candidates") {
   const std::vector<std::string> keys = {"agents", "timeouts", "budgets", "retries", "gates", "maxIterations"};
   CHECK(util::nearest("timeuots", keys) == std::optional<std::string>("timeouts"));
   CHECK(util::nearest("retrys", keys) == std::optional<std::string>("retries"));
@@ -28,7 +28,7 @@ TEST_CASE("strings nearest suggests only close candidates") {
   CHECK(util::nearest("cat", {"bat", "hat"}) == std::optional<std::string>("bat"));
 }
 
-TEST_CASE("strings trim and split_lines") {
+TEST_CASE("strings: trim and split_lines") {
   CHECK(util::trim("  a b \t\r\n") == "a b");
   CHECK(util::trim("") == "");
   CHECK(util::trim(" \n ") == "");
@@ -40,7 +40,7 @@ TEST_CASE("strings trim and split_lines") {
   CHECK(util::split_lines("\n") == V{""});
 }
 
-TEST_CASE("strings utf8_valid follows RFC 3629") {
+TEST_CASE("strings: utf8_valid follows RFC 3629") {
   CHECK(util::utf8_valid(""));
   CHECK(util::utf8_valid("plain"));
   CHECK(util::utf8_valid("caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x8d\xb2"));
@@ -53,7 +53,7 @@ TEST_CASE("strings utf8_valid follows RFC 3629") {
   CHECK(!util::utf8_valid("a\x80"));
 }
 
-TEST_CASE("strings truncate_utf8 never splits a character") {
+TEST_CASE("strings: truncate_utf8 never splits a character") {
   const std::string s = "ab\xc3\xa9\xf0\x9f\x8d\xb2z";  // a b é 🍲 z: bytes 1 1 2 4 1
   CHECK(util::truncate_utf8(s, 100) == s);
   CHECK(util::truncate_utf8(s, 0) == "");
@@ -68,7 +68,7 @@ TEST_CASE("strings truncate_utf8 never splits a character") {
   }
 }
 
-TEST_CASE("strings preview makes one short line") {
+TEST_CASE("strings: preview makes one short line") {
   CHECK(util::preview("  fix the\n\n login   page \n", 80) == "fix the login page");
   CHECK(util::preview("abcdef", 6) == "abcdef");
   CHECK(util::preview("abcdefg", 6) == "abcde\xe2\x80\xa6");

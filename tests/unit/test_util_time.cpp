@@ -4,7 +4,7 @@
 
 namespace util = simmer::util;
 
-TEST_CASE("time formats UTC with and without milliseconds") {
+TEST_CASE("time: formats UTC with and without milliseconds") {
   CHECK(util::iso8601_utc_ms(0) == "1970-01-01T00:00:00.000Z");
   CHECK(util::iso8601_utc_ms(1795341600123) == "2026-11-22T10:00:00.123Z");
   CHECK(util::iso8601_utc_s(1795341600999) == "2026-11-22T10:00:00Z");
@@ -13,7 +13,7 @@ TEST_CASE("time formats UTC with and without milliseconds") {
   CHECK(util::iso8601_utc_ms(-2203891200000) == "1900-03-01T00:00:00.000Z");
 }
 
-TEST_CASE("time parses RFC 3339 and round-trips") {
+TEST_CASE("time: parses RFC 3339 and round-trips") {
   CHECK(util::parse_iso8601("2026-11-22T10:00:00.123Z").value() == 1795341600123);
   CHECK(util::parse_iso8601("2026-11-22T10:00:00Z").value() == 1795341600000);
   CHECK(util::parse_iso8601("2026-11-22t10:00:00z").value() == 1795341600000);
@@ -28,7 +28,7 @@ TEST_CASE("time parses RFC 3339 and round-trips") {
   }
 }
 
-TEST_CASE("time refuses malformed timestamps with one message") {
+TEST_CASE("time: refuses malformed timestamps with one message") {
   for (const char* bad : {"", "2026-11-22", "2026-11-22T10:00:00", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
                           "2026-11-31T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T10:00:00.Z",
                           "2026-11-22T10:00:00+0100", "2026-11-22T10:00:00Zjunk", "26-11-22T10:00:00Z"}) {
@@ -41,7 +41,7 @@ TEST_CASE("time refuses malformed timestamps with one message") {
   }
 }
 
-TEST_CASE("time parses durations with units") {
+TEST_CASE("time: parses durations with units") {
   CHECK(util::parse_duration_s("45").value() == 45);
   CHECK(util::parse_duration_s("0").value() == 0);
   CHECK(util::parse_duration_s("90s").value() == 90);
@@ -60,7 +60,7 @@ TEST_CASE("time parses durations with units") {
   }
 }
 
-TEST_CASE("time formats durations for messages") {
+TEST_CASE("time: formats durations for messages") {
   CHECK(util::format_duration_s(0) == "0s");
   CHECK(util::format_duration_s(90) == "1m30s");
   CHECK(util::format_duration_s(3600) == "1h");
@@ -68,7 +68,7 @@ TEST_CASE("time formats durations for messages") {
   CHECK(util::parse_duration_s(util::format_duration_s(5400)).value() == 5400);
 }
 
-TEST_CASE("time fake clock moves only when told") {
+TEST_CASE("time: fake clock moves only when told") {
   util::FakeClock clock(1000);
   const util::Clock& c = clock;
   CHECK(c.now_ms() == 1000);
