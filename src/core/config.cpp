@@ -282,7 +282,7 @@ Config default_config() {
 Result<int> parse_timeout(const nlohmann::json& value) {
   const std::string expected =
       "expected seconds or a number with a unit s, m, h or d (e.g. 90s, 10m, 1h)";
-  if (value.is_number_unsigned()) {
+  if (value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
     if (value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT_MAX)) {
       return Failure{fmt::format("invalid duration {}: too long", value.dump())};
     }

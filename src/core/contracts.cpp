@@ -471,15 +471,26 @@ std::vector<Problem> check_prd(const nlohmann::json& doc, const std::string& fil
       const auto [target, dep_index] = edges[node][next];
       ++next;
       if (mark[target] == Mark::on_stack) {
-        std::string path;
+        std::vector<std::string> cycle;
         bool in_cycle = false;
         for (const auto& frame : stack) {
           in_cycle = in_cycle || frame.first == target;
           if (in_cycle) {
-            path += id_of(frame.first) + " -> ";
+            cycle.push_back(id_of(frame.first));
           }
         }
-        path += id_of(target);
+        cycle.push_back(id_of(target));
+        // A long cycle is shown by its ends: the message must stay one readable line.
+        constexpr std::size_t k_shown = 4;
+        std::string path;
+        for (std::size_t k = 0; k < cycle.size(); ++k) {
+          if (cycle.size() > 2 * k_shown + 1 && k == k_shown) {
+            path += fmt::format(" -> ... ({} more)", cycle.size() - 2 * k_shown);
+            k = cycle.size() - k_shown - 1;
+            continue;
+          }
+          path += (k == 0 ? "" : " -> ") + cycle[k];
+        }
         problem(fmt::format("/stories/{}/dependencies/{}", node, dep_index), "dependency cycle",
                 fmt::format("expected no cycle, found {}", path));
       } else if (mark[target] == Mark::unvisited) {
@@ -661,7 +672,8 @@ std::vector<Problem> check_schema(const nlohmann::json& doc, const schema::Valid
     p.file = file;
     p.pointer = issue.instance_pointer;
     p.schema_pointer = issue.schema_pointer;
-    p.message = issue.message();
+    // Our problems all read "expected <what>, found <what>"; the validator's phrases fill that sentence.
+    p.message = fmt::format("expected {}, found {}", issue.expected, issue.found);
     problems.push_back(std::move(p));
   }
   // Stable output order: by pointer, array indices compared as numbers (/stories/2 before /stories/10), each

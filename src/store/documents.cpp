@@ -134,7 +134,9 @@ void append(std::vector<Problem>& to, std::vector<Problem> from) {
 
 std::vector<Problem> check_events(std::string_view text, const std::string& display) {
   std::vector<Problem> problems;
-  const Compiled* envelope = compiled_schema(schema_path(DocKind::events), true);
+  // Compiled on the first line that parses, so a journal of only torn lines is reported even by a build whose
+  // event schema is missing.
+  const Compiled* envelope = nullptr;
   std::size_t start = 0;
   int line_number = 0;
   std::optional<std::int64_t> previous_seq;
@@ -161,6 +163,9 @@ std::vector<Problem> check_events(std::string_view text, const std::string& disp
                                              "last line: `simmer cook` cuts it off)"));
     }
     const json& event = parsed.value;
+    if (envelope == nullptr) {
+      envelope = compiled_schema(schema_path(DocKind::events), true);
+    }
     append(problems, core::check_schema(event, envelope->validator, envelope->schema, where));
     if (event.is_object() && event.contains("kind") && event["kind"].is_string() && event.contains("data")) {
       const std::string kind = event["kind"].get<std::string>();
