@@ -115,6 +115,9 @@ private:
       }
       return fmt::format("'{}'", m_text.substr(offset, end - offset));
     }
+    if (c == '\'') {
+      return "a single quote (JSON strings take double quotes)";
+    }
     if (c >= 0x21 && c < 0x7F) {
       return fmt::format("'{}'", static_cast<char>(c));
     }
