@@ -1,14 +1,151 @@
-// Placeholder until this command is built: says so and fails, never pretends to work.
+// `simmer status [--json]`: where the run stands, from the files alone (state.json, prd.json, the lock), also
+// while a cook runs: nothing is locked, nothing is written.
 #include "cli/commands.hpp"
+#include "core/select.hpp"
+#include "core/state.hpp"
+#include "run/report.hpp"
+#include "store/project.hpp"
+#include "util/fs.hpp"
+#include "util/lock.hpp"
+
+#include <fmt/format.h>
 
 #include <cstdio>
+#include <memory>
 
 namespace simmer::cli {
 
-Runner setup_status(CLI::App& /*sub*/) {
-  return [] {
-    std::fputs("simmer: error: 'status' is not implemented yet\n", stderr);
-    return 1;
+namespace {
+
+using nlohmann::json;
+
+// A state for a project that never cooked: the stories of prd.json, nothing else.
+core::State state_from_prd(const json& prd) {
+  core::State s;
+  for (const auto& story : prd.value("stories", json::array())) {
+    std::string id = story.value("id", std::string());
+    core::StoryView v;
+    v.title = story.value("title", std::string());
+    v.priority = story.value("priority", std::int64_t{0});
+    v.dependencies = story.value("dependencies", std::vector<std::string>{});
+    v.epic = story.value("epic", std::string());
+    std::string status = story.value("status", std::string("pending"));
+    v.status = status == "passed" ? core::StoryState::passed : status == "blocked" ? core::StoryState::blocked
+                                                                                   : core::StoryState::pending;
+    v.reason = story.value("blockedReason", std::string());
+    s.order.push_back(id);
+    s.stories[id] = v;
+  }
+  return s;
+}
+
+}  // namespace
+
+Runner setup_status(CLI::App& sub) {
+  auto as_json = std::make_shared<bool>(false);
+  sub.add_flag("--json", *as_json, "Print the status as JSON");
+  return [as_json] {
+    auto paths = store::ProjectPaths::discover(std::filesystem::current_path());
+    if (!util::exists(paths.state) && !util::exists(paths.prd)) {
+      std::fprintf(stderr, "simmer: error: no simmer project here (%s): run `simmer init`\n",
+                   paths.root.string().c_str());
+      return to_int(ExitCode::invalid_input);
+    }
+    // state.json is replaced atomically, so reading it while a cook runs sees one whole version.
+    core::State state;
+    bool cooked = false;
+    if (util::exists(paths.state)) {
+      auto text = util::read_file(paths.state);
+      json doc = text.ok() ? json::parse(*text, nullptr, false) : json();
+      auto parsed = core::state_from_json(doc);
+      if (!parsed.ok()) {
+        std::fprintf(stderr, "simmer: error: %s\n", parsed.failure().message.c_str());
+        return to_int(parsed.failure().code);
+      }
+      state = std::move(*parsed);
+      cooked = true;
+    } else {
+      auto text = util::read_file(paths.prd);
+      json prd = text.ok() ? json::parse(*text, nullptr, false) : json();
+      if (!prd.is_object()) {
+        std::fprintf(stderr, "simmer: error: invalid PRD (.simmer/prd.json): not a JSON object\n");
+        return to_int(ExitCode::invalid_input);
+      }
+      state = state_from_prd(prd);
+    }
+    util::LockInfo lock = util::ProjectLock::inspect(paths.lock);
+    bool running = lock.state == util::LockState::held;
+    int passed = 0, blocked = 0, pending = 0;
+    json stories = json::array();
+    auto stuck = core::stuck_stories(state);
+    for (const auto& id : state.order) {
+      const auto& s = state.stories.at(id);
+      passed += s.status == core::StoryState::passed;
+      blocked += s.status == core::StoryState::blocked;
+      pending += s.status == core::StoryState::pending;
+      json row = {{"id", id}, {"title", s.title}, {"status", core::to_string(s.status)}, {"attempts", s.attempts},
+                  {"costUsd", s.cost_usd}, {"reason", s.reason}};
+      for (const auto& [sid, blocker] : stuck) {
+        if (sid == id) {
+          row["waitsFor"] = blocker;
+        }
+      }
+      stories.push_back(row);
+    }
+    if (*as_json) {
+      json out = {{"running", running},
+                  {"lock", util::to_string(lock.state)},
+                  {"pid", lock.holder && running ? json(lock.holder->pid) : json()},
+                  {"cooked", cooked},
+                  {"runId", state.run_id},
+                  {"seq", state.seq},
+                  {"phase", cooked ? json(core::to_string(state.phase)) : json()},
+                  {"storyId", state.story_id ? json(*state.story_id) : json()},
+                  {"attempt", state.attempt},
+                  {"step", core::to_string(state.step)},
+                  {"spendUsd", state.spend_total_usd},
+                  {"budget", {{"perStory", state.limits.budget_per_story}, {"total", state.limits.budget_total}}},
+                  {"halt", state.halt ? json{{"reason", state.halt->reason}, {"detail", state.halt->detail}} : json()},
+                  {"lastResult", state.result ? json(*state.result) : json()},
+                  {"exitCode", state.exit_code ? json(*state.exit_code) : json()},
+                  {"counts", {{"passed", passed}, {"blocked", blocked}, {"pending", pending}}},
+                  {"stories", stories}};
+      std::fputs((out.dump(2) + "\n").c_str(), stdout);
+      return 0;
+    }
+    std::string head;
+    if (running) {
+      head = fmt::format("running (pid {}, since {})", lock.holder ? lock.holder->pid : 0,
+                         lock.holder ? lock.holder->since : std::string("?"));
+    } else if (!cooked) {
+      head = "not cooked yet";
+    } else if (state.result) {
+      head = fmt::format("not running; last run {} (exit {})", *state.result, state.exit_code.value_or(-1));
+    } else {
+      head = "not running; the last run stopped without finishing (the next `simmer cook` resumes)";
+    }
+    std::string out = fmt::format("simmer status: {}\n", head);
+    if (cooked) {
+      std::string where = fmt::format("phase {}", core::to_string(state.phase));
+      if (state.story_id) {
+        where += fmt::format(", story {} ({}), attempt {}", *state.story_id, state.stories.count(*state.story_id)
+                                                                                ? state.stories.at(*state.story_id).title
+                                                                                : "",
+                             state.attempt);
+      }
+      if (state.halt) {
+        where += fmt::format("; halted ({}): {}", state.halt->reason, state.halt->detail);
+      }
+      out += where + "\n";
+      out += fmt::format("spent ${:.4f}", state.spend_total_usd);
+      if (state.limits.budget_total > 0) {
+        out += fmt::format(" of ${:.2f}", state.limits.budget_total);
+      }
+      out += "\n";
+    }
+    out += "\n" + run::Reporter::table(state);
+    std::fputs(out.c_str(), stdout);
+    return 0;
   };
 }
 

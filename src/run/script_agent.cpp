@@ -6,7 +6,7 @@
 // Failures are spelled the way the real CLI spells them, so the claude parser classifies them the same way:
 // transient = "API Error: 529 ...overloaded_error...", usage limit = "Claude AI usage limit reached|<unix s>".
 // Every action is idempotent when replayed after a crash of the harness: writes replace whole files, an edit whose
-// `old` is gone but whose `new` is present does nothing.
+// `new` text is already present does nothing.
 
 #include "run/script_agent.hpp"
 
@@ -203,14 +203,15 @@ void play_action(const json& action, const ScriptContext& c, const std::string& 
     if (!text.ok()) {
       result = text.failure().message;
       error = true;
+    } else if (!new_text.empty() && text->find(new_text) != std::string::npos) {
+      // Already applied (a session replayed after a crash of the harness): applying it twice would corrupt.
+      result = "Already edited: " + rel;
     } else if (auto pos = text->find(old_text); pos != std::string::npos) {
       std::string updated = *text;
       updated.replace(pos, old_text.size(), new_text);
       write_text(in_project(c, rel), updated);
       files.push_back(rel);
       result = "File edited: " + rel;
-    } else if (!new_text.empty() && text->find(new_text) != std::string::npos) {
-      result = "Already edited: " + rel;
     } else {
       result = "String to replace not found in " + rel;
       error = true;
