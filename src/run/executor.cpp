@@ -262,7 +262,9 @@ public:
     append("run_started", {{"version", SIMMER_VERSION},
                            {"pid", static_cast<std::int64_t>(::getpid())},
                            {"resumed", resumed},
-                           {"phase", core::to_string(m_state.phase)},
+                           {"phase", core::to_string(m_state.phase == core::Phase::halt && m_state.halt
+                                                         ? m_state.halt->resume_phase
+                                                         : m_state.phase)},
                            {"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
                            {"stories", prd_snapshot(m_prd)},
                            {"limits", core::limits_to_json(limits_from(m_config))}});
