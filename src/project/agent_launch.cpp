@@ -72,7 +72,7 @@ agents::AgentOptions agent_options(const core::Config& config, const core::RoleC
 
 agents::LaunchRequest one_off_request(const core::RoleConfig& role, agents::Role which,
                                       const store::ProjectPaths& paths, const std::string& label,
-                                      std::string prompt) {
+                                      std::string prompt, const std::filesystem::path& handoff) {
   agents::LaunchRequest r;
   r.role = which;
   r.prompt = std::move(prompt);
@@ -80,6 +80,13 @@ agents::LaunchRequest one_off_request(const core::RoleConfig& role, agents::Role
   r.model = role.model.value_or("");
   r.extra_args = role.args;
   r.env = role.env;
+  r.env["SIMMER_ROLE"] = std::string(agents::to_string(which));
+  r.env["SIMMER_PROJECT"] = paths.root.string();
+  r.env["SIMMER_HANDOFF"] = handoff.string();
+  r.env["SIMMER_STORY_ID"] = "";
+  r.env["SIMMER_ATTEMPT"] = "0";
+  r.env["SIMMER_REPAIR"] = "0";
+  r.env["SIMMER_RETRY"] = "0";
   r.timeout_s = role.timeout_s;
   r.idle_timeout_s = role.idle_timeout_s;
   r.max_turns = role.max_turns.value_or(0);

@@ -22,9 +22,10 @@ agents::AgentOptions agent_options(const core::Config& config, const core::RoleC
 std::string agent_name(core::AgentKind kind);
 
 // A launch request for a one-off session of `role`: cwd = the project root, the role's timeouts and max turns,
-// and the transcript under .simmer/sessions/<label>/<role>.jsonl.
+// the transcript under .simmer/sessions/<label>/<role>.jsonl, and the SIMMER_ROLE / SIMMER_PROJECT /
+// SIMMER_HANDOFF variables the script agent reads (`handoff`: the file the session is asked to write).
 agents::LaunchRequest one_off_request(const core::RoleConfig& role, agents::Role which,
                                       const store::ProjectPaths& paths, const std::string& label,
-                                      std::string prompt);
+                                      std::string prompt, const std::filesystem::path& handoff);
 
 }  // namespace simmer::project

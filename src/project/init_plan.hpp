@@ -18,20 +18,24 @@ struct InitAnswers {
   std::string project;                 // project name; default: the directory's name
   std::string app = ".";               // the app folder agents work in; "app" for a new project
   std::string workflow = "one-shot";   // one-shot | epic-checkpoint
-  Preset preset = Preset::balanced;
+  std::optional<Preset> preset = Preset::balanced;  // nothing: keep the models of the current simmer.json
   std::string orchestrator = "harness";  // harness | claude | codex | gemini | script | command
   std::string builder = "claude";        // claude | codex | gemini | script | command
   std::string verifier = "claude";
   std::vector<GateProposal> gates;
+  std::string scenario;                // for roles played by the `script` agent (flags only)
   double budget_per_story = 15.0;      // USD, 0 = no limit
   double budget_total = 100.0;         // USD, 0 = no limit
 };
 
-// Default answers for `root`: detected gates, the first installed agent CLI (else "script"), a new project's app
+// Default answers for `root`: detected gates, the first installed agent CLI (else claude), a new project's app
 // folder "app". When `current` (the existing simmer.json) is given, its values win over detection so a re-run
 // reconfigures from where the user left off.
 InitAnswers default_answers(const std::string& directory_name, const ProjectDetection& detection,
                             const std::vector<AgentCli>& agents, const nlohmann::json* current);
+
+// The preset whose models `current` (a simmer.json) uses for every role, or nothing (custom models).
+std::optional<Preset> current_preset(const nlohmann::json& current);
 
 // The simmer.json document for `answers`. When `current` is given, keys the wizard does not ask about
 // (pricing, mcpServers, retries, per-role env/args, ...) are carried over unchanged.

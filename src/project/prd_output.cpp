@@ -61,8 +61,11 @@ bool prd_has_progress(const json& prd) {
 
 json merge_prd(const json& existing, const json& fresh, MergeReport& report) {
   report = MergeReport{};
+  // value() returns a copy: keep pointers into `existing` itself.
+  static const json k_none = json::array();
+  const json& old_stories = existing.contains("stories") && existing["stories"].is_array() ? existing["stories"] : k_none;
   std::map<std::string, const json*> old_by_id;
-  for (const auto& s : existing.value("stories", json::array())) {
+  for (const auto& s : old_stories) {
     if (s.is_object() && s.contains("id") && s["id"].is_string()) {
       old_by_id.emplace(s["id"].get<std::string>(), &s);
     }
@@ -92,7 +95,7 @@ json merge_prd(const json& existing, const json& fresh, MergeReport& report) {
       story.erase("blockedReason");
     }
   }
-  for (const auto& s : existing.value("stories", json::array())) {
+  for (const auto& s : old_stories) {
     if (s.is_object() && s.contains("id") && s["id"].is_string() && fresh_ids.count(s["id"].get<std::string>()) == 0) {
       report.removed.push_back(s["id"].get<std::string>());
     }
@@ -123,6 +126,12 @@ Result<PrdWrite> write_prd_output(const json& prd, const std::filesystem::path& 
                                  "its progress cannot be kept; use --force to replace it",
                                  display),
                      ExitCode::failure};
+    }
+    // Writing the very same bytes loses nothing, whatever the progress.
+    if (core::canonical_json(prd) == *existing_text) {
+      result.action = PrdWrite::Action::unchanged;
+      result.text = *existing_text;
+      return result;
     }
     if (policy == ExistingPolicy::refuse_progress && prd_has_progress(existing)) {
       return Failure{fmt::format("refusing to replace the PRD ({}): it has progress ({}); use --merge to keep the "

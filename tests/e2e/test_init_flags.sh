@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# init --yes in an existing npm project: gates come from package.json, the found claude CLI plays builder and
+# verifier with the balanced preset, the harness orchestrates; simmer.json, .simmer/ and .gitignore are written.
+set -euo pipefail
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/bin" "$work/shop"
+printf '#!/bin/sh\necho "2.1.0 (Claude Code)"\n' > "$work/bin/claude"
+chmod +x "$work/bin/claude"
+export PATH="$work/bin:/usr/bin:/bin"
+cd "$work/shop" && git init -q
+echo '{"name": "shop", "scripts": {"test": "node --test", "lint": "eslint .", "start": "node index.js"}}' > package.json
+
+"$SIMMER" init --yes > out.txt
+expected='created    simmer.json
+created    .gitignore
+created    .simmer/
+created    .simmer/inbox/
+created    .simmer/prompts/
+
+Next steps:
+  1. Write your PRD as markdown (docs: "The markdown PRD format"), e.g. PRD.md
+  2. simmer to-prd PRD.md      # or: simmer import prd.json (marmite / Ralph)
+  3. simmer doctor             # checks config, agents, git and gates
+  4. simmer cook'
+[ "$(cat out.txt)" = "$expected" ] || { echo "unexpected output:"; cat out.txt; exit 1; }
+python3 - <<'PY'
+import json
+got = json.load(open('simmer.json'))
+want = {
+    "$schema": "simmer://schemas/config.json",
+    "schemaVersion": 1,
+    "project": "shop",
+    "app": ".",
+    "workflow": "one-shot",
+    "agents": {
+        "orchestrator": {"agent": "harness"},
+        "builder": {"agent": "claude", "model": "claude-sonnet-4-5"},
+        "verifier": {"agent": "claude", "model": "claude-sonnet-4-5"},
+    },
+    "gates": [{"name": "test", "run": "npm test"}, {"name": "lint", "run": "npm run lint"}],
+    "budget": {"perStory": 15.0, "total": 100.0},
+}
+assert got == want, got
+PY
+grep -qx '.simmer/events.jsonl' .gitignore
+grep -qx '.simmer/sessions/' .gitignore
+[ -d .simmer/inbox ] && [ -d .simmer/prompts ]
+
+# A flag for every answer.
+rm -rf simmer.json .simmer
+"$SIMMER" init --yes --project Shop --app web --workflow epic-checkpoint --builder codex --verifier claude \
+  --orchestrator claude --preset fast --gate 'build=make' --gate 'test=make check' --budget-story 2.5 \
+  --budget-total 0 > /dev/null
+python3 - <<'PY'
+import json
+got = json.load(open('simmer.json'))
+assert got["project"] == "Shop" and got["app"] == "web" and got["workflow"] == "epic-checkpoint", got
+assert got["agents"] == {
+    "orchestrator": {"agent": "claude", "model": "claude-haiku-4-5"},
+    "builder": {"agent": "codex", "model": "gpt-5-mini"},
+    "verifier": {"agent": "claude", "model": "claude-haiku-4-5"},
+}, got["agents"]
+assert got["gates"] == [{"name": "build", "run": "make"}, {"name": "test", "run": "make check"}], got["gates"]
+assert got["budget"] == {"perStory": 2.5, "total": 0.0}, got["budget"]
+PY
+echo "ok"
