@@ -21,6 +21,7 @@
 #include "run/feedback.hpp"
 #include "run/git.hpp"
 #include "run/prompts.hpp"
+#include "run/replay.hpp"
 #include "run/report.hpp"
 #include "store/documents.hpp"
 #include "store/resources.hpp"
@@ -410,9 +411,20 @@ private:
   }
 
   void check_tamper(const Snapshot& before, const std::string& role) {
+    // The journal first: the tamper events below are appended to it, which must not look like tampering.
+    FileStamp now = stamp(m_paths.events);
+    bool journal_changed = now.size != before.events.size || now.mtime_ns != before.events.mtime_ns;
+    bool journal_restored = false;
+    if (journal_changed && now.size > before.events.size && before.events.size >= 0) {
+      journal_restored = ::truncate(m_paths.events.c_str(), before.events.size) == 0;
+    }
+    std::vector<json> found;
+    if (journal_changed) {
+      found.push_back({{"file", ".simmer/events.jsonl"}, {"role", role}, {"restored", journal_restored}});
+    }
     auto restore = [&](const fs::path& path, const std::optional<std::string>& old) {
-      auto now = read_opt(path);
-      if (now == old) {
+      auto current = read_opt(path);
+      if (current == old) {
         return;
       }
       if (old) {
@@ -421,21 +433,16 @@ private:
         std::error_code ec;
         fs::remove(path, ec);
       }
-      append("tamper_detected", {{"file", m_paths.display(path)}, {"role", role}, {"restored", true}});
+      found.push_back({{"file", m_paths.display(path)}, {"role", role}, {"restored", true}});
     };
     restore(m_paths.prd, before.prd);
     restore(m_paths.progress, before.progress);
     if (read_opt(m_paths.state) != std::optional<std::string>(m_state_text)) {
       write_state();
-      append("tamper_detected", {{"file", ".simmer/state.json"}, {"role", role}, {"restored", true}});
+      found.push_back({{"file", ".simmer/state.json"}, {"role", role}, {"restored", true}});
     }
-    FileStamp now = stamp(m_paths.events);
-    if (now.size != before.events.size || now.mtime_ns != before.events.mtime_ns) {
-      bool restored = false;
-      if (now.size > before.events.size && before.events.size >= 0) {
-        restored = ::truncate(m_paths.events.c_str(), before.events.size) == 0;
-      }
-      append("tamper_detected", {{"file", ".simmer/events.jsonl"}, {"role", role}, {"restored", restored}});
+    for (auto& data : found) {
+      append("tamper_detected", std::move(data));
     }
   }
 
@@ -946,13 +953,33 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
                                paths.root.string()),
                    ExitCode::invalid_input};
   }
-  // 3. One run per project.
+  // 3. A dirty tree between stories is someone else's work: refused before anything is written, or with
+  //    --allow-dirty kept out of simmer's commits. In the middle of a story (read-only fold of the journal) the
+  //    changes are the interrupted agent's own, and the run resumes with them.
+  std::vector<std::string> foreign;
+  if (!replay_journal(paths).state.story_id) {
+    foreign = git.dirty_paths();
+    if (!foreign.empty() && !options.allow_dirty) {
+      std::string list;
+      for (std::size_t i = 0; i < foreign.size() && i < 5; ++i) {
+        list += (i ? ", " : "") + foreign[i];
+      }
+      if (foreign.size() > 5) {
+        list += fmt::format(" and {} more", foreign.size() - 5);
+      }
+      return Failure{fmt::format("the work tree has uncommitted changes ({}): {}; commit or stash them, or run "
+                                 "`simmer cook --allow-dirty` to leave them out of simmer's commits",
+                                 paths.root.string(), list),
+                     ExitCode::invalid_input};
+    }
+  }
+  // 4. One run per project.
   util::ensure_dir(paths.dir);
   auto lock = util::ProjectLock::acquire(paths.lock, "cook", ".simmer/lock");
   if (!lock.ok()) {
     return lock.failure();
   }
-  // 4. Leftovers of a crashed writer, then the journal (a torn last line is cut off).
+  // 5. Leftovers of a crashed writer, then the journal (a torn last line is cut off).
   util::sweep_stale_temps(paths.dir);
   std::vector<std::string> warnings;
   util::Journal journal = util::Journal::open(paths.events, warnings, ".simmer/events.jsonl");
@@ -965,25 +992,7 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
     executor.add_warning(lock->takeover_note());
   }
   executor.load_state();
-  // 5. A dirty tree between stories is someone else's work: refused, or with --allow-dirty kept out of commits.
-  //    In the middle of a story the changes are the interrupted agent's own, and the run resumes with them.
-  if (!executor.state().story_id) {
-    auto dirty = git.dirty_paths();
-    if (!dirty.empty() && !options.allow_dirty) {
-      std::string list;
-      for (std::size_t i = 0; i < dirty.size() && i < 5; ++i) {
-        list += (i ? ", " : "") + dirty[i];
-      }
-      if (dirty.size() > 5) {
-        list += fmt::format(" and {} more", dirty.size() - 5);
-      }
-      return Failure{fmt::format("the work tree has uncommitted changes ({}): {}; commit or stash them, or run "
-                                 "`simmer cook --allow-dirty` to leave them out of simmer's commits",
-                                 paths.root.string(), list),
-                     ExitCode::invalid_input};
-    }
-    executor.set_foreign_paths(dirty);
-  }
+  executor.set_foreign_paths(foreign);
   executor.git().ensure_identity();
   // 6. The loop.
   return executor.run();
