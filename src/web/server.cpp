@@ -1,0 +1,613 @@
+// Implementation notes
+// - One httplib::Server with a thread pool of max_streams + 16 workers: an open event stream holds its worker for
+//   as long as the browser stays, so the pool must outnumber the streams or the API would starve.
+// - Every request passes the pre-routing guard first: token (when one is set), else a Host header naming a
+//   loopback host (a DNS-rebinding page cannot reach a 127.0.0.1 dashboard through another name).
+// - /api/state and /api/stories are rendered once per change (state.json/prd.json/simmer.json stat or journal
+//   seq) and served from that cache: a browser tab or `wrk` asking again costs a lock and a copy.
+// - The only write is the feedback drop: an AtomicFile into .simmer/inbox/, JSON only (a cross-site form cannot
+//   send application/json without a preflight this server never answers).
+
+#include "web/server.hpp"
+
+#include "core/jsonc.hpp"
+#include "store/resources.hpp"
+#include "util/atomic_file.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/process.hpp"
+#include "web/journal_feed.hpp"
+
+#include <httplib.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <ctime>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace simmer::web {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t k_max_events_per_request = 1000;
+constexpr std::size_t k_transcript_tail = 2u << 20;
+constexpr auto k_keepalive = std::chrono::seconds(15);
+
+void send_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body, "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, json{{"error", message}}.dump() + "\n");
+}
+
+std::string host_of(const std::string& host_header) {
+  if (!host_header.empty() && host_header.front() == '[') {
+    auto end = host_header.find(']');
+    return end == std::string::npos ? host_header : host_header.substr(0, end + 1);
+  }
+  return host_header.substr(0, host_header.find(':'));
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+// A JSON file parsed once per change of its (inode, size, mtime).
+struct CachedFile {
+  std::filesystem::path path;
+  core::JsonDialect dialect = core::JsonDialect::strict;
+  std::string stamp;
+  json value;          // null when absent or invalid
+  std::string error;   // why value is null ("" when the file is simply absent)
+
+  // True when the file changed since the last call (and re-reads it).
+  bool refresh() {
+    struct stat st {};
+    std::string now = "absent";
+    if (::stat(path.c_str(), &st) == 0) {
+      now = fmt::format("{}:{}:{}.{}", st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    }
+    if (now == stamp) {
+      return false;
+    }
+    stamp = now;
+    value = nullptr;
+    error.clear();
+    if (now == "absent") {
+      return true;
+    }
+    auto text = util::read_file(path);
+    if (!text) {
+      error = text.failure().message;
+      return true;
+    }
+    auto parsed = core::parse_json(*text, dialect);
+    if (parsed.ok) {
+      value = std::move(parsed.value);
+    } else {
+      error = fmt::format("{}:{}: {}", path.filename().string(), parsed.error.line, parsed.error.message);
+    }
+    return true;
+  }
+};
+
+std::string utc_file_stamp() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm {};
+  ::gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
+  return fmt::format("{}{:03d}Z", buf, static_cast<int>(ms % 1000));
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  std::size_t got = 0;
+  while (got < bytes) {
+    ssize_t n = ::getrandom(raw.data() + got, bytes - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw Error(ExitCode::failure, fmt::format("cannot generate a token (getrandom): {}", std::strerror(errno)));
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  std::string out;
+  for (unsigned char c : raw) {
+    out += fmt::format("{:02x}", c);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+std::string generate_token() { return random_hex(16); }
+
+struct Server::Impl {
+  store::ProjectPaths paths;
+  ServerOptions options;
+  httplib::Server http;
+  JournalFeed feed;
+  std::atomic<std::size_t> streams{0};
+  int port = 0;
+
+  std::mutex cache_mutex;
+  CachedFile state{{}, core::JsonDialect::strict, {}, nullptr, {}};
+  CachedFile prd{{}, core::JsonDialect::strict, {}, nullptr, {}};
+  CachedFile config{{}, core::JsonDialect::jsonc, {}, nullptr, {}};
+  std::string state_body, stories_body;
+  std::int64_t state_seq = -1, stories_seq = -1;
+  std::map<std::string, json> diffstats;  // by commit sha
+
+  Impl(store::ProjectPaths p, ServerOptions o) : paths(std::move(p)), options(std::move(o)), feed(paths.events) {
+    state.path = paths.state;
+    prd.path = paths.prd;
+    config.path = paths.config;
+  }
+
+  void routes();
+  bool guard(const httplib::Request& req, httplib::Response& res);
+  std::string state_json();
+  std::string stories_json();
+  json story_json(const std::string& id);
+  json diffstat(const std::string& sha);
+  void stream_events(const httplib::Request& req, httplib::Response& res);
+  void feedback(const httplib::Request& req, httplib::Response& res);
+  void transcript(const httplib::Request& req, httplib::Response& res);
+};
+
+bool Server::Impl::guard(const httplib::Request& req, httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  if (!options.token.empty()) {
+    std::string given;
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0) {
+      given = auth.substr(7);
+    } else if (req.has_param("token")) {
+      given = req.get_param_value("token");
+    }
+    if (!constant_time_equal(given, options.token)) {
+      send_error(res, 401, "missing or wrong token: open the URL `simmer dashboard` printed");
+      return false;
+    }
+    return true;
+  }
+  std::string host = host_of(req.get_header_value("Host"));
+  if (!is_loopback_host(host)) {
+    send_error(res, 403, fmt::format("refusing Host \"{}\": without a token this dashboard answers only to "
+                                     "127.0.0.1, localhost or [::1]",
+                                     host));
+    return false;
+  }
+  return true;
+}
+
+std::string Server::Impl::state_json() {
+  std::int64_t seq = feed.last_seq();
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  bool changed = state.refresh();
+  changed = config.refresh() || changed;
+  changed = prd.refresh() || changed;
+  if (!changed && seq == state_seq && !state_body.empty()) {
+    return state_body;
+  }
+  json out;
+  out["state"] = state.value;
+  out["stateError"] = state.error.empty() ? json(nullptr) : json(state.error);
+  feed.with_view([&](const RunView& view) { out["run"] = view.run_json(); });
+  json budget = {{"totalUsd", nullptr}, {"perStoryUsd", nullptr}};
+  if (config.value.is_object() && config.value.contains("budget") && config.value["budget"].is_object()) {
+    const json& b = config.value["budget"];
+    if (b.contains("total") && b["total"].is_number() && b["total"].get<double>() > 0) {
+      budget["totalUsd"] = b["total"];
+    }
+    if (b.contains("perStory") && b["perStory"].is_number() && b["perStory"].get<double>() > 0) {
+      budget["perStoryUsd"] = b["perStory"];
+    }
+  }
+  out["budget"] = budget;
+  out["project"] = prd.value.is_object() && prd.value.contains("project") ? prd.value["project"] : json(nullptr);
+  out["root"] = paths.root.filename().string();
+  state_body = out.dump() + "\n";
+  state_seq = seq;
+  return state_body;
+}
+
+std::string Server::Impl::stories_json() {
+  std::int64_t seq = feed.last_seq();
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  if (!prd.refresh() && seq == stories_seq && !stories_body.empty()) {
+    return stories_body;
+  }
+  json stories = json::array();
+  json epics = json::array();
+  std::set<std::string> seen;
+  feed.with_view([&](const RunView& view) {
+    if (prd.value.is_object()) {
+      if (prd.value.contains("epics") && prd.value["epics"].is_array()) {
+        epics = prd.value["epics"];
+      }
+      if (prd.value.contains("stories") && prd.value["stories"].is_array()) {
+        for (const auto& s : prd.value["stories"]) {
+          if (!s.is_object() || !s.contains("id") || !s["id"].is_string()) {
+            continue;
+          }
+          std::string id = s["id"];
+          seen.insert(id);
+          json item = {{"id", id},
+                       {"title", s.value("title", "")},
+                       {"epic", s.value("epic", "")},
+                       {"priority", s.value("priority", 0)},
+                       {"dependencies", s.value("dependencies", json::array())},
+                       {"prdStatus", s.value("status", "pending")},
+                       {"status", s.value("status", "pending")},
+                       {"attempts", 0},
+                       {"costUsd", 0},
+                       {"blockedReason", s.value("blockedReason", json(nullptr))},
+                       {"verdict", ""}};
+          json facts = view.story_summary(id);
+          if (facts.is_object()) {
+            // The journal is newer than prd.json while a run is going: its word wins, but a pending journal
+            // status never hides a status prd.json already records.
+            if (facts["status"] != "pending") {
+              item["status"] = facts["status"];
+            }
+            item["attempts"] = facts["attempts"];
+            item["costUsd"] = facts["costUsd"];
+            item["verdict"] = facts["verdict"];
+            if (!facts["blockedReason"].is_null()) {
+              item["blockedReason"] = facts["blockedReason"];
+            }
+          }
+          stories.push_back(std::move(item));
+        }
+      }
+    }
+    for (const auto& id : view.story_ids()) {
+      if (seen.count(id) == 0) {
+        json facts = view.story_summary(id);
+        facts["id"] = id;
+        facts["title"] = "";
+        facts["epic"] = "";
+        facts["inPrd"] = false;
+        stories.push_back(std::move(facts));
+      }
+    }
+  });
+  json out = {{"stories", stories},
+              {"epics", epics},
+              {"prdError", prd.error.empty() ? json(nullptr) : json(prd.error)},
+              {"lastSeq", seq}};
+  stories_body = out.dump() + "\n";
+  stories_seq = seq;
+  return stories_body;
+}
+
+json Server::Impl::diffstat(const std::string& sha) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    auto it = diffstats.find(sha);
+    if (it != diffstats.end()) {
+      return it->second;
+    }
+  }
+  util::ProcessSpec spec;
+  spec.argv = {"git", "-C", paths.root.string(), "show", "--numstat", "--format=", "--no-color", sha};
+  spec.timeout_ms = 5000;
+  json files = json::array();
+  std::int64_t added = 0, deleted = 0;
+  auto result = util::run_process(spec, [&](util::StreamId stream, std::string_view line, bool) {
+    if (stream != util::StreamId::out || line.empty()) {
+      return;
+    }
+    std::string l(line);
+    auto t1 = l.find('\t');
+    auto t2 = t1 == std::string::npos ? t1 : l.find('\t', t1 + 1);
+    if (t2 == std::string::npos) {
+      return;
+    }
+    bool binary = l[0] == '-';
+    std::int64_t a = binary ? 0 : std::atoll(l.substr(0, t1).c_str());
+    std::int64_t d = binary ? 0 : std::atoll(l.substr(t1 + 1, t2 - t1 - 1).c_str());
+    added += a;
+    deleted += d;
+    files.push_back({{"path", l.substr(t2 + 1)}, {"added", a}, {"deleted", d}, {"binary", binary}});
+  });
+  (void)result;
+  json stat = {{"files", files}, {"added", added}, {"deleted", deleted}};
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  diffstats[sha] = stat;
+  return stat;
+}
+
+json Server::Impl::story_json(const std::string& id) {
+  json prd_story;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    prd.refresh();
+    if (prd.value.is_object() && prd.value.contains("stories") && prd.value["stories"].is_array()) {
+      for (const auto& s : prd.value["stories"]) {
+        if (s.is_object() && s.value("id", "") == id) {
+          prd_story = s;
+        }
+      }
+    }
+  }
+  json detail;
+  feed.with_view([&](const RunView& view) { detail = view.story_detail(id); });
+  if (prd_story.is_null() && detail.is_null()) {
+    return nullptr;
+  }
+  json out = prd_story.is_null() ? json{{"id", id}, {"inPrd", false}} : prd_story;
+  out["journal"] = detail;
+  // Criteria with the verifier's results: matched by text, else by position.
+  json criteria = json::array();
+  json results = detail.is_object() && detail["lastVerdict"].is_object()
+                     ? detail["lastVerdict"].value("criteria", json::array())
+                     : json::array();
+  json wanted = prd_story.is_object() ? prd_story.value("acceptanceCriteria", json::array()) : json::array();
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    json passed = nullptr;
+    for (const auto& r : results) {
+      if (r.is_object() && r.value("criterion", "") == wanted[i]) {
+        passed = r.value("passed", json(nullptr));
+      }
+    }
+    if (passed.is_null() && i < results.size() && results[i].is_object()) {
+      passed = results[i].value("passed", json(nullptr));
+    }
+    criteria.push_back({{"criterion", wanted[i]}, {"passed", passed}});
+  }
+  out["criteria"] = criteria;
+  if (detail.is_object()) {
+    static const std::regex k_sha("^[0-9a-f]{7,64}$");
+    for (auto& commit : out["journal"]["commits"]) {
+      std::string sha = commit.value("sha", "");
+      commit["diffstat"] = std::regex_match(sha, k_sha) ? diffstat(sha) : json(nullptr);
+    }
+  }
+  return out;
+}
+
+void Server::Impl::stream_events(const httplib::Request& req, httplib::Response& res) {
+  // Count first, then check: two racing requests can never both take the last slot.
+  if (streams.fetch_add(1) >= options.max_streams) {
+    streams.fetch_sub(1);
+    send_error(res, 503, fmt::format("too many event streams ({} open): close a dashboard tab and retry",
+                                     options.max_streams));
+    return;
+  }
+  std::int64_t after = feed.last_seq();
+  std::string resume = req.get_header_value("Last-Event-ID");
+  if (resume.empty() && req.has_param("after")) {
+    resume = req.get_param_value("after");
+  }
+  if (!resume.empty()) {
+    after = std::max<std::int64_t>(0, std::atoll(resume.c_str()));
+  }
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Accel-Buffering", "no");
+  auto sent = std::make_shared<std::int64_t>(after);
+  auto first = std::make_shared<bool>(true);
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [this, sent, first](std::size_t, httplib::DataSink& sink) {
+        std::string out;
+        if (*first) {
+          *first = false;
+          out = "retry: 1000\n\n";
+        }
+        auto batch = feed.wait_after(*sent, out.empty() ? std::chrono::milliseconds(k_keepalive)
+                                                        : std::chrono::milliseconds(0));
+        if (batch.stopped) {
+          return false;
+        }
+        std::vector<JournalLine> lines =
+            batch.gap ? feed.read_after(*sent, k_max_events_per_request) : std::move(batch.lines);
+        for (const auto& line : lines) {
+          out += fmt::format("id: {}\ndata: {}\n\n", line.seq, line.text);
+          *sent = line.seq;
+        }
+        if (out.empty()) {
+          out = ": keepalive\n\n";  // also how a closed connection is noticed
+        }
+        return sink.write(out.data(), out.size());
+      },
+      [this](bool) { streams.fetch_sub(1); });
+}
+
+void Server::Impl::feedback(const httplib::Request& req, httplib::Response& res) {
+  std::string origin = req.get_header_value("Origin");
+  if (!origin.empty()) {
+    std::string host = host_of(origin.substr(origin.find("://") == std::string::npos ? 0 : origin.find("://") + 3));
+    if (host != host_of(req.get_header_value("Host"))) {
+      send_error(res, 403, fmt::format("refusing a feedback note from another origin ({})", origin));
+      return;
+    }
+  }
+  if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+    send_error(res, 415, "feedback must be sent as application/json: {\"text\": \"...\"}");
+    return;
+  }
+  auto body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("text") || !body["text"].is_string()) {
+    send_error(res, 400, "feedback must be a JSON object with a string \"text\"");
+    return;
+  }
+  std::string text = body["text"];
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    send_error(res, 400, "feedback is empty");
+    return;
+  }
+  if (text.back() != '\n') {
+    text += '\n';
+  }
+  util::ensure_dir(paths.inbox);
+  auto target = paths.inbox / (utc_file_stamp() + "-" + random_hex(4) + ".md");
+  util::write_file_atomic(target, text);
+  send_json(res, 201,
+            json{{"file", paths.display(target)}, {"bytes", text.size()}}.dump() + "\n");
+}
+
+void Server::Impl::transcript(const httplib::Request& req, httplib::Response& res) {
+  std::string rel = req.get_param_value("path");
+  std::error_code ec;
+  auto sessions = std::filesystem::weakly_canonical(paths.sessions, ec);
+  auto wanted = std::filesystem::weakly_canonical(paths.root / rel, ec);
+  auto inside = [&] {
+    if (rel.empty() || std::filesystem::path(rel).is_absolute() || ec) {
+      return false;
+    }
+    auto s = sessions.string() + "/";
+    return wanted.string().rfind(s, 0) == 0;
+  };
+  if (!inside()) {
+    send_error(res, 403, "only transcripts under .simmer/sessions/ are served");
+    return;
+  }
+  std::ifstream in(wanted, std::ios::binary | std::ios::ate);
+  if (!in || std::filesystem::is_directory(wanted)) {
+    send_error(res, 404, fmt::format("no transcript at {}", rel));
+    return;
+  }
+  auto size = static_cast<std::size_t>(in.tellg());
+  std::size_t from = size > k_transcript_tail ? size - k_transcript_tail : 0;
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string text(size - from, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Simmer-Truncated", from > 0 ? "true" : "false");
+  res.set_content(text, "text/plain; charset=utf-8");
+}
+
+void Server::Impl::routes() {
+  http.set_payload_max_length(options.max_body_bytes);
+  http.set_keep_alive_max_count(10000);
+  std::size_t workers = options.max_streams + 16;
+  http.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return guard(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
+  });
+  http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) {
+      return;
+    }
+    if (res.status == 413) {
+      send_error(res, 413, fmt::format("request body over {} bytes refused", options.max_body_bytes));
+    } else if (res.status == 404) {
+      send_error(res, 404, "no such page or API route");
+    } else {
+      send_error(res, res.status, fmt::format("HTTP {}", res.status));
+    }
+  });
+  auto page = [](const httplib::Request&, httplib::Response& res) {
+    auto html = store::resource("templates/dashboard/index.html");
+    if (!html) {
+      send_error(res, 500, "the dashboard page was not embedded in this build");
+      return;
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                   "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
+    res.set_content(std::string(*html), "text/html; charset=utf-8");
+  };
+  http.Get("/", page);
+  http.Get("/index.html", page);
+  http.Get("/api/state", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, state_json()); });
+  http.Get("/api/stories", [this](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, stories_json());
+  });
+  http.Get(R"(/api/stories/([A-Za-z][A-Za-z0-9_.-]*))", [this](const httplib::Request& req, httplib::Response& res) {
+    json story = story_json(req.matches[1]);
+    if (story.is_null()) {
+      send_error(res, 404, fmt::format("no story \"{}\" in prd.json or the journal", std::string(req.matches[1])));
+      return;
+    }
+    send_json(res, 200, story.dump() + "\n");
+  });
+  http.Get("/api/events", [this](const httplib::Request& req, httplib::Response& res) {
+    std::int64_t after = req.has_param("after") ? std::atoll(req.get_param_value("after").c_str()) : 0;
+    std::size_t limit = k_max_events_per_request;
+    if (req.has_param("limit")) {
+      limit = std::clamp<std::size_t>(std::strtoull(req.get_param_value("limit").c_str(), nullptr, 10), 1,
+                                      k_max_events_per_request);
+    }
+    auto lines = feed.read_after(after, limit);
+    std::string body = "{\"events\":[";
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      body += (i ? "," : "") + lines[i].text;
+    }
+    body += fmt::format("],\"lastSeq\":{},\"more\":{}}}\n", feed.last_seq(),
+                        !lines.empty() && lines.back().seq < feed.last_seq() ? "true" : "false");
+    send_json(res, 200, body);
+  });
+  http.Get("/api/events/stream",
+           [this](const httplib::Request& req, httplib::Response& res) { stream_events(req, res); });
+  http.Get("/api/transcript", [this](const httplib::Request& req, httplib::Response& res) { transcript(req, res); });
+  http.Post("/api/feedback", [this](const httplib::Request& req, httplib::Response& res) { feedback(req, res); });
+}
+
+Server::Server(store::ProjectPaths paths, ServerOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(paths), std::move(options))) {
+  if (!is_loopback_host(m_impl->options.host) && m_impl->options.token.empty()) {
+    throw Error(ExitCode::usage, fmt::format("refusing to serve {} without a token: pass --token or let simmer "
+                                             "generate one",
+                                             m_impl->options.host));
+  }
+  m_impl->routes();
+}
+
+Server::~Server() { stop(); }
+
+void Server::bind() {
+  auto& impl = *m_impl;
+  if (impl.options.port == 0) {
+    impl.port = impl.http.bind_to_any_port(impl.options.host);
+  } else {
+    impl.port = impl.http.bind_to_port(impl.options.host, impl.options.port) ? impl.options.port : -1;
+  }
+  if (impl.port <= 0) {
+    throw Error(ExitCode::failure, fmt::format("cannot listen ({}:{}): the port is in use or the host is not an "
+                                               "address of this machine",
+                                               impl.options.host, impl.options.port));
+  }
+  impl.feed.start();
+}
+
+int Server::port() const { return m_impl->port; }
+
+void Server::run() { m_impl->http.listen_after_bind(); }
+
+void Server::stop() {
+  m_impl->feed.stop();
+  m_impl->http.stop();
+}
+
+}  // namespace simmer::web
