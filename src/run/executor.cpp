@@ -993,6 +993,9 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
   }
   executor.load_state();
   executor.set_foreign_paths(foreign);
+  if (executor.git().clear_stale_index_lock()) {
+    executor.add_warning("removed a stale .git/index.lock left by an interrupted git command");
+  }
   executor.git().ensure_identity();
   // 6. The loop.
   return executor.run();

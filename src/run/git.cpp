@@ -135,6 +135,20 @@ std::optional<std::string> Git::head_with_trailers(const std::string& run_id, lo
   return sha;
 }
 
+bool Git::clear_stale_index_lock() const {
+  std::string out;
+  auto r = git_run(m_root, {"rev-parse", "--git-path", "index.lock"}, m_identity_env, &out);
+  if (!r.succeeded()) {
+    return false;
+  }
+  std::filesystem::path lock = trim_nl(out);
+  if (lock.is_relative()) {
+    lock = m_root / lock;
+  }
+  std::error_code ec;
+  return std::filesystem::remove(lock, ec);
+}
+
 void Git::ensure_identity() {
   std::string out;
   auto r = git_run(m_root, {"config", "user.email"}, {}, &out);

@@ -36,6 +36,10 @@ public:
   // this commit; nullopt otherwise (also with no commit yet).
   std::optional<std::string> head_with_trailers(const std::string& run_id, long long seq) const;
 
+  // Removes `.git/index.lock` left by a git process that died with the harness (kill -9 during a commit). Only
+  // called while the project lock is held, so no other simmer is committing; returns true when one was removed.
+  bool clear_stale_index_lock() const;
+
   // Sets a fallback author/committer identity (simmer <simmer@localhost>) for the commits of this process when
   // neither the environment nor git's config gives one, so a fresh repository still gets its commits.
   void ensure_identity();
