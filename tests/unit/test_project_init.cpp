@@ -1,0 +1,219 @@
+// init as data: detection of manifests and gates, answers -> simmer.json, .gitignore merging, the wizard's
+// dialogue with scripted input, and the diff shown before replacing a file.
+#include "core/config.hpp"
+#include "project/detect.hpp"
+#include "project/init_plan.hpp"
+#include "project/init_wizard.hpp"
+#include "project/line_diff.hpp"
+#include "project/prompter.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace simmer::project;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "simmer-init-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  void write(const std::string& name, const std::string& text) const {
+    fs::create_directories((path / name).parent_path());
+    std::ofstream(path / name) << text;
+  }
+};
+
+std::vector<std::string> gate_runs(const ProjectDetection& d) {
+  std::vector<std::string> out;
+  for (const auto& g : d.gates) {
+    out.push_back(g.name + "=" + g.run);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("init: an empty directory is a new project with no gates", "[project][init]") {
+  TempDir dir;
+  dir.write("README.md", "# idea\n");
+  auto d = detect_project(dir.path);
+  CHECK(d.new_project);
+  CHECK(d.manifests.empty());
+  CHECK(d.gates.empty());
+}
+
+TEST_CASE("init: source files without a manifest are an existing project", "[project][init]") {
+  TempDir dir;
+  dir.write("src/main.c", "int main(void) { return 0; }\n");
+  CHECK_FALSE(detect_project(dir.path).new_project);
+}
+
+TEST_CASE("init: gates come from what the manifests declare", "[project][init]") {
+  TempDir dir;
+  dir.write("package.json", R"({"scripts": {"build": "tsc", "test": "echo \"Error: no test specified\" && exit 1"}})");
+  dir.write("Makefile", "all:\n\tcc x.c\ntest: all\n\t./t\nLINT := x\n");
+  auto d = detect_project(dir.path);
+  CHECK(d.manifests == std::vector<std::string>{"Makefile", "package.json"});
+  CHECK(gate_runs(d) == std::vector<std::string>{"build=make", "test=make test", "build-npm=npm run build"});
+  CHECK_FALSE(d.new_project);
+}
+
+TEST_CASE("init: Cargo, Go and Python manifests", "[project][init]") {
+  TempDir dir;
+  dir.write("Cargo.toml", "[package]\nname = \"x\"\n");
+  dir.write("go.mod", "module x\n");
+  dir.write("pyproject.toml", "[tool.ruff]\nline-length = 100\n");
+  auto d = detect_project(dir.path);
+  CHECK(d.manifests == std::vector<std::string>{"pyproject.toml", "Cargo.toml", "go.mod"});
+  CHECK(gate_runs(d) == std::vector<std::string>{"test=python3 -m pytest -q", "lint=ruff check .",
+                                                 "build=cargo build", "test-cargo=cargo test",
+                                                 "lint-cargo=cargo clippy -- -D warnings", "build-go=go build ./...",
+                                                 "test-go=go test ./...", "lint-go=go vet ./..."});
+}
+
+TEST_CASE("init: default answers follow detection, then the current simmer.json", "[project][init]") {
+  ProjectDetection fresh;
+  std::vector<AgentCli> agents = {{"claude", "claude", false, {}, ""}, {"codex", "codex", true, "/bin/codex", "1.0"}};
+  auto a = default_answers("shop", fresh, agents, nullptr);
+  CHECK(a.project == "shop");
+  CHECK(a.app == "app");
+  CHECK(a.builder == "codex");
+  CHECK(a.orchestrator == "harness");
+  CHECK(a.preset == Preset::balanced);
+
+  const json current = json::parse(R"({"schemaVersion": 1, "project": "Shop!", "app": "web",
+    "agents": {"builder": {"agent": "claude", "model": "my-model"}}, "budget": {"total": 42},
+    "gates": [{"name": "t", "run": "make t"}]})");
+  auto b = default_answers("shop", fresh, agents, &current);
+  CHECK(b.project == "Shop!");
+  CHECK(b.app == "web");
+  CHECK(b.builder == "claude");
+  CHECK(b.orchestrator == "claude");
+  CHECK_FALSE(b.preset.has_value());
+  CHECK(b.budget_total == 42.0);
+  REQUIRE(b.gates.size() == 1);
+  CHECK(b.gates[0].run == "make t");
+}
+
+TEST_CASE("init: make_config keeps keys it does not ask about and is a valid config", "[project][init]") {
+  const json current = json::parse(R"({"schemaVersion": 1, "retries": {"fix": 1},
+    "agents": {"builder": {"agent": "claude", "model": "m", "maxTurns": 30}},
+    "gates": [{"name": "test", "run": "make test", "timeout": "20m"}]})");
+  InitAnswers a;
+  a.project = "shop";
+  a.builder = "claude";
+  a.verifier = "codex";
+  a.preset = std::nullopt;
+  a.gates = {{"test", "make check", "x"}};
+  json config = make_config(a, &current);
+  CHECK(config["retries"] == json::parse(R"({"fix": 1})"));
+  CHECK(config["agents"]["builder"] == json::parse(R"({"agent": "claude", "model": "m", "maxTurns": 30})"));
+  CHECK(config["agents"]["verifier"] == json::parse(R"({"agent": "codex"})"));
+  CHECK(config["gates"] == json::parse(R"([{"name": "test", "run": "make check", "timeout": "20m"}])"));
+  CHECK(config["$schema"] == "simmer://schemas/config.json");
+  CHECK(simmer::core::check_config(config, "simmer.json").empty());
+}
+
+TEST_CASE("init: the preset sets every role's model for its agent", "[project][init]") {
+  InitAnswers a;
+  a.project = "p";
+  a.orchestrator = "gemini";
+  a.builder = "claude";
+  a.verifier = "codex";
+  a.preset = Preset::thorough;
+  json config = make_config(a, nullptr);
+  CHECK(config["agents"]["orchestrator"]["model"] == "gemini-2.5-pro");
+  CHECK(config["agents"]["builder"]["model"] == "claude-opus-4-5");
+  CHECK(config["agents"]["verifier"]["model"] == "gpt-5.2");
+  CHECK(current_preset(config) == Preset::thorough);
+}
+
+TEST_CASE("init: check_answers names what the schema cannot see", "[project][init]") {
+  InitAnswers a;
+  a.project = "p";
+  a.builder = "harness";
+  a.verifier = "script";
+  a.gates = {{"t", "a", ""}, {"t", "b", ""}};
+  CHECK(check_answers(a) == std::vector<std::string>{
+                                "unknown agent \"harness\" for the builder (expected one of: claude, codex, gemini, "
+                                "script)",
+                                "the verifier uses the script agent, which needs --scenario FILE",
+                                "two gates are named \"t\""});
+}
+
+TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init]") {
+  const std::string merged = merged_gitignore("node_modules/\n.simmer/lock\n");
+  CHECK(merged.rfind("node_modules/\n.simmer/lock\n\n# simmer:", 0) == 0);
+  CHECK(merged.find(".simmer/events.jsonl\n") != std::string::npos);
+  CHECK(merged.find(".simmer/lock", 20) == std::string::npos);
+  CHECK(merged_gitignore(merged) == merged);
+  CHECK(merged_gitignore("") .rfind("# simmer:", 0) == 0);
+}
+
+TEST_CASE("init: the wizard takes defaults on Enter and typed answers otherwise", "[project][init]") {
+  std::istringstream in("\nweb\n2\n2\n\n\nfast\nn\nsmoke=true\n\n2.5\n\n");
+  std::ostringstream out;
+  StreamPrompter prompter(in, out);
+  InitAnswers defaults;
+  defaults.project = "shop";
+  defaults.gates = {{"test", "npm test", "package.json"}};
+  std::vector<AgentCli> agents = {{"claude", "claude", true, "/bin/claude", "2.1.0"},
+                                  {"codex", "codex", false, {}, ""}};
+  auto a = ask_init_questions(prompter, defaults, agents, {}, false);
+  REQUIRE(a.has_value());
+  CHECK(a->project == "shop");
+  CHECK(a->app == "web");
+  CHECK(a->workflow == "epic-checkpoint");
+  CHECK(a->builder == "codex");
+  CHECK(a->verifier == "codex");  // follows the builder
+  CHECK(a->orchestrator == "harness");
+  CHECK(a->preset == Preset::fast);
+  REQUIRE(a->gates.size() == 1);
+  CHECK(a->gates[0].name == "smoke");
+  CHECK(a->budget_per_story == 2.5);
+  CHECK(a->budget_total == 100.0);
+  CHECK(out.str().find("  1) claude (2.1.0)  (default)\n  2) codex (not found on PATH)\n") != std::string::npos);
+}
+
+TEST_CASE("init: the wizard asks again on a bad choice and stops when input ends", "[project][init]") {
+  std::istringstream in("9\n1\n");
+  std::ostringstream out;
+  StreamPrompter prompter(in, out);
+  CHECK(prompter.choose("Pick", {"a", "b"}, 1) == std::size_t{0});
+  CHECK(out.str().find("Please enter a number from 1 to 2.\n") != std::string::npos);
+  CHECK_FALSE(prompter.ask("More", "x").has_value());
+}
+
+TEST_CASE("init: flags skip their questions", "[project][init]") {
+  std::istringstream in("");
+  std::ostringstream out;
+  StreamPrompter prompter(in, out);
+  InitAnswers defaults;
+  defaults.project = "p";
+  AnsweredFlags all = {"project", "app", "workflow", "builder", "verifier", "orchestrator",
+                       "preset", "gates", "budget-story", "budget-total"};
+  auto a = ask_init_questions(prompter, defaults, {}, all, false);
+  REQUIRE(a.has_value());
+  CHECK(out.str().empty());
+}
+
+TEST_CASE("init: unified diff of a changed line", "[project][init]") {
+  CHECK(unified_diff("a\nb\n", "a\nb\n", "f") == "");
+  CHECK(unified_diff("1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\n4\nfive\n6\n7\n8\n", "simmer.json") ==
+        "--- a/simmer.json\n+++ b/simmer.json\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
+  CHECK(unified_diff("", "x\n", "new") == "--- a/new\n+++ b/new\n@@ -0,0 +1,1 @@\n+x\n");
+}
