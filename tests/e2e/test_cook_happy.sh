@@ -23,3 +23,5 @@ echo "$out" | grep -qx "3 passed, 0 blocked, 0 pending; spent \$0.0600" || fail 
 git show --format=%B -s HEAD | grep -q '^Simmer-Seq: [0-9]*$' || fail "record commit has no Simmer-Seq trailer"
 expect_eq "$(git status --porcelain -- . ':(exclude).simmer')" "" "work tree clean after the run"
 check_journal
+# Every journal line and state.json validate against their schemas.
+"$SIMMER" validate .simmer/events.jsonl .simmer/state.json > /dev/null || fail "journal or state invalid: $("$SIMMER" validate .simmer/events.jsonl .simmer/state.json 2>&1)"
