@@ -26,7 +26,7 @@ struct SourceDiagnostic {
 // holds whatever could be read and must not be written anywhere.
 struct MarkdownPrd {
   nlohmann::json prd = nlohmann::json::object();
-  std::vector<SourceDiagnostic> errors;   // sorted by line, then message; every one is fatal
+  std::vector<SourceDiagnostic> errors;   // by line (document-wide ones last), in the order found; all fatal
   std::map<std::string, int> story_lines; // story id -> line of its heading (for later diagnostics)
 };
 
