@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Benchmark of the cook loop's own overhead: a 100-story PRD cooked with the script agent answering at once (one
+# file written per story, no gate), timed with --profile (journal, state, validation, git, agent = process spawn
+# + the script agent, record) and /usr/bin/time -v (peak memory), beside the floor: the same number of git
+# commits made by plain `git add` + `git commit` in a shell loop.
+# Usage: bench/cook/run.sh [path/to/simmer] [stories]
+set -euo pipefail
+simmer=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build/simmer}
+n=${2:-100}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+setup() {
+  mkdir -p "$1/.simmer" && cd "$1"
+  git init -q . && git config user.name bench && git config user.email bench@example.com
+  {
+    printf '{"schemaVersion":1,"project":"bench","description":"","stories":['
+    for i in $(seq 1 "$n"); do
+      [ "$i" = 1 ] || printf ','
+      printf '{"id":"B-%03d","title":"Story %d","description":"","acceptanceCriteria":["works"],"priority":%d,' "$i" "$i" "$i"
+      printf '"dependencies":[],"epic":"","notes":"","status":"pending"}'
+    done
+    printf ']}\n'
+  } > .simmer/prd.json
+  {
+    printf '{"schemaVersion":1,"steps":['
+    for i in $(seq 1 "$n"); do
+      [ "$i" = 1 ] || printf ','
+      printf '{"role":"builder","story":"B-%03d","actions":[{"write":"src/b%03d.txt","content":"story %d\\n"}]}' "$i" "$i" "$i"
+    done
+    printf ']}\n'
+  } > scenario.json
+  cat > simmer.json <<'JSON'
+{"schemaVersion": 1, "project": "bench",
+ "agents": {"orchestrator": {"agent": "harness"},
+            "builder": {"agent": "script", "scenario": "scenario.json"},
+            "verifier": {"agent": "script", "scenario": "scenario.json"}}}
+JSON
+  printf '.simmer/events.jsonl\n.simmer/sessions/\n.simmer/lock\n' > .gitignore
+  git add -A && git commit -qm setup
+}
+
+setup "$work/cook"
+start=$(date +%s.%N)
+/usr/bin/time -v "$simmer" cook --profile > "$work/cook.out" 2> "$work/cook.err"
+end=$(date +%s.%N)
+total=$(awk "BEGIN{print $end - $start}")
+commits=$(($(git rev-list --count HEAD) - 1))
+peak=$(grep "Maximum resident set size" "$work/cook.err" | awk '{print $NF}')
+
+# The floor: the same commits (one work file per build, prd.json + progress.json per record) by git alone.
+setup "$work/floor"
+start=$(date +%s.%N)
+for i in $(seq 1 "$n"); do
+  f=$(printf 'src/b%03d.txt' "$i")
+  mkdir -p src && echo "story $i" > "$f"
+  git add -A -- "$f" && git commit -q --only -m "B-$i build" -- "$f"
+  echo "$i" >> .simmer/prd.json && echo "$i" >> .simmer/progress.json
+  git add -- .simmer/prd.json .simmer/progress.json && git commit -q --only -m "B-$i record" -- .simmer/prd.json .simmer/progress.json
+done
+end=$(date +%s.%N)
+floor=$(awk "BEGIN{print $end - $start}")
+
+echo "stories: $n, commits: $commits"
+awk -v t="$total" -v f="$floor" -v n="$n" -v p="$peak" 'BEGIN {
+  printf "cook total: %.2fs (%.1f ms/story), peak RSS: %s KiB\n", t, t * 1000 / n, p
+  printf "git floor (same commits, plain git): %.2fs (%.1f ms/story)\n", f, f * 1000 / n
+  printf "ratio cook/floor: %.2f\n", t / f }'
+grep -A20 "simmer: profile" "$work/cook.err" | grep -v "^	"
