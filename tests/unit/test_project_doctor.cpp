@@ -1,5 +1,6 @@
 // doctor's checks on real directories: the order and names of the findings, and the problems each one reports.
 #include "project/doctor.hpp"
+#include "util/lock.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -98,4 +99,19 @@ TEST_CASE("doctor: gate programs are looked up, assignments and builtins skipped
   CHECK(gates.details == std::vector<std::string>{"gate \"local\": ./check.sh not found (runs: ./check.sh)",
                                                   "gate \"gone\": no-such-program-xyz not found (runs: "
                                                   "no-such-program-xyz --all)"});
+}
+
+TEST_CASE("doctor: a held lock is a warning naming its holder", "[project][doctor]") {
+  TempDir dir;
+  dir.write("simmer.json", R"({"schemaVersion": 1})");
+  fs::create_directories(dir.path / ".simmer");
+  const auto paths = simmer::store::ProjectPaths::at(dir.path);
+  CHECK(find(run_doctor(paths, {}), "lock").message == "free");
+  auto lock = simmer::util::ProjectLock::acquire(paths.lock, "cook");
+  REQUIRE(lock.ok());
+  const auto& holder = lock->holder();
+  const auto results = run_doctor(paths, {});
+  const auto& check = find(results, "lock");
+  CHECK(check.level == CheckLevel::warn);
+  CHECK(check.message == "held by simmer cook (pid " + std::to_string(holder.pid) + ") since " + holder.since);
 }
