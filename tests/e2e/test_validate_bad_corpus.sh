@@ -7,6 +7,8 @@ set -euo pipefail
 
 : "${SIMMER:?SIMMER must name the simmer binary}"
 : "${SIMMER_SOURCE_DIR:?}"
+# Cases run inside their own directories, so a relative binary path must be made absolute first.
+[[ "$SIMMER" == /* ]] || SIMMER="$PWD/$SIMMER"
 corpus="$SIMMER_SOURCE_DIR/tests/fixtures/bad"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

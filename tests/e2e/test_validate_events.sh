@@ -22,7 +22,7 @@ out=$("$SIMMER" validate torn/events.jsonl)
 rc=$?
 set -e
 expected='torn/events.jsonl:2#/seq: expected 2 (the previous line'"'"'s seq + 1), found 5
-torn/events.jsonl:3:14: unterminated string (a torn last line: `simmer cook` cuts it off)
+torn/events.jsonl:3:15: unterminated string (a torn last line: `simmer cook` cuts it off)
 checked 1 file: 1 invalid, 2 problems'
 [[ "$rc" == 2 ]] || { echo "FAIL: exit $rc"; exit 1; }
 [[ "$out" == "$expected" ]] || { echo "FAIL: got:"; echo "$out"; exit 1; }
