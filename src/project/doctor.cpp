@@ -169,6 +169,7 @@ CheckResult probe_agent(const core::Config& config, const core::RoleConfig& role
   auto adapter = agents::make_adapter(name, agent_options(config, role, paths));
   core::RoleConfig probe_role = role;
   probe_role.timeout_s = options.probe_timeout_s;
+  probe_role.max_turns = 1;  // one turn: a reply, no tool use
   // The script agent always writes a hand-off; point it at a scratch file that is removed afterwards.
   const fs::path scratch = paths.sessions / "doctor" / (std::string(agents::to_string(which)) + ".handoff.json");
   auto request = one_off_request(probe_role, which, paths, "doctor",
