@@ -25,6 +25,15 @@ std::int64_t integer(const json& obj, const char* key) {
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
+// A story's history lists keep their latest entries only: a story retried without end must not grow the view.
+constexpr std::size_t k_max_history = 200;
+void push_bounded(json& list, json item) {
+  list.push_back(std::move(item));
+  if (list.size() > k_max_history) {
+    list.erase(list.begin());
+  }
+}
+
 }  // namespace
 
 RunView::StoryFacts& RunView::story(const std::string& id) {
@@ -122,7 +131,7 @@ void RunView::apply(const json& event) {
     if (!story_id.empty()) {
       auto& s = story(story_id);
       s.cost_usd += cost;
-      s.sessions.push_back({{"seq", seq},
+      push_bounded(s.sessions, {{"seq", seq},
                             {"role", str(data, "role")},
                             {"attempt", integer(data, "attempt")},
                             {"model", str(data, "model")},
@@ -142,14 +151,14 @@ void RunView::apply(const json& event) {
     if (!story_id.empty()) {
       auto& s = story(story_id);
       s.verdict = data;
-      s.verdicts.push_back({{"seq", seq},
+      push_bounded(s.verdicts, {{"seq", seq},
                             {"attempt", integer(data, "attempt")},
                             {"verdict", str(data, "verdict")},
                             {"summary", str(data, "summary")}});
     }
   } else if (kind == "commit") {
     if (!story_id.empty()) {
-      story(story_id).commits.push_back({{"sha", str(data, "sha")},
+      push_bounded(story(story_id).commits, {{"sha", str(data, "sha")},
                                          {"subject", str(data, "subject")},
                                          {"kind", str(data, "kind")},
                                          {"attempt", integer(data, "attempt")}});

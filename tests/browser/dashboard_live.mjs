@@ -1,0 +1,99 @@
+// Browser test: the dashboard, open in headless Chromium, follows a real `simmer cook` of the offline todo demo
+// (script agents, real gates) and shows stories change status without the page being reloaded. Leaves a
+// screenshot at $SIMMER_TEST_OUT/dashboard-live.png.
+import { spawn, execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const { SIMMER, SIMMER_SOURCE_DIR, SIMMER_TEST_OUT } = process.env;
+const require = createRequire(join(SIMMER_SOURCE_DIR, "tools/browser/package.json"));
+const { chromium } = require("playwright-core");
+
+const work = mkdtempSync(join(tmpdir(), "simmer-browser-"));
+const children = [];
+let browser;
+function fail(message) {
+  console.error("FAIL: " + message);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+async function main() {
+  // The todo demo in a fresh repository, as test_cook_demo does.
+  cpSync(join(SIMMER_SOURCE_DIR, "examples/todo"), work, { recursive: true });
+  const git = (...args) => execFileSync("git", args, { cwd: work, stdio: "pipe" });
+  git("init", "-q", ".");
+  git("config", "user.name", "Test");
+  git("config", "user.email", "test@example.com");
+  appendFileSync(join(work, ".gitignore"), "out*.txt\n");
+  git("add", "-A");
+  git("commit", "-qm", "setup");
+
+  // The dashboard first, on a free port; its first stderr line says where.
+  const dash = spawn(SIMMER, ["dashboard", "--port", "0"], { cwd: work, stdio: ["ignore", "ignore", "pipe"] });
+  children.push(dash);
+  const url = await new Promise((resolve, reject) => {
+    let err = "";
+    dash.stderr.on("data", (d) => {
+      err += d;
+      const m = err.match(/ at (http:\/\/\S+) \(Ctrl-C/);
+      if (m) resolve(m[1]);
+    });
+    dash.on("exit", (code) => reject(new Error("dashboard exited " + code + ": " + err)));
+    setTimeout(() => reject(new Error("dashboard did not start: " + err)), 20000);
+  });
+
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('.story[data-id="T-1"][data-status="pending"]', { timeout: 20000 });
+  // Survives only if the page is never reloaded.
+  await page.evaluate(() => { window.__sameDocument = "yes"; });
+  // Wait for the live stream to be open before the run starts.
+  await page.waitForSelector("#live.live", { timeout: 20000 });
+
+  const cook = spawn(SIMMER, ["cook"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(cook);
+  let cookOut = "";
+  cook.stdout.on("data", (d) => (cookOut += d));
+  cook.stderr.on("data", (d) => (cookOut += d));
+  const cookExit = new Promise((resolve) => cook.on("exit", resolve));
+
+  await page.waitForSelector('.story[data-id="T-1"][data-status="passed"]', { timeout: 120000 })
+    .catch(() => fail("T-1 never showed passed; cook said:\n" + cookOut));
+  const code = await cookExit;
+  if (code !== 0) fail("cook exited " + code + ":\n" + cookOut);
+  await page.waitForSelector('.story[data-id="T-6"][data-status="passed"]', { timeout: 30000 })
+    .catch(() => fail("the last story never showed passed"));
+  await page.waitForFunction(() => document.querySelector("#status").textContent === "passed", null, { timeout: 30000 })
+    .catch(() => fail("run status never showed passed"));
+  if ((await page.evaluate(() => window.__sameDocument)) !== "yes") fail("the page was reloaded");
+
+  // A story's detail: criteria with the verifier's results and the commits.
+  await page.click('.story[data-id="T-3"]');
+  await page.waitForSelector("#detail-body ul.crit li.ok", { timeout: 10000 })
+    .catch(() => fail("T-3 detail shows no passed criterion"));
+  const detail = await page.textContent("#detail-body");
+  if (!detail.includes("fail_retry")) fail("T-3 detail does not show the verifier's rejection: " + detail);
+  const cards = await page.$$eval(".story", (els) => els.map((e) => e.dataset.id + "=" + e.dataset.status).join(" "));
+  await page.screenshot({ path: join(SIMMER_TEST_OUT, "dashboard-live.png"), fullPage: true });
+  if (errors.length) fail("page errors: " + errors.join("; "));
+  console.log("ok: " + cards + "; screenshot " + join(SIMMER_TEST_OUT, "dashboard-live.png"));
+}
+
+try {
+  await main();
+} catch (e) {
+  if (!process.exitCode) {
+    console.error("FAIL: " + (e && e.stack ? e.stack : e));
+    process.exitCode = 1;
+  }
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,104 @@
+// web/run_view: the dashboard's fold of journal events.
+#include "web/run_view.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+using simmer::web::RunView;
+
+namespace {
+
+json ev(int seq, const std::string& kind, json data, const std::string& run = "r1") {
+  return {{"seq", seq}, {"ts", "2026-11-22T10:00:0" + std::to_string(seq % 10) + ".000Z"}, {"runId", run},
+          {"kind", kind}, {"data", std::move(data)}};
+}
+
+}  // namespace
+
+TEST_CASE("run_view: idle before any event", "[web]") {
+  RunView view;
+  json run = view.run_json();
+  CHECK(run["status"] == "idle");
+  CHECK(run["runId"].is_null());
+  CHECK(run["lastSeq"] == 0);
+  CHECK(view.story_summary("US-1").is_null());
+  CHECK(view.story_detail("US-1").is_null());
+}
+
+TEST_CASE("run_view: follows a story from selection to passed", "[web]") {
+  RunView view;
+  view.apply(ev(1, "run_started", {{"phase", "orchestrate"}, {"storyId", nullptr}}));
+  view.apply(ev(2, "story_selected", {{"storyId", "US-1"}, {"by", "harness"}}));
+  CHECK(view.story_summary("US-1")["status"] == "running");
+  view.apply(ev(3, "phase_started", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}}));
+  json run = view.run_json();
+  CHECK(run["status"] == "running");
+  CHECK(run["phase"] == "build");
+  CHECK(run["storyId"] == "US-1");
+  CHECK(run["phaseStartedAt"] == "2026-11-22T10:00:03.000Z");
+  view.apply(ev(4, "session", {{"role", "builder"}, {"storyId", "US-1"}, {"attempt", 0}, {"costUsd", 0.5},
+                               {"durationMs", 100}, {"transcript", ".simmer/sessions/r1/a.jsonl"}}));
+  view.apply(ev(5, "phase_finished", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}, {"durationMs", 100}}));
+  view.apply(ev(6, "gate", {{"name", "test"}, {"storyId", "US-1"}, {"attempt", 0}, {"passed", true},
+                            {"outputTail", "ok"}}));
+  view.apply(ev(7, "verdict", {{"storyId", "US-1"}, {"attempt", 0}, {"verdict", "pass"}, {"summary", "good"},
+                               {"criteria", {{{"criterion", "a"}, {"passed", true}}}}}));
+  view.apply(ev(8, "commit", {{"storyId", "US-1"}, {"attempt", 0}, {"kind", "record"}, {"sha", "abc1234"},
+                              {"subject", "feat: US-1"}}));
+  view.apply(ev(9, "story_passed", {{"storyId", "US-1"}, {"attempts", 1}, {"costUsd", 0.5}}));
+  view.apply(ev(10, "run_finished", {{"result", "passed"}, {"exitCode", 0}}));
+
+  json s = view.story_detail("US-1");
+  CHECK(s["status"] == "passed");
+  CHECK(s["attempts"] == 1);
+  CHECK(s["costUsd"] == 0.5);
+  CHECK(s["verdict"] == "pass");
+  CHECK(s["lastVerdict"]["criteria"][0]["passed"] == true);
+  CHECK(s["commits"][0]["sha"] == "abc1234");
+  CHECK(s["gates"][0]["outputTail"] == "ok");
+  CHECK(s["sessions"][0]["transcript"] == ".simmer/sessions/r1/a.jsonl");
+  run = view.run_json();
+  CHECK(run["status"] == "passed");
+  CHECK(run["phase"].is_null());
+  CHECK(run["totals"]["passed"] == 1);
+  CHECK(run["spend"].size() == 1);
+  CHECK(run["phases"][0]["durationMs"] == 100);
+  CHECK(view.story_ids() == std::vector<std::string>{"US-1"});
+}
+
+TEST_CASE("run_view: replayed or older seqs are ignored", "[web]") {
+  RunView view;
+  view.apply(ev(1, "session", {{"storyId", "A"}, {"costUsd", 1.0}}));
+  view.apply(ev(1, "session", {{"storyId", "A"}, {"costUsd", 1.0}}));
+  view.apply(ev(0, "session", {{"storyId", "A"}, {"costUsd", 1.0}}));
+  view.apply(json("not an object"));
+  CHECK(view.story_summary("A")["costUsd"] == 1.0);
+  CHECK(view.last_seq() == 1);
+}
+
+TEST_CASE("run_view: halts and blocked stories are reported, a new run clears the halt", "[web]") {
+  RunView view;
+  view.apply(ev(1, "run_started", {{"phase", "orchestrate"}}));
+  view.apply(ev(2, "story_blocked", {{"storyId", "B"}, {"reason", "attempts spent"}}));
+  view.apply(ev(3, "halted", {{"reason", "budget_total"}, {"detail", "$5 spent"}}));
+  view.apply(ev(4, "run_finished", {{"result", "halted"}, {"exitCode", 10}}));
+  CHECK(view.story_summary("B")["blockedReason"] == "attempts spent");
+  json run = view.run_json();
+  CHECK(run["status"] == "halted");
+  CHECK(run["halt"]["reason"] == "budget_total");
+  view.apply(ev(5, "run_started", {{"phase", "orchestrate"}}, "r2"));
+  CHECK(view.run_json()["halt"].is_null());
+  CHECK(view.run_json()["runId"] == "r2");
+}
+
+TEST_CASE("run_view: chart series stay bounded", "[web]") {
+  RunView view;
+  for (int i = 1; i <= 10000; ++i) {
+    view.apply(ev(i, "session", {{"storyId", "S"}, {"costUsd", 0.01}}));
+  }
+  json run = view.run_json();
+  CHECK(run["spend"].size() <= 2 * simmer::web::k_max_points);
+  CHECK(run["spend"].back()["seq"] == 10000);
+  CHECK(run["spend"].back()["totalUsd"].get<double>() == Approx(100.0));
+}
