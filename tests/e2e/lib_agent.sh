@@ -15,6 +15,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+[ -z "${SIMMER_KEEP_WORK:-}" ] || trap 'kill "$server_pid" 2>/dev/null; echo "kept $work" >&2' EXIT
 git -C "$proj" init -q
 git -C "$proj" config user.email e2e@simmer.test
 git -C "$proj" config user.name e2e
