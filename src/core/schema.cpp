@@ -6,14 +6,15 @@
 //   (anyOf, oneOf, not, if, contains) and collects a branch's own issues only when it must explain a failure.
 // - The instance pointer is a stack of (key pointer | index) segments; it becomes a string only when an issue is
 //   reported. Schema pointers are precomputed per node.
-// - Recursion is bounded by k_max_depth: a 10,000-deep instance against a recursive schema yields one issue
-//   instead of exhausting the stack.
+// - Recursion is bounded by k_max_depth and by k_stack_budget: a 10,000-deep instance against a recursive
+//   schema yields one issue instead of exhausting the stack.
 
 #include "core/schema.hpp"
 
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 
 #include "core/schema_format.hpp"
@@ -29,6 +30,9 @@ namespace {
 using nlohmann::json;
 
 constexpr unsigned k_max_depth = 1000;
+// Frames are much larger under sanitizers (ASan: several KiB per level), so depth alone cannot promise the stack
+// holds; the walker also stops once it has used this much stack, whichever comes first.
+constexpr std::uintptr_t k_stack_budget = 1024 * 1024;
 constexpr std::size_t k_max_shown_bytes = 60;
 constexpr std::size_t k_max_shown_enum = 10;
 
@@ -236,13 +240,14 @@ std::string append_pointer(std::string pointer, const std::string& token) {
 template <bool Collect>
 class Walker {
 public:
-  Walker(const Compiled& compiled, std::vector<Issue>* issues, std::size_t max_issues)
-      : m_compiled(compiled), m_issues(issues), m_max(max_issues) {}
+  // `stack_base`: an address in the caller's frame, where the stack budget is counted from.
+  Walker(const Compiled& compiled, std::vector<Issue>* issues, std::size_t max_issues, const char* stack_base)
+      : m_compiled(compiled), m_issues(issues), m_max(max_issues), m_stack_base(stack_base) {}
 
   // True when `value` satisfies node `id`. In collecting mode the problems are appended to the issue list.
   bool check(NodeId id, const json& value, unsigned depth) {
     const Node& node = m_compiled.nodes[static_cast<std::size_t>(id)];
-    if (depth > k_max_depth) {
+    if (depth > k_max_depth || stack_used() > k_stack_budget) {
       if constexpr (Collect) {
         report(node.pointer, "nesting at most " + std::to_string(k_max_depth) + " schema levels deep",
                "deeper nesting (validation stopped here)");
@@ -611,7 +616,7 @@ private:
 
   // Whether `value` satisfies node `id`, without reporting anything.
   bool probe(NodeId id, const json& value, unsigned depth) {
-    Walker<false> fast(m_compiled, nullptr, 0);
+    Walker<false> fast(m_compiled, nullptr, 0, m_stack_base);
     return fast.check(id, value, depth);
   }
 
@@ -707,11 +712,21 @@ private:
 
   bool full() const { return m_max != 0 && m_issues->size() >= m_max; }
 
+  // Bytes of stack between the caller of validate()/is_valid() and here (the stack grows down on every target
+  // simmer builds for; the difference is taken either way).
+  std::uintptr_t stack_used() const {
+    // The frame address, not a local's: ASan may move locals to a heap "fake stack".
+    auto top = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+    auto base = reinterpret_cast<std::uintptr_t>(m_stack_base);
+    return base > top ? base - top : top - base;
+  }
+
   const Compiled& m_compiled;
   std::vector<Issue>* m_issues;
   std::size_t m_max;
   std::vector<Segment> m_path;
   std::optional<std::string> m_path_extra;
+  const char* m_stack_base;
 };
 
 // Document order for issues: by instance pointer, segment by segment, array indices numerically, a parent
@@ -753,14 +768,14 @@ Result<Validator> Validator::compile(const nlohmann::json& schema) {
 
 std::vector<Issue> Validator::validate(const nlohmann::json& instance, std::size_t max_issues) const {
   std::vector<Issue> issues;
-  detail::Walker<true> walker(*m_compiled, &issues, max_issues);
+  detail::Walker<true> walker(*m_compiled, &issues, max_issues, static_cast<const char*>(__builtin_frame_address(0)));
   walker.check(m_compiled->root, instance, 0);
   std::stable_sort(issues.begin(), issues.end(), detail::before_in_document);
   return issues;
 }
 
 bool Validator::is_valid(const nlohmann::json& instance) const {
-  detail::Walker<false> walker(*m_compiled, nullptr, 0);
+  detail::Walker<false> walker(*m_compiled, nullptr, 0, static_cast<const char*>(__builtin_frame_address(0)));
   return walker.check(m_compiled->root, instance, 0);
 }
 

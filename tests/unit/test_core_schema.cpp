@@ -257,8 +257,11 @@ TEST_CASE("schema: 10,000 levels of nesting stop at the depth guard", "[schema]"
   CHECK_FALSE(recursive.is_valid(deep));
   auto issues = recursive.validate(deep);
   REQUIRE(issues.size() == 1);
-  // "/0" per array level; each level costs two schema levels (items, then the $ref hop to the root).
-  CHECK(issues[0].instance_pointer.size() == 501 * 2);
+  // "/0" per array level; each level costs two schema levels (items, then the $ref hop to the root), so the guard
+  // trips at level 501, or earlier where the stack budget is reached first (sanitizer builds have huge frames).
+  CHECK(issues[0].instance_pointer.size() <= 501 * 2);
+  CHECK(issues[0].instance_pointer.size() >= 50 * 2);
+  CHECK(issues[0].instance_pointer.find_first_not_of("/0") == std::string::npos);
   CHECK(issues[0].message() == "nesting at most 1000 schema levels deep, found deeper nesting (validation stopped here)");
   // A schema that does not recurse does not care how deep the instance goes.
   CHECK(compiled(json::parse(R"({"type": "array"})")).is_valid(deep));
