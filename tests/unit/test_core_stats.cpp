@@ -168,7 +168,8 @@ TEST_CASE("stats: sessions over three times their role's median are outliers", "
   std::vector<std::string> lines;
   int seq = 1;
   for (double cost : {1.0, 1.0, 1.0, 1.0, 10.0}) {
-    lines.push_back(event(seq++, "r", "session", session("builder", "S" + std::to_string(seq), "m", cost, 100)));
+    lines.push_back(event(seq, "r", "session", session("builder", "S" + std::to_string(seq), "m", cost, 100)));
+    ++seq;
   }
   auto r = fold(lines, RunScope::run, "r");
   CHECK(r.outlier_count == 1);
