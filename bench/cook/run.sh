@@ -5,7 +5,7 @@
 # commits made by plain `git add` + `git commit` in a shell loop.
 # Usage: bench/cook/run.sh [path/to/simmer] [stories]
 set -euo pipefail
-simmer=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build/simmer}
+simmer=$(realpath "${1:-$(dirname "$0")/../../build/simmer}")
 n=${2:-100}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -6,6 +6,8 @@
 //   reused while we still signal the group. It is reaped only after the group has been dealt with.
 // - Output is read with poll() from two non-blocking pipes. Each stream keeps at most one partial line of
 //   max_line_bytes; the excess is counted, never stored, so memory is bounded whatever the child prints.
+// - The leader's exit also wakes the poll loop through a pidfd (Linux 5.3+), so a short-lived child such as
+//   `git commit` costs no polling slice after its pipes close; without pidfd_open the loop falls back to slices.
 // - The stdin payload is written non-blocking from the same poll loop; SIGPIPE from a child that closed its stdin
 //   early is blocked for this thread and consumed, so it never kills simmer.
 
@@ -22,6 +24,7 @@
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -355,6 +358,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
     return result;
   }
   result.spawned = true;
+  Fd exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   out_write.reset();
   err_write.reset();
   in_read.reset();
@@ -434,7 +438,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
     if (spec.timeout_ms > 0 && !killing) {
       wait_ms = std::min(wait_ms, ms_until(wall_deadline, now));
     }
-    pollfd fds[3];
+    pollfd fds[4];
     nfds_t count = 0;
     int out_index = -1;
     int err_index = -1;
@@ -450,6 +454,10 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
     if (in_write.get() >= 0) {
       fds[count] = {in_write.get(), POLLOUT, 0};
       in_index = static_cast<int>(count++);
+    }
+    if (!leader_exited && exit_fd.get() >= 0) {
+      fds[count] = {exit_fd.get(), POLLIN, 0};
+      ++count;  // only wakes the loop: the waitid above reads the exit
     }
     int ready = count > 0 ? ::poll(fds, count, wait_ms) : (::usleep(static_cast<useconds_t>(wait_ms) * 1000), 0);
     if (ready < 0 && errno != EINTR) {
