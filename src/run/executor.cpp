@@ -24,6 +24,7 @@
 #include "run/prompts.hpp"
 #include "run/replay.hpp"
 #include "run/report.hpp"
+#include "run/session_tokens.hpp"
 #include "store/documents.hpp"
 #include "store/resources.hpp"
 #include "util/atomic_file.hpp"
@@ -231,6 +232,9 @@ public:
       if (!e.ok()) {
         throw Error(ExitCode::journal_corrupt, e.failure().message);
       }
+      if (e->kind == "session") {
+        m_session_tokens.add(e->data);
+      }
       s = core::apply(std::move(s), *e);
     }
     m_state = std::move(s);
@@ -314,6 +318,9 @@ private:
     e.run_id = m_run_id;
     e.kind = kind;
     e.data = line["data"];
+    if (kind == "session") {
+      m_session_tokens.add(e.data);
+    }
     m_state = core::apply(std::move(m_state), e);
     {
       auto t = m_profile.time("state");
@@ -612,6 +619,10 @@ private:
     req.role = role_enum(effect.role);
     req.prompt = prompt;
     req.resume_session = effect.resume_session;
+    if (req.resume_session) {
+      // A CLI that reports the thread's running totals (Codex) records only what this session added to them.
+      req.resume_baseline = m_session_tokens.of(*req.resume_session);
+    }
     req.cwd = m_paths.root;
     req.model = rc.model.value_or("");
     req.timeout_s = rc.timeout_s;
@@ -930,6 +941,7 @@ private:
   core::Config m_config;
   core::Prd m_prd;
   util::Journal m_journal;
+  SessionTokens m_session_tokens;  // per session id, what the journal's session records charged to it so far
   const std::atomic<bool>& m_cancel;
   const std::atomic<int>& m_signal;
   Git m_git;

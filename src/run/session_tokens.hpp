@@ -1,0 +1,27 @@
+#pragma once
+// What the journal's `session` records have charged to each agent session id so far. Codex reports a thread's
+// running totals, so a session that resumes a thread must record only the difference from what the thread's
+// earlier sessions recorded: the loop passes this sum as agents::LaunchRequest::resume_baseline.
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/agent.hpp"
+
+namespace simmer::run {
+
+class SessionTokens {
+public:
+  // Adds the `tokens` of one `session` event's data to its `sessionId`. A record without a session id (the CLI
+  // never started one) adds nothing; a missing or non-integer count counts as 0.
+  void add(const nlohmann::json& session_data);
+  // The sum of the records added for `session_id`; all zero for an id never seen or an empty one.
+  agents::Tokens of(const std::string& session_id) const;
+
+private:
+  std::map<std::string, agents::Tokens> m_totals;
+};
+
+}  // namespace simmer::run
