@@ -1,9 +1,11 @@
 // Validating an instance against a compiled draft-07 schema (schema_node.hpp).
 //
 // Implementation notes
-// - One walker, instantiated twice: Walker<false> answers "valid?" and returns at the first problem without
-//   building any text; Walker<true> collects issues. The collecting walker uses the fast one to probe branches
-//   (anyOf, oneOf, not, if, contains) and collects a branch's own issues only when it must explain a failure.
+// - One walker, instantiated three times: Walker<false, A> answers "valid?" and returns at the first problem
+//   without building any text, over nlohmann or simdjson documents (A, schema_value.hpp: every keyword has one
+//   implementation for both); Walker<true, NlohmannAccess> collects issues. The collecting walker uses the fast
+//   one to probe branches (anyOf, oneOf, not, if, contains) and collects a branch's own issues only when it must
+//   explain a failure.
 // - The instance pointer is a stack of (key pointer | index) segments; it becomes a string only when an issue is
 //   reported. Schema pointers are precomputed per node.
 // - Recursion is bounded by k_max_depth and by k_stack_budget: a 10,000-deep instance against a recursive
@@ -16,9 +18,11 @@
 #include <cmath>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "core/schema_format.hpp"
 #include "core/schema_node.hpp"
+#include "core/schema_value.hpp"
 
 namespace simmer::schema {
 
@@ -39,77 +43,120 @@ constexpr std::size_t k_max_shown_enum = 10;
 // ---------------------------------------------------------------------------------------------------------------
 // Values and their comparison
 
-bool is_number(const json& value) { return value.is_number(); }
+// Generic over the document type (schema_value.hpp): `A` is NlohmannAccess or SimdjsonAccess, and the comparisons
+// may mix them (an enum value from the schema, always nlohmann, against an instance of either kind).
 
-long double as_long_double(const json& value) {
-  switch (value.type()) {
-    case json::value_t::number_integer: return static_cast<long double>(*value.get_ptr<const json::number_integer_t*>());
-    case json::value_t::number_unsigned:
-      return static_cast<long double>(*value.get_ptr<const json::number_unsigned_t*>());
-    default: return static_cast<long double>(*value.get_ptr<const json::number_float_t*>());
+bool is_number_kind(ValueKind kind) {
+  return kind == ValueKind::integer || kind == ValueKind::unsigned_integer || kind == ValueKind::floating;
+}
+
+template <class A>
+long double as_long_double(const typename A::Value& value) {
+  switch (A::kind(value)) {
+    case ValueKind::integer: return static_cast<long double>(A::int64(value));
+    case ValueKind::unsigned_integer: return static_cast<long double>(A::uint64(value));
+    default: return static_cast<long double>(A::float64(value));
   }
 }
 
-bool is_integer(const json& value) {
-  if (value.is_number_integer()) {  // signed and unsigned
-    return true;
+template <class A>
+bool is_integer(const typename A::Value& value) {
+  switch (A::kind(value)) {
+    case ValueKind::integer:
+    case ValueKind::unsigned_integer: return true;
+    case ValueKind::floating: {
+      double number = A::float64(value);
+      return std::isfinite(number) && std::floor(number) == number;
+    }
+    default: return false;
   }
-  if (value.is_number_float()) {
-    double number = *value.get_ptr<const json::number_float_t*>();
-    return std::isfinite(number) && std::floor(number) == number;
-  }
-  return false;
 }
 
 // JSON equality as JSON Schema defines it: numbers compare by value across integer and float (1 == 1.0).
-bool json_equal(const json& a, const json& b) {
-  if (is_number(a) && is_number(b)) {
-    return as_long_double(a) == as_long_double(b);
+template <class A, class B>
+bool json_equal(const typename A::Value& a, const typename B::Value& b) {
+  const ValueKind left = A::kind(a);
+  const ValueKind right = B::kind(b);
+  if (is_number_kind(left) && is_number_kind(right)) {
+    return as_long_double<A>(a) == as_long_double<B>(b);
   }
-  if (a.type() != b.type()) {
+  if (left != right) {
     return false;
   }
-  switch (a.type()) {
-    case json::value_t::array: {
-      if (a.size() != b.size()) {
+  switch (left) {
+    case ValueKind::null: return true;
+    case ValueKind::boolean: return A::boolean(a) == B::boolean(b);
+    case ValueKind::string: return A::string(a) == B::string(b);
+    case ValueKind::array: {
+      if (A::item_count(a) != B::item_count(b)) {
         return false;
       }
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (!json_equal(a[i], b[i])) {
+      const auto& left_items = A::items(a);
+      const auto& right_items = B::items(b);
+      auto right_item = right_items.begin();
+      for (const auto& left_item : left_items) {
+        if (!json_equal<A, B>(left_item, *right_item)) {
           return false;
         }
+        ++right_item;
       }
       return true;
     }
-    case json::value_t::object: {
-      if (a.size() != b.size()) {
+    case ValueKind::object: {
+      if (A::member_count(a) != B::member_count(b)) {
         return false;
       }
-      // Both maps iterate in key order, so equal objects line up pair by pair.
-      for (auto left = a.begin(), right = b.begin(); left != a.end(); ++left, ++right) {
-        if (left.key() != right.key() || !json_equal(left.value(), right.value())) {
-          return false;
+      const auto& left_members = A::members(a);
+      const auto& right_members = B::members(b);
+      if constexpr (A::k_sorted_members && B::k_sorted_members) {
+        // Both iterate in key order, so equal objects line up pair by pair.
+        auto right_member = right_members.begin();
+        for (const auto& left_member : left_members) {
+          if (A::key(left_member) != B::key(*right_member) ||
+              !json_equal<A, B>(A::member_value(left_member), B::member_value(*right_member))) {
+            return false;
+          }
+          ++right_member;
         }
+        return true;
+      } else {
+        // Same size and no duplicate keys (both readers refuse them): equal when every left member has an equal
+        // right one. Quadratic, but enum/const/uniqueItems objects are small.
+        for (const auto& left_member : left_members) {
+          bool found = false;
+          for (const auto& right_member : right_members) {
+            if (A::key(left_member) == B::key(right_member)) {
+              found = json_equal<A, B>(A::member_value(left_member), B::member_value(right_member));
+              break;
+            }
+          }
+          if (!found) {
+            return false;
+          }
+        }
+        return true;
       }
-      return true;
     }
-    default: return a == b;
+    default: return false;
   }
 }
 
-std::uint64_t magnitude(const json& value) {
-  if (value.is_number_unsigned()) {
-    return *value.get_ptr<const json::number_unsigned_t*>();
+template <class A>
+std::uint64_t magnitude(const typename A::Value& value) {
+  if (A::kind(value) == ValueKind::unsigned_integer) {
+    return A::uint64(value);
   }
-  std::int64_t number = *value.get_ptr<const json::number_integer_t*>();
+  std::int64_t number = A::int64(value);
   return number < 0 ? static_cast<std::uint64_t>(-(number + 1)) + 1 : static_cast<std::uint64_t>(number);
 }
 
-bool is_multiple_of(const json& value, const MultipleOf& rule) {
-  if (rule.integer && value.is_number_integer()) {
-    return magnitude(value) % *rule.integer == 0;
+template <class A>
+bool is_multiple_of(const typename A::Value& value, const MultipleOf& rule) {
+  const ValueKind kind = A::kind(value);
+  if (rule.integer && (kind == ValueKind::integer || kind == ValueKind::unsigned_integer)) {
+    return magnitude<A>(value) % *rule.integer == 0;
   }
-  double quotient = static_cast<double>(as_long_double(value)) / rule.divisor;
+  double quotient = static_cast<double>(as_long_double<A>(value)) / rule.divisor;
   if (!std::isfinite(quotient)) {
     return false;
   }
@@ -118,7 +165,7 @@ bool is_multiple_of(const json& value, const MultipleOf& rule) {
   return std::fabs(quotient - std::nearbyint(quotient)) <= 8 * DBL_EPSILON * std::max(1.0, std::fabs(quotient));
 }
 
-std::size_t code_points(const std::string& text) {
+std::size_t code_points(std::string_view text) {
   std::size_t count = 0;
   for (char c : text) {
     count += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
@@ -126,21 +173,22 @@ std::size_t code_points(const std::string& text) {
   return count;
 }
 
-bool search(const Pattern& pattern, const std::string& text) { return pattern.regex.search(text); }
+bool search(const Pattern& pattern, std::string_view text) { return pattern.regex.search(text); }
 
-bool type_matches(std::uint8_t types, const json& value) {
-  switch (value.type()) {
-    case json::value_t::null: return (types & k_type_null) != 0;
-    case json::value_t::boolean: return (types & k_type_boolean) != 0;
-    case json::value_t::object: return (types & k_type_object) != 0;
-    case json::value_t::array: return (types & k_type_array) != 0;
-    case json::value_t::string: return (types & k_type_string) != 0;
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return (types & (k_type_number | k_type_integer)) != 0;
-    case json::value_t::number_float:
-      return (types & k_type_number) != 0 || ((types & k_type_integer) != 0 && is_integer(value));
-    default: return false;
+template <class A>
+bool type_matches(std::uint8_t types, const typename A::Value& value) {
+  switch (A::kind(value)) {
+    case ValueKind::null: return (types & k_type_null) != 0;
+    case ValueKind::boolean: return (types & k_type_boolean) != 0;
+    case ValueKind::object: return (types & k_type_object) != 0;
+    case ValueKind::array: return (types & k_type_array) != 0;
+    case ValueKind::string: return (types & k_type_string) != 0;
+    case ValueKind::integer:
+    case ValueKind::unsigned_integer: return (types & (k_type_number | k_type_integer)) != 0;
+    case ValueKind::floating:
+      return (types & k_type_number) != 0 || ((types & k_type_integer) != 0 && is_integer<A>(value));
   }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -237,15 +285,20 @@ std::string append_pointer(std::string pointer, const std::string& token) {
 // ---------------------------------------------------------------------------------------------------------------
 // The walker
 
-template <bool Collect>
+// `A` is the document type (schema_value.hpp). Only nlohmann documents are explained: the collecting walker is
+// never instantiated over simdjson, whose callers fall back to nlohmann for the messages.
+template <bool Collect, class A>
 class Walker {
+  static_assert(!Collect || std::is_same_v<A, NlohmannAccess>, "messages are built from nlohmann documents only");
+  using Value = typename A::Value;
+
 public:
   // `stack_base`: an address in the caller's frame, where the stack budget is counted from.
   Walker(const Compiled& compiled, std::vector<Issue>* issues, std::size_t max_issues, const char* stack_base)
       : m_compiled(compiled), m_issues(issues), m_max(max_issues), m_stack_base(stack_base) {}
 
   // True when `value` satisfies node `id`. In collecting mode the problems are appended to the issue list.
-  bool check(NodeId id, const json& value, unsigned depth) {
+  bool check(NodeId id, const Value& value, unsigned depth) {
     const Node& node = m_compiled.nodes[static_cast<std::size_t>(id)];
     if (depth > k_max_depth || stack_used() > k_stack_budget) {
       if constexpr (Collect) {
@@ -291,38 +344,39 @@ public:
     }                              \
   } while (false)
 
-    if (node.types != 0 && !type_matches(node.types, value)) {
+    if (node.types != 0 && !type_matches<A>(node.types, value)) {
       SIMMER_SCHEMA_FAIL("type", type_phrase(node.types), describe(value));
     }
     if (node.enum_values) {
       const auto& values = *node.enum_values;
-      if (std::none_of(values.begin(), values.end(), [&](const json& v) { return json_equal(v, value); })) {
+      if (std::none_of(values.begin(), values.end(),
+                       [&](const json& v) { return json_equal<NlohmannAccess, A>(v, value); })) {
         SIMMER_SCHEMA_FAIL("enum", enum_phrase(values), describe(value));
       }
     }
-    if (node.const_value && !json_equal(*node.const_value, value)) {
+    if (node.const_value && !json_equal<NlohmannAccess, A>(*node.const_value, value)) {
       SIMMER_SCHEMA_FAIL("const", "exactly " + literal(*node.const_value), describe(value));
     }
 
-    switch (value.type()) {
-      case json::value_t::object:
+    switch (A::kind(value)) {
+      case ValueKind::object:
         if (node.has_object_keywords && !check_object(node, value, depth)) {
           SIMMER_SCHEMA_SUB_FAILED();
         }
         break;
-      case json::value_t::array:
+      case ValueKind::array:
         if (node.has_array_keywords && !check_array(node, value, depth)) {
           SIMMER_SCHEMA_SUB_FAILED();
         }
         break;
-      case json::value_t::string:
+      case ValueKind::string:
         if (node.has_string_keywords && !check_string(node, value)) {
           SIMMER_SCHEMA_SUB_FAILED();
         }
         break;
-      case json::value_t::number_integer:
-      case json::value_t::number_unsigned:
-      case json::value_t::number_float:
+      case ValueKind::integer:
+      case ValueKind::unsigned_integer:
+      case ValueKind::floating:
         if (node.has_number_keywords && !check_number(node, value)) {
           SIMMER_SCHEMA_SUB_FAILED();
         }
@@ -378,9 +432,9 @@ public:
   }
 
 private:
-  bool check_number(const Node& node, const json& value) {
+  bool check_number(const Node& node, const Value& value) {
     bool ok = true;
-    long double number = as_long_double(value);
+    long double number = as_long_double<A>(value);
     if (node.minimum && number < node.minimum->value) {
       SIMMER_SCHEMA_FAIL("minimum", "a number >= " + node.minimum->text, describe(value));
     }
@@ -393,15 +447,15 @@ private:
     if (node.exclusive_maximum && number >= node.exclusive_maximum->value) {
       SIMMER_SCHEMA_FAIL("exclusiveMaximum", "a number < " + node.exclusive_maximum->text, describe(value));
     }
-    if (node.multiple_of && !is_multiple_of(value, *node.multiple_of)) {
+    if (node.multiple_of && !is_multiple_of<A>(value, *node.multiple_of)) {
       SIMMER_SCHEMA_FAIL("multipleOf", "a multiple of " + node.multiple_of->text, describe(value));
     }
     return ok;
   }
 
-  bool check_string(const Node& node, const json& value) {
+  bool check_string(const Node& node, const Value& value) {
     bool ok = true;
-    const auto& text = *value.get_ptr<const json::string_t*>();
+    const std::string_view text = A::string(value);
     if (node.min_length || node.max_length) {
       std::size_t length = code_points(text);
       if (node.min_length && length < *node.min_length) {
@@ -422,34 +476,39 @@ private:
     return ok;
   }
 
-  bool check_array(const Node& node, const json& value, unsigned depth) {
+  bool check_array(const Node& node, const Value& value, unsigned depth) {
     bool ok = true;
-    const auto& items = *value.get_ptr<const json::array_t*>();
-    if (node.min_items && items.size() < *node.min_items) {
+    const auto& items = A::items(value);
+    const std::size_t count = A::item_count(value);
+    if (node.min_items && count < *node.min_items) {
       SIMMER_SCHEMA_FAIL("minItems", "an array of at least " + plural(*node.min_items, "item", "items"),
                          describe(value));
     }
-    if (node.max_items && items.size() > *node.max_items) {
+    if (node.max_items && count > *node.max_items) {
       SIMMER_SCHEMA_FAIL("maxItems", "an array of at most " + plural(*node.max_items, "item", "items"),
                          describe(value));
     }
     if (node.unique_items) {
-      for (std::size_t i = 1; i < items.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j) {
-          if (json_equal(items[i], items[j])) {
+      bool reported = false;  // one report per array is enough
+      std::size_t i = 0;
+      for (auto later = items.begin(); later != items.end() && !reported; ++later, ++i) {
+        std::size_t j = 0;
+        for (auto earlier = items.begin(); earlier != later; ++earlier, ++j) {
+          if (json_equal<A, A>(*later, *earlier)) {
+            reported = true;
             SIMMER_SCHEMA_FAIL("uniqueItems", "unique items",
                                "items " + std::to_string(j) + " and " + std::to_string(i) + " both " +
-                                   describe(items[i]));
-            i = items.size();  // one report per array is enough
+                                   describe(*later));
             break;
           }
         }
       }
     }
     if (node.items != k_no_node) {
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        push(i);
-        bool item_ok = check(node.items, items[i], depth + 1);
+      std::size_t i = 0;
+      for (const auto& item : items) {
+        push(i++);
+        bool item_ok = check(node.items, item, depth + 1);
         pop();
         if (!item_ok) {
           SIMMER_SCHEMA_SUB_FAILED();
@@ -457,15 +516,20 @@ private:
       }
     } else if (node.tuple_items) {
       const auto& tuple = *node.tuple_items;
-      for (std::size_t i = 0; i < items.size() && i < tuple.size(); ++i) {
+      std::size_t i = 0;
+      for (const auto& item : items) {
+        if (i >= tuple.size()) {
+          break;
+        }
         push(i);
-        bool item_ok = check(tuple[i], items[i], depth + 1);
+        bool item_ok = check(tuple[i], item, depth + 1);
         pop();
+        ++i;
         if (!item_ok) {
           SIMMER_SCHEMA_SUB_FAILED();
         }
       }
-      if (node.additional_items != k_no_node && items.size() > tuple.size()) {
+      if (node.additional_items != k_no_node && count > tuple.size()) {
         const Node& additional = m_compiled.nodes[static_cast<std::size_t>(node.additional_items)];
         if (additional.kind == NodeKind::reject_all) {
           SIMMER_SCHEMA_FAIL("additionalItems",
@@ -473,9 +537,13 @@ private:
                                  " (additional items are not allowed)",
                              describe(value));
         } else {
-          for (std::size_t i = tuple.size(); i < items.size(); ++i) {
-            push(i);
-            bool item_ok = check(node.additional_items, items[i], depth + 1);
+          std::size_t index = 0;
+          for (const auto& item : items) {
+            if (index++ < tuple.size()) {
+              continue;
+            }
+            push(index - 1);
+            bool item_ok = check(node.additional_items, item, depth + 1);
             pop();
             if (!item_ok) {
               SIMMER_SCHEMA_SUB_FAILED();
@@ -485,41 +553,47 @@ private:
       }
     }
     if (node.contains != k_no_node) {
-      bool found = std::any_of(items.begin(), items.end(),
-                               [&](const json& item) { return probe(node.contains, item, depth + 1); });
+      bool found = false;
+      for (const auto& item : items) {
+        if (probe(node.contains, item, depth + 1)) {
+          found = true;
+          break;
+        }
+      }
       if (!found) {
         SIMMER_SCHEMA_FAIL("contains", "an array with at least one item matching the \"contains\" schema",
-                           items.empty() ? std::string("an empty array")
-                                         : "an array of " + plural(items.size(), "item", "items") + ", none matching");
+                           count == 0 ? std::string("an empty array")
+                                      : "an array of " + plural(count, "item", "items") + ", none matching");
       }
     }
     return ok;
   }
 
-  bool check_object(const Node& node, const json& value, unsigned depth) {
+  bool check_object(const Node& node, const Value& value, unsigned depth) {
     bool ok = true;
-    const auto& members = *value.get_ptr<const json::object_t*>();
-    if (node.min_properties && members.size() < *node.min_properties) {
+    const auto& members = A::members(value);
+    const std::size_t count = A::member_count(value);
+    if (node.min_properties && count < *node.min_properties) {
       SIMMER_SCHEMA_FAIL("minProperties",
                          "an object with at least " + plural(*node.min_properties, "property", "properties"),
                          describe(value));
     }
-    if (node.max_properties && members.size() > *node.max_properties) {
+    if (node.max_properties && count > *node.max_properties) {
       SIMMER_SCHEMA_FAIL("maxProperties",
                          "an object with at most " + plural(*node.max_properties, "property", "properties"),
                          describe(value));
     }
     for (const auto& name : node.required) {
-      if (members.find(name) == members.end()) {
+      if (!A::has_member(value, name)) {
         SIMMER_SCHEMA_FAIL("required", "property " + literal(json(name)), "nothing");
       }
     }
     for (const auto& dependency : node.dependencies) {
-      if (members.find(dependency.property) == members.end()) {
+      if (!A::has_member(value, dependency.property)) {
         continue;
       }
       for (const auto& name : dependency.required) {
-        if (members.find(name) == members.end()) {
+        if (!A::has_member(value, name)) {
           SIMMER_SCHEMA_FAIL("dependencies/" + escape_pointer_token(dependency.property),
                              "property " + literal(json(name)) + " (required when " +
                                  literal(json(dependency.property)) + " is present)",
@@ -532,36 +606,52 @@ private:
     }
     if (node.property_names != k_no_node) {
       for (const auto& member : members) {
-        json name(member.first);
-        if (!probe(node.property_names, name, depth + 1)) {
+        const std::string_view key = A::key(member);
+        // A name is checked as a string instance of its own, which only nlohmann can make.
+        json name(std::string{key});
+        if (!probe_json(node.property_names, name, depth + 1)) {
           if constexpr (!Collect) {
             return false;
           } else {
             // The name itself has no pointer: report at the member, saying it is about the name.
-            push(member.first);
+            push(key);
             std::vector<Issue> reasons = collect(node.property_names, name, depth + 1, 1);
             pop();
             std::string because = reasons.empty() ? std::string("a valid property name") : reasons.front().expected;
             std::string found = reasons.empty() ? literal(name) : reasons.front().found;
-            m_path_extra = member.first;
+            m_path_extra = std::string(key);
             SIMMER_SCHEMA_FAIL("propertyNames", "a property name that is " + because, found);
           }
         }
       }
     }
     if (node.walks_properties) {
-      auto declared = node.properties.begin();
+      // Sorted members are merged with the sorted declarations; others are looked up.
+      [[maybe_unused]] auto declared = node.properties.begin();
       const auto declared_end = node.properties.end();
       for (const auto& member : members) {
-        const std::string& name = member.first;
-        while (declared != declared_end && declared->first < name) {
-          ++declared;
+        const std::string_view name = A::key(member);
+        NodeId property_schema = k_no_node;
+        if constexpr (A::k_sorted_members) {
+          while (declared != declared_end && std::string_view(declared->first) < name) {
+            ++declared;
+          }
+          if (declared != declared_end && declared->first == name) {
+            property_schema = declared->second;
+          }
+        } else {
+          const auto found = std::lower_bound(
+              node.properties.begin(), declared_end, name,
+              [](const std::pair<std::string, NodeId>& entry, std::string_view wanted) { return entry.first < wanted; });
+          if (found != declared_end && found->first == name) {
+            property_schema = found->second;
+          }
         }
         bool matched = false;
-        if (declared != declared_end && declared->first == name) {
+        if (property_schema != k_no_node) {
           matched = true;
           push(name);
-          bool member_ok = check(declared->second, member.second, depth + 1);
+          bool member_ok = check(property_schema, A::member_value(member), depth + 1);
           pop();
           if (!member_ok) {
             SIMMER_SCHEMA_SUB_FAILED();
@@ -571,7 +661,7 @@ private:
           if (search(entry.pattern, name)) {
             matched = true;
             push(name);
-            bool member_ok = check(entry.schema, member.second, depth + 1);
+            bool member_ok = check(entry.schema, A::member_value(member), depth + 1);
             pop();
             if (!member_ok) {
               SIMMER_SCHEMA_SUB_FAILED();
@@ -582,13 +672,13 @@ private:
           const Node& additional = m_compiled.nodes[static_cast<std::size_t>(node.additional_properties)];
           if (additional.kind == NodeKind::reject_all) {
             if constexpr (Collect) {
-              m_path_extra = name;
+              m_path_extra = std::string(name);
             }
             SIMMER_SCHEMA_FAIL("additionalProperties", additional_phrase(node),
-                               "property " + literal(json(name)));
+                               "property " + literal(json(std::string(name))));
           } else {
             push(name);
-            bool member_ok = check(node.additional_properties, member.second, depth + 1);
+            bool member_ok = check(node.additional_properties, A::member_value(member), depth + 1);
             pop();
             if (!member_ok) {
               SIMMER_SCHEMA_SUB_FAILED();
@@ -615,13 +705,17 @@ private:
   }
 
   // Whether `value` satisfies node `id`, without reporting anything.
-  bool probe(NodeId id, const json& value, unsigned depth) {
-    Walker<false> fast(m_compiled, nullptr, 0, m_stack_base);
+  bool probe(NodeId id, const Value& value, unsigned depth) {
+    Walker<false, A> fast(m_compiled, nullptr, 0, m_stack_base);
+    return fast.check(id, value, depth);
+  }
+  bool probe_json(NodeId id, const json& value, unsigned depth) {
+    Walker<false, NlohmannAccess> fast(m_compiled, nullptr, 0, m_stack_base);
     return fast.check(id, value, depth);
   }
 
   // The first `limit` issues of `value` against node `id`, at the current instance position.
-  std::vector<Issue> collect(NodeId id, const json& value, unsigned depth, std::size_t limit) {
+  std::vector<Issue> collect(NodeId id, const Value& value, unsigned depth, std::size_t limit) {
     std::vector<Issue> out;
     if constexpr (Collect) {
       std::vector<Issue>* saved_issues = m_issues;
@@ -636,7 +730,7 @@ private:
   }
 
   // "branch 0: a string, found a number (3); branch 1 at /id: ..." — why each branch failed, by its first issue.
-  std::string explain_branches(const std::vector<NodeId>& branches, const json& value, unsigned depth) {
+  std::string explain_branches(const std::vector<NodeId>& branches, const Value& value, unsigned depth) {
     std::string here = instance_pointer();
     std::string out;
     for (std::size_t i = 0; i < branches.size(); ++i) {
@@ -667,18 +761,19 @@ private:
   }
 
   struct Segment {
-    const std::string* key;  // nullptr: an array index
+    std::string_view key;  // a member's name, when is_key
     std::size_t index;
+    bool is_key;
   };
 
   void push(std::size_t index) {
     if constexpr (Collect) {
-      m_path.push_back(Segment{nullptr, index});
+      m_path.push_back(Segment{{}, index, false});
     }
   }
-  void push(const std::string& key) {
+  void push(std::string_view key) {
     if constexpr (Collect) {
-      m_path.push_back(Segment{&key, 0});
+      m_path.push_back(Segment{key, 0, true});
     }
   }
   void pop() {
@@ -691,7 +786,7 @@ private:
     std::string out;
     for (const auto& segment : m_path) {
       out += '/';
-      out += segment.key != nullptr ? escape_pointer_token(*segment.key) : std::to_string(segment.index);
+      out += segment.is_key ? escape_pointer_token(std::string(segment.key)) : std::to_string(segment.index);
     }
     return out;
   }
@@ -768,14 +863,21 @@ Result<Validator> Validator::compile(const nlohmann::json& schema) {
 
 std::vector<Issue> Validator::validate(const nlohmann::json& instance, std::size_t max_issues) const {
   std::vector<Issue> issues;
-  detail::Walker<true> walker(*m_compiled, &issues, max_issues, static_cast<const char*>(__builtin_frame_address(0)));
+  detail::Walker<true, detail::NlohmannAccess> walker(*m_compiled, &issues, max_issues, static_cast<const char*>(__builtin_frame_address(0)));
   walker.check(m_compiled->root, instance, 0);
   std::stable_sort(issues.begin(), issues.end(), detail::before_in_document);
   return issues;
 }
 
 bool Validator::is_valid(const nlohmann::json& instance) const {
-  detail::Walker<false> walker(*m_compiled, nullptr, 0, static_cast<const char*>(__builtin_frame_address(0)));
+  detail::Walker<false, detail::NlohmannAccess> walker(*m_compiled, nullptr, 0,
+                                                       static_cast<const char*>(__builtin_frame_address(0)));
+  return walker.check(m_compiled->root, instance, 0);
+}
+
+bool Validator::is_valid_simdjson(const simdjson::dom::element& instance) const {
+  detail::Walker<false, detail::SimdjsonAccess> walker(*m_compiled, nullptr, 0,
+                                                       static_cast<const char*>(__builtin_frame_address(0)));
   return walker.check(m_compiled->root, instance, 0);
 }
 

@@ -14,6 +14,10 @@
 
 #include "util/error.hpp"
 
+namespace simdjson::dom {
+class element;
+}
+
 namespace simmer::schema {
 
 // One problem found in an instance. `expected` and `found` are phrases a person understands; together they read
@@ -49,6 +53,14 @@ public:
 
   // True when `instance` is valid; stops at the first problem and builds no message (the fast path).
   bool is_valid(const nlohmann::json& instance) const;
+
+  // is_valid() for the same document read by simdjson, whose parser is several times faster than building an
+  // nlohmann tree (tests/unit/test_core_schema_fast.cpp checks the two agree on the whole JSON-Schema-Test-Suite
+  // and on simmer's own schemas and fixtures). A name of its own: an overload would make every is_valid({...})
+  // call ask nlohmann whether it converts to the (here incomplete) simdjson type. The document must have no duplicate keys: read it with
+  // FastReader (schema_fast.hpp), which also enforces the rest of core::parse_json's strict rules. Explaining an
+  // invalid document is validate()'s job, over nlohmann.
+  bool is_valid_simdjson(const simdjson::dom::element& instance) const;
 
 private:
   explicit Validator(std::shared_ptr<const detail::Compiled> compiled) : m_compiled(std::move(compiled)) {}

@@ -1,11 +1,15 @@
 // Implementation notes: every contract file is UTF-8 JSON (simmer.json: JSONC) holding one object with
 // schemaVersion 1; events.jsonl holds one compact JSON object per line, each ending in "\n". Schemas are the
 // embedded schemas/<kind>.json, compiled once per process. This module reads files and never writes one.
+// Journal lines are checked through the validator's fast path first (simdjson, docs/validator.md "Fast path");
+// a line that is refused there or invalid is re-read by core::parse_json and explained by the detailed validator,
+// so the problems are those the detailed path alone gives.
 
 #include "store/documents.hpp"
 
 #include "core/jsonc.hpp"
 #include "core/schema.hpp"
+#include "core/schema_fast.hpp"
 #include "store/resources.hpp"
 #include "util/fs.hpp"
 
@@ -132,7 +136,71 @@ void append(std::vector<Problem>& to, std::vector<Problem> from) {
   }
 }
 
-std::vector<Problem> check_events(std::string_view text, const std::string& display) {
+// seq is contiguous across the whole journal: a gap or a repeat means lines were lost or duplicated.
+void check_seq(std::int64_t seq, std::optional<std::int64_t>& previous_seq, const std::string& where,
+               std::vector<Problem>& problems) {
+  if (previous_seq && seq != *previous_seq + 1) {
+    Problem p;
+    p.file = where;
+    p.pointer = "/seq";
+    p.message = fmt::format("expected {} (the previous line's seq + 1), found {}", *previous_seq + 1, seq);
+    problems.push_back(std::move(p));
+  }
+  previous_seq = seq;
+}
+
+// The fast path for one terminated line (schema::FastReader already accepted it, so core::parse_json would read
+// the same value): true when the line is valid against the envelope and its kind's data schema, after checking
+// its seq. False sends the line down the detailed path, which then finds the problems; the seq has not been
+// looked at in that case. When this returns true the detailed path would have found no schema problem either:
+// core::check_schema reports unknown keys only where the validator also fails.
+bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope, std::optional<std::int64_t>& previous_seq,
+                  const std::string& display, int line_number, std::vector<Problem>& problems) {
+  if (!envelope.validator.is_valid_simdjson(event)) {
+    return false;
+  }
+  if (event.type() != simdjson::dom::element_type::OBJECT) {
+    return true;
+  }
+  simdjson::dom::object object;
+  if (event.get(object) != simdjson::SUCCESS) {
+    return true;
+  }
+  simdjson::dom::element kind_value;
+  simdjson::dom::element data;
+  std::string_view kind;
+  if (object.at_key("kind").get(kind_value) == simdjson::SUCCESS && kind_value.get_string().get(kind) == simdjson::SUCCESS &&
+      object.at_key("data").get(data) == simdjson::SUCCESS) {
+    const bool plain_name = kind.find_first_of("/.") == std::string_view::npos && !kind.empty();
+    const Compiled* data_schema =
+        plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
+    if (data_schema != nullptr && !data_schema->validator.is_valid_simdjson(data)) {
+      return false;
+    }
+  }
+  simdjson::dom::element seq_value;
+  if (object.at_key("seq").get(seq_value) == simdjson::SUCCESS) {
+    // As nlohmann's get<std::int64_t>() reads an integer: a uint64 beyond int64 wraps.
+    std::optional<std::int64_t> seq;
+    if (seq_value.type() == simdjson::dom::element_type::INT64) {
+      std::int64_t number = 0;
+      if (seq_value.get(number) == simdjson::SUCCESS) {
+        seq = number;
+      }
+    } else if (seq_value.type() == simdjson::dom::element_type::UINT64) {
+      std::uint64_t number = 0;
+      if (seq_value.get(number) == simdjson::SUCCESS) {
+        seq = static_cast<std::int64_t>(number);
+      }
+    }
+    if (seq) {
+      check_seq(*seq, previous_seq, fmt::format("{}:{}", display, line_number), problems);
+    }
+  }
+  return true;
+}
+
+std::vector<Problem> check_events(std::string_view text, const std::string& display, JournalReader reader) {
   std::vector<Problem> problems;
   // Compiled on the first line that parses, so a journal of only torn lines is reported even by a build whose
   // event schema is missing.
@@ -140,12 +208,30 @@ std::vector<Problem> check_events(std::string_view text, const std::string& disp
   std::size_t start = 0;
   int line_number = 0;
   std::optional<std::int64_t> previous_seq;
+  std::optional<schema::FastReader> fast;
+  if (reader == JournalReader::fast) {
+    fast.emplace();
+  }
   while (start < text.size() && problems.size() < 100) {
     ++line_number;
     const std::size_t newline = text.find('\n', start);
     const bool terminated = newline != std::string_view::npos;
     const std::string_view line = text.substr(start, terminated ? newline - start : std::string_view::npos);
     start = terminated ? newline + 1 : text.size();
+
+    // Most lines are valid: read and check them without building an nlohmann tree. A torn last line always takes
+    // the detailed path, which explains it.
+    if (fast && terminated) {
+      if (const auto event = fast->read(line)) {
+        if (envelope == nullptr) {
+          envelope = compiled_schema(schema_path(DocKind::events), true);
+        }
+        if (fast_line_ok(*event, *envelope, previous_seq, display, line_number, problems)) {
+          continue;
+        }
+      }
+    }
+
     const std::string where = fmt::format("{}:{}", display, line_number);
 
     const auto parsed = core::parse_json(line);
@@ -179,17 +265,8 @@ std::vector<Problem> check_events(std::string_view text, const std::string& disp
         }
       }
     }
-    // seq is contiguous across the whole journal: a gap or a repeat means lines were lost or duplicated.
     if (event.is_object() && event.contains("seq") && event["seq"].is_number_integer()) {
-      const std::int64_t seq = event["seq"].get<std::int64_t>();
-      if (previous_seq && seq != *previous_seq + 1) {
-        Problem p;
-        p.file = where;
-        p.pointer = "/seq";
-        p.message = fmt::format("expected {} (the previous line's seq + 1), found {}", *previous_seq + 1, seq);
-        problems.push_back(std::move(p));
-      }
-      previous_seq = seq;
+      check_seq(event["seq"].get<std::int64_t>(), previous_seq, where, problems);
     }
   }
   return problems;
@@ -201,10 +278,10 @@ struct Checked {
 };
 
 Checked check_document(std::string_view text, DocKind kind, const std::string& display,
-                       const json& overrides = nullptr) {
+                       const json& overrides = nullptr, JournalReader reader = JournalReader::fast) {
   Checked out;
   if (kind == DocKind::events) {
-    out.problems = check_events(text, display);
+    out.problems = check_events(text, display, reader);
     return out;
   }
   const auto parsed =
@@ -280,8 +357,9 @@ std::string_view schema_text(DocKind kind) {
   return *text;
 }
 
-std::vector<core::Problem> check_text(std::string_view text, DocKind kind, const std::string& display) {
-  return check_document(text, kind, display).problems;
+std::vector<core::Problem> check_text(std::string_view text, DocKind kind, const std::string& display,
+                                      JournalReader reader) {
+  return check_document(text, kind, display, nullptr, reader).problems;
 }
 
 std::vector<core::Problem> check_file(const std::filesystem::path& path, DocKind kind, const std::string& display) {

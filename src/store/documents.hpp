@@ -42,8 +42,16 @@ using Loaded = std::variant<T, std::vector<core::Problem>>;
 // line is reported like any other bad line.
 std::vector<core::Problem> check_file(const std::filesystem::path& path, DocKind kind, const std::string& display);
 
-// Same for a document already in memory (the text of the file).
-std::vector<core::Problem> check_text(std::string_view text, DocKind kind, const std::string& display);
+// How check_text reads the lines of events.jsonl. `fast`: each line is first read with simdjson and checked with
+// the validator's fast path (schema::FastReader, Validator::is_valid); only a line that is refused there, or
+// invalid, goes through core::parse_json and the detailed validator, which produce the problems. `strict_only`:
+// every line takes that detailed path. Both give the same problems (tests/unit/test_core_schema_fast.cpp); the
+// second exists so tests can prove it.
+enum class JournalReader { fast, strict_only };
+
+// Same for a document already in memory (the text of the file). `reader` matters for DocKind::events only.
+std::vector<core::Problem> check_text(std::string_view text, DocKind kind, const std::string& display,
+                                      JournalReader reader = JournalReader::fast);
 
 // Read + parse + validate + typed view. `display` defaults to the path as given.
 Loaded<core::Prd> load_prd(const std::filesystem::path& path, const std::string& display = {});
