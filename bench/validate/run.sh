@@ -55,4 +55,4 @@ echo "|---|---|---|---|---|---|---|---|---|"
 run_pair "prd.json (20 stories)" "$root/schemas/prd.json" "$out/prd.jsonl"
 run_pair "event lines" "$root/bench/validate/event.schema.json" "$out/events.jsonl"
 echo
-echo "$(nproc) cores, $(node --version) / ajv $(node -p "require('$root/tools/ajv/node_modules/ajv/package.json').version"), g++ $(g++ -dumpfullversion) -O2 (Release); best of $rounds rounds"
+echo "$(nproc) cores, $(node --version) / ajv $(node -p "require('$root/tools/ajv/node_modules/ajv/package.json').version"), g++ $(g++ -dumpfullversion) -O3 (CMake Release); best of $rounds rounds"
