@@ -1,8 +1,13 @@
 // Implementation notes: the cook loop's shell.
 // - One event at a time: perform the machine's effect, append its event to .simmer/events.jsonl (one write +
-//   fdatasync), fold it into the state, replace .simmer/state.json atomically. A crash between any two of these
-//   steps is repaired on the next start: the state is re-folded from the journal (the journal wins), and the
-//   effect whose event never reached the journal is performed again.
+//   fdatasync), fold it into the state. A crash between any two of these steps is repaired on the next start:
+//   the state is re-folded from the journal (the journal wins), and the effect whose event never reached the
+//   journal is performed again.
+// - .simmer/state.json is replaced atomically, lazily: the events that follow one another without a wait only mark
+//   it stale, and it is written (flush_state) before anything that waits or lets another process look: an agent
+//   session, a gate, a git command, RECORD, a retry wait, and on every way out of the loop. `simmer status` and
+//   the dashboard therefore see the current state whenever the loop waits. After a kill -9 it may lag the journal
+//   by several events; the next start tells that (a state the fold passed through) from a disagreement.
 // - Side effects are made idempotent where repeating them would show: commits carry Simmer-Run/Simmer-Seq
 //   trailers checked on HEAD before the first commit of a run; RECORD rewrites prd.json/progress.json to the same
 //   content and does not append a timeline entry twice; feedback claims are numbered (run/feedback.hpp).
@@ -239,22 +244,50 @@ public:
     }
     m_state = std::move(s);
     m_state_text = core::canonical_text(m_state);
+    m_state_dirty = false;
     auto on_disk = read_opt(m_paths.state);
     if (m_state.seq == 0 && !on_disk) {
       return;
     }
     if (!on_disk || *on_disk != m_state_text) {
-      if (on_disk) {
+      if (on_disk && !is_fold_prefix(*on_disk, contents->events)) {
         auto parsed = json::parse(*on_disk, nullptr, false);
         std::int64_t disk_seq = parsed.is_object() ? parsed.value("seq", std::int64_t{-1}) : -1;
-        if (disk_seq != m_state.seq - 1 && disk_seq != m_state.seq) {
-          m_pending_warnings.push_back(fmt::format(
-              "state.json (seq {}) disagreed with the journal (seq {}); rewritten from the journal", disk_seq,
-              m_state.seq));
-        }
+        m_pending_warnings.push_back(fmt::format(
+            "state.json (seq {}) disagreed with the journal (seq {}); rewritten from the journal", disk_seq,
+            m_state.seq));
       }
       write_state();
     }
+  }
+
+  // Whether `text` is the state.json the fold of the first events of `events` gives: what a run killed before
+  // its next flush leaves behind (state.json is written lazily, so it may lag the journal by several events).
+  // Anything else (ahead of the journal, unparsable, edited) is a disagreement worth a warning.
+  static bool is_fold_prefix(const std::string& text, const std::vector<json>& events) {
+    auto parsed = json::parse(text, nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("seq") || !parsed["seq"].is_number_integer()) {
+      return false;
+    }
+    auto seq = parsed["seq"].get<std::int64_t>();
+    core::State s;
+    if (seq == 0) {
+      return text == core::canonical_text(s);
+    }
+    for (const auto& line : events) {
+      auto e = core::event_from_json(line);
+      if (!e.ok()) {
+        return false;
+      }
+      s = core::apply(std::move(s), *e);
+      if (s.seq == seq) {
+        return text == core::canonical_text(s);
+      }
+      if (s.seq > seq) {
+        return false;
+      }
+    }
+    return false;
   }
 
   const core::State& state() const { return m_state; }
@@ -281,23 +314,34 @@ public:
     }
     m_pending_warnings.clear();
 
-    for (;;) {
-      if (m_cancel) {
-        return interrupt();
+    try {
+      for (;;) {
+        if (m_cancel) {
+          return interrupt();
+        }
+        if (m_state.phase == core::Phase::orchestrate && m_state.running &&
+            (m_state.step == core::Step::launch || m_state.step == core::Step::fallback)) {
+          claim_feedback_notes();
+        }
+        core::Effect effect = core::next_effect(m_state);
+        if (effect.kind == core::Effect::Kind::idle) {
+          break;
+        }
+        perform(effect);
+        if (m_interrupted) {
+          return interrupt();
+        }
       }
-      if (m_state.phase == core::Phase::orchestrate && m_state.running &&
-          (m_state.step == core::Step::launch || m_state.step == core::Step::fallback)) {
-        claim_feedback_notes();
+    } catch (...) {
+      // An error ends the run: leave state.json agreeing with the journal for `simmer status`, unless writing it
+      // is what failed.
+      try {
+        flush_state();
+      } catch (...) {
       }
-      core::Effect effect = core::next_effect(m_state);
-      if (effect.kind == core::Effect::Kind::idle) {
-        break;
-      }
-      perform(effect);
-      if (m_interrupted) {
-        return interrupt();
-      }
+      throw;
     }
+    flush_state();
     m_report.summary(m_state);
     print_profile();
     return m_state.exit_code.value_or(to_int(ExitCode::failure));
@@ -322,12 +366,20 @@ private:
       m_session_tokens.add(e.data);
     }
     m_state = core::apply(std::move(m_state), e);
-    {
-      auto t = m_profile.time("state");
-      m_state_text = core::canonical_text(m_state);
-      write_state();
-    }
+    m_state_dirty = true;
     m_report.on_event(line, m_state);
+  }
+
+  // Writes state.json when events were folded since the last write: called before anything that waits or lets
+  // another process look (see the implementation notes), so readers see the current state whenever it matters.
+  void flush_state() {
+    if (!m_state_dirty) {
+      return;
+    }
+    auto t = m_profile.time("state");
+    m_state_text = core::canonical_text(m_state);
+    write_state();
+    m_state_dirty = false;
   }
 
   // state.json is a cache of the journal (which is fsynced): a temp file renamed over it keeps readers from ever
@@ -354,6 +406,7 @@ private:
     m_report.end_activity();
     append("interrupted", {{"signal", signal_name(m_signal.load())}});
     append("run_finished", {{"result", "interrupted"}, {"exitCode", to_int(ExitCode::interrupted)}});
+    flush_state();
     print_profile();
     return to_int(ExitCode::interrupted);
   }
@@ -589,6 +642,10 @@ private:
   }
 
   void run_agent(const core::Effect& effect) {
+    if (effect.not_before_ms) {
+      // A retry wait: status and the dashboard show the scheduled retry meanwhile.
+      flush_state();
+    }
     if (effect.not_before_ms && !wait_until(*effect.not_before_ms)) {
       m_interrupted = true;
       return;
@@ -640,6 +697,8 @@ private:
                {"SIMMER_RETRY", std::to_string(m_state.transient_retries)}};
     auto adapter = agents::make_adapter(std::string(core::to_string(rc.agent)),
                                         agent_options(rc, m_paths.root, m_options.simmer_exe));
+    // The agent may read state.json, and check_tamper compares it with m_state_text afterwards.
+    flush_state();
     Snapshot before = snapshot();
     m_report.begin_activity(fmt::format("{} {} ({})", story_id.empty() ? "-" : story_id,
                                         core::to_string(m_state.phase), effect.role));
@@ -775,6 +834,7 @@ private:
     if (effect.gate_index == 0) {
       append("phase_started", {{"phase", "gates"}, {"storyId", story}, {"attempt", m_state.attempt}});
     }
+    flush_state();
     m_report.begin_activity(fmt::format("{} gate {}", m_state.story_id.value_or("-"), gate->name));
     util::ProcessResult r;
     {
@@ -826,6 +886,7 @@ private:
   void commit_attempt(const core::Effect& effect) {
     const core::CommitPlan& plan = *effect.commit;
     std::vector<std::string> paths;
+    flush_state();
     {
       auto t = m_profile.time("git");
       for (auto& p : m_git.dirty_paths()) {
@@ -847,6 +908,7 @@ private:
     const std::string id = m_state.story_id.value_or("");
     const core::RecordPlan& rec = *m_state.record;
     std::string ts = util::iso8601_utc_ms(util::now_unix_ms());
+    flush_state();
     {
       auto t = m_profile.time("record");
       // prd.json: the story's new status (the rest as it is on disk).
@@ -948,7 +1010,8 @@ private:
   Reporter m_report;
   Profile m_profile;
   core::State m_state;
-  std::string m_state_text;
+  std::string m_state_text;  // what state.json holds, as this process last wrote it
+  bool m_state_dirty = false;  // events were folded since state.json was last written
   std::string m_run_id;
   bool m_first_commit_check = true;
   bool m_interrupted = false;
