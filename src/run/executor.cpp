@@ -867,8 +867,10 @@ private:
     }
   }
 
-  // Commits `paths` for `plan`, unless a crashed predecessor already did (HEAD carries the plan's trailers).
-  std::optional<std::string> commit_paths(const core::CommitPlan& plan, const std::vector<std::string>& paths) {
+  // Commits `paths` for `plan` (every change outside .simmer/ and the foreign paths when `paths` is nullopt),
+  // unless a crashed predecessor already did (HEAD carries the plan's trailers).
+  std::optional<std::string> commit_paths(const core::CommitPlan& plan,
+                                          const std::optional<std::vector<std::string>>& paths) {
     auto t = m_profile.time("git");
     if (m_first_commit_check) {
       m_first_commit_check = false;
@@ -876,7 +878,9 @@ private:
         return sha;
       }
     }
-    auto r = m_git.commit(paths, plan.subject, plan.run_id, plan.key_seq);
+    std::vector<std::string> foreign(m_foreign.begin(), m_foreign.end());
+    auto r = paths ? m_git.commit(*paths, plan.subject, plan.run_id, plan.key_seq)
+                   : m_git.commit_work_tree(foreign, plan.subject, plan.run_id, plan.key_seq);
     if (!r.ok()) {
       throw Error(ExitCode::failure, r.failure().message);
     }
@@ -885,17 +889,8 @@ private:
 
   void commit_attempt(const core::Effect& effect) {
     const core::CommitPlan& plan = *effect.commit;
-    std::vector<std::string> paths;
     flush_state();
-    {
-      auto t = m_profile.time("git");
-      for (auto& p : m_git.dirty_paths()) {
-        if (m_foreign.count(p) == 0) {
-          paths.push_back(p);
-        }
-      }
-    }
-    auto sha = commit_paths(plan, paths);
+    auto sha = commit_paths(plan, std::nullopt);
     append("commit", {{"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
                       {"attempt", m_state.attempt},
                       {"kind", plan.kind},
@@ -970,7 +965,8 @@ private:
     }
     std::optional<std::string> sha;
     if (m_config.git.commit) {
-      sha = commit_paths(plan, {m_paths.display(m_paths.prd), m_paths.display(m_paths.progress)});
+      std::vector<std::string> files = {m_paths.display(m_paths.prd), m_paths.display(m_paths.progress)};
+      sha = commit_paths(plan, files);
     }
     append("commit", {{"storyId", id},
                       {"attempt", m_state.attempt},
@@ -1093,8 +1089,10 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
     executor.add_warning("removed a stale .git/index.lock left by an interrupted git command");
   }
   executor.git().ensure_identity();
-  // 6. The loop.
-  return executor.run();
+  // 6. The loop, then the git housekeeping its commits skipped one by one.
+  int code = executor.run();
+  executor.git().run_maintenance();
+  return code;
 }
 
 }  // namespace simmer::run

@@ -32,9 +32,20 @@ public:
   Result<std::optional<std::string>> commit(const std::vector<std::string>& paths, const std::string& subject,
                                             const std::string& run_id, long long seq) const;
 
+  // Commits every change of the work tree outside `.simmer/` and the `excluded` paths (taken literally), as
+  // commit() does for a list of paths, but without listing them first: git finds them (one process less than
+  // dirty_paths() + commit()). Nothing changed: nothing happens and the result is nullopt.
+  Result<std::optional<std::string>> commit_work_tree(const std::vector<std::string>& excluded,
+                                                      const std::string& subject, const std::string& run_id,
+                                                      long long seq) const;
+
   // The sha of HEAD when its message carries both trailers (run id and seq), i.e. a crashed run already made
   // this commit; nullopt otherwise (also with no commit yet).
   std::optional<std::string> head_with_trailers(const std::string& run_id, long long seq) const;
+
+  // Runs the housekeeping check (`git maintenance run --auto`) that commit() and commit_work_tree() skip, once
+  // for all the commits of a run. Failures are ignored, as git ignores them after its own commits.
+  void run_maintenance() const;
 
   // Removes `.git/index.lock` left by a git process that died with the harness (kill -9 during a commit). Only
   // called while the project lock is held, so no other simmer is committing; returns true when one was removed.
@@ -45,6 +56,10 @@ public:
   void ensure_identity();
 
 private:
+  Result<std::optional<std::string>> commit_pathspec(const std::vector<std::string>& pathspec,
+                                                     const std::string& subject, const std::string& run_id,
+                                                     long long seq) const;
+
   std::filesystem::path m_root;
   std::vector<std::string> m_identity_env;  // -c user.name=... when needed
 };
