@@ -16,7 +16,9 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -230,17 +232,28 @@ std::vector<int> group_members(int pgid, int except_pid) {
   if (pgid <= 0) {
     return members;
   }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+  // This runs after every child (git, agents, gates), so it stays cheap: getpgid() asks the kernel for each pid's
+  // group without having it format /proc/<pid>/stat, which is read only for the few pids in the group, to leave
+  // out zombies.
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) {
+    return members;
+  }
+  while (const dirent* entry = ::readdir(proc)) {
+    const char* name = entry->d_name;
+    if (*name < '0' || *name > '9') {
       continue;
     }
-    int pid = std::stoi(name);
-    if (pid == except_pid) {
+    char* end = nullptr;
+    long value = std::strtol(name, &end, 10);
+    if (*end != '\0' || value <= 0) {
       continue;
     }
-    std::ifstream stat(entry.path() / "stat");
+    int pid = static_cast<int>(value);
+    if (pid == except_pid || ::getpgid(pid) != pgid) {
+      continue;  // another group, or it exited while we looked
+    }
+    std::ifstream stat(std::string("/proc/") + name + "/stat");
     std::string line;
     if (!std::getline(stat, line)) {
       continue;  // it exited while we looked
@@ -259,6 +272,7 @@ std::vector<int> group_members(int pgid, int except_pid) {
       members.push_back(pid);
     }
   }
+  ::closedir(proc);
   return members;
 }
 
