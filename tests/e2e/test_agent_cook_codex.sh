@@ -9,25 +9,7 @@ source "$(dirname "$0")/lib_agent.sh"
 require_cli codex
 cd "$proj"
 
-mkdir -p .simmer/prompts
-cat > .simmer/prd.json <<'JSON'
-{"schemaVersion":1,"project":"demo","description":"e2e","stories":[
- {"id":"S-1","title":"Story S-1","description":"Create notes.txt saying one.","acceptanceCriteria":["notes.txt says one"],
-  "priority":1,"dependencies":[],"epic":"","notes":"","status":"pending"},
- {"id":"S-2","title":"Story S-2","description":"Add a line two to notes.txt.","acceptanceCriteria":["notes.txt says one, two"],
-  "priority":2,"dependencies":["S-1"],"epic":"","notes":"","status":"pending"}]}
-JSON
-# Markers that tell the fake server which conversation a request belongs to, in front of the built-in prompts.
-for role in builder verifier; do
-  { echo "[[scenario:$role-{{story_id}}]]"; cat "$SIMMER_SOURCE_DIR/prompts/one-shot/$role.md"; } > ".simmer/prompts/$role.md"
-done
-
-build_json() { # build_json <story> <attempt>: the builder's hand-off, one line
-  jq -cn --arg s "$1" --argjson a "$2" '{schemaVersion:1,storyId:$s,attempt:$a,summary:"built \($s)",filesChanged:["notes.txt"],testsAdded:[],patterns:[]}'
-}
-verdict_json() { # verdict_json <story> <attempt> <pass|fail_retry> <criterion>
-  jq -cn --arg s "$1" --argjson a "$2" --arg v "$3" --arg c "$4" '{schemaVersion:1,storyId:$s,attempt:$a,verdict:$v,summary:"\($s) \($v)",criteria:[{criterion:$c,passed:($v == "pass"),evidence:"read notes.txt"}]}'
-}
+source "$(dirname "$0")/lib_two_story_cook.sh"
 # apply_patch is a free-form tool: its input is the patch text itself.
 add_patch() { printf '*** Begin Patch\n*** Add File: %s\n+%s\n*** End Patch\n' "$1" "$2"; }
 to_handoff() { printf "printf '%%s\\n' '%s' > \"\$SIMMER_HANDOFF\"" "$1"; }
@@ -70,69 +52,8 @@ role=$(jq -cn --arg url "http://127.0.0.1:$PORT/v1" '{agent:"codex",model:"gpt-5
   args:["-c","model_provider=\"fake\"","-c","model_providers.fake.name=\"fake\"",
         "-c","model_providers.fake.base_url=\"\($url)\"","-c","model_providers.fake.env_key=\"OPENAI_API_KEY\"",
         "-c","model_providers.fake.wire_api=\"responses\""]}')
-cat > simmer.json <<JSON
-{"schemaVersion":1,"project":"demo","agents":{"orchestrator":{"agent":"harness"},"builder":$role,"verifier":$role},"gates":[]}
-JSON
-printf '.simmer/events.jsonl\n.simmer/sessions/\n.simmer/lock\n' > .gitignore
-git add -A && git commit -qm setup
-
-"$SIMMER" cook > "$work/cook.txt" 2>&1 || fail "cook exit $?: $(cat "$work/cook.txt")"
-for id in S-1 S-2; do
-  [ "$(jq -r --arg id "$id" '.stories[] | select(.id == $id) | .status' .simmer/prd.json)" = passed ] || fail "$id not passed"
-done
-# The edits are codex's own: exec_command created the file, apply_patch fixed it and added a line to it.
-[ "$(cat notes.txt)" = "$(printf 'one\ntwo')" ] || fail "notes.txt: $(cat notes.txt)"
-[ "$(git log --reverse --format=%s | tail -n +2 | tr '\n' '|')" = \
-  "S-1: Story S-1 (build)|S-1: Story S-1 (fix 1)|S-1: Story S-1 (record passed)|S-2: Story S-2 (build)|S-2: Story S-2 (record passed)|" ] || \
-  fail "commits: $(git log --reverse --format=%s)"
-[ "$(git show HEAD~4:notes.txt)" = won ] || fail "S-1's build commit lacks notes.txt"
-[ "$(git show HEAD~3:notes.txt)" = one ] || fail "S-1's fix commit lacks the fixed notes.txt"
-[ -z "$(git status --porcelain -- . ':(exclude).simmer')" ] || fail "work tree not clean: $(git status --porcelain)"
-# Every hand-off was the agent's (apply_patch, or a shell command on $SIMMER_HANDOFF) and accepted.
-[ "$(jq -r 'select(.kind == "handoff_accepted") | "\(.data.storyId)/\(.data.attempt)"' .simmer/events.jsonl | tr '\n' ' ')" = \
-  "S-1/0 S-1/1 S-2/0 " ] || fail "builder hand-offs: $(grep handoff_ .simmer/events.jsonl)"
-[ "$(jq -r 'select(.kind == "verdict") | "\(.data.storyId)/\(.data.attempt) \(.data.verdict)"' .simmer/events.jsonl | tr '\n' '|')" = \
-  "S-1/0 fail_retry|S-1/1 pass|S-2/0 pass|" ] || fail "verdicts: $(jq -c 'select(.kind == "verdict")' .simmer/events.jsonl)"
-[ "$(jq -r 'select(.kind == "story_passed") | "\(.data.storyId) \(.data.attempts)"' .simmer/events.jsonl | tr '\n' '|')" = \
-  "S-1 2|S-2 1|" ] || fail "story_passed events"
-
-# Each session's tokens are those of the turns it played, as the server reported them (Codex counts cached tokens
-# inside input_tokens; the record splits them out), and the price table applied to them: gpt-5.5 (a model codex
-# 0.169 knows, so it offers apply_patch) takes the gpt-5 entry, the longest prefix of its id.
-sessions=$(jq -c 'select(.kind == "session") | .data' .simmer/events.jsonl)
-# role story attempt conversation first-turn last-turn, in the order the loop ran them
-plan="builder S-1 0 0 2
-verifier S-1 0 0 2
-builder S-1 1 3 5
-verifier S-1 1 3 4
-builder S-2 0 0 2
-verifier S-2 0 0 1"
-[ "$(jq -s length <<<"$sessions")" = 6 ] || fail "sessions: $sessions"
-i=0
-while read -r r s a from to; do
-  i=$((i + 1))
-  got=$(sed -n "${i}p" <<<"$sessions")
-  want=$(jq -cS --arg m "[[scenario:$r-$s]]" --argjson from "$from" --argjson to "$to" '.conversations[] |
-    select(.marker == $m) | .turns[$from:$to + 1] | map(.usage) |
-    {input: map(.input) | add, output: map(.output) | add, cacheRead: map(.cacheRead) | add, cacheWrite: 0}' "$work/scenario.json")
-  [ "$(jq -cS .tokens <<<"$got")" = "$want" ] || fail "$r $s attempt $a: tokens $(jq -c .tokens <<<"$got") != $want"
-  jq -e --arg r "$r" --arg s "$s" --argjson a "$a" '.role == $r and .storyId == $s and .attempt == $a and
-         .agent == "codex" and .model == "gpt-5.5" and .outcome == "success" and .costReported == false and
-         (.sessionId | length > 0) and
-         .costUsd == ((.tokens.input * 1.25 + .tokens.output * 10 + .tokens.cacheRead * 0.125 + .tokens.cacheWrite * 0) / 1e6)' \
-    <<<"$got" > /dev/null || fail "session $i ($r $s attempt $a): $got"
-done <<<"$plan"
-# The FIX ran in the build's thread, and its request carried the build's conversation.
-[ "$(jq -r 'select(.role == "builder" and .storyId == "S-1") | .sessionId' <<<"$sessions" | sort -u | wc -l)" = 1 ] || \
-  fail "the FIX did not resume the build's thread: $sessions"
-[ "$(jq -r '.sessionId' <<<"$sessions" | sort -u | wc -l)" = 5 ] || fail "session ids: $sessions"
-grep -qF 'Creating notes.txt.' <<<"$(jq -c 'select(.conversation == "[[scenario:builder-S-1]]" and .turn == 3) | .body.input' "$LOG")" || \
-  fail "the FIX request lacks the build's conversation"
-# Each story's cost is the sum of its sessions'.
-for id in S-1 S-2; do
-  jq -se --arg id "$id" '(map(select(.kind == "session" and .data.storyId == $id) | .data.costUsd) | add) as $sum |
-    map(select(.kind == "story_passed" and .data.storyId == $id) | .data.costUsd) == [$sum] and $sum > 0' \
-    .simmer/events.jsonl > /dev/null || fail "$id story_passed cost is not the sum of its sessions"
-done
-"$SIMMER" replay --check > /dev/null || fail "replay --check: $("$SIMMER" replay --check 2>&1)"
+# gpt-5.5 (a model codex 0.169 knows, so it offers apply_patch) is priced by the gpt-5 entry, the longest prefix
+# of its id; the edits are codex's own: exec_command created notes.txt, apply_patch fixed it and added a line.
+cook_two_stories "$role"
+check_two_story_sessions codex gpt-5.5 1.25 10 0.125 input
 echo "ok: two stories cooked through the real codex (a rejection, a resumed FIX): its edits, its hand-offs, committed; tokens and cost exact"
