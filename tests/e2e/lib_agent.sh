@@ -63,6 +63,23 @@ gemini_env() {
   echo --env GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$PORT" --env GEMINI_API_KEY=fake-key
 }
 
+# claude_role: a simmer.json role running the real claude against the fake server (after start_server); the
+# CLI's own retries are off so that the loop's retry rules are what a test sees.
+claude_role() {
+  echo '{"agent":"claude","timeout":120,"env":{"ANTHROPIC_BASE_URL":"http://127.0.0.1:'"$PORT"'","ANTHROPIC_API_KEY":"fake-key","CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC":"1","CLAUDE_CODE_MAX_RETRIES":"0"}}'
+}
+
+# cook_with_role <role json>: from "$proj", writes simmer.json with that role as builder and verifier (the harness
+# orchestrates, no gates), commits the project and runs `simmer cook`, which must exit 0 (output in $work/cook.txt).
+cook_with_role() {
+  cat > simmer.json <<JSON
+{"schemaVersion":1,"project":"demo","agents":{"orchestrator":{"agent":"harness"},"builder":$1,"verifier":$1},"gates":[]}
+JSON
+  printf '.simmer/events.jsonl\n.simmer/sessions/\n.simmer/lock\n' > .gitignore
+  git add -A && git commit -qm setup
+  "$SIMMER" cook > "$work/cook.txt" 2>&1 || fail "cook exit $?: $(cat "$work/cook.txt")"
+}
+
 # run_driver <out.json> <driver args...>: one session through simmer's supervisor; events go to <out>.events.
 run_driver() {
   local out=$1; shift

@@ -22,17 +22,11 @@ verdict_json() { # verdict_json <story> <attempt> <pass|fail_retry> <criterion>
   jq -cn --arg s "$1" --argjson a "$2" --arg v "$3" --arg c "$4" '{schemaVersion:1,storyId:$s,attempt:$a,verdict:$v,summary:"\($s) \($v)",criteria:[{criterion:$c,passed:($v == "pass"),evidence:"read notes.txt"}]}'
 }
 
-# cook_two_stories <role json>: commits the project with that role as builder and verifier, cooks it, and checks
+# cook_two_stories <role json>: cooks the project with that role as builder and verifier (cook_with_role) and checks
 # the outcome: both stories passed, notes.txt as the agent's edits left it (the build wrote "won", the FIX
 # "one", S-2 added "two") in the right commits, a clean tree, the agent's hand-offs accepted, the verdicts.
 cook_two_stories() {
-  cat > simmer.json <<JSON
-{"schemaVersion":1,"project":"demo","agents":{"orchestrator":{"agent":"harness"},"builder":$1,"verifier":$1},"gates":[]}
-JSON
-  printf '.simmer/events.jsonl\n.simmer/sessions/\n.simmer/lock\n' > .gitignore
-  git add -A && git commit -qm setup
-
-  "$SIMMER" cook > "$work/cook.txt" 2>&1 || fail "cook exit $?: $(cat "$work/cook.txt")"
+  cook_with_role "$1"
   for id in S-1 S-2; do
     [ "$(jq -r --arg id "$id" '.stories[] | select(.id == $id) | .status' .simmer/prd.json)" = passed ] || fail "$id not passed"
   done

@@ -46,14 +46,7 @@ cat > "$work/scenario.json" <<JSON
    {"tool_calls":[$(verdict S-3 0 pass ok)],$u}, {"text":"Passed.",$u}]}]}
 JSON
 start_server "$work/scenario.json"
-role='{"agent":"claude","timeout":120,"env":{"ANTHROPIC_BASE_URL":"http://127.0.0.1:'$PORT'","ANTHROPIC_API_KEY":"fake-key","CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC":"1","CLAUDE_CODE_MAX_RETRIES":"0"}}'
-cat > simmer.json <<JSON
-{"schemaVersion":1,"project":"demo","agents":{"orchestrator":{"agent":"harness"},"builder":$role,"verifier":$role},"gates":[]}
-JSON
-printf '.simmer/events.jsonl\n.simmer/sessions/\n.simmer/lock\n' > .gitignore
-git add -A && git commit -qm setup
-
-"$SIMMER" cook > "$work/cook.txt" 2>&1 || fail "cook exit $?: $(cat "$work/cook.txt")"
+cook_with_role "$(claude_role)"
 for id in S-1 S-2 S-3; do
   [ "$(jq -r --arg id "$id" '.stories[] | select(.id == $id) | .status' .simmer/prd.json)" = passed ] || fail "$id not passed"
 done

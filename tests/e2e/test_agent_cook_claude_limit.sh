@@ -32,14 +32,7 @@ jq -n --arg p "$proj" '
          | tostring))], usage: u},
       {text: "Passed.", usage: u}]}]}' > "$work/scenario.json"
 start_server "$work/scenario.json"
-role='{"agent":"claude","timeout":120,"env":{"ANTHROPIC_BASE_URL":"http://127.0.0.1:'$PORT'","ANTHROPIC_API_KEY":"fake-key","CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC":"1","CLAUDE_CODE_MAX_RETRIES":"0"}}'
-cat > simmer.json <<JSON
-{"schemaVersion":1,"project":"demo","agents":{"orchestrator":{"agent":"harness"},"builder":$role,"verifier":$role},"gates":[]}
-JSON
-printf '.simmer/events.jsonl\n.simmer/sessions/\n.simmer/lock\n' > .gitignore
-git add -A && git commit -qm setup
-
-"$SIMMER" cook > "$work/cook.txt" 2>&1 || fail "cook exit $?: $(cat "$work/cook.txt")"
+cook_with_role "$(claude_role)"
 [ "$(jq -r '.stories[0].status' .simmer/prd.json)" = passed ] || fail "S-1 not passed: $(cat "$work/cook.txt")"
 [ "$(cat notes.txt)" = one ] || fail "notes.txt: $(cat notes.txt)"
 [ "$(jq -c 'select(.status == 429) | .turn' "$LOG")" = 1 ] || fail "the server did not answer one 429"
