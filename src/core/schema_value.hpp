@@ -91,34 +91,25 @@ struct SimdjsonAccess {
   static double float64(const Value& value) { return as<double>(value); }
   static std::string_view string(const Value& value) { return as<std::string_view>(value); }
 
-  static simdjson::dom::array items(const Value& value) { return as<simdjson::dom::array>(value); }
-  static std::size_t item_count(const Value& value) {
-    const simdjson::dom::array array = items(value);
-    const std::size_t count = array.size();
-    // The tape stores counts up to 0xFFFFFF and saturates there: count larger arrays by walking them.
+  // The tape stores an array's or object's size up to 0xFFFFFF and saturates there: count larger ones by walking.
+  template <typename Container>
+  static std::size_t exact_size(const Container& container) {
+    const std::size_t count = container.size();
     if (count < 0xFFFFFFU) {
       return count;
     }
     std::size_t counted = 0;
-    for (auto it = array.begin(); it != array.end(); ++it) {
+    for (auto it = container.begin(); it != container.end(); ++it) {
       ++counted;
     }
     return counted;
   }
 
+  static simdjson::dom::array items(const Value& value) { return as<simdjson::dom::array>(value); }
+  static std::size_t item_count(const Value& value) { return exact_size(items(value)); }
+
   static simdjson::dom::object members(const Value& value) { return as<simdjson::dom::object>(value); }
-  static std::size_t member_count(const Value& value) {
-    const simdjson::dom::object object = members(value);
-    const std::size_t count = object.size();
-    if (count < 0xFFFFFFU) {
-      return count;
-    }
-    std::size_t counted = 0;
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      ++counted;
-    }
-    return counted;
-  }
+  static std::size_t member_count(const Value& value) { return exact_size(members(value)); }
   static std::string_view key(const simdjson::dom::key_value_pair& member) { return member.key; }
   static Value member_value(const simdjson::dom::key_value_pair& member) { return member.value; }
   static bool has_member(const Value& value, std::string_view name) {
