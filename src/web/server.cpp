@@ -1,7 +1,8 @@
 // Implementation notes
-// - One httplib::Server with a thread pool of max_streams + 16 workers: an open event stream holds its worker for
-//   as long as the browser stays, so the pool must outnumber the streams or the API would starve.
-// - Every request passes the pre-routing guard first: token (when one is set), else a Host header naming a
+// - One http::Server (web/http.hpp) with a thread per connection, at most max_streams + 16: an open event stream
+//   holds its connection for as long as the browser stays, so the cap must outnumber the streams or the API
+//   would starve.
+// - Every request passes the guard first: token (when one is set), else a Host header naming a
 //   loopback host (a DNS-rebinding page cannot reach a 127.0.0.1 dashboard through another name).
 // - /api/state and /api/stories are rendered once per change (state.json/prd.json/simmer.json stat or journal
 //   seq) and served from that cache: a browser tab or `wrk` asking again costs a lock and a copy.
@@ -16,9 +17,9 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/process.hpp"
+#include "web/http.hpp"
 #include "web/journal_feed.hpp"
 
-#include <httplib.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
@@ -28,7 +29,7 @@
 #include <atomic>
 #include <ctime>
 #include <fstream>
-#include <regex>
+#include <set>
 #include <sstream>
 
 namespace simmer::web {
@@ -41,13 +42,13 @@ constexpr std::size_t k_max_events_per_request = 1000;
 constexpr std::size_t k_transcript_tail = 2u << 20;
 constexpr auto k_keepalive = std::chrono::seconds(15);
 
-void send_json(httplib::Response& res, int status, const std::string& body) {
+void send_json(http::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_content(body, "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message) {
+void send_error(http::Response& res, int status, const std::string& message) {
   send_json(res, status, json{{"error", message}}.dump() + "\n");
 }
 
@@ -151,8 +152,8 @@ std::string generate_token() { return random_hex(16); }
 struct Server::Impl {
   store::ProjectPaths paths;
   ServerOptions options;
-  httplib::Server http;
   JournalFeed feed;
+  http::Server http_server;  // after feed: destroyed (its threads joined) before it
   std::atomic<std::size_t> streams{0};
   int port = 0;
 
@@ -164,33 +165,40 @@ struct Server::Impl {
   std::int64_t state_seq = -1, stories_seq = -1;
   std::map<std::string, json> diffstats;  // by commit sha
 
-  Impl(store::ProjectPaths p, ServerOptions o) : paths(std::move(p)), options(std::move(o)), feed(paths.events) {
+  Impl(store::ProjectPaths p, ServerOptions o)
+      : paths(std::move(p)),
+        options(std::move(o)),
+        feed(paths.events),
+        http_server(http::Limits{options.max_body_bytes, 16 * 1024, options.max_streams + 16},
+             [this](const http::Request& req, http::Response& res) { handle(req, res); },
+             [this](int status, http::Response& res) { on_error(status, res); }) {
     state.path = paths.state;
     prd.path = paths.prd;
     config.path = paths.config;
   }
 
-  void routes();
-  bool guard(const httplib::Request& req, httplib::Response& res);
+  void handle(const http::Request& req, http::Response& res);
+  void on_error(int status, http::Response& res) const;
+  bool guard(const http::Request& req, http::Response& res);
   std::string state_json();
   std::string stories_json();
   json story_json(const std::string& id);
   json diffstat(const std::string& sha);
-  void stream_events(const httplib::Request& req, httplib::Response& res);
-  void feedback(const httplib::Request& req, httplib::Response& res);
-  void transcript(const httplib::Request& req, httplib::Response& res);
+  void stream_events(const http::Request& req, http::Response& res);
+  void feedback(const http::Request& req, http::Response& res);
+  void transcript(const http::Request& req, http::Response& res);
 };
 
-bool Server::Impl::guard(const httplib::Request& req, httplib::Response& res) {
+bool Server::Impl::guard(const http::Request& req, http::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
   if (!options.token.empty()) {
     std::string given;
-    std::string auth = req.get_header_value("Authorization");
+    std::string auth = req.header("Authorization");
     if (auth.rfind("Bearer ", 0) == 0) {
       given = auth.substr(7);
     } else if (req.has_param("token")) {
-      given = req.get_param_value("token");
+      given = req.param("token");
     }
     if (!constant_time_equal(given, options.token)) {
       send_error(res, 401, "missing or wrong token: open the URL `simmer dashboard` printed");
@@ -198,7 +206,7 @@ bool Server::Impl::guard(const httplib::Request& req, httplib::Response& res) {
     }
     return true;
   }
-  std::string host = host_of(req.get_header_value("Host"));
+  std::string host = host_of(req.header("Host"));
   if (!is_loopback_host(host)) {
     send_error(res, 403, fmt::format("refusing Host \"{}\": without a token this dashboard answers only to "
                                      "127.0.0.1, localhost or [::1]",
@@ -386,16 +394,16 @@ json Server::Impl::story_json(const std::string& id) {
   }
   out["criteria"] = criteria;
   if (detail.is_object()) {
-    static const std::regex k_sha("^[0-9a-f]{7,64}$");
     for (auto& commit : out["journal"]["commits"]) {
       std::string sha = commit.value("sha", "");
-      commit["diffstat"] = std::regex_match(sha, k_sha) ? diffstat(sha) : json(nullptr);
+      bool is_sha = sha.size() >= 7 && sha.size() <= 64 && sha.find_first_not_of("0123456789abcdef") == std::string::npos;
+      commit["diffstat"] = is_sha ? diffstat(sha) : json(nullptr);
     }
   }
   return out;
 }
 
-void Server::Impl::stream_events(const httplib::Request& req, httplib::Response& res) {
+void Server::Impl::stream_events(const http::Request& req, http::Response& res) {
   // Count first, then check: two racing requests can never both take the last slot.
   if (streams.fetch_add(1) >= options.max_streams) {
     streams.fetch_sub(1);
@@ -404,54 +412,56 @@ void Server::Impl::stream_events(const httplib::Request& req, httplib::Response&
     return;
   }
   std::int64_t after = feed.last_seq();
-  std::string resume = req.get_header_value("Last-Event-ID");
+  std::string resume = req.header("Last-Event-ID");
   if (resume.empty() && req.has_param("after")) {
-    resume = req.get_param_value("after");
+    resume = req.param("after");
   }
   if (!resume.empty()) {
     after = std::max<std::int64_t>(0, std::atoll(resume.c_str()));
   }
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Accel-Buffering", "no");
-  auto sent = std::make_shared<std::int64_t>(after);
-  auto first = std::make_shared<bool>(true);
-  res.set_chunked_content_provider(
-      "text/event-stream",
-      [this, sent, first](std::size_t, httplib::DataSink& sink) {
-        std::string out;
-        if (*first) {
-          *first = false;
-          out = "retry: 1000\n\n";
-        }
-        auto batch = feed.wait_after(*sent, out.empty() ? std::chrono::milliseconds(k_keepalive)
-                                                        : std::chrono::milliseconds(0));
-        if (batch.stopped) {
-          return false;
-        }
-        std::vector<JournalLine> lines =
-            batch.gap ? feed.read_after(*sent, k_max_events_per_request) : std::move(batch.lines);
-        for (const auto& line : lines) {
-          out += fmt::format("id: {}\ndata: {}\n\n", line.seq, line.text);
-          *sent = line.seq;
-        }
-        if (out.empty()) {
-          out = ": keepalive\n\n";  // also how a closed connection is noticed
-        }
-        return sink.write(out.data(), out.size());
-      },
-      [this](bool) { streams.fetch_sub(1); });
+  res.set_header("Content-Type", "text/event-stream");
+  // The slot is given back when the stream function (and so this guard) is destroyed, however the stream ends.
+  struct Slot {
+    explicit Slot(std::atomic<std::size_t>& n) : count(n) {}
+    ~Slot() { count.fetch_sub(1); }
+    std::atomic<std::size_t>& count;
+  };
+  auto slot = std::make_shared<Slot>(streams);
+  res.stream = [this, sent = after, first = true, slot](std::string& out) mutable {
+    if (first) {
+      first = false;
+      out = "retry: 1000\n\n";
+    }
+    auto batch = feed.wait_after(sent, out.empty() ? std::chrono::milliseconds(k_keepalive)
+                                                   : std::chrono::milliseconds(0));
+    if (batch.stopped) {
+      return false;
+    }
+    std::vector<JournalLine> lines =
+        batch.gap ? feed.read_after(sent, k_max_events_per_request) : std::move(batch.lines);
+    for (const auto& line : lines) {
+      out += fmt::format("id: {}\ndata: {}\n\n", line.seq, line.text);
+      sent = line.seq;
+    }
+    if (out.empty()) {
+      out = ": keepalive\n\n";  // also how a closed connection is noticed
+    }
+    return true;
+  };
 }
 
-void Server::Impl::feedback(const httplib::Request& req, httplib::Response& res) {
-  std::string origin = req.get_header_value("Origin");
+void Server::Impl::feedback(const http::Request& req, http::Response& res) {
+  std::string origin = req.header("Origin");
   if (!origin.empty()) {
     std::string host = host_of(origin.substr(origin.find("://") == std::string::npos ? 0 : origin.find("://") + 3));
-    if (host != host_of(req.get_header_value("Host"))) {
+    if (host != host_of(req.header("Host"))) {
       send_error(res, 403, fmt::format("refusing a feedback note from another origin ({})", origin));
       return;
     }
   }
-  if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+  if (req.header("Content-Type").rfind("application/json", 0) != 0) {
     send_error(res, 415, "feedback must be sent as application/json: {\"text\": \"...\"}");
     return;
   }
@@ -475,8 +485,8 @@ void Server::Impl::feedback(const httplib::Request& req, httplib::Response& res)
             json{{"file", paths.display(target)}, {"bytes", text.size()}}.dump() + "\n");
 }
 
-void Server::Impl::transcript(const httplib::Request& req, httplib::Response& res) {
-  std::string rel = req.get_param_value("path");
+void Server::Impl::transcript(const http::Request& req, http::Response& res) {
+  std::string rel = req.param("path");
   std::error_code ec;
   auto sessions = std::filesystem::weakly_canonical(paths.sessions, ec);
   auto wanted = std::filesystem::weakly_canonical(paths.root / rel, ec);
@@ -506,57 +516,66 @@ void Server::Impl::transcript(const httplib::Request& req, httplib::Response& re
   res.set_content(text, "text/plain; charset=utf-8");
 }
 
-void Server::Impl::routes() {
-  http.set_payload_max_length(options.max_body_bytes);
-  http.set_keep_alive_max_count(10000);
-  std::size_t workers = options.max_streams + 16;
-  http.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return guard(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
-  });
-  http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) {
-      return;
+void Server::Impl::on_error(int status, http::Response& res) const {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  switch (status) {
+    case 413: return send_error(res, 413, fmt::format("request body over {} bytes refused", options.max_body_bytes));
+    case 431: return send_error(res, 431, "request head over 16 KiB refused");
+    case 411: return send_error(res, 411, "chunked request bodies are not accepted: send a Content-Length");
+    case 503: return send_error(res, 503, "too many connections: close a dashboard tab and retry");
+    default: return send_error(res, status, fmt::format("HTTP {} {}", status, http::reason_phrase(status)));
+  }
+}
+
+void Server::Impl::handle(const http::Request& req, http::Response& res) {
+  if (!guard(req, res)) {
+    return;
+  }
+  const std::string& path = req.path;
+  bool get = req.method == "GET";
+  if (path == "/" || path == "/index.html") {
+    if (!get) {
+      return send_error(res, 405, fmt::format("{} {}: only GET", req.method, path));
     }
-    if (res.status == 413) {
-      send_error(res, 413, fmt::format("request body over {} bytes refused", options.max_body_bytes));
-    } else if (res.status == 404) {
-      send_error(res, 404, "no such page or API route");
-    } else {
-      send_error(res, res.status, fmt::format("HTTP {}", res.status));
-    }
-  });
-  auto page = [](const httplib::Request&, httplib::Response& res) {
     auto html = store::resource("templates/dashboard/index.html");
     if (!html) {
-      send_error(res, 500, "the dashboard page was not embedded in this build");
-      return;
+      return send_error(res, 500, "the dashboard page was not embedded in this build");
     }
     res.set_header("Cache-Control", "no-store");
     res.set_header("Content-Security-Policy",
                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
                    "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
-    res.set_content(std::string(*html), "text/html; charset=utf-8");
-  };
-  http.Get("/", page);
-  http.Get("/index.html", page);
-  http.Get("/api/state", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, state_json()); });
-  http.Get("/api/stories", [this](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, stories_json());
-  });
-  http.Get(R"(/api/stories/([A-Za-z][A-Za-z0-9_.-]*))", [this](const httplib::Request& req, httplib::Response& res) {
-    json story = story_json(req.matches[1]);
-    if (story.is_null()) {
-      send_error(res, 404, fmt::format("no story \"{}\" in prd.json or the journal", std::string(req.matches[1])));
-      return;
-    }
-    send_json(res, 200, story.dump() + "\n");
-  });
-  http.Get("/api/events", [this](const httplib::Request& req, httplib::Response& res) {
-    std::int64_t after = req.has_param("after") ? std::atoll(req.get_param_value("after").c_str()) : 0;
+    return res.set_content(std::string(*html), "text/html; charset=utf-8");
+  }
+  if (path == "/api/feedback") {
+    return req.method == "POST" ? feedback(req, res)
+                                : send_error(res, 405, fmt::format("{} {}: only POST", req.method, path));
+  }
+  bool known = path == "/api/state" || path == "/api/stories" || path.rfind("/api/stories/", 0) == 0 ||
+               path == "/api/events" || path == "/api/events/stream" || path == "/api/transcript";
+  if (!known) {
+    return send_error(res, 404, "no such page or API route");
+  }
+  if (!get) {
+    return send_error(res, 405, fmt::format("{} {}: only GET", req.method, path));
+  }
+  if (path == "/api/state") {
+    return send_json(res, 200, state_json());
+  }
+  if (path == "/api/stories") {
+    return send_json(res, 200, stories_json());
+  }
+  if (path == "/api/events/stream") {
+    return stream_events(req, res);
+  }
+  if (path == "/api/transcript") {
+    return transcript(req, res);
+  }
+  if (path == "/api/events") {
+    std::int64_t after = req.has_param("after") ? std::atoll(req.param("after").c_str()) : 0;
     std::size_t limit = k_max_events_per_request;
     if (req.has_param("limit")) {
-      limit = std::clamp<std::size_t>(std::strtoull(req.get_param_value("limit").c_str(), nullptr, 10), 1,
+      limit = std::clamp<std::size_t>(std::strtoull(req.param("limit").c_str(), nullptr, 10), 1,
                                       k_max_events_per_request);
     }
     auto lines = feed.read_after(after, limit);
@@ -566,12 +585,18 @@ void Server::Impl::routes() {
     }
     body += fmt::format("],\"lastSeq\":{},\"more\":{}}}\n", feed.last_seq(),
                         !lines.empty() && lines.back().seq < feed.last_seq() ? "true" : "false");
-    send_json(res, 200, body);
-  });
-  http.Get("/api/events/stream",
-           [this](const httplib::Request& req, httplib::Response& res) { stream_events(req, res); });
-  http.Get("/api/transcript", [this](const httplib::Request& req, httplib::Response& res) { transcript(req, res); });
-  http.Post("/api/feedback", [this](const httplib::Request& req, httplib::Response& res) { feedback(req, res); });
+    return send_json(res, 200, body);
+  }
+  // /api/stories/<id>
+  std::string id = path.substr(std::strlen("/api/stories/"));
+  bool valid = !id.empty() && std::isalpha(static_cast<unsigned char>(id[0])) &&
+               id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") ==
+                   std::string::npos;
+  json story = valid ? story_json(id) : json(nullptr);
+  if (story.is_null()) {
+    return send_error(res, 404, fmt::format("no story \"{}\" in prd.json or the journal", id));
+  }
+  send_json(res, 200, story.dump() + "\n");
 }
 
 Server::Server(store::ProjectPaths paths, ServerOptions options)
@@ -581,33 +606,22 @@ Server::Server(store::ProjectPaths paths, ServerOptions options)
                                              "generate one",
                                              m_impl->options.host));
   }
-  m_impl->routes();
 }
 
 Server::~Server() { stop(); }
 
 void Server::bind() {
-  auto& impl = *m_impl;
-  if (impl.options.port == 0) {
-    impl.port = impl.http.bind_to_any_port(impl.options.host);
-  } else {
-    impl.port = impl.http.bind_to_port(impl.options.host, impl.options.port) ? impl.options.port : -1;
-  }
-  if (impl.port <= 0) {
-    throw Error(ExitCode::failure, fmt::format("cannot listen ({}:{}): the port is in use or the host is not an "
-                                               "address of this machine",
-                                               impl.options.host, impl.options.port));
-  }
-  impl.feed.start();
+  m_impl->port = m_impl->http_server.bind(m_impl->options.host, m_impl->options.port);
+  m_impl->feed.start();
 }
 
 int Server::port() const { return m_impl->port; }
 
-void Server::run() { m_impl->http.listen_after_bind(); }
+void Server::run() { m_impl->http_server.run(); }
 
 void Server::stop() {
   m_impl->feed.stop();
-  m_impl->http.stop();
+  m_impl->http_server.stop();
 }
 
 }  // namespace simmer::web

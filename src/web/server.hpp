@@ -1,5 +1,5 @@
 #pragma once
-// `simmer dashboard`: an HTTP server (cpp-httplib) over one project's .simmer/ files. It serves one embedded page
+// `simmer dashboard`: an HTTP server (web/http.hpp) over one project's .simmer/ files. It serves one embedded page
 // (templates/dashboard/index.html) and a read-only JSON API, pushes journal events to browsers with Server-Sent
 // Events as soon as inotify says events.jsonl grew, and accepts one write: a feedback note dropped atomically
 // into .simmer/inbox/.

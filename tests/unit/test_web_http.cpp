@@ -1,0 +1,277 @@
+// The dashboard's HTTP/1.1 server: request-head parsing and query decoding as pure functions, then the real
+// server on a loopback port spoken to with raw sockets (keep-alive, bodies, refusals, streams, stop).
+#include "web/http.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+namespace http = simmer::web::http;
+
+TEST_CASE("parse_head reads the request line and the header fields", "[web][http]") {
+  http::Head head;
+  REQUIRE(http::parse_head("GET /api/state?x=1 HTTP/1.1\r\nHost: 127.0.0.1:80\r\nX-Empty:\r\nA:  b c \t", head) == 0);
+  CHECK(head.method == "GET");
+  CHECK(head.target == "/api/state?x=1");
+  CHECK(head.minor_version == 1);
+  REQUIRE(head.headers.size() == 3);
+  CHECK(head.headers[0] == std::pair<std::string, std::string>{"Host", "127.0.0.1:80"});
+  CHECK(head.headers[1].second.empty());
+  CHECK(head.headers[2].second == "b c");
+
+  REQUIRE(http::parse_head("POST / HTTP/1.0", head) == 0);
+  CHECK(head.minor_version == 0);
+  CHECK(head.headers.empty());
+}
+
+TEST_CASE("parse_head refuses malformed heads with 400 and other versions with 505", "[web][http]") {
+  http::Head head;
+  CHECK(http::parse_head("", head) == 400);
+  CHECK(http::parse_head("GET /", head) == 400);
+  CHECK(http::parse_head("GET  / HTTP/1.1", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1 extra", head) == 400);
+  CHECK(http::parse_head("GET relative HTTP/1.1", head) == 400);
+  CHECK(http::parse_head("G(T / HTTP/1.1", head) == 400);
+  CHECK(http::parse_head("GET / HTTX/1.1", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nno colon", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1\r\n: no name", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nA: b\r\n folded", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nBad Name: x", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/2.0", head) == 505);
+}
+
+TEST_CASE("percent_decode and parse_query", "[web][http]") {
+  CHECK(http::percent_decode("a%20b+c", false) == "a b+c");
+  CHECK(http::percent_decode("a%20b+c", true) == "a b c");
+  CHECK(http::percent_decode("100%", true) == "100%");
+  CHECK(http::percent_decode("%zz%4", true) == "%zz%4");
+  CHECK(http::percent_decode("%2e%2E", false) == "..");
+  auto q = http::parse_query("after=3&&token=a%2Bb&flag&x=1=2");
+  REQUIRE(q.size() == 4);
+  CHECK(q[0] == std::pair<std::string, std::string>{"after", "3"});
+  CHECK(q[1] == std::pair<std::string, std::string>{"token", "a+b"});
+  CHECK(q[2] == std::pair<std::string, std::string>{"flag", ""});
+  CHECK(q[3] == std::pair<std::string, std::string>{"x", "1=2"});
+}
+
+namespace {
+
+// A server on a free loopback port, run on its own thread, with a handler that echoes what it saw.
+struct LiveServer {
+  std::atomic<int> stream_ends{0};
+  http::Server server;
+  int port = 0;
+  std::thread runner;
+
+  explicit LiveServer(http::Limits limits = {})
+      : server(
+            limits,
+            [this](const http::Request& req, http::Response& res) {
+              if (req.path == "/stream") {
+                struct End {
+                  explicit End(std::atomic<int>& n) : count(n) {}
+                  ~End() { count.fetch_add(1); }
+                  std::atomic<int>& count;
+                };
+                auto end = std::make_shared<End>(stream_ends);
+                int n = 0;
+                bool forever = req.has_param("forever");
+                res.stream = [n, forever, end](std::string& out) mutable {
+                  if (!forever && n == 3) {
+                    return false;
+                  }
+                  out = "part" + std::to_string(n++) + "\n";
+                  if (forever && n > 1) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                  }
+                  return true;
+                };
+                return;
+              }
+              res.set_header("X-Seen-Host", req.header("host"));
+              res.set_content(req.method + " " + req.path + " q=" + req.param("q") + " body=" + req.body,
+                              "text/plain");
+            },
+            [](int status, http::Response& res) { res.set_content("refused " + std::to_string(status), "text/plain"); }) {
+    port = server.bind("127.0.0.1", 0);
+    runner = std::thread([this] { server.run(); });
+  }
+  ~LiveServer() {
+    server.stop();
+    runner.join();
+  }
+};
+
+// A raw TCP client: send bytes, read until the peer closes or a marker arrives.
+struct Client {
+  int fd = -1;
+  explicit Client(int port) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr {};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~Client() { ::close(fd); }
+  void send(const std::string& data) const { REQUIRE(::send(fd, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size())); }
+  // Reads until `marker` has been seen `times` times, or the peer closed (then closed = true), 5 s at most.
+  std::string read_until(const std::string& marker, int times = 1) {
+    std::string got;
+    auto count = [&] {
+      int n = 0;
+      for (auto at = got.find(marker); at != std::string::npos; at = got.find(marker, at + marker.size())) {
+        ++n;
+      }
+      return n;
+    };
+    while (marker.empty() || count() < times) {
+      pollfd p {fd, POLLIN, 0};
+      if (::poll(&p, 1, 5000) <= 0) {
+        break;
+      }
+      char buf[4096];
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed = true;
+        break;
+      }
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+  }
+  bool closed = false;
+};
+
+}  // namespace
+
+TEST_CASE("the server answers several requests on one keep-alive connection", "[web][http]") {
+  LiveServer live;
+  Client c(live.port);
+  c.send("GET /a%20b?q=x+y HTTP/1.1\r\nHost: h1\r\n\r\nPOST /p HTTP/1.1\r\nHost: h2\r\nContent-Length: 5\r\n\r\nhello");
+  std::string got = c.read_until("body=hello");
+  CHECK(got.find("HTTP/1.1 200 OK\r\n") == 0);
+  CHECK(got.find("X-Seen-Host: h1\r\n") != std::string::npos);
+  CHECK(got.find("Content-Length: 20\r\nConnection: keep-alive\r\n\r\nGET /a b q=x y body=") != std::string::npos);
+  CHECK(got.find("Content-Length: 21\r\nConnection: keep-alive\r\n\r\nPOST /p q= body=hello") != std::string::npos);
+  CHECK_FALSE(c.closed);
+
+  c.send("GET /last HTTP/1.1\r\nConnection: close\r\n\r\n");
+  got = c.read_until("");
+  CHECK(got.find("Connection: close\r\n\r\nGET /last") != std::string::npos);
+  CHECK(c.closed);
+}
+
+TEST_CASE("an HTTP/1.0 request is answered and closed; HEAD gets the head only", "[web][http]") {
+  LiveServer live;
+  {
+    Client c(live.port);
+    c.send("GET /old HTTP/1.0\r\n\r\n");
+    std::string got = c.read_until("");
+    CHECK(got.find("Connection: close") != std::string::npos);
+    CHECK(got.find("GET /old") != std::string::npos);
+    CHECK(c.closed);
+  }
+  Client c(live.port);
+  c.send("HEAD /h HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+  std::string got = c.read_until("GET /next");
+  auto first_end = got.find("\r\n\r\n");
+  REQUIRE(first_end != std::string::npos);
+  CHECK(got.substr(0, first_end).find("Content-Length: 15") != std::string::npos);
+  CHECK(got.compare(first_end + 4, 8, "HTTP/1.1") == 0);  // no body after the HEAD answer
+}
+
+TEST_CASE("requests refused before the handler get their status and the error handler's body", "[web][http]") {
+  http::Limits limits;
+  limits.max_body_bytes = 10;
+  limits.max_head_bytes = 200;
+  LiveServer live(limits);
+  auto refused = [&](const std::string& request) {
+    Client c(live.port);
+    c.send(request);
+    std::string got = c.read_until("");
+    CHECK(c.closed);
+    return got.substr(0, got.find("\r\n")) + " | " + got.substr(got.find("\r\n\r\n") + 4);
+  };
+  CHECK(refused("GARBAGE\r\n\r\n") == "HTTP/1.1 400 Bad Request | refused 400");
+  CHECK(refused("GET / HTTP/3.0\r\n\r\n") == "HTTP/1.1 505 HTTP Version Not Supported | refused 505");
+  CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world") == "HTTP/1.1 413 Payload Too Large | refused 413");
+  CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") ==
+        "HTTP/1.1 413 Payload Too Large | refused 413");
+  CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") == "HTTP/1.1 400 Bad Request | refused 400");
+  CHECK(refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") == "HTTP/1.1 411 Length Required | refused 411");
+  CHECK(refused("GET / HTTP/1.1\r\nX: " + std::string(300, 'a') + "\r\n\r\n") ==
+        "HTTP/1.1 431 Request Header Fields Too Large | refused 431");
+  CHECK(refused("GET / HTTP/1.1\r\nX: " + std::string(300, 'a')) ==
+        "HTTP/1.1 431 Request Header Fields Too Large | refused 431");
+}
+
+TEST_CASE("Expect: 100-continue gets an interim answer before the body is sent", "[web][http]") {
+  LiveServer live;
+  Client c(live.port);
+  c.send("POST /e HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+  CHECK(c.read_until("\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+  c.send("ok");
+  CHECK(c.read_until("body=ok").find("HTTP/1.1 200 OK") == 0);
+}
+
+TEST_CASE("a streamed response is sent chunked, ends with the terminator and closes", "[web][http]") {
+  LiveServer live;
+  Client c(live.port);
+  c.send("GET /stream HTTP/1.1\r\n\r\n");
+  std::string got = c.read_until("");
+  CHECK(c.closed);
+  CHECK(got.find("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n6\r\npart0\n\r\n6\r\npart1\n\r\n6\r\npart2\n\r\n0\r\n\r\n") !=
+        std::string::npos);
+  CHECK(got.find("Content-Length") == std::string::npos);
+  for (int i = 0; i < 100 && live.stream_ends == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(live.stream_ends == 1);  // the stream function was destroyed once done
+}
+
+TEST_CASE("stop() ends open streams and idle connections, and run() returns", "[web][http]") {
+  auto live = std::make_unique<LiveServer>();
+  Client idle(live->port);
+  Client streaming(live->port);
+  streaming.send("GET /stream?forever=1 HTTP/1.1\r\n\r\n");
+  CHECK(streaming.read_until("part2").find("part2") != std::string::npos);
+  live.reset();  // stop + join
+  CHECK(idle.read_until("").empty());
+  CHECK(idle.closed);
+  streaming.read_until("");
+  CHECK(streaming.closed);
+}
+
+TEST_CASE("connections beyond the cap are answered 503 and closed", "[web][http]") {
+  http::Limits limits;
+  limits.max_connections = 1;
+  LiveServer live(limits);
+  Client first(live.port);
+  first.send("GET /one HTTP/1.1\r\n\r\n");
+  CHECK(first.read_until("GET /one").find("200 OK") != std::string::npos);
+  Client second(live.port);
+  std::string got = second.read_until("");
+  CHECK(got.find("HTTP/1.1 503 Service Unavailable") == 0);
+  CHECK(got.find("refused 503") != std::string::npos);
+}
+
+TEST_CASE("bind names the address it could not use", "[web][http]") {
+  LiveServer live;
+  http::Server other({}, [](const http::Request&, http::Response&) {}, [](int, http::Response&) {});
+  try {
+    other.bind("127.0.0.1", live.port);
+    FAIL("a second bind to the same port succeeded");
+  } catch (const std::exception& e) {
+    CHECK(std::string(e.what()) == "cannot listen (127.0.0.1:" + std::to_string(live.port) + "): Address already in use");
+  }
+  CHECK_THROWS(other.bind("no-such-host.invalid", 0));
+}
