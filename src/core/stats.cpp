@@ -638,6 +638,11 @@ std::string usd_list(const std::map<std::string, double>& m) {
   return out.empty() ? "-" : out;
 }
 
+// "1 fix", "2 fixes": a count and its noun, plural unless the count is one.
+std::string count_of(std::uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 }  // namespace
 
 std::string stats_to_text(const StatsReport& r, bool color) {
@@ -657,8 +662,9 @@ std::string stats_to_text(const StatsReport& r, bool color) {
     out += head("Events") + "0\n";
   }
   out += head("Lines") + fmt::format("{} read, {} malformed\n", thousands(r.lines), thousands(r.malformed_lines));
-  out += head("Stories") + fmt::format("{} passed, {} blocked, {} iterations, {} fixes, {} halts\n", r.stories_passed,
-                                       r.stories_blocked, r.iterations, r.fixes, r.halts);
+  out += head("Stories") + fmt::format("{} passed, {} blocked, {}, {}, {}\n", r.stories_passed, r.stories_blocked,
+                                       count_of(r.iterations, "iteration", "iterations"),
+                                       count_of(r.fixes, "fix", "fixes"), count_of(r.halts, "halt", "halts"));
   std::string roles;
   for (const auto& [role, n] : r.sessions_by_role) {
     roles += fmt::format("{}{} {}", roles.empty() ? "" : ", ", role.empty() ? "(none)" : role, n);
@@ -688,16 +694,19 @@ std::string stats_to_text(const StatsReport& r, bool color) {
                        c.usage_limit, c.contract);
     first = false;
   }
-  out += fmt::format(" ({} invalid handoffs)\n", r.handoff_invalid);
-  out += head("Gates") + fmt::format("{} runs, {} passed ({}), {} timed out\n", r.gates.runs, r.gates.passed,
+  out += fmt::format(" ({})\n", count_of(r.handoff_invalid, "invalid handoff", "invalid handoffs"));
+  out += head("Gates") + fmt::format("{}, {} passed ({}), {} timed out\n", count_of(r.gates.runs, "run", "runs"), r.gates.passed,
                                      pct(r.gate_pass_rate), r.gates.timed_out);
   for (const auto& [name, g] : r.gates_by_name) {
-    out += fmt::format("{:<13}{:<10} {} runs, {} passed\n", "", name.empty() ? "(none)" : name, g.runs, g.passed);
+    out += fmt::format("{:<13}{:<10} {}, {} passed\n", "", name.empty() ? "(none)" : name,
+                       count_of(g.runs, "run", "runs"), g.passed);
   }
-  out += head("Verifier") + fmt::format("{} verdicts, {} rejected ({}): {} fail_retry, {} fail_abort\n", r.verdicts,
+  out += head("Verifier") + fmt::format("{}, {} rejected ({}): {} fail_retry, {} fail_abort\n",
+                                        count_of(r.verdicts, "verdict", "verdicts"),
                                         r.verdicts_fail_retry + r.verdicts_fail_abort,
                                         pct(r.verifier_rejection_rate), r.verdicts_fail_retry, r.verdicts_fail_abort);
-  out += head("Outliers") + fmt::format("{} sessions over 3x their role's median cost or duration\n", r.outlier_count);
+  out += head("Outliers") + fmt::format("{} over 3x their role's median cost or duration\n",
+                                        count_of(r.outlier_count, "session", "sessions"));
   for (const auto& o : r.outliers) {
     bool cost = o.metric == "cost";
     out += fmt::format("{:<13}seq {} {} {} attempt {}: {} {} (median {})\n", "", o.seq, o.role,

@@ -116,8 +116,11 @@ void Reporter::on_event(const json& line, const core::State& state) {
                v == "pass" ? nullptr : k_yellow);
   } else if (kind == "handoff_invalid") {
     std::string first = d.contains("errors") && !d["errors"].empty() ? d["errors"][0].get<std::string>() : "";
-    print_line(fmt::format("  {} {} invalid (repair {} of {}): {}", state.story_id.value_or("-"), str(d, "file"),
-                           d.value("repair", 0), d.value("maxRepairs", 0), first),
+    int repair = d.value("repair", 0);
+    int max_repairs = d.value("maxRepairs", 0);
+    std::string which = repair <= max_repairs ? fmt::format("repair {} of {}", repair, max_repairs)
+                                              : std::string("no repairs left");
+    print_line(fmt::format("  {} {} invalid ({}): {}", state.story_id.value_or("-"), str(d, "file"), which, first),
                k_yellow);
   } else if (kind == "retry_scheduled") {
     print_line(fmt::format("  {} {} retry {} in {} ({})", state.story_id.value_or("-"), str(d, "phase"),

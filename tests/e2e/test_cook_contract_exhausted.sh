@@ -9,6 +9,8 @@ commit_setup
 "$SIMMER" cook > out.txt 2>&1
 expect_eq "$?" "11" "cook exit code ($(cat out.txt))"
 expect_eq "$(grep -c '"kind":"handoff_invalid"' .simmer/events.jsonl)" "2" "one invalid hand-off, one failed repair"
+grep -q '^  S-1 .simmer/build.json invalid (repair 1 of 1): ' out.txt || fail "no first invalid line: $(cat out.txt)"
+grep -q '^  S-1 .simmer/build.json invalid (no repairs left): ' out.txt || fail "no last invalid line: $(cat out.txt)"
 grep -qx "S-1 blocked: gave up after 1 attempt: contract_violation: .simmer/build.json still invalid after 1 repair" out.txt \
   || fail "no blocked line: $(cat out.txt)"
 expect_eq "$(story_status S-2)" "passed" "S-2"
