@@ -2,11 +2,13 @@
 # Benchmark of the cook loop's own overhead: a 100-story PRD cooked with the script agent answering at once (one
 # file written per story, no gate), timed with --profile (journal, state, validation, git, agent = process spawn
 # + the script agent, record) and /usr/bin/time -v (peak memory), beside the floor: the same number of git
-# commits made by plain `git add` + `git commit` in a shell loop.
-# Usage: bench/cook/run.sh [path/to/simmer] [stories]
+# commits made by plain `git add` + `git commit` in a shell loop. Cook and floor alternate for `rounds` rounds
+# (default 5) so that noise on a shared machine falls on both; the medians are compared.
+# Usage: bench/cook/run.sh [path/to/simmer] [stories] [rounds]
 set -euo pipefail
 simmer=$(realpath "${1:-$(dirname "$0")/../../build/simmer}")
 n=${2:-100}
+rounds=${3:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -40,30 +42,40 @@ JSON
   git add -A && git commit -qm setup
 }
 
-setup "$work/cook"
-start=$(date +%s.%N)
-/usr/bin/time -v "$simmer" cook --profile > "$work/cook.out" 2> "$work/cook.err"
-end=$(date +%s.%N)
-total=$(awk "BEGIN{print $end - $start}")
-commits=$(($(git rev-list --count HEAD) - 1))
-peak=$(grep "Maximum resident set size" "$work/cook.err" | awk '{print $NF}')
+now() { date +%s.%N; }
+cooks=() floors=() peaks=()
+for r in $(seq 1 "$rounds"); do
+  rm -rf "$work/cook" "$work/floor"
+  setup "$work/cook"
+  start=$(now)
+  /usr/bin/time -v "$simmer" cook --profile > "$work/cook.out" 2> "$work/cook.err"
+  cooks+=("$(awk "BEGIN{print $(now) - $start}")")
+  commits=$(($(git rev-list --count HEAD) - 1))
+  peaks+=("$(grep "Maximum resident set size" "$work/cook.err" | awk '{print $NF}')")
 
-# The floor: the same commits (one work file per build, prd.json + progress.json per record) by git alone.
-setup "$work/floor"
-start=$(date +%s.%N)
-for i in $(seq 1 "$n"); do
-  f=$(printf 'src/b%03d.txt' "$i")
-  mkdir -p src && echo "story $i" > "$f"
-  git add -A -- "$f" && git commit -q --only -m "B-$i build" -- "$f"
-  echo "$i" >> .simmer/prd.json && echo "$i" >> .simmer/progress.json
-  git add -- .simmer/prd.json .simmer/progress.json && git commit -q --only -m "B-$i record" -- .simmer/prd.json .simmer/progress.json
+  # The floor: the same commits (one work file per build, prd.json + progress.json per record) by git alone.
+  setup "$work/floor"
+  start=$(now)
+  for i in $(seq 1 "$n"); do
+    f=$(printf 'src/b%03d.txt' "$i")
+    mkdir -p src && echo "story $i" > "$f"
+    git add -A -- "$f" && git commit -q --only -m "B-$i build" -- "$f"
+    echo "$i" >> .simmer/prd.json && echo "$i" >> .simmer/progress.json
+    git add -- .simmer/prd.json .simmer/progress.json && git commit -q --only -m "B-$i record" -- .simmer/prd.json .simmer/progress.json
+  done
+  floors+=("$(awk "BEGIN{print $(now) - $start}")")
 done
-end=$(date +%s.%N)
-floor=$(awk "BEGIN{print $end - $start}")
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+total=$(median "${cooks[@]}")
+floor=$(median "${floors[@]}")
+peak=$(median "${peaks[@]}")
 
-echo "stories: $n, commits: $commits"
+echo "stories: $n, commits: $commits, rounds: $rounds (cook and floor alternating; medians)"
+echo "cook rounds (s): ${cooks[*]}"
+echo "floor rounds (s): ${floors[*]}"
 awk -v t="$total" -v f="$floor" -v n="$n" -v p="$peak" 'BEGIN {
   printf "cook total: %.2fs (%.1f ms/story), peak RSS: %s KiB\n", t, t * 1000 / n, p
   printf "git floor (same commits, plain git): %.2fs (%.1f ms/story)\n", f, f * 1000 / n
   printf "ratio cook/floor: %.2f\n", t / f }'
+echo "profile of the last round:"
 grep -A20 "simmer: profile" "$work/cook.err" | grep -v "^	"
