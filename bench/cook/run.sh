@@ -3,7 +3,7 @@
 # file written per story, no gate), timed with --profile (journal, state, validation, git, agent = process spawn
 # + the script agent, record) and /usr/bin/time -v (peak memory), beside the floor: the same number of git
 # commits made by plain `git add` + `git commit` in a shell loop. Cook and floor alternate for `rounds` rounds
-# (default 5) so that noise on a shared machine falls on both; the medians are compared.
+# (default 5) so that noise on a shared machine falls on both; the medians of wall and cpu time are compared.
 # Usage: bench/cook/run.sh [path/to/simmer] [stories] [rounds]
 set -euo pipefail
 simmer=$(realpath "${1:-$(dirname "$0")/../../build/simmer}")
@@ -42,40 +42,47 @@ JSON
   git add -A && git commit -qm setup
 }
 
-now() { date +%s.%N; }
-cooks=() floors=() peaks=()
+# The floor: the same commits (one work file per build, prd.json + progress.json per record) by git alone.
+cat > "$work/floor.sh" <<'SH'
+for i in $(seq 1 "$1"); do
+  f=$(printf 'src/b%03d.txt' "$i")
+  mkdir -p src && echo "story $i" > "$f"
+  git add -A -- "$f" && git commit -q --only -m "B-$i build" -- "$f"
+  echo "$i" >> .simmer/prd.json && echo "$i" >> .simmer/progress.json
+  git add -- .simmer/prd.json .simmer/progress.json && git commit -q --only -m "B-$i record" -- .simmer/prd.json .simmer/progress.json
+done
+SH
+
+# measure <name> <command...>: prints "wall cpu peak_kib" (cpu = user + system of the command and its children);
+# the command's output goes to $work/<name>.out and .err.
+measure() {
+  local name=$1; shift
+  /usr/bin/time -o "$work/time.txt" -f '%e %U %S %M' "$@" > "$work/$name.out" 2> "$work/$name.err"
+  awk '{print $1, $2 + $3, $4}' "$work/time.txt"
+}
+cooks=() floors=()
 for r in $(seq 1 "$rounds"); do
   rm -rf "$work/cook" "$work/floor"
   setup "$work/cook"
-  start=$(now)
-  /usr/bin/time -v "$simmer" cook --profile > "$work/cook.out" 2> "$work/cook.err"
-  cooks+=("$(awk "BEGIN{print $(now) - $start}")")
+  cooks+=("$(measure cook "$simmer" cook --profile)")
   commits=$(($(git rev-list --count HEAD) - 1))
-  peaks+=("$(grep "Maximum resident set size" "$work/cook.err" | awk '{print $NF}')")
-
-  # The floor: the same commits (one work file per build, prd.json + progress.json per record) by git alone.
   setup "$work/floor"
-  start=$(now)
-  for i in $(seq 1 "$n"); do
-    f=$(printf 'src/b%03d.txt' "$i")
-    mkdir -p src && echo "story $i" > "$f"
-    git add -A -- "$f" && git commit -q --only -m "B-$i build" -- "$f"
-    echo "$i" >> .simmer/prd.json && echo "$i" >> .simmer/progress.json
-    git add -- .simmer/prd.json .simmer/progress.json && git commit -q --only -m "B-$i record" -- .simmer/prd.json .simmer/progress.json
-  done
-  floors+=("$(awk "BEGIN{print $(now) - $start}")")
+  floors+=("$(measure floor bash "$work/floor.sh" "$n")")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-total=$(median "${cooks[@]}")
-floor=$(median "${floors[@]}")
-peak=$(median "${peaks[@]}")
+# median <column> <rows...>
+median() {
+  local col=$1; shift
+  printf '%s\n' "$@" | awk -v c="$col" '{print $c}' | sort -g |
+    awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
 
 echo "stories: $n, commits: $commits, rounds: $rounds (cook and floor alternating; medians)"
-echo "cook rounds (s): ${cooks[*]}"
-echo "floor rounds (s): ${floors[*]}"
-awk -v t="$total" -v f="$floor" -v n="$n" -v p="$peak" 'BEGIN {
-  printf "cook total: %.2fs (%.1f ms/story), peak RSS: %s KiB\n", t, t * 1000 / n, p
-  printf "git floor (same commits, plain git): %.2fs (%.1f ms/story)\n", f, f * 1000 / n
-  printf "ratio cook/floor: %.2f\n", t / f }'
+echo "cook rounds (wall s): $(printf '%s\n' "${cooks[@]}" | awk '{printf "%s ", $1}')"
+echo "floor rounds (wall s): $(printf '%s\n' "${floors[@]}" | awk '{printf "%s ", $1}')"
+awk -v t="$(median 1 "${cooks[@]}")" -v f="$(median 1 "${floors[@]}")" -v tc="$(median 2 "${cooks[@]}")" \
+    -v fc="$(median 2 "${floors[@]}")" -v p="$(median 3 "${cooks[@]}")" -v n="$n" 'BEGIN {
+  printf "cook: %.2fs wall (%.1f ms/story), %.2fs cpu (%.1f ms/story), peak RSS %d KiB\n", t, t * 1000 / n, tc, tc * 1000 / n, p
+  printf "git floor (same commits, plain git): %.2fs wall (%.1f ms/story), %.2fs cpu (%.1f ms/story)\n", f, f * 1000 / n, fc, fc * 1000 / n
+  printf "ratio cook/floor: %.2f wall, %.2f cpu\n", t / f, tc / fc }'
 echo "profile of the last round:"
 grep -A20 "simmer: profile" "$work/cook.err" | grep -v "^	"
