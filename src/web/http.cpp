@@ -492,7 +492,8 @@ int Server::bind(const std::string& host, int port) {
   std::string name = host.size() > 2 && host.front() == '[' && host.back() == ']' ? host.substr(1, host.size() - 2)
                                                                                : host;
   auto fail = [&](const std::string& why) {
-    return Error(ExitCode::failure, fmt::format("cannot listen ({}:{}): {}", host, port, why));
+    std::string shown = name.find(':') != std::string::npos ? "[" + name + "]" : name;
+    return Error(ExitCode::failure, fmt::format("cannot listen ({}:{}): {}", shown, port, why));
   };
   addrinfo hints {};
   hints.ai_family = AF_UNSPEC;

@@ -274,4 +274,23 @@ TEST_CASE("bind names the address it could not use", "[web][http]") {
     CHECK(std::string(e.what()) == "cannot listen (127.0.0.1:" + std::to_string(live.port) + "): Address already in use");
   }
   CHECK_THROWS(other.bind("no-such-host.invalid", 0));
+
+  // An IPv6 address is shown in brackets (when this machine has IPv6 loopback at all).
+  auto none = [](const http::Request&, http::Response&) {};
+  auto no_error = [](int, http::Response&) {};
+  http::Server v6(http::Limits{}, none, no_error);
+  int port6 = -1;
+  try {
+    port6 = v6.bind("::1", 0);
+  } catch (const std::exception&) {
+  }
+  if (port6 > 0) {
+    http::Server again(http::Limits{}, none, no_error);
+    try {
+      again.bind("[::1]", port6);
+      FAIL("a second bind to the same IPv6 port succeeded");
+    } catch (const std::exception& e) {
+      CHECK(std::string(e.what()) == "cannot listen ([::1]:" + std::to_string(port6) + "): Address already in use");
+    }
+  }
 }
