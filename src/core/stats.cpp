@@ -705,8 +705,9 @@ std::string stats_to_text(const StatsReport& r, bool color) {
                                         count_of(r.verdicts, "verdict", "verdicts"),
                                         r.verdicts_fail_retry + r.verdicts_fail_abort,
                                         pct(r.verifier_rejection_rate), r.verdicts_fail_retry, r.verdicts_fail_abort);
-  out += head("Outliers") + fmt::format("{} over 3x their role's median cost or duration\n",
-                                        count_of(r.outlier_count, "session", "sessions"));
+  out += head("Outliers") + fmt::format("{} over 3x {} role's median cost or duration\n",
+                                        count_of(r.outlier_count, "session", "sessions"),
+                                        r.outlier_count == 1 ? "its" : "their");
   for (const auto& o : r.outliers) {
     bool cost = o.metric == "cost";
     out += fmt::format("{:<13}seq {} {} {} attempt {}: {} {} (median {})\n", "", o.seq, o.role,

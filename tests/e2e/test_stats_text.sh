@@ -24,4 +24,5 @@ expect_line "Tokens       in 350, out 60, cache read 750, cache write 200, cache
 expect_line "             build           1      4.1s      4.1s      4.1s"
 expect_line "Gates        2 runs, 1 passed (50.0%), 0 timed out"
 expect_line "Verifier     1 verdict, 0 rejected (0.0%): 0 fail_retry, 0 fail_abort"
+expect_line "Outliers     0 sessions over 3x their role's median cost or duration"
 echo "ok"
