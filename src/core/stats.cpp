@@ -695,8 +695,8 @@ std::string stats_to_text(const StatsReport& r, bool color) {
     first = false;
   }
   out += fmt::format(" ({})\n", count_of(r.handoff_invalid, "invalid handoff", "invalid handoffs"));
-  out += head("Gates") + fmt::format("{}, {} passed ({}), {} timed out\n", count_of(r.gates.runs, "run", "runs"), r.gates.passed,
-                                     pct(r.gate_pass_rate), r.gates.timed_out);
+  out += head("Gates") + fmt::format("{}, {} passed ({}), {} timed out\n", count_of(r.gates.runs, "run", "runs"),
+                                     r.gates.passed, pct(r.gate_pass_rate), r.gates.timed_out);
   for (const auto& [name, g] : r.gates_by_name) {
     out += fmt::format("{:<13}{:<10} {}, {} passed\n", "", name.empty() ? "(none)" : name,
                        count_of(g.runs, "run", "runs"), g.passed);

@@ -170,8 +170,8 @@ struct Server::Impl {
         options(std::move(o)),
         feed(paths.events),
         http_server(http::Limits{options.max_body_bytes, 16 * 1024, options.max_streams + 16},
-             [this](const http::Request& req, http::Response& res) { handle(req, res); },
-             [this](int status, http::Response& res) { on_error(status, res); }) {
+                    [this](const http::Request& req, http::Response& res) { handle(req, res); },
+                    [this](int status, http::Response& res) { on_error(status, res); }) {
     state.path = paths.state;
     prd.path = paths.prd;
     config.path = paths.config;
@@ -396,7 +396,8 @@ json Server::Impl::story_json(const std::string& id) {
   if (detail.is_object()) {
     for (auto& commit : out["journal"]["commits"]) {
       std::string sha = commit.value("sha", "");
-      bool is_sha = sha.size() >= 7 && sha.size() <= 64 && sha.find_first_not_of("0123456789abcdef") == std::string::npos;
+      bool is_sha = sha.size() >= 7 && sha.size() <= 64 &&
+                    sha.find_first_not_of("0123456789abcdef") == std::string::npos;
       commit["diffstat"] = is_sha ? diffstat(sha) : json(nullptr);
     }
   }

@@ -100,7 +100,9 @@ struct LiveServer {
               res.set_content(req.method + " " + req.path + " q=" + req.param("q") + " body=" + req.body,
                               "text/plain");
             },
-            [](int status, http::Response& res) { res.set_content("refused " + std::to_string(status), "text/plain"); }) {
+            [](int status, http::Response& res) {
+              res.set_content("refused " + std::to_string(status), "text/plain");
+            }) {
     port = server.bind("127.0.0.1", 0);
     runner = std::thread([this] { server.run(); });
   }
@@ -122,7 +124,9 @@ struct Client {
     REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   }
   ~Client() { ::close(fd); }
-  void send(const std::string& data) const { REQUIRE(::send(fd, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size())); }
+  void send(const std::string& data) const {
+    REQUIRE(::send(fd, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size()));
+  }
   // Reads until `marker` has been seen `times` times, or the peer closed (then closed = true), 5 s at most.
   std::string read_until(const std::string& marker, int times = 1) {
     std::string got;
@@ -203,11 +207,13 @@ TEST_CASE("requests refused before the handler get their status and the error ha
   };
   CHECK(refused("GARBAGE\r\n\r\n") == "HTTP/1.1 400 Bad Request | refused 400");
   CHECK(refused("GET / HTTP/3.0\r\n\r\n") == "HTTP/1.1 505 HTTP Version Not Supported | refused 505");
-  CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world") == "HTTP/1.1 413 Payload Too Large | refused 413");
+  CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world") ==
+        "HTTP/1.1 413 Payload Too Large | refused 413");
   CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") ==
         "HTTP/1.1 413 Payload Too Large | refused 413");
   CHECK(refused("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") == "HTTP/1.1 400 Bad Request | refused 400");
-  CHECK(refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") == "HTTP/1.1 411 Length Required | refused 411");
+  CHECK(refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") ==
+        "HTTP/1.1 411 Length Required | refused 411");
   CHECK(refused("GET / HTTP/1.1\r\nX: " + std::string(300, 'a') + "\r\n\r\n") ==
         "HTTP/1.1 431 Request Header Fields Too Large | refused 431");
   CHECK(refused("GET / HTTP/1.1\r\nX: " + std::string(300, 'a')) ==
@@ -229,8 +235,8 @@ TEST_CASE("a streamed response is sent chunked, ends with the terminator and clo
   c.send("GET /stream HTTP/1.1\r\n\r\n");
   std::string got = c.read_until("");
   CHECK(c.closed);
-  CHECK(got.find("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n6\r\npart0\n\r\n6\r\npart1\n\r\n6\r\npart2\n\r\n0\r\n\r\n") !=
-        std::string::npos);
+  CHECK(got.find("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                 "6\r\npart0\n\r\n6\r\npart1\n\r\n6\r\npart2\n\r\n0\r\n\r\n") != std::string::npos);
   CHECK(got.find("Content-Length") == std::string::npos);
   for (int i = 0; i < 100 && live.stream_ends == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -271,7 +277,8 @@ TEST_CASE("bind names the address it could not use", "[web][http]") {
     other.bind("127.0.0.1", live.port);
     FAIL("a second bind to the same port succeeded");
   } catch (const std::exception& e) {
-    CHECK(std::string(e.what()) == "cannot listen (127.0.0.1:" + std::to_string(live.port) + "): Address already in use");
+    CHECK(std::string(e.what()) ==
+          "cannot listen (127.0.0.1:" + std::to_string(live.port) + "): Address already in use");
   }
   CHECK_THROWS(other.bind("no-such-host.invalid", 0));
 
