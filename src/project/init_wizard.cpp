@@ -116,10 +116,10 @@ std::vector<std::string> check_answers(const InitAnswers& a) {
     out.push_back(fmt::format("unknown workflow \"{}\" (expected one-shot or epic-checkpoint)", a.workflow));
   }
   if (a.project.empty()) {
-    out.push_back("the project name is empty");
+    out.emplace_back("the project name is empty");
   }
   if (a.app.empty()) {
-    out.push_back("the app folder is empty (use \".\" for the project root)");
+    out.emplace_back("the app folder is empty (use \".\" for the project root)");
   }
   std::set<std::string> names;
   for (const auto& g : a.gates) {
@@ -189,7 +189,7 @@ std::optional<InitAnswers> ask_init_questions(Prompter& p, const InitAnswers& de
     std::vector<std::string> labels;
     std::vector<std::optional<Preset>> values;
     if (reconfigure && !defaults.preset) {
-      labels.push_back("current: keep the models simmer.json names now");
+      labels.emplace_back("current: keep the models simmer.json names now");
       values.push_back(std::nullopt);
     }
     for (const auto& [preset, label] : preset_menu()) {
