@@ -221,9 +221,7 @@ public:
 
   Reporter& report() { return m_report; }
   Git& git() { return m_git; }
-  void set_foreign_paths(std::vector<std::string> paths) {
-    m_foreign = std::set<std::string>(paths.begin(), paths.end());
-  }
+  void set_foreign_paths(std::vector<std::string> paths) { m_foreign = std::move(paths); }
 
   // Folds the whole journal and makes state.json agree with it.
   void load_state() {
@@ -878,9 +876,8 @@ private:
         return sha;
       }
     }
-    std::vector<std::string> foreign(m_foreign.begin(), m_foreign.end());
     auto r = paths ? m_git.commit(*paths, plan.subject, plan.run_id, plan.key_seq)
-                   : m_git.commit_work_tree(foreign, plan.subject, plan.run_id, plan.key_seq);
+                   : m_git.commit_work_tree(m_foreign, plan.subject, plan.run_id, plan.key_seq);
     if (!r.ok()) {
       throw Error(ExitCode::failure, r.failure().message);
     }
@@ -1011,7 +1008,7 @@ private:
   std::string m_run_id;
   bool m_first_commit_check = true;
   bool m_interrupted = false;
-  std::set<std::string> m_foreign;
+  std::vector<std::string> m_foreign;  // dirty at start (--allow-dirty): kept out of every commit
   std::set<std::string> m_prompt_warned;
   std::vector<std::string> m_pending_warnings;
 };
