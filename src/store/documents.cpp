@@ -137,11 +137,11 @@ void append(std::vector<Problem>& to, std::vector<Problem> from) {
 }
 
 // seq is contiguous across the whole journal: a gap or a repeat means lines were lost or duplicated.
-void check_seq(std::int64_t seq, std::optional<std::int64_t>& previous_seq, const std::string& where,
-               std::vector<Problem>& problems) {
+void check_seq(std::int64_t seq, std::optional<std::int64_t>& previous_seq, const std::string& display,
+               int line_number, std::vector<Problem>& problems) {
   if (previous_seq && seq != *previous_seq + 1) {
     Problem p;
-    p.file = where;
+    p.file = fmt::format("{}:{}", display, line_number);
     p.pointer = "/seq";
     p.message = fmt::format("expected {} (the previous line's seq + 1), found {}", *previous_seq + 1, seq);
     problems.push_back(std::move(p));
@@ -154,8 +154,9 @@ void check_seq(std::int64_t seq, std::optional<std::int64_t>& previous_seq, cons
 // its seq. False sends the line down the detailed path, which then finds the problems; the seq has not been
 // looked at in that case. When this returns true the detailed path would have found no schema problem either:
 // core::check_schema reports unknown keys only where the validator also fails.
-bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope, std::optional<std::int64_t>& previous_seq,
-                  const std::string& display, int line_number, std::vector<Problem>& problems) {
+bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope,
+                  std::optional<std::int64_t>& previous_seq, const std::string& display, int line_number,
+                  std::vector<Problem>& problems) {
   if (!envelope.validator.is_valid_simdjson(event)) {
     return false;
   }
@@ -169,8 +170,8 @@ bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope,
   simdjson::dom::element kind_value;
   simdjson::dom::element data;
   std::string_view kind;
-  if (object.at_key("kind").get(kind_value) == simdjson::SUCCESS && kind_value.get_string().get(kind) == simdjson::SUCCESS &&
-      object.at_key("data").get(data) == simdjson::SUCCESS) {
+  if (object.at_key("kind").get(kind_value) == simdjson::SUCCESS &&
+      kind_value.get_string().get(kind) == simdjson::SUCCESS && object.at_key("data").get(data) == simdjson::SUCCESS) {
     const bool plain_name = kind.find_first_of("/.") == std::string_view::npos && !kind.empty();
     const Compiled* data_schema =
         plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
@@ -194,7 +195,7 @@ bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope,
       }
     }
     if (seq) {
-      check_seq(*seq, previous_seq, fmt::format("{}:{}", display, line_number), problems);
+      check_seq(*seq, previous_seq, display, line_number, problems);
     }
   }
   return true;
@@ -266,7 +267,7 @@ std::vector<Problem> check_events(std::string_view text, const std::string& disp
       }
     }
     if (event.is_object() && event.contains("seq") && event["seq"].is_number_integer()) {
-      check_seq(event["seq"].get<std::int64_t>(), previous_seq, where, problems);
+      check_seq(event["seq"].get<std::int64_t>(), previous_seq, display, line_number, problems);
     }
   }
   return problems;

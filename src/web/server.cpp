@@ -41,6 +41,7 @@ namespace {
 constexpr std::size_t k_max_events_per_request = 1000;
 constexpr std::size_t k_transcript_tail = 2u << 20;
 constexpr auto k_keepalive = std::chrono::seconds(15);
+constexpr std::size_t k_max_head_bytes = 16 * 1024;
 
 void send_json(http::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -169,7 +170,7 @@ struct Server::Impl {
       : paths(std::move(p)),
         options(std::move(o)),
         feed(paths.events),
-        http_server(http::Limits{options.max_body_bytes, 16 * 1024, options.max_streams + 16},
+        http_server(http::Limits{options.max_body_bytes, k_max_head_bytes, options.max_streams + 16},
                     [this](const http::Request& req, http::Response& res) { handle(req, res); },
                     [this](int status, http::Response& res) { on_error(status, res); }) {
     state.path = paths.state;
@@ -521,7 +522,7 @@ void Server::Impl::on_error(int status, http::Response& res) const {
   res.set_header("X-Content-Type-Options", "nosniff");
   switch (status) {
     case 413: return send_error(res, 413, fmt::format("request body over {} bytes refused", options.max_body_bytes));
-    case 431: return send_error(res, 431, "request head over 16 KiB refused");
+    case 431: return send_error(res, 431, fmt::format("request head over {} KiB refused", k_max_head_bytes / 1024));
     case 411: return send_error(res, 411, "chunked request bodies are not accepted: send a Content-Length");
     case 503: return send_error(res, 503, "too many connections: close a dashboard tab and retry");
     default: return send_error(res, status, fmt::format("HTTP {} {}", status, http::reason_phrase(status)));
