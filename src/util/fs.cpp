@@ -25,11 +25,10 @@ std::string errno_text(int err) {
   return text;
 }
 
-Result<std::string> read_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Failure{"cannot read " + path.string() + ": " + errno_text(errno), ExitCode::invalid_input};
-  }
+namespace {
+
+// Reads `fd` to its end and closes it; `path` names it in messages.
+Result<std::string> read_fd(int fd, const fs::path& path) {
   std::string out;
   char buf[65536];
   for (;;) {
@@ -49,6 +48,36 @@ Result<std::string> read_file(const fs::path& path) {
   }
   ::close(fd);
   return out;
+}
+
+}  // namespace
+
+Result<std::string> read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Failure{"cannot read " + path.string() + ": " + errno_text(errno), ExitCode::invalid_input};
+  }
+  return read_fd(fd, path);
+}
+
+Result<std::string> read_regular_file(const fs::path& path) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; the fstat below refuses it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ELOOP) {
+      return Failure{path.string() + " is a symbolic link, not a file", ExitCode::invalid_input};
+    }
+    return Failure{"cannot read " + path.string() + ": " + errno_text(err), ExitCode::invalid_input};
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Failure{path.string() + " is not a regular file", ExitCode::invalid_input};
+  }
+  // A regular file never blocks, but clear O_NONBLOCK anyway so that read() keeps its usual meaning.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return read_fd(fd, path);
 }
 
 bool exists(const fs::path& path) {

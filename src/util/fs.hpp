@@ -19,6 +19,13 @@ std::string errno_text(int err);
 // whose message reads "cannot read <path>: <strerror>". An empty file gives an empty string.
 Result<std::string> read_file(const std::filesystem::path& path);
 
+// Like read_file, for files an untrusted process may have replaced (hand-offs, the harness's own files): the
+// last path component is never followed (O_NOFOLLOW) and only a regular file is read, so a symlink to a file
+// outside the project or a FIFO that would block forever is refused, not read. Failures, all invalid_input:
+// "cannot read <path>: <strerror>" (missing, unreadable), "<path> is a symbolic link, not a file" and
+// "<path> is not a regular file".
+Result<std::string> read_regular_file(const std::filesystem::path& path);
+
 // True when `path` names an existing file, directory or other entry (a dangling symlink counts as absent).
 // Never throws; an unreadable parent reads as "absent".
 bool exists(const std::filesystem::path& path);

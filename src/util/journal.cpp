@@ -38,6 +38,11 @@ std::string name_of(const fs::path& path, std::string_view display) {
   return display.empty() ? path.string() : std::string(display);
 }
 
+fs::path dir_of(const fs::path& path) {
+  fs::path dir = path.parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
 [[noreturn]] void damaged(const std::string& name, std::uint64_t line, const std::string& why) {
   throw Error(ExitCode::journal_corrupt, "the journal is damaged before its last line (" + name + ":" +
                                              std::to_string(line) + "): " + why + "; nothing was changed");
@@ -205,19 +210,24 @@ Journal Journal::open(const fs::path& path, std::vector<std::string>& warnings, 
   auto fail = [&](const std::string& what, int err) {
     throw Error(ExitCode::unsafe_storage, what + " (" + name + "): " + errno_text(err));
   };
-  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+  // O_NOFOLLOW: a symlink at the journal's path would send every event to a file outside the project.
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) {
-    fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) {
       // A new directory entry is durable only once its directory is synced (SQLite's DIRSYNC).
       try {
-        fs::path dir = path.parent_path();
-        fsync_dir(dir.empty() ? fs::path(".") : dir);
+        fsync_dir(dir_of(path));
       } catch (...) {
         ::close(fd);
         throw;
       }
     }
+  }
+  if (fd < 0 && errno == ELOOP) {
+    throw Error(ExitCode::unsafe_storage,
+                "cannot open the journal (" + name + "): it is a symbolic link; simmer writes its journal only to a "
+                "regular file inside the project (move the real file back in place)");
   }
   if (fd < 0) {
     fail("cannot open the journal", errno);
@@ -250,12 +260,108 @@ Journal Journal::open(const fs::path& path, std::vector<std::string>& warnings, 
 }
 
 Journal::Journal(fs::path path, std::string name, int fd, std::uint64_t last_seq)
-    : m_path(std::move(path)), m_name(std::move(name)), m_fd(fd), m_last_seq(last_seq) {}
+    : m_path(std::move(path)), m_name(std::move(name)), m_fd(fd), m_last_seq(last_seq) {
+  struct stat st {};
+  if (::lstat(dir_of(m_path).c_str(), &st) == 0) {
+    m_dir_dev = st.st_dev;
+    m_dir_ino = st.st_ino;
+  }
+}
 
 Journal::Journal(Journal&& other) noexcept
     : m_path(std::move(other.m_path)), m_name(std::move(other.m_name)), m_fd(other.m_fd),
-      m_last_seq(other.m_last_seq), m_broken(other.m_broken) {
+      m_dir_dev(other.m_dir_dev), m_dir_ino(other.m_dir_ino), m_last_seq(other.m_last_seq),
+      m_broken(other.m_broken) {
   other.m_fd = -1;
+}
+
+bool Journal::at_path() const {
+  struct stat open_st {}, path_st {}, dir_st {};
+  if (m_fd < 0 || ::fstat(m_fd, &open_st) != 0 || ::lstat(m_path.c_str(), &path_st) != 0 ||
+      ::lstat(dir_of(m_path).c_str(), &dir_st) != 0) {
+    return false;
+  }
+  return S_ISREG(path_st.st_mode) && path_st.st_dev == open_st.st_dev && path_st.st_ino == open_st.st_ino &&
+         S_ISDIR(dir_st.st_mode) && dir_st.st_dev == m_dir_dev && dir_st.st_ino == m_dir_ino;
+}
+
+void Journal::restore_at_path() {
+  auto fail = [&](const std::string& what, int err) {
+    throw Error(ExitCode::unsafe_storage, what + " (" + m_name + "): " + errno_text(err));
+  };
+  fs::path dir = dir_of(m_path);
+  struct stat dir_st {};
+  if (::lstat(dir.c_str(), &dir_st) == 0 && !S_ISDIR(dir_st.st_mode) && ::unlink(dir.c_str()) != 0) {
+    fail("cannot remove what replaced the journal's folder", errno);
+  }
+  ensure_dir(dir);
+  fs::path temp = m_path;
+  temp += ".tmp." + std::to_string(::getpid());
+  int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (out < 0) {
+    fail("cannot restore the journal", errno);
+  }
+  char buf[65536];
+  off_t at = 0;
+  for (;;) {
+    ssize_t n = ::pread(m_fd, buf, sizeof buf, at);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      int err = errno;
+      ::close(out);
+      fail("cannot read the journal back", err);
+    }
+    if (n == 0) {
+      break;
+    }
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out, buf + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR) {
+        continue;
+      }
+      if (w < 0) {
+        int err = errno;
+        ::close(out);
+        fail("cannot restore the journal", err);
+      }
+      done += w;
+    }
+    at += n;
+  }
+  if (int err = sync_fd(out, SyncKind::all); err != 0) {
+    ::close(out);
+    fail("cannot sync the restored journal", err);
+  }
+  ::close(out);
+  if (::rename(temp.c_str(), m_path.c_str()) != 0) {
+    fail("cannot restore the journal", errno);
+  }
+  fsync_dir(dir);
+  int fd = ::open(m_path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    fail("cannot reopen the restored journal", errno);
+  }
+  ::close(m_fd);
+  m_fd = fd;
+  if (::lstat(dir.c_str(), &dir_st) == 0) {
+    m_dir_dev = dir_st.st_dev;
+    m_dir_ino = dir_st.st_ino;
+  }
+}
+
+bool Journal::cut_back(std::uint64_t size) {
+  struct stat st {};
+  if (m_fd < 0 || ::fstat(m_fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) < size) {
+    return false;
+  }
+  return ::ftruncate(m_fd, static_cast<off_t>(size)) == 0 && sync_fd(m_fd, SyncKind::all) == 0;
+}
+
+std::int64_t Journal::size() const {
+  struct stat st {};
+  return m_fd >= 0 && ::fstat(m_fd, &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
 }
 
 Journal::~Journal() {

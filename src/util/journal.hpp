@@ -85,12 +85,35 @@ public:
 
   const std::filesystem::path& path() const { return m_path; }
 
+  // Whether the path still names the file this handle appends to, inside the directory it was opened in: the
+  // last component is not a symlink and is the same inode, and the directory entry is the same directory (not
+  // a symlink to one moved elsewhere). False after `rm -rf .simmer`, a move of the file or its folder, or a
+  // symlink put in their place. Three lstat/fstat calls; never throws.
+  bool at_path() const;
+
+  // Puts the journal back at its path after at_path() said false: recreates the directory (a symlink in its
+  // place is removed, never followed), copies every byte this handle can still read into a temp file beside the
+  // path, syncs it, renames it over whatever is at the path (a symlink there is replaced, its target untouched),
+  // syncs the directory and appends from the new file from then on. Throws simmer::Error(unsafe_storage) naming
+  // the journal and the system error when any step fails.
+  void restore_at_path();
+
+  // Cuts the file back to `size` bytes (what it held before an untrusted process appended to it) through this
+  // handle, never through the path, and syncs it. `size` must not exceed the current size. Returns false (and
+  // changes nothing) when it cannot.
+  bool cut_back(std::uint64_t size);
+
+  // The size of the file this handle appends to (fstat), or -1 when it cannot be read.
+  std::int64_t size() const;
+
 private:
   Journal(std::filesystem::path path, std::string name, int fd, std::uint64_t last_seq);
 
   std::filesystem::path m_path;
   std::string m_name;  // the journal's name in messages
   int m_fd = -1;
+  std::uint64_t m_dir_dev = 0;  // the directory the journal was opened in, to tell it from a replacement
+  std::uint64_t m_dir_ino = 0;
   std::uint64_t m_last_seq = 0;
   bool m_broken = false;  // a write failed: refuse further appends
 };

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -72,6 +73,33 @@ std::optional<LockHolder> parse_holder(const std::string& text) {
   return h;
 }
 
+// Replaces the content of the flocked `fd` with `me`, synced. Closes `fd` and throws
+// simmer::Error(unsafe_storage) on failure.
+void write_holder(int fd, const LockHolder& me, const std::string& name) {
+  nlohmann::json info = {{"command", me.command}, {"host", me.host}, {"pid", me.pid}, {"since", me.since}};
+  std::string text = info.dump(2) + "\n";
+  auto fail = [&](int err) {
+    ::close(fd);
+    throw Error(ExitCode::unsafe_storage, "cannot write the lock file (" + name + "): " + errno_text(err));
+  };
+  if (::ftruncate(fd, 0) != 0) {
+    fail(errno);
+  }
+  ssize_t n = -1;
+  do {
+    n = ::pwrite(fd, text.data(), text.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    fail(errno);
+  }
+  if (static_cast<std::size_t>(n) != text.size()) {
+    fail(EIO);
+  }
+  if (int err = sync_fd(fd, SyncKind::all); err != 0) {
+    fail(err);
+  }
+}
+
 bool running_here(const LockHolder& h) {
   if (h.host != this_host()) {
     return false;
@@ -112,13 +140,17 @@ std::string_view to_string(LockState state) {
 Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string command, std::string_view display) {
   std::string name = display.empty() ? path.string() : std::string(display);
   bool created = false;
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  // O_NOFOLLOW: a symlink planted at the lock's path must not make simmer write into another file.
+  int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) {
-    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     created = fd >= 0;
   }
   if (fd < 0) {
-    return Failure{"cannot open the lock file (" + name + "): " + errno_text(errno), ExitCode::failure};
+    // A lock that cannot be written (read-only folder, full disk) is a storage problem, not a wrong input.
+    return Failure{"cannot open the lock file (" + name + "): " +
+                       (errno == ELOOP ? std::string("it is a symbolic link") : errno_text(errno)),
+                   ExitCode::unsafe_storage};
   }
   for (int attempt = 1;; ++attempt) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -130,7 +162,7 @@ Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string comma
     }
     if (err != EWOULDBLOCK) {
       ::close(fd);
-      return Failure{"cannot lock the lock file (" + name + "): " + errno_text(err), ExitCode::failure};
+      return Failure{"cannot lock the lock file (" + name + "): " + errno_text(err), ExitCode::unsafe_storage};
     }
     auto holder = parse_holder(read_all(fd));
     if ((holder && running_here(*holder)) || (holder && holder->host != this_host()) ||
@@ -159,28 +191,7 @@ Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string comma
   me.host = this_host();
   me.command = std::move(command);
   me.since = iso8601_utc_s(now_unix_ms());
-  nlohmann::json info = {{"command", me.command}, {"host", me.host}, {"pid", me.pid}, {"since", me.since}};
-  std::string text = info.dump(2) + "\n";
-  auto fail = [&](int err) {
-    ::close(fd);
-    throw Error(ExitCode::unsafe_storage, "cannot write the lock file (" + name + "): " + errno_text(err));
-  };
-  if (::ftruncate(fd, 0) != 0) {
-    fail(errno);
-  }
-  ssize_t n = -1;
-  do {
-    n = ::pwrite(fd, text.data(), text.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    fail(errno);
-  }
-  if (static_cast<std::size_t>(n) != text.size()) {
-    fail(EIO);
-  }
-  if (int err = sync_fd(fd, SyncKind::all); err != 0) {
-    fail(err);
-  }
+  write_holder(fd, me, name);
   if (created) {
     fs::path dir = path.parent_path();
     try {
@@ -228,6 +239,36 @@ ProjectLock::ProjectLock(ProjectLock&& other) noexcept
     : m_path(std::move(other.m_path)), m_fd(other.m_fd), m_holder(std::move(other.m_holder)),
       m_takeover_note(std::move(other.m_takeover_note)) {
   other.m_fd = -1;
+}
+
+bool ProjectLock::at_path() const {
+  struct stat held {}, now {};
+  return m_fd >= 0 && ::fstat(m_fd, &held) == 0 && ::lstat(m_path.c_str(), &now) == 0 && S_ISREG(now.st_mode) &&
+         held.st_dev == now.st_dev && held.st_ino == now.st_ino;
+}
+
+Result<bool> ProjectLock::restore_at_path() {
+  std::string name = m_path.string();
+  struct stat st {};
+  if (::lstat(m_path.c_str(), &st) == 0 && ::unlink(m_path.c_str()) != 0) {
+    throw Error(ExitCode::unsafe_storage, "cannot remove what replaced the lock file (" + name + "): " +
+                                              errno_text(errno));
+  }
+  int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error(ExitCode::unsafe_storage, "cannot restore the lock file (" + name + "): " + errno_text(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    auto holder = parse_holder(read_all(fd));
+    ::close(fd);
+    return Failure{held_message(name, holder), ExitCode::lock_held};
+  }
+  write_holder(fd, m_holder, name);
+  fs::path dir = m_path.parent_path();
+  fsync_dir(dir.empty() ? fs::path(".") : dir);
+  ::close(m_fd);
+  m_fd = fd;
+  return true;
 }
 
 ProjectLock::~ProjectLock() {

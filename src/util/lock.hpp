@@ -66,6 +66,16 @@ public:
 
   const std::filesystem::path& path() const { return m_path; }
 
+  // Whether the lock's path still names the file this lock holds (the same inode, not a symlink). False after an
+  // untrusted process removed or replaced it: another simmer would then find no lock and start a second run.
+  bool at_path() const;
+
+  // After at_path() said false: creates a new lock file at the path (a symlink or file in its place is removed,
+  // never followed), flocks it and writes this holder's info, then drops the old file. A process that took the
+  // new file's flock first is Failure(lock_held) as in acquire(); write failures throw
+  // simmer::Error(unsafe_storage).
+  Result<bool> restore_at_path();
+
 private:
   ProjectLock(std::filesystem::path path, int fd, LockHolder holder, std::string takeover_note);
 

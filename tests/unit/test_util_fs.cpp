@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,4 +133,26 @@ TEST_CASE("fs: fsync_dir names a missing directory") {
     CHECK(e.code() == ExitCode::unsafe_storage);
     CHECK(std::string(e.what()) == "cannot sync directory (" + (dir / "gone").string() + "): No such file or directory");
   }
+}
+
+TEST_CASE("fs: read_regular_file reads a file but refuses a symlink, a FIFO and a directory without blocking") {
+  simmer::test::TempDir dir;
+  spit(dir / "file", "content");
+  auto ok = simmer::util::read_regular_file(dir / "file");
+  REQUIRE(ok.ok());
+  CHECK(*ok == "content");
+  std::filesystem::create_symlink(dir / "file", dir / "link");
+  auto link = simmer::util::read_regular_file(dir / "link");
+  REQUIRE(!link.ok());
+  CHECK(link.failure().message == (dir / "link").string() + " is a symbolic link, not a file");
+  REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+  auto fifo = simmer::util::read_regular_file(dir / "fifo");
+  REQUIRE(!fifo.ok());
+  CHECK(fifo.failure().message == (dir / "fifo").string() + " is not a regular file");
+  auto folder = simmer::util::read_regular_file(dir.path());
+  REQUIRE(!folder.ok());
+  CHECK(folder.failure().message == dir.path().string() + " is not a regular file");
+  auto missing = simmer::util::read_regular_file(dir / "missing");
+  REQUIRE(!missing.ok());
+  CHECK(missing.failure().message == "cannot read " + (dir / "missing").string() + ": No such file or directory");
 }

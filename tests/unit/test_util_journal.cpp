@@ -313,3 +313,83 @@ TEST_CASE("journal: a writer killed in the middle of an append loses only that l
   CHECK(warnings[0].rfind("cut a torn last line off the journal (events.jsonl:3): ", 0) == 0);
   CHECK(journal.append(sample_event(3)) == 3);
 }
+
+TEST_CASE("journal: at_path notices a removed, moved or symlinked journal and restore_at_path puts every byte back") {
+  TempDir dir;
+  auto folder = dir / ".simmer";
+  std::filesystem::create_directories(folder);
+  auto path = folder / "events.jsonl";
+  std::vector<std::string> warnings;
+  auto journal = Journal::open(path, warnings, ".simmer/events.jsonl");
+  for (int i = 1; i <= 3; ++i) {
+    journal.append(sample_event(i));
+  }
+  const std::string text = slurp(path);
+  CHECK(journal.at_path());
+
+  SECTION("rm -rf of the folder") {
+    std::filesystem::remove_all(folder);
+    CHECK_FALSE(journal.at_path());
+  }
+  SECTION("the file moved out, a symlink left in its place") {
+    auto outside = dir / "outside.jsonl";
+    std::filesystem::rename(path, outside);
+    std::filesystem::create_symlink(outside, path);
+    CHECK_FALSE(journal.at_path());
+    journal.restore_at_path();
+    CHECK(slurp(outside) == text);  // the outside file is left as it was
+  }
+  SECTION("the folder moved out, a symlink to it left in its place") {
+    auto moved = dir / "moved";
+    std::filesystem::rename(folder, moved);
+    std::filesystem::create_directory_symlink(moved, folder);
+    CHECK_FALSE(journal.at_path());
+    journal.restore_at_path();
+    CHECK(std::filesystem::is_directory(std::filesystem::symlink_status(folder)));
+    CHECK(slurp(moved / "events.jsonl") == text);
+  }
+  if (!journal.at_path()) {
+    journal.restore_at_path();
+  }
+  CHECK(journal.at_path());
+  CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(path)));
+  CHECK(slurp(path) == text);
+  // Appends go on from the restored file, seq unbroken.
+  CHECK(journal.append(sample_event(4)) == 4);
+  auto contents = Journal::read(path);
+  REQUIRE(contents.ok());
+  CHECK(contents->scan.last_seq == 4);
+}
+
+TEST_CASE("journal: cut_back removes appended bytes through the handle, not the path") {
+  TempDir dir;
+  auto path = dir / "events.jsonl";
+  std::vector<std::string> warnings;
+  auto journal = Journal::open(path, warnings);
+  journal.append(sample_event(1));
+  auto size = journal.size();
+  spit(path, slurp(path) + "{\"seq\":2,\"forged\":true}\n");
+  CHECK(journal.size() > size);
+  CHECK_FALSE(journal.cut_back(static_cast<std::uint64_t>(journal.size()) + 1));
+  REQUIRE(journal.cut_back(static_cast<std::uint64_t>(size)));
+  CHECK(journal.size() == size);
+  CHECK(journal.append(sample_event(2)) == 2);
+}
+
+TEST_CASE("journal: a symlink at the journal's path is refused on open, its target untouched") {
+  TempDir dir;
+  auto target = dir / "target";
+  spit(target, "precious\n");
+  std::filesystem::create_symlink(target, dir / "events.jsonl");
+  std::vector<std::string> warnings;
+  try {
+    Journal::open(dir / "events.jsonl", warnings, ".simmer/events.jsonl");
+    FAIL("opened a symlink");
+  } catch (const simmer::Error& e) {
+    CHECK(e.code() == ExitCode::unsafe_storage);
+    CHECK(std::string(e.what()) ==
+          "cannot open the journal (.simmer/events.jsonl): it is a symbolic link; simmer writes its journal only to "
+          "a regular file inside the project (move the real file back in place)");
+  }
+  CHECK(slurp(target) == "precious\n");
+}

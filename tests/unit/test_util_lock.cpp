@@ -177,12 +177,12 @@ TEST_CASE("lock: a holder on another host is named with its host") {
   stop(holder);
 }
 
-TEST_CASE("lock: a lock file that cannot be opened is a failure naming it") {
+TEST_CASE("lock: a lock file that cannot be opened is unsafe storage naming it") {
   TempDir dir;
   auto path = dir / "missing-dir" / "lock";
   auto lock = ProjectLock::acquire(path, "cook");
   REQUIRE(!lock);
-  CHECK(lock.failure().code == ExitCode::failure);
+  CHECK(lock.failure().code == ExitCode::unsafe_storage);
   CHECK(lock.failure().message == "cannot open the lock file (" + path.string() + "): No such file or directory");
 }
 
@@ -190,4 +190,39 @@ TEST_CASE("lock: states render as words") {
   CHECK(simmer::util::to_string(LockState::free) == "free");
   CHECK(simmer::util::to_string(LockState::held) == "held");
   CHECK(simmer::util::to_string(LockState::stale) == "stale");
+}
+
+TEST_CASE("lock: a removed or replaced lock file is noticed and restored, still held and naming this holder") {
+  TempDir dir;
+  auto path = dir / "lock";
+  auto lock = ProjectLock::acquire(path, "cook");
+  REQUIRE(lock);
+  CHECK(lock->at_path());
+  SECTION("removed") { std::filesystem::remove(path); }
+  SECTION("replaced by a symlink") {
+    spit(dir / "elsewhere", "");
+    std::filesystem::remove(path);
+    std::filesystem::create_symlink(dir / "elsewhere", path);
+  }
+  CHECK_FALSE(lock->at_path());
+  auto r = lock->restore_at_path();
+  REQUIRE(r.ok());
+  CHECK(lock->at_path());
+  auto info = ProjectLock::inspect(path);
+  CHECK(info.state == LockState::held);
+  REQUIRE(info.holder);
+  CHECK(info.holder->pid == ::getpid());
+  if (std::filesystem::exists(dir / "elsewhere")) {
+    CHECK(slurp(dir / "elsewhere").empty());
+  }
+}
+
+TEST_CASE("lock: a symlink at the lock's path is refused as unsafe storage") {
+  TempDir dir;
+  spit(dir / "target", "");
+  std::filesystem::create_symlink(dir / "target", dir / "lock");
+  auto lock = ProjectLock::acquire(dir / "lock", "cook", ".simmer/lock");
+  REQUIRE(!lock);
+  CHECK(lock.failure().code == ExitCode::unsafe_storage);
+  CHECK(lock.failure().message == "cannot open the lock file (.simmer/lock): it is a symbolic link");
 }
