@@ -37,6 +37,7 @@ std::filesystem::path self_exe() {
 Runner setup_cook(CLI::App& sub) {
   struct Flags {
     bool allow_dirty = false;
+    bool allow_detached = false;
     bool json = false;
     bool profile = false;
     double budget_total = -1;
@@ -45,6 +46,8 @@ Runner setup_cook(CLI::App& sub) {
   };
   auto flags = std::make_shared<Flags>();
   sub.add_flag("--allow-dirty", flags->allow_dirty, "Start even if the work tree has uncommitted changes");
+  sub.add_flag("--allow-detached", flags->allow_detached,
+               "Start even if HEAD is detached (commits then move the detached HEAD, on no branch)");
   sub.add_flag("--json", flags->json, "Print every journal event as one JSON line as it happens");
   sub.add_flag("--profile", flags->profile, "Time journal, state, validation, git, agents and gates (stderr)");
   sub.add_option("--budget-total", flags->budget_total, "Total budget in USD (overrides simmer.json; 0 = none)");
@@ -64,6 +67,7 @@ Runner setup_cook(CLI::App& sub) {
     }
     run::CookOptions options;
     options.allow_dirty = flags->allow_dirty;
+    options.allow_detached = flags->allow_detached;
     options.profile = flags->profile;
     options.overrides = overrides.empty() ? nlohmann::json(nullptr) : overrides;
     options.simmer_exe = self_exe();

@@ -630,8 +630,17 @@ State apply(State s, const Event& e) {
       s.checkpoints.push_back(e.data.value("epic", detail));
     }
     halt(s, reason, detail);
+  } else if (k == "tamper_detected") {
+    // Most tampering is undone and the story goes on; one that erased the run's record stops the story.
+    const json& stops = e.data.contains("stopsStory") ? e.data.at("stopsStory") : json();
+    if (stops.is_boolean() && stops.get<bool>() && s.story_id && s.phase != Phase::record &&
+        s.phase != Phase::orchestrate && s.phase != Phase::halt && s.phase != Phase::done) {
+      std::string reason = fmt::format("tampered: the {} changed {}", opt_str_field(e, "role").value_or("agent"),
+                                       str_field(e, "file"));
+      to_record(s, e, StoryState::blocked, reason, reason);
+    }
   }
-  // phase_finished, tamper_detected, warning, interrupted: facts for people and `stats`; no decision hangs on them.
+  // phase_finished, warning, interrupted: facts for people and `stats`; no decision hangs on them.
   return s;
 }
 

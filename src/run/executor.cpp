@@ -26,6 +26,7 @@
 #include "core/select.hpp"
 #include "run/feedback.hpp"
 #include "run/git.hpp"
+#include "run/inputs.hpp"
 #include "run/prompts.hpp"
 #include "run/replay.hpp"
 #include "run/report.hpp"
@@ -50,6 +51,7 @@
 #include <set>
 #include <thread>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,17 +202,31 @@ FileStamp stamp(const fs::path& p) {
           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
+// Whether a git failure's message says the disk refused a write (git prints strerror): that is unsafe storage
+// (exit 6), which no retry of the story can fix, not a failure of the story's work.
+bool storage_failure(const std::string& message) {
+  for (int err : {ENOSPC, EROFS, EDQUOT, EIO, EACCES}) {
+    if (message.find(util::errno_text(err)) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string handoff_file(const std::string& handoff) { return ".simmer/" + handoff + ".json"; }
 
 class Executor {
 public:
   Executor(const store::ProjectPaths& paths, const CookOptions& options, core::Config config, core::Prd prd,
-           util::Journal journal, const std::atomic<bool>& cancel, const std::atomic<int>& signal_number)
+           util::Journal journal, util::ProjectLock& lock, RunInputs inputs, const std::atomic<bool>& cancel,
+           const std::atomic<int>& signal_number)
       : m_paths(paths),
         m_options(options),
         m_config(std::move(config)),
         m_prd(std::move(prd)),
         m_journal(std::move(journal)),
+        m_lock(lock),
+        m_inputs(std::move(inputs)),
         m_cancel(cancel),
         m_signal(signal_number),
         m_git(paths.root),
@@ -222,6 +238,8 @@ public:
   Reporter& report() { return m_report; }
   Git& git() { return m_git; }
   void set_foreign_paths(std::vector<std::string> paths) { m_foreign = std::move(paths); }
+  // Where HEAD is at the start: every later commit of the run goes there, whatever an agent checks out.
+  void set_head(Git::HeadRef head) { m_head = std::move(head); }
 
   // Folds the whole journal and makes state.json agree with it.
   void load_state() {
@@ -306,7 +324,9 @@ public:
                                                          : m_state.phase)},
                            {"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
                            {"stories", prd_snapshot(m_prd)},
-                           {"limits", core::limits_to_json(limits_from(m_config))}});
+                           {"limits", core::limits_to_json(limits_from(m_config))},
+                           {"inputs", m_inputs.hashes()},
+                           {"head", {{"branch", m_head.branch}, {"sha", m_head.sha}}}});
     for (auto& w : m_pending_warnings) {
       append("warning", {{"message", w}});
     }
@@ -348,6 +368,12 @@ public:
 private:
   // --- journal + state ------------------------------------------------------------------------------------
   void append(const std::string& kind, json data) {
+    // The journal must still be where readers look for it; an agent (or anything it left running) may have
+    // removed or moved it since the last append. Put it back before writing, and say so right after.
+    std::optional<json> moved;
+    if (!m_journal.at_path()) {
+      moved = repair_journal(m_actor);
+    }
     std::int64_t now = util::now_unix_ms();
     json line = {{"ts", util::iso8601_utc_ms(now)}, {"runId", m_run_id}, {"kind", kind}, {"data", std::move(data)}};
     {
@@ -366,6 +392,28 @@ private:
     m_state = core::apply(std::move(m_state), e);
     m_state_dirty = true;
     m_report.on_event(line, m_state);
+    if (moved) {
+      append("tamper_detected", std::move(*moved));
+    }
+  }
+
+  // Puts the journal (from this process's open handle) and the lock back at their paths, and the folder they live
+  // in, after an agent removed, moved or replaced them; state.json is rewritten at the next flush. The returned
+  // tamper_detected data stops the story: an agent that erases the record of what it did is not judged further.
+  json repair_journal(const std::string& role) {
+    m_journal.restore_at_path();
+    if (!m_lock.at_path()) {
+      if (auto r = m_lock.restore_at_path(); !r.ok()) {
+        throw Error(r.failure().code, r.failure().message);
+      }
+    }
+    m_state_dirty = true;
+    return {{"file", ".simmer/events.jsonl"},
+            {"role", role},
+            {"restored", true},
+            {"change", "removed"},
+            {"stopsStory", true},
+            {"detail", "the journal was removed, moved or replaced by a symlink; restored from the harness's copy"}};
   }
 
   // Writes state.json when events were folded since the last write: called before anything that waits or lets
@@ -387,11 +435,24 @@ private:
     fs::path tmp = m_paths.state;
     tmp += fmt::format(".tmp.{}", ::getpid());
     {
-      std::FILE* f = std::fopen(tmp.c_str(), "wb");
-      if (!f || std::fwrite(m_state_text.data(), 1, m_state_text.size(), f) != m_state_text.size() ||
-          std::fclose(f) != 0) {
+      // O_EXCL after an unlink: whatever an agent put at the temp's name (a symlink to a file outside the
+      // project) is removed, never written through.
+      ::unlink(tmp.c_str());
+      int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      bool ok = fd >= 0;
+      for (std::size_t done = 0; ok && done < m_state_text.size();) {
+        ssize_t n = ::write(fd, m_state_text.data() + done, m_state_text.size() - done);
+        ok = n > 0 || (n < 0 && errno == EINTR);
+        done += n > 0 ? static_cast<std::size_t>(n) : 0;
+      }
+      int err = errno;
+      if (fd >= 0 && ::close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+      }
+      if (!ok) {
         throw Error(ExitCode::unsafe_storage,
-                    fmt::format("cannot write .simmer/state.json ({}): {}", tmp.string(), util::errno_text(errno)));
+                    fmt::format("cannot write .simmer/state.json ({}): {}", tmp.string(), util::errno_text(err)));
       }
     }
     if (std::rename(tmp.c_str(), m_paths.state.c_str()) != 0) {
@@ -478,7 +539,7 @@ private:
     return true;
   }
 
-  // Harness-owned files as they were before an agent session.
+  // Harness-owned files as they were before an agent session or a gate.
   struct Snapshot {
     std::optional<std::string> prd;
     std::optional<std::string> progress;
@@ -486,27 +547,45 @@ private:
   };
 
   Snapshot snapshot() {
-    return {read_opt(m_paths.prd), read_opt(m_paths.progress), stamp(m_paths.events)};
+    FileStamp events = stamp(m_paths.events);
+    events.size = m_journal.size();
+    return {read_opt(m_paths.prd), read_opt(m_paths.progress), events};
   }
 
+  // After an agent session or a gate (`role`: orchestrator, builder, verifier or gate): every harness-owned
+  // file, run input and HEAD is compared with what it was, and each difference is undone and journaled as
+  // tamper_detected before anything is committed.
   void check_tamper(const Snapshot& before, const std::string& role) {
-    // The journal first: the tamper events below are appended to it, which must not look like tampering.
-    FileStamp now = stamp(m_paths.events);
-    bool journal_changed = now.size != before.events.size || now.mtime_ns != before.events.mtime_ns;
-    bool journal_restored = false;
-    if (journal_changed && now.size > before.events.size && before.events.size >= 0) {
-      journal_restored = ::truncate(m_paths.events.c_str(), before.events.size) == 0;
-    }
     std::vector<json> found;
-    if (journal_changed) {
-      found.push_back({{"file", ".simmer/events.jsonl"}, {"role", role}, {"restored", journal_restored}});
+    // The journal first: the tamper events below are appended to it, which must not look like tampering.
+    if (!m_journal.at_path()) {
+      found.push_back(repair_journal(role));
+    }
+    FileStamp now = stamp(m_paths.events);
+    now.size = m_journal.size();
+    bool journal_changed = now.size != before.events.size || now.mtime_ns != before.events.mtime_ns;
+    if (found.empty() && journal_changed) {
+      // Lines appended by the agent are cut off through the harness's own handle (the path may be a link).
+      bool restored = now.size > before.events.size && before.events.size >= 0 && m_journal.cut_back(before.events.size);
+      found.push_back({{"file", ".simmer/events.jsonl"}, {"role", role}, {"restored", restored}});
+    }
+    if (!m_lock.at_path()) {
+      auto r = m_lock.restore_at_path();
+      if (!r.ok()) {
+        throw Error(r.failure().code, r.failure().message);
+      }
+      found.push_back({{"file", ".simmer/lock"}, {"role", role}, {"restored", true}});
     }
     auto restore = [&](const fs::path& path, const std::optional<std::string>& old) {
       auto current = read_opt(path);
-      if (current == old) {
+      if (current == old && !is_symlink(path)) {
         return;
       }
       if (old) {
+        std::error_code ec;
+        if (is_symlink(path)) {
+          fs::remove(path, ec);  // the link itself: its target is none of ours
+        }
         util::write_file_atomic(path, *old);
       } else {
         std::error_code ec;
@@ -516,13 +595,61 @@ private:
     };
     restore(m_paths.prd, before.prd);
     restore(m_paths.progress, before.progress);
-    if (read_opt(m_paths.state) != std::optional<std::string>(m_state_text)) {
+    if (read_opt(m_paths.state) != std::optional<std::string>(m_state_text) || is_symlink(m_paths.state)) {
+      std::error_code ec;
+      fs::remove(m_paths.state, ec);
       write_state();
       found.push_back({{"file", ".simmer/state.json"}, {"role", role}, {"restored", true}});
     }
+    // The run's inputs (simmer.json and its gates, prompt overrides, scenarios): what judges the agent.
+    for (const auto& t : m_inputs.check_and_restore(m_paths.dir / "tampered" / m_run_id,
+                                                    std::to_string(m_state.seq))) {
+      json data = {{"file", t.display}, {"role", role}, {"restored", t.restored}, {"change", t.change}};
+      if (!t.saved_as.empty()) {
+        data["savedAs"] = t.saved_as;
+        data["detail"] = fmt::format("the {} version is kept as {}", t.change == "created" ? "new" : "changed",
+                                     t.saved_as);
+      }
+      found.push_back(std::move(data));
+    }
+    check_head(role, found);
     for (auto& data : found) {
       append("tamper_detected", std::move(data));
     }
+  }
+
+  // HEAD must stay on the run's branch. An agent's own commits on that branch are kept (they are part of its
+  // work); a checkout of another branch or commit, a detached HEAD, or a branch moved to a commit that does not
+  // contain the run's last one is undone without touching the work tree, so the next commit lands where the
+  // run started and carries whatever the agent left in the files.
+  void check_head(const std::string& role, std::vector<json>& found) {
+    Git::HeadRef now = m_git.head();
+    if (now == m_head) {
+      return;
+    }
+    if (now.branch == m_head.branch && !now.sha.empty() && (m_head.sha.empty() || m_git.is_ancestor(m_head.sha, now.sha))) {
+      m_head.sha = now.sha;
+      return;
+    }
+    auto where = [](const Git::HeadRef& h) {
+      std::string branch = h.branch.rfind("refs/heads/", 0) == 0 ? h.branch.substr(11) : h.branch;
+      std::string sha = h.sha.substr(0, 12);
+      return branch.empty() ? fmt::format("a detached HEAD at {}", sha.empty() ? "nothing" : sha)
+                            : fmt::format("{} at {}", branch, sha.empty() ? "no commit" : sha);
+    };
+    auto r = m_git.restore_head(m_head);
+    found.push_back({{"file", "HEAD"},
+                     {"role", role},
+                     {"restored", r.ok()},
+                     {"change", "moved"},
+                     {"detail", fmt::format("HEAD was on {}, the run is on {}{}", where(now), where(m_head),
+                                            r.ok() ? "; the work tree is kept as the agent left it"
+                                                   : ": " + r.failure().message)}});
+  }
+
+  static bool is_symlink(const fs::path& p) {
+    std::error_code ec;
+    return fs::symlink_status(p, ec).type() == fs::file_type::symlink;
   }
 
   std::string criteria_text(const core::Story* story) const {
@@ -634,7 +761,7 @@ private:
     if (!effect.repair_errors.empty()) {
       name = "repair";
     }
-    RenderedPrompt p = render_prompt(m_paths.prompts, m_state.limits.workflow, name, v);
+    RenderedPrompt p = render_prompt(m_inputs.prompt_override(name), m_state.limits.workflow, name, v);
     warning = p.warning;
     return p.text;
   }
@@ -698,6 +825,7 @@ private:
     // The agent may read state.json, and check_tamper compares it with m_state_text afterwards.
     flush_state();
     Snapshot before = snapshot();
+    m_actor = effect.role;
     m_report.begin_activity(fmt::format("{} {} ({})", story_id.empty() ? "-" : story_id,
                                         core::to_string(m_state.phase), effect.role));
     agents::SessionRecord rec;
@@ -768,7 +896,8 @@ private:
     std::string accepted_kind;
     {
       auto t = m_profile.time("validation");
-      if (!util::exists(path)) {
+      std::error_code ec;
+      if (fs::symlink_status(path, ec).type() == fs::file_type::not_found) {
         errors.push_back(fmt::format("{}: the {} did not write it", file, effect.role));
       } else if (effect.handoff == "task") {
         if (auto task = loaded(store::load_task(path, file), errors)) {
@@ -833,6 +962,9 @@ private:
       append("phase_started", {{"phase", "gates"}, {"storyId", story}, {"attempt", m_state.attempt}});
     }
     flush_state();
+    // A gate runs code the agent wrote (its tests): it gets the same tamper check as an agent session.
+    Snapshot before = snapshot();
+    m_actor = "gate";
     m_report.begin_activity(fmt::format("{} gate {}", m_state.story_id.value_or("-"), gate->name));
     util::ProcessResult r;
     {
@@ -840,6 +972,7 @@ private:
       r = util::run_shell(gate->run, m_paths.root, gate->timeout_s * 1000, &m_cancel);
     }
     m_report.end_activity();
+    check_tamper(before, "gate");
     if (r.cancelled) {
       m_interrupted = true;
       return;
@@ -873,13 +1006,18 @@ private:
     if (m_first_commit_check) {
       m_first_commit_check = false;
       if (auto sha = m_git.head_with_trailers(plan.run_id, plan.key_seq)) {
+        m_head.sha = *sha;
         return sha;
       }
     }
     auto r = paths ? m_git.commit(*paths, plan.subject, plan.run_id, plan.key_seq)
                    : m_git.commit_work_tree(m_foreign, plan.subject, plan.run_id, plan.key_seq);
     if (!r.ok()) {
-      throw Error(ExitCode::failure, r.failure().message);
+      throw Error(storage_failure(r.failure().message) ? ExitCode::unsafe_storage : r.failure().code,
+                  r.failure().message);
+    }
+    if (*r) {
+      m_head.sha = **r;
     }
     return *r;
   }
@@ -996,6 +1134,10 @@ private:
   core::Config m_config;
   core::Prd m_prd;
   util::Journal m_journal;
+  util::ProjectLock& m_lock;
+  RunInputs m_inputs;  // simmer.json, prompt overrides and scenarios as the run started (run/inputs.hpp)
+  Git::HeadRef m_head;  // where the run commits: the branch at the start, and its tip as of the last commit
+  std::string m_actor = "harness";  // who ran last (a role, or "gate"), for tamper found between checks
   SessionTokens m_session_tokens;  // per session id, what the journal's session records charged to it so far
   const std::atomic<bool>& m_cancel;
   const std::atomic<int>& m_signal;
@@ -1042,6 +1184,15 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
                                paths.root.string()),
                    ExitCode::invalid_input};
   }
+  // The branch the run commits to; a detached HEAD would leave every commit on no branch, so it is asked for.
+  Git::HeadRef head = git.head();
+  if (head.branch.empty() && !options.allow_detached) {
+    return Failure{fmt::format("HEAD is detached ({}) at {}: simmer commits every attempt on the checked-out "
+                               "branch; check out a branch (`git switch -c NAME`), or run `simmer cook "
+                               "--allow-detached`",
+                               paths.root.string(), head.sha.empty() ? "no commit" : head.sha.substr(0, 12)),
+                   ExitCode::invalid_input};
+  }
   // 3. A dirty tree between stories is someone else's work: refused before anything is written, or with
   //    --allow-dirty kept out of simmer's commits. In the middle of a story (read-only fold of the journal) the
   //    changes are the interrupted agent's own, and the run resumes with them.
@@ -1072,8 +1223,18 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
   util::sweep_stale_temps(paths.dir);
   std::vector<std::string> warnings;
   util::Journal journal = util::Journal::open(paths.events, warnings, ".simmer/events.jsonl");
+  // The run's inputs are read once, here: what judges the agents cannot be changed by them (run/inputs.hpp).
+  const core::Config& cfg = std::get<core::Config>(config);
+  std::vector<std::string> scenarios;
+  for (const core::RoleConfig* rc : {&cfg.orchestrator, &cfg.builder, &cfg.verifier}) {
+    if (rc->scenario) {
+      scenarios.push_back(*rc->scenario);
+    }
+  }
+  RunInputs inputs = RunInputs::pin(paths.root, paths.config, paths.prompts, scenarios);
   Executor executor(paths, options, std::get<core::Config>(std::move(config)), std::get<core::Prd>(std::move(prd)),
-                    std::move(journal), cancel, signal_number);
+                    std::move(journal), *lock, std::move(inputs), cancel, signal_number);
+  executor.set_head(head);
   for (auto& w : warnings) {
     executor.add_warning(w);
   }

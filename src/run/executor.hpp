@@ -24,6 +24,7 @@ enum class OutputMode {
 
 struct CookOptions {
   bool allow_dirty = false;           // do not refuse a dirty work tree (outside .simmer/)
+  bool allow_detached = false;        // do not refuse a detached HEAD
   OutputMode output = OutputMode::plain;
   bool color = false;                 // ANSI colors (live mode only)
   bool profile = false;               // time journal/validation/git/spawn per story; summary on stderr

@@ -1,5 +1,6 @@
 #include "run/git.hpp"
 
+#include "util/fs.hpp"
 #include "util/process.hpp"
 
 #include <fmt/format.h>
@@ -213,6 +214,75 @@ bool Git::clear_stale_index_lock() const {
   }
   std::error_code ec;
   return std::filesystem::remove(lock, ec);
+}
+
+Git::HeadRef Git::head() const {
+  HeadRef out;
+  auto read = [](const std::filesystem::path& p) -> std::optional<std::string> {
+    auto text = util::read_regular_file(p);
+    return text.ok() ? std::optional<std::string>(trim_nl(*text)) : std::nullopt;
+  };
+  auto is_sha = [](const std::string& v) {
+    return v.size() == 40 && v.find_first_not_of("0123456789abcdef") == std::string::npos;
+  };
+  auto git_dir = m_root / ".git";
+  if (auto head = read(git_dir / "HEAD")) {
+    if (head->rfind("ref: ", 0) == 0) {
+      out.branch = head->substr(5);
+      if (auto ref = read(git_dir / out.branch); ref && is_sha(*ref)) {
+        out.sha = *ref;
+        return out;
+      }
+    } else if (is_sha(*head)) {
+      out.sha = *head;
+      return out;
+    }
+  }
+  // A .git file (worktree, submodule), a packed ref or an unborn branch: ask git.
+  std::string text;
+  out = {};
+  if (git_run(m_root, {"symbolic-ref", "-q", "HEAD"}, m_identity_env, &text).succeeded()) {
+    out.branch = trim_nl(text);
+  }
+  text.clear();
+  if (git_run(m_root, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, m_identity_env, &text).succeeded()) {
+    out.sha = trim_nl(text);
+  }
+  return out;
+}
+
+Result<bool> Git::restore_head(const HeadRef& want) const {
+  auto run = [&](std::vector<std::string> args) -> Result<bool> {
+    auto r = git_run(m_root, args, m_identity_env);
+    if (!r.succeeded()) {
+      return Failure{fmt::format("git {} failed ({}): {}", args.front(), m_root.string(), trim_nl(r.output_tail)),
+                     ExitCode::failure};
+    }
+    return true;
+  };
+  if (!want.branch.empty()) {
+    if (!want.sha.empty()) {
+      if (auto r = run({"update-ref", "-m", "simmer: restore the run's branch", want.branch, want.sha}); !r.ok()) {
+        return r;
+      }
+    }
+    if (auto r = run({"symbolic-ref", "-m", "simmer: back to the run's branch", "HEAD", want.branch}); !r.ok()) {
+      return r;
+    }
+  } else if (!want.sha.empty()) {
+    if (auto r = run({"update-ref", "--no-deref", "-m", "simmer: back to the run's commit", "HEAD", want.sha});
+        !r.ok()) {
+      return r;
+    }
+  }
+  if (want.sha.empty()) {
+    return true;
+  }
+  return run({"reset", "-q"});
+}
+
+bool Git::is_ancestor(const std::string& ancestor, const std::string& descendant) const {
+  return git_run(m_root, {"merge-base", "--is-ancestor", ancestor, descendant}, m_identity_env).succeeded();
 }
 
 void Git::ensure_identity() {

@@ -51,6 +51,24 @@ public:
   // called while the project lock is held, so no other simmer is committing; returns true when one was removed.
   bool clear_stale_index_lock() const;
 
+  // Where HEAD points: `branch` is the full ref name ("refs/heads/main") or "" when HEAD is detached; `sha` the
+  // commit (40 hex digits) or "" before the first commit. Read from .git/HEAD and the ref file when they are
+  // plain files (no process), else from git. A HEAD that cannot be read at all gives an empty HeadRef.
+  struct HeadRef {
+    std::string branch;
+    std::string sha;
+    bool operator==(const HeadRef&) const = default;
+  };
+  HeadRef head() const;
+
+  // Puts HEAD back to `want` without touching the work tree: the branch ref is set to `want.sha`, HEAD is
+  // attached to it (or detached at `want.sha`), and the index is reset to that commit, so the files an agent left
+  // stay as they are and show as changes against it. A git failure is a Failure(failure) with git's message.
+  Result<bool> restore_head(const HeadRef& want) const;
+
+  // Whether commit `ancestor` is an ancestor of (or equal to) `descendant`.
+  bool is_ancestor(const std::string& ancestor, const std::string& descendant) const;
+
   // Sets a fallback author/committer identity (simmer <simmer@localhost>) for the commits of this process when
   // neither the environment nor git's config gives one, so a fresh repository still gets its commits.
   void ensure_identity();

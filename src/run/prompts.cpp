@@ -52,29 +52,24 @@ std::string substitute(const std::string& text, const std::map<std::string, std:
   return out;
 }
 
-RenderedPrompt render_prompt(const std::filesystem::path& overrides, const std::string& workflow,
+RenderedPrompt render_prompt(const std::optional<std::string>& override_text, const std::string& workflow,
                              const std::string& name, std::map<std::string, std::string> values) {
   RenderedPrompt out;
   std::string handoff_source;
   values["handoff_instructions"] = substitute(builtin(workflow, "handoff", handoff_source), values);
   std::string tmpl;
-  auto override_path = overrides / (name + ".md");
-  if (util::exists(override_path)) {
-    auto text = util::read_file(override_path);
-    if (text.ok()) {
-      tmpl = *text;
-      out.source = ".simmer/prompts/" + name + ".md";
-      if (tmpl.find(k_marker) == std::string::npos) {
-        out.warning = fmt::format("prompt override {} has no {{{{handoff_instructions}}}}: the hand-off "
-                                  "instructions were appended",
-                                  out.source);
-        tmpl += "\n\n## Your hand-off\n\n";
-        tmpl += k_marker;
-        tmpl += "\n";
-      }
+  if (override_text) {
+    tmpl = *override_text;
+    out.source = ".simmer/prompts/" + name + ".md";
+    if (tmpl.find(k_marker) == std::string::npos) {
+      out.warning = fmt::format("prompt override {} has no {{{{handoff_instructions}}}}: the hand-off "
+                                "instructions were appended",
+                                out.source);
+      tmpl += "\n\n## Your hand-off\n\n";
+      tmpl += k_marker;
+      tmpl += "\n";
     }
-  }
-  if (out.source.empty()) {
+  } else {
     tmpl = builtin(workflow, name, out.source);
   }
   out.text = substitute(tmpl, values);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace simmer::run {
@@ -18,8 +19,9 @@ struct RenderedPrompt {
 
 // `name`: orchestrator | builder | fix | verifier | repair. `values` fills the placeholders; the caller gives
 // handoff_path, handoff_schema and handoff_binding, from which handoff_instructions is rendered (prompts/handoff.md).
-// `overrides` is the .simmer/prompts/ directory (a missing one means no override).
-RenderedPrompt render_prompt(const std::filesystem::path& overrides, const std::string& workflow,
+// `override_text` is the text of .simmer/prompts/<name>.md as the run pinned it (run/inputs.hpp), nullopt for
+// none: the prompt is never read from the disk here, where an agent could have changed it.
+RenderedPrompt render_prompt(const std::optional<std::string>& override_text, const std::string& workflow,
                              const std::string& name, std::map<std::string, std::string> values);
 
 // Replaces every `{{key}}` of `values` in `text`. Pure.

@@ -148,8 +148,12 @@ void Reporter::on_event(const json& line, const core::State& state) {
   } else if (kind == "warning") {
     warn(str(d, "message"));
   } else if (kind == "tamper_detected") {
-    warn(fmt::format("{} was changed during the {}'s session; {}", str(d, "file"), str(d, "role"),
-                     d.value("restored", false) ? "restored" : "could not be restored"));
+    std::string when = str(d, "role") == "gate" ? std::string("while a gate ran")
+                                                : fmt::format("during the {}'s session", str(d, "role"));
+    std::string detail = str(d, "detail");
+    warn(fmt::format("{} was changed {}; {}{}", str(d, "file"), when,
+                     d.value("restored", false) ? "restored" : "could not be restored",
+                     detail.empty() ? "" : " (" + detail + ")"));
   } else if (kind == "interrupted") {
     warn(fmt::format("interrupted by {}: the next `simmer cook` resumes", str(d, "signal")));
   }

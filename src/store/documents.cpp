@@ -26,6 +26,9 @@
 namespace simmer::store {
 namespace {
 
+// Whether a document read may follow a symlink at its path (hand-offs may not).
+enum class Links { follow, refuse };
+
 using core::Problem;
 using nlohmann::json;
 
@@ -104,7 +107,22 @@ Problem parse_problem(const std::string& file, const core::ParseError& error) {
 }
 
 // The file's bytes, or the problem of reading it ("cannot read: <strerror>").
-std::variant<std::string, Problem> read_bytes(const std::filesystem::path& path, const std::string& display) {
+std::variant<std::string, Problem> read_bytes(const std::filesystem::path& path, const std::string& display,
+                                              Links links = Links::follow) {
+  if (links == Links::refuse) {
+    // A hand-off is written by an untrusted agent: a symlink could point anywhere, a FIFO would block.
+    auto text = util::read_regular_file(path);
+    if (!text.ok()) {
+      std::error_code ec;
+      auto type = std::filesystem::symlink_status(path, ec).type();
+      return file_problem(display, type == std::filesystem::file_type::symlink
+                                       ? std::string("is a symbolic link; write the file itself, in place")
+                                   : type == std::filesystem::file_type::not_found || ec
+                                       ? "cannot read: " + util::errno_text(ENOENT)
+                                       : std::string("is not a regular file; write a regular JSON file"));
+    }
+    return std::move(*text);
+  }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return file_problem(display, "cannot read: " + util::errno_text(errno));
@@ -309,9 +327,10 @@ std::string display_of(const std::filesystem::path& path, const std::string& dis
 }
 
 template <class T>
-Loaded<T> load_typed(const std::filesystem::path& path, DocKind kind, const std::string& display) {
+Loaded<T> load_typed(const std::filesystem::path& path, DocKind kind, const std::string& display,
+                     Links links = Links::follow) {
   const std::string name = display_of(path, display);
-  auto bytes = read_bytes(path, name);
+  auto bytes = read_bytes(path, name, links);
   if (std::holds_alternative<Problem>(bytes)) {
     return std::vector<Problem>{std::get<Problem>(std::move(bytes))};
   }
@@ -377,15 +396,15 @@ Loaded<core::Prd> load_prd(const std::filesystem::path& path, const std::string&
 }
 
 Loaded<core::Task> load_task(const std::filesystem::path& path, const std::string& display) {
-  return load_typed<core::Task>(path, DocKind::task, display);
+  return load_typed<core::Task>(path, DocKind::task, display, Links::refuse);
 }
 
 Loaded<core::Build> load_build(const std::filesystem::path& path, const std::string& display) {
-  return load_typed<core::Build>(path, DocKind::build, display);
+  return load_typed<core::Build>(path, DocKind::build, display, Links::refuse);
 }
 
 Loaded<core::Verdict> load_verdict(const std::filesystem::path& path, const std::string& display) {
-  return load_typed<core::Verdict>(path, DocKind::verdict, display);
+  return load_typed<core::Verdict>(path, DocKind::verdict, display, Links::refuse);
 }
 
 Loaded<core::Progress> load_progress(const std::filesystem::path& path, const std::string& display) {

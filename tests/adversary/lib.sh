@@ -17,3 +17,15 @@ expect_exit() {
   got=$?
   [ "$got" = "$want" ] || fail "$what: exit $got, expected $want: $(head -c 4000 out.txt)"
 }
+
+# mount_tmpfs DIR SIZE: a tmpfs of SIZE (e.g. 4m) at DIR, unmounted when the test ends; exit 77 (skipped, which
+# the README's test command counts as a failure) when this machine cannot mount one.
+mount_tmpfs() {
+  mkdir -p "$1"
+  if ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null; then
+    echo "SKIPPED: cannot mount a tmpfs here (needs root and mount rights)"
+    exit 77
+  fi
+  MOUNTS="$1 ${MOUNTS:-}"
+  trap 'for m in ${MOUNTS:-}; do umount -l "$m" 2>/dev/null; done; cleanup_cook_test' EXIT
+}

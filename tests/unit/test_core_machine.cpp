@@ -542,3 +542,32 @@ TEST_CASE("machine: state_from_json names the bad pointer") {
   CHECK(simmer::core::state_from_json(doc).failure().message ==
         "invalid state (.simmer/state.json#/stories): missing");
 }
+
+TEST_CASE("machine: a tamper that erased the journal blocks the story; other tampering changes nothing") {
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  // A restored prd.json is a fact, not a decision.
+  run.feed("tamper_detected", {{"file", ".simmer/prd.json"}, {"role", "builder"}, {"restored", true}});
+  CHECK(run.state.phase == Phase::build);
+  CHECK(run.state.step == Step::running);
+  // stopsStory that is not a boolean true is ignored too.
+  run.feed("tamper_detected", {{"file", "x"}, {"restored", true}, {"stopsStory", "yes"}});
+  CHECK(run.state.phase == Phase::build);
+  Effect e = run.feed("tamper_detected", {{"file", ".simmer/events.jsonl"}, {"role", "builder"}, {"restored", true},
+                                          {"stopsStory", true}});
+  CHECK(run.state.phase == Phase::record);
+  REQUIRE(e.kind == Effect::Kind::record);
+  CHECK(run.state.record->result == StoryState::blocked);
+  CHECK(run.state.record->reason == "tampered: the builder changed .simmer/events.jsonl");
+  // The session that did it still costs what it cost, and does not move the story on.
+  e = run.feed("session", session("builder", "A", 0, "success", 0.5));
+  CHECK(run.state.phase == Phase::record);
+  CHECK(run.state.spend_total_usd == Approx(0.5));
+  e = record(run, "A");
+  CHECK(run.state.stories.at("A").status == StoryState::blocked);
+  CHECK(run.state.stories.at("A").reason == "tampered: the builder changed .simmer/events.jsonl");
+  // Between stories there is nothing to stop.
+  run.feed("tamper_detected", {{"file", ".simmer/events.jsonl"}, {"restored", true}, {"stopsStory", true}});
+  CHECK(run.state.phase == Phase::orchestrate);
+}

@@ -1,0 +1,61 @@
+#pragma once
+// The run's pinned inputs (DESIGN.md "The trust boundary"): the files that decide how a story is judged
+// (simmer.json with its gates, the prompt overrides in .simmer/prompts/, the script agents' scenario files) are
+// read once when a run starts, hashed into its run_started event, and held in memory. What the agents are told
+// comes from these bytes, never from the disk again, and after every agent session and gate the disk is compared
+// with them: a change is tamper, undone before anything is committed, with the changed bytes saved aside so that
+// nothing (not even a user's edit made during a run) is lost.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace simmer::run {
+
+// One pinned file: its bytes at the start of the run, or nullopt when it did not exist.
+struct PinnedFile {
+  std::filesystem::path path;
+  std::string display;                // relative to the project root: "simmer.json", ".simmer/prompts/verifier.md"
+  std::optional<std::string> bytes;   // nullopt: absent at the start (and must stay absent)
+};
+
+// A pinned file found changed on disk, and what was done about it.
+struct InputTamper {
+  std::string display;
+  std::string change;        // "changed", "removed", "created"
+  bool restored = false;     // the disk holds the pinned bytes again (or the created file is gone)
+  std::string saved_as;      // where the agent's version was kept ("" when there was none or saving failed)
+};
+
+class RunInputs {
+public:
+  // Reads the run's inputs under `root`: `config` (simmer.json), every regular file directly in `prompts`
+  // (.simmer/prompts/, which may be missing), and each of `scenarios` (paths as the config gives them, relative to
+  // `root` unless absolute). A file that cannot be read is pinned as absent. Never throws for a missing file.
+  static RunInputs pin(const std::filesystem::path& root, const std::filesystem::path& config,
+                       const std::filesystem::path& prompts, const std::vector<std::string>& scenarios);
+
+  // [{"file": display, "sha256": hex or null}, ...] in path order: the hashes this run used, for run_started.
+  nlohmann::json hashes() const;
+
+  // The pinned text of the override .simmer/prompts/<name>.md, or nullopt when there was none at the start.
+  std::optional<std::string> prompt_override(const std::string& name) const;
+
+  // Compares the disk with the pinned bytes and restores every difference (atomic write of the pinned bytes, or
+  // removal of a file that did not exist; a prompt file created in .simmer/prompts/ is removed too). The bytes
+  // found are first saved under `save_dir` as <stem>-<display with / as _> so nothing is lost. Returns what it
+  // found, in path order; empty when the disk agrees. Restoring writes through no symlink: a symlink put at a
+  // pinned path is replaced, its target left alone.
+  std::vector<InputTamper> check_and_restore(const std::filesystem::path& save_dir, const std::string& stem) const;
+
+private:
+  std::filesystem::path m_root;
+  std::filesystem::path m_prompts;
+  std::vector<PinnedFile> m_files;  // sorted by display
+};
+
+}  // namespace simmer::run
