@@ -74,7 +74,7 @@ int run_gc(int keep, bool dry_run, bool as_json) {
     if (!dry_run) {
       fs::remove_all(run->path, ec);
       if (ec) {
-        throw Error(ExitCode::failure,
+        throw Error(ExitCode::unsafe_storage,
                     fmt::format("cannot delete transcripts ({}): {}", paths.display(run->path), ec.message()));
       }
     }
