@@ -6,6 +6,9 @@
 
 #include "agents/session.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "agents/claude.hpp"
 #include "agents/codex.hpp"
 #include "agents/command.hpp"
@@ -71,7 +74,13 @@ public:
     }
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
-    m_file = std::fopen(path.c_str(), "wb");
+    // O_NOFOLLOW: the agent could have planted a symlink at this (predictable) name to have the harness
+    // overwrite a file of its choosing.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    m_file = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
+    if (fd >= 0 && m_file == nullptr) {
+      ::close(fd);
+    }
     if (m_file == nullptr) {
       throw Error(ExitCode::unsafe_storage,
                   fmt::format("cannot write transcript ({}): {}", path.string(), std::strerror(errno)));

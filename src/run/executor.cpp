@@ -810,8 +810,25 @@ private:
     req.timeout_s = rc.timeout_s;
     req.idle_timeout_s = rc.idle_timeout_s;
     req.max_turns = rc.max_turns.value_or(0);
+    // The transcripts' folder is the harness's: a symlink an agent put in its place is removed, not followed.
+    for (const fs::path& dir : {m_paths.sessions, m_paths.sessions / m_run_id}) {
+      if (is_symlink(dir)) {
+        std::error_code link_ec;
+        fs::remove(dir, link_ec);
+      }
+    }
     req.transcript = m_paths.sessions / m_run_id /
                      fmt::format("{}-{}-{}.jsonl", m_state.seq, effect.role, m_state.attempt);
+    // A fresh name each session: whatever is already there was planted (a symlink to a file the agent wants
+    // overwritten), and is removed, never written through.
+    std::error_code planted_ec;
+    if (fs::symlink_status(req.transcript, planted_ec).type() != fs::file_type::not_found) {
+      fs::remove_all(req.transcript, planted_ec);
+      append("tamper_detected", {{"file", m_paths.display(req.transcript)},
+                                 {"role", m_actor},
+                                 {"restored", !planted_ec},
+                                 {"change", "created"}});
+    }
     req.env = {{"SIMMER_ROLE", effect.role},
                {"SIMMER_STORY_ID", story_id},
                {"SIMMER_ATTEMPT", std::to_string(m_state.attempt)},
