@@ -45,12 +45,20 @@ Runner setup_dashboard(CLI::App& sub) {
   sub.add_option("--port", flags->port, "Port to listen on (0: any free port)")->capture_default_str()
       ->check(CLI::Range(0, 65535));
   sub.add_option("--host", flags->host, "Address to bind; any but loopback requires a token")->capture_default_str();
-  sub.add_option("--token", flags->token, "Token every request must carry (generated when the host is not loopback)");
+  CLI::Option* token_flag = sub.add_option(
+      "--token", flags->token,
+      "Token every request must carry: A-Z a-z 0-9 - . _ ~ (generated when the host is not loopback)");
   sub.add_flag("--open", flags->open, "Open the dashboard in the desktop's browser");
   sub.add_option("--max-streams", flags->max_streams, "Most live event streams served at once")
       ->capture_default_str()->check(CLI::Range(1, 256));
 
-  return [flags] {
+  return [flags, token_flag] {
+    // `--token ''` is a mistake, never "no token": a script that meant to pass a secret and passed nothing must
+    // not get a dashboard that anyone can use.
+    if (token_flag->count() > 0 && flags->token.empty()) {
+      throw Error(ExitCode::usage, fmt::format("token refused (--token): {}", web::token_problem("")));
+    }
+
     // The dashboard reads a project: without .simmer/ there is nothing to show or watch.
     auto paths = store::ProjectPaths::discover(std::filesystem::current_path());
     if (!util::exists(paths.dir)) {

@@ -1,7 +1,11 @@
 // Implementation notes
 // - Sockets are non-blocking; every wait is a poll() on the socket and the stop eventfd, which stays readable
 //   once written, so stop() wakes every thread at once and for good.
-// - One thread per connection, joined by the accept loop once it is done (or by run() on the way out).
+// - One thread per connection, joined by the accept loop once it is done (or by run() on the way out). The
+//   thread closes its fd under conns_mutex, so the accept loop may shut down any fd it sees in the list (to take
+//   a waiting connection, see "Connection slots" in http.hpp) without hitting a number already reused.
+// - Every wait on a client has a deadline: 5 s for a request's first byte, then one total deadline for the rest
+//   of its head and its body (not reset by each byte that trickles in), and one for writing each answer.
 // - A refused request (413, 431, ...) is answered, then the connection is closed gracefully: write side shut,
 //   what the client still sends drained for a moment, so it reads the answer instead of a reset.
 
@@ -21,10 +25,12 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <list>
+#include <map>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -101,12 +107,22 @@ void Response::set_content(std::string content, std::string content_type) {
 }
 
 int parse_head(std::string_view text, Head& out) {
+  // Every CR must start a CRLF and no byte may be a control but a tab: a bare LF or CR is a line break to some
+  // parsers and not to others, and a NUL ends a C string early, so either would let one head be read two ways.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return 400;
+    }
+  }
   auto eol = text.find("\r\n");
   std::string_view line = text.substr(0, eol);
   auto sp1 = line.find(' ');
   auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos || sp1 == 0 ||
-      sp2 == sp1 + 1) {
+      sp2 == sp1 + 1 || line.find('\t') != std::string_view::npos) {
     return 400;
   }
   std::string_view method = line.substr(0, sp1);
@@ -219,12 +235,29 @@ struct Server::Impl {
   int stop_fd = -1;  // eventfd: readable once stop() was called
   std::atomic<bool> stopping{false};
 
+  // One connection. fd is closed by its own thread under conns_mutex (then -1), so the accept loop can shut down
+  // an fd it finds there without racing a close and a reuse of the number.
   struct Conn {
     std::thread thread;
+    int fd = -1;
+    std::string client;  // the peer's address bytes: the key of the per-client cap
     std::atomic<bool> done{false};
+    std::atomic<bool> evicted{false};
+    // Steady-clock ms since which this connection waits for its client (a request's first byte, head or body);
+    // 0 while the server is busy with it. Only a waiting connection may be taken to make room.
+    std::atomic<std::int64_t> waiting_since{0};
+    std::atomic<bool> writing{false};  // waiting to write an answer, not to read a request
   };
   std::mutex conns_mutex;
   std::list<Conn> conns;
+
+  enum class ReadResult { data, closed, timed_out, failed };
+
+  static std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
 
   // Waits until fd is ready for `events` (true), or the timeout passes or stop() is called (false).
   bool wait_for(int fd, short events, int timeout_ms) const {
@@ -238,25 +271,38 @@ struct Server::Impl {
     }
   }
 
-  // Appends what arrives to buf: bytes read, 0 on end of stream, -1 on error, timeout or stop.
-  ssize_t read_some(int fd, std::string& buf, int timeout_ms) const {
+  // Appends what arrives before `deadline_ms` (steady clock) to buf.
+  ReadResult read_some(int fd, std::string& buf, std::int64_t deadline_ms) const {
     char chunk[16384];
     while (true) {
       ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n >= 0) {
+      if (n > 0) {
         buf.append(chunk, static_cast<std::size_t>(n));
-        return n;
+        return ReadResult::data;
+      }
+      if (n == 0) {
+        return ReadResult::closed;
       }
       if (errno == EINTR) {
         continue;
       }
-      if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait_for(fd, POLLIN, timeout_ms)) {
-        return -1;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        return ReadResult::failed;
+      }
+      std::int64_t left = deadline_ms - now_ms();
+      if (left <= 0) {
+        return ReadResult::timed_out;
+      }
+      if (!wait_for(fd, POLLIN, static_cast<int>(left))) {
+        return stopping ? ReadResult::failed : ReadResult::timed_out;
       }
     }
   }
 
+  // Writes all of data within io_timeout_ms in total: a client that reads a byte now and then cannot hold the
+  // connection by keeping each single write alive.
   bool write_all(int fd, std::string_view data) const {
+    std::int64_t deadline = now_ms() + limits.io_timeout_ms;
     while (!data.empty()) {
       ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
       if (n >= 0) {
@@ -266,7 +312,8 @@ struct Server::Impl {
       if (errno == EINTR) {
         continue;
       }
-      if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait_for(fd, POLLOUT, limits.io_timeout_ms)) {
+      std::int64_t left = deadline - now_ms();
+      if ((errno != EAGAIN && errno != EWOULDBLOCK) || left <= 0 || !wait_for(fd, POLLOUT, static_cast<int>(left))) {
         return false;
       }
     }
@@ -296,26 +343,66 @@ struct Server::Impl {
     write_all(fd, head_of(res, false) + res.body);
     ::shutdown(fd, SHUT_WR);
     std::string sink;
+    std::int64_t deadline = now_ms() + 500;
     for (std::size_t drained = 0; drained < (1u << 20);) {
       sink.clear();
-      ssize_t n = read_some(fd, sink, 500);
-      if (n <= 0) {
+      if (read_some(fd, sink, deadline) != ReadResult::data) {
         break;
       }
-      drained += static_cast<std::size_t>(n);
+      drained += sink.size();
     }
   }
 
-  void serve(int fd) {
+  // A read for a request ended without data. Mid-request, the client hears why (503 taken to make room, 408 too
+  // slow); between requests the connection just closes, as an idle keep-alive connection does.
+  void end_read(const Conn& conn, ReadResult result, bool mid_request) const {
+    if (!mid_request) {
+      return;
+    }
+    if (conn.evicted) {
+      refuse(conn.fd, 503);
+    } else if (result == ReadResult::timed_out) {
+      refuse(conn.fd, 408);
+    }
+  }
+
+  // The first bare LF or NUL in buf from `from` on, else npos: a head holding one is refused at once instead of
+  // waiting for a CRLF CRLF that a client speaking bare LFs never sends.
+  static std::size_t find_bad_head_byte(const std::string& buf, std::size_t from) {
+    for (std::size_t i = from; i < buf.size(); ++i) {
+      if (buf[i] == '\0' || (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r'))) {
+        return i;
+      }
+    }
+    return std::string::npos;
+  }
+
+  void serve(Conn& conn) {
+    int fd = conn.fd;
     std::string buf;
     while (!stopping) {
+      if (conn.waiting_since == 0) {
+        conn.waiting_since = now_ms();
+      }
+      if (buf.empty()) {
+        if (auto r = read_some(fd, buf, now_ms() + limits.idle_timeout_ms); r != ReadResult::data) {
+          return end_read(conn, r, false);
+        }
+      }
+      // From its first byte on, the whole request (head and body) has one deadline however slowly it trickles.
+      std::int64_t deadline = now_ms() + limits.request_timeout_ms;
       std::size_t end;
+      std::size_t scanned = 0;
       while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
+        if (find_bad_head_byte(buf, scanned) != std::string::npos) {
+          return refuse(fd, 400);
+        }
+        scanned = buf.size();
         if (buf.size() > limits.max_head_bytes) {
           return refuse(fd, 431);
         }
-        if (read_some(fd, buf, buf.empty() ? limits.idle_timeout_ms : limits.io_timeout_ms) <= 0) {
-          return;
+        if (auto r = read_some(fd, buf, deadline); r != ReadResult::data) {
+          return end_read(conn, r, true);
         }
       }
       if (end > limits.max_head_bytes) {
@@ -341,12 +428,19 @@ struct Server::Impl {
         return refuse(fd, 411);
       }
       std::size_t length = 0;
-      if (std::string cl = req.header("Content-Length"); !cl.empty()) {
+      std::size_t length_fields = 0;
+      for (const auto& [name, value] : req.headers) {
+        length_fields += iequals(name, "Content-Length") ? 1 : 0;
+      }
+      if (length_fields > 1) {
+        return refuse(fd, 400);  // two lengths: which one a proxy in front would use is anyone's guess
+      }
+      if (std::string cl = req.header("Content-Length"); length_fields == 1) {
         auto [ptr, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
         if (ec == std::errc::result_out_of_range) {
           return refuse(fd, 413);
         }
-        if (ec != std::errc() || ptr != cl.data() + cl.size()) {
+        if (cl.empty() || ec != std::errc() || ptr != cl.data() + cl.size()) {
           return refuse(fd, 400);
         }
       }
@@ -358,9 +452,13 @@ struct Server::Impl {
         return;
       }
       while (buf.size() < length) {
-        if (read_some(fd, buf, limits.io_timeout_ms) <= 0) {
-          return;
+        if (auto r = read_some(fd, buf, deadline); r != ReadResult::data) {
+          return end_read(conn, r, true);
         }
+      }
+      conn.waiting_since = 0;
+      if (conn.evicted) {
+        return refuse(fd, 503);  // taken while its last bytes were on the way
       }
       req.body = buf.substr(0, length);
       buf.erase(0, length);
@@ -372,7 +470,15 @@ struct Server::Impl {
         req.method = "GET";
       }
       Response res;
-      handler(req, res);
+      try {
+        handler(req, res);
+      } catch (const std::exception&) {
+        // A handler that throws (a failed write, a bug) answers 500 instead of taking the whole server down.
+        res = Response();
+        res.status = 500;
+        on_error(500, res);
+        keep_alive = false;
+      }
       if (res.stream) {
         if (head_only) {
           res.stream = nullptr;
@@ -386,7 +492,14 @@ struct Server::Impl {
       if (!head_only) {
         out += res.body;
       }
-      if (!write_all(fd, out) || !keep_alive) {
+      // From here the connection waits on its client again (to read this answer, then to send the next
+      // request), so it may be taken to make room; shut down both ways then, or a client that never reads
+      // would keep this thread until the write deadline.
+      conn.writing = true;
+      conn.waiting_since = now_ms();
+      bool written = write_all(fd, out);
+      conn.writing = false;
+      if (!written || !keep_alive) {
         return;
       }
     }
@@ -399,8 +512,12 @@ struct Server::Impl {
     std::string out;
     while (!stopping) {
       out.clear();
-      if (!res.stream(out)) {
-        break;
+      try {
+        if (!res.stream(out)) {
+          break;
+        }
+      } catch (const std::exception&) {
+        return;  // the head is sent: all that is left is to end the stream
       }
       // A stream's client sends nothing more, so a closed or reset connection shows as readable: stop there
       // rather than at the second write after it (the first into a closed connection still succeeds).
@@ -433,39 +550,103 @@ struct Server::Impl {
     }
   }
 
+  // Takes the open connection that has waited longest for its client, among those of `only_client` (or, when
+  // empty, of the peer holding the most connections): it answers 503 and closes. False when none is waiting.
+  // Called with conns_mutex held.
+  bool evict(const std::string& only_client, const std::map<std::string, std::size_t>& open_by_client) {
+    Conn* victim = nullptr;
+    std::size_t victim_load = 0;
+    for (auto& conn : conns) {
+      std::int64_t since = conn.waiting_since;
+      if (conn.done || conn.evicted || conn.fd < 0 || since == 0 ||
+          (!only_client.empty() && conn.client != only_client)) {
+        continue;
+      }
+      std::size_t load = open_by_client.at(conn.client);
+      if (victim == nullptr || load > victim_load || (load == victim_load && since < victim->waiting_since)) {
+        victim = &conn;
+        victim_load = load;
+      }
+    }
+    if (victim == nullptr) {
+      return false;
+    }
+    victim->evicted = true;
+    // Ends the victim's wait for more bytes (its recv returns 0), so its thread answers 503 and exits; one
+    // stuck writing an answer its client does not read is cut off both ways (its send fails at once).
+    ::shutdown(victim->fd, victim->writing ? SHUT_RDWR : SHUT_RD);
+    return true;
+  }
+
+  void refuse_at_accept(int fd) const {
+    Response res;
+    res.status = 503;
+    on_error(503, res);
+    std::string answer = head_of(res, false) + res.body;
+    (void)::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+  }
+
   void accept_one() {
-    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage peer {};
+    socklen_t peer_len = sizeof peer;
+    int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       return;
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::string client = client_key(peer);
     std::lock_guard<std::mutex> lock(conns_mutex);
+    std::map<std::string, std::size_t> open_by_client;
     std::size_t open = 0;
     for (const auto& conn : conns) {
-      open += conn.done ? 0 : 1;
+      if (!conn.done && !conn.evicted) {
+        ++open;
+        ++open_by_client[conn.client];
+      }
     }
-    if (open >= limits.max_connections) {
-      Response res;
-      res.status = 503;
-      on_error(503, res);
-      std::string answer = head_of(res, false) + res.body;
-      (void)::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      ::shutdown(fd, SHUT_WR);
-      ::close(fd);
-      return;
+    std::size_t mine = open_by_client.count(client) ? open_by_client[client] : 0;
+    if (mine >= limits.max_connections_per_client) {
+      if (!evict(client, open_by_client)) {
+        return refuse_at_accept(fd);
+      }
+    } else if (open >= limits.max_connections && !evict("", open_by_client)) {
+      return refuse_at_accept(fd);
     }
     Conn& conn = conns.emplace_back();
+    conn.fd = fd;
+    conn.client = std::move(client);
+    conn.waiting_since = now_ms();
     try {
-      conn.thread = std::thread([this, &conn, fd] {
-        serve(fd);
-        ::close(fd);
+      conn.thread = std::thread([this, &conn] {
+        try {
+          serve(conn);
+        } catch (const std::exception&) {  // e.g. no memory for a buffer: this connection ends, the server stays
+        }
+        std::lock_guard<std::mutex> guard(conns_mutex);
+        ::close(conn.fd);
+        conn.fd = -1;
         conn.done = true;
       });
     } catch (const std::system_error&) {  // no thread to be had: drop this connection, keep serving
       ::close(fd);
       conns.pop_back();
     }
+  }
+
+  // The peer's address without its port: every connection from one host counts against one cap.
+  static std::string client_key(const sockaddr_storage& peer) {
+    if (peer.ss_family == AF_INET) {
+      const auto& in = reinterpret_cast<const sockaddr_in&>(peer);
+      return std::string(reinterpret_cast<const char*>(&in.sin_addr), sizeof in.sin_addr);
+    }
+    if (peer.ss_family == AF_INET6) {
+      const auto& in6 = reinterpret_cast<const sockaddr_in6&>(peer);
+      return std::string(reinterpret_cast<const char*>(&in6.sin6_addr), sizeof in6.sin6_addr);
+    }
+    return "other";
   }
 };
 

@@ -53,8 +53,11 @@ struct Head {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// Parses "METHOD SP target SP HTTP/1.x CRLF (name: value CRLF)*": 0 when well-formed, else the status to refuse
-// it with (400 malformed, 505 not HTTP/1.x).
+// Parses "METHOD SP target SP HTTP/1.x CRLF (name: value CRLF)*" (the head without its final blank line): 0 when
+// well-formed, else the status to refuse it with (400 malformed, 505 not HTTP/1.x). Malformed includes a CR or LF
+// that is not part of a CRLF, a NUL or any other control byte but a tab inside a field value, and a control byte,
+// tab or DEL in the request line: a field that could be read two ways is never read at all. This is the entry
+// point of the request-head fuzz target; it takes any bytes and never throws.
 int parse_head(std::string_view text, Head& out);
 
 // %XX and (when `plus_is_space`) '+' decoded; a malformed escape is kept as written.
@@ -68,14 +71,27 @@ std::string_view reason_phrase(int status);
 struct Limits {
   std::size_t max_body_bytes = 64 * 1024;   // larger bodies: 413
   std::size_t max_head_bytes = 16 * 1024;   // larger heads: 431
-  std::size_t max_connections = 24;         // beyond: 503 and close
-  int idle_timeout_ms = 5000;               // an idle keep-alive connection is closed after this
-  int io_timeout_ms = 30000;                // a request or a write stalled this long is dropped
+  std::size_t max_connections = 24;         // open connections at once (see "Connection slots" below)
+  std::size_t max_connections_per_client = 16;  // open connections from one peer address at once
+  int idle_timeout_ms = 5000;               // a connection waiting this long for a request's first byte is closed
+  int request_timeout_ms = 10000;           // a request's head and body must arrive this soon after its first
+                                            // byte, however it trickles in (a total deadline, not per read): 408
+  int io_timeout_ms = 30000;                // an answer not written within this (client not reading) is dropped
 };
+
+// Connection slots. One thread per connection, so a client that holds connections without finishing a request
+// (slow loris: a header line a second) could lock everyone else out. Three rules keep a well-behaved client
+// served: the request deadline above; at most max_connections_per_client per peer address; and when a cap is
+// reached, the connection that has waited longest for its client (for a request's first byte, head or body) is
+// answered 503 and closed to make room, taken from the peer holding the most connections when the total cap is
+// the one reached. A connection the server is busy with (its handler, its answer, an open stream) is never taken:
+// when every slot is busy, the new connection gets 503. A client sending its request at once is the youngest
+// waiter, so the last to be taken.
 
 // Answers every well-formed request.
 using Handler = std::function<void(const Request&, Response&)>;
-// Fills the answer to a request refused before the handler saw it (400, 411, 413, 431, 503, 505).
+// Fills the answer to a request refused before the handler saw it (400, 408, 411, 413, 431, 503, 505), or to one
+// whose handler threw (500).
 using ErrorHandler = std::function<void(int status, Response&)>;
 
 class Server {

@@ -2,12 +2,17 @@
 // - One http::Server (web/http.hpp) with a thread per connection, at most max_streams + 16: an open event stream
 //   holds its connection for as long as the browser stays, so the cap must outnumber the streams or the API
 //   would starve.
-// - Every request passes the guard first: token (when one is set), else a Host header naming a
-//   loopback host (a DNS-rebinding page cannot reach a 127.0.0.1 dashboard through another name).
+// - Every request passes the guard first (web/authority.hpp parses exactly): one well-formed Host; the token
+//   when one is set, else a Host naming a loopback host (a DNS-rebinding page reaches a 127.0.0.1 dashboard only
+//   through a name of its own); an Origin, when sent, naming exactly the Host's authority; and Fetch Metadata, when
+//   sent, saying same-origin (or a top-level navigation to the page). A cross-origin page can thus neither read
+//   nor write, nor hold an event stream open: no CORS header is ever sent, so a preflight always fails.
 // - /api/state and /api/stories are rendered once per change (state.json/prd.json/simmer.json stat or journal
 //   seq) and served from that cache: a browser tab or `wrk` asking again costs a lock and a copy.
-// - The only write is the feedback drop: an AtomicFile into .simmer/inbox/, JSON only (a cross-site form cannot
-//   send application/json without a preflight this server never answers).
+// - The only write is the feedback drop: an AtomicFile into .simmer/inbox/, `application/json` only, matched
+//   exactly: a form, sendBeacon or no-cors fetch can only send text/plain, urlencoded or multipart, and a
+//   cross-origin fetch of JSON needs a preflight this server never grants. That is why a POST without an Origin
+//   (curl, a script; no current browser omits it on a POST) is safe to take.
 
 #include "web/server.hpp"
 
@@ -17,6 +22,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/process.hpp"
+#include "web/authority.hpp"
 #include "web/http.hpp"
 #include "web/journal_feed.hpp"
 
@@ -42,6 +48,8 @@ constexpr std::size_t k_max_events_per_request = 1000;
 constexpr std::size_t k_transcript_tail = 2u << 20;
 constexpr auto k_keepalive = std::chrono::seconds(15);
 constexpr std::size_t k_max_head_bytes = 16 * 1024;
+constexpr int k_request_timeout_ms = 10000;
+constexpr std::size_t k_max_connections_per_client = 16;
 
 void send_json(http::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -49,16 +57,35 @@ void send_json(http::Response& res, int status, const std::string& body) {
   res.set_content(body, "application/json");
 }
 
+// A message may quote what a client sent (a Host, an Origin), which need not be UTF-8: replaced, never thrown on.
 void send_error(http::Response& res, int status, const std::string& message) {
-  send_json(res, status, json{{"error", message}}.dump() + "\n");
+  send_json(res, status, json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
-std::string host_of(const std::string& host_header) {
-  if (!host_header.empty() && host_header.front() == '[') {
-    auto end = host_header.find(']');
-    return end == std::string::npos ? host_header : host_header.substr(0, end + 1);
+// The values of every header of that name, in order.
+std::vector<std::string> headers_named(const http::Request& req, std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : req.headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      out.push_back(value);
+    }
   }
-  return host_header.substr(0, host_header.find(':'));
+  return out;
+}
+
+// The media type of a Content-Type value, lower-cased, without parameters or spaces: "application/json".
+std::string media_type(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) {
+    type.pop_back();
+  }
+  for (char& c : type) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return type;
 }
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
@@ -144,8 +171,15 @@ std::string random_hex(std::size_t bytes) {
 
 }  // namespace
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+std::string token_problem(const std::string& token) {
+  if (token.empty()) {
+    return "an empty token would let any request in";
+  }
+  if (token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") !=
+      std::string::npos) {
+    return "use only A-Z a-z 0-9 - . _ ~, so the token fits a URL and a header as typed";
+  }
+  return "";
 }
 
 std::string generate_token() { return random_hex(16); }
@@ -170,14 +204,22 @@ struct Server::Impl {
       : paths(std::move(p)),
         options(std::move(o)),
         feed(paths.events),
-        http_server(http::Limits{options.max_body_bytes, k_max_head_bytes, options.max_streams + 16},
-                    [this](const http::Request& req, http::Response& res) { handle(req, res); },
+        http_server(limits_for(options), [this](const http::Request& req, http::Response& res) { handle(req, res); },
                     [this](int status, http::Response& res) { on_error(status, res); }) {
     state.path = paths.state;
     prd.path = paths.prd;
     config.path = paths.config;
   }
 
+  static http::Limits limits_for(const ServerOptions& o) {
+    http::Limits limits;
+    limits.max_body_bytes = o.max_body_bytes;
+    limits.max_head_bytes = k_max_head_bytes;
+    limits.max_connections = o.max_streams + 16;
+    limits.max_connections_per_client = k_max_connections_per_client;
+    limits.request_timeout_ms = k_request_timeout_ms;
+    return limits;
+  }
   void handle(const http::Request& req, http::Response& res);
   void on_error(int status, http::Response& res) const;
   bool guard(const http::Request& req, http::Response& res);
@@ -193,6 +235,19 @@ struct Server::Impl {
 bool Server::Impl::guard(const http::Request& req, http::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Frame-Options", "DENY");
+  // One Host, as HTTP/1.1 demands, and a well-formed one: two could be read differently by two readers.
+  std::vector<std::string> hosts = headers_named(req, "Host");
+  if (hosts.size() != 1) {
+    send_error(res, 400, hosts.empty() ? std::string("refusing a request without a Host header")
+                                       : fmt::format("refusing a request with {} Host headers", hosts.size()));
+    return false;
+  }
+  std::optional<Authority> host = parse_host_header(hosts[0]);
+  if (!host) {
+    send_error(res, 400, fmt::format("refusing Host \"{}\": not a host[:port]", hosts[0]));
+    return false;
+  }
   if (!options.token.empty()) {
     std::string given;
     std::string auth = req.header("Authorization");
@@ -205,14 +260,35 @@ bool Server::Impl::guard(const http::Request& req, http::Response& res) {
       send_error(res, 401, "missing or wrong token: open the URL `simmer dashboard` printed");
       return false;
     }
-    return true;
-  }
-  std::string host = host_of(req.header("Host"));
-  if (!is_loopback_host(host)) {
+  } else if (!is_loopback_host(host->host)) {
     send_error(res, 403, fmt::format("refusing Host \"{}\": without a token this dashboard answers only to "
                                      "127.0.0.1, localhost or [::1]",
-                                     host));
+                                     host->host));
     return false;
+  }
+  // A browser names the page behind every cross-origin request (and every POST): only the dashboard's own page,
+  // served under this very Host, may call it. "null" (a sandboxed frame, a file: page) is another origin too.
+  std::vector<std::string> origins = headers_named(req, "Origin");
+  if (!origins.empty()) {
+    std::optional<Authority> origin = origins.size() == 1 ? parse_origin(origins[0]) : std::nullopt;
+    if (!origin || !same_authority(*origin, *host)) {
+      send_error(res, 403, fmt::format("refusing a request from another origin ({}): only the dashboard's own "
+                                       "page may call it",
+                                       origins[0]));
+      return false;
+    }
+  }
+  // Fetch Metadata catches what carries no Origin: an <img> or <script> pointed at the event stream from another
+  // site would hold a stream slot. A top-level navigation to the page from a link elsewhere is fine: it only
+  // loads the page, whose own requests are then same-origin.
+  std::string site = req.header("Sec-Fetch-Site");
+  if (!site.empty() && site != "same-origin" && site != "none") {
+    bool page = req.path == "/" || req.path == "/index.html";
+    bool top_level = req.header("Sec-Fetch-Mode") == "navigate" && req.header("Sec-Fetch-Dest") == "document";
+    if (!(page && top_level && req.method == "GET")) {
+      send_error(res, 403, fmt::format("refusing a cross-site request (Sec-Fetch-Site: {})", site));
+      return false;
+    }
   }
   return true;
 }
@@ -455,15 +531,9 @@ void Server::Impl::stream_events(const http::Request& req, http::Response& res) 
 }
 
 void Server::Impl::feedback(const http::Request& req, http::Response& res) {
-  std::string origin = req.header("Origin");
-  if (!origin.empty()) {
-    std::string host = host_of(origin.substr(origin.find("://") == std::string::npos ? 0 : origin.find("://") + 3));
-    if (host != host_of(req.header("Host"))) {
-      send_error(res, 403, fmt::format("refusing a feedback note from another origin ({})", origin));
-      return;
-    }
-  }
-  if (req.header("Content-Type").rfind("application/json", 0) != 0) {
+  // The guard has checked Origin and Fetch Metadata; the exact media type is what keeps a browser that sends
+  // neither from posting here (see the implementation notes).
+  if (media_type(req.header("Content-Type")) != "application/json") {
     send_error(res, 415, "feedback must be sent as application/json: {\"text\": \"...\"}");
     return;
   }
@@ -525,6 +595,10 @@ void Server::Impl::on_error(int status, http::Response& res) const {
     case 431: return send_error(res, 431, fmt::format("request head over {} KiB refused", k_max_head_bytes / 1024));
     case 411: return send_error(res, 411, "chunked request bodies are not accepted: send a Content-Length");
     case 503: return send_error(res, 503, "too many connections: close a dashboard tab and retry");
+    case 408:
+      return send_error(res, 408, fmt::format("request not complete within {} s of its first byte: send it at once",
+                                              k_request_timeout_ms / 1000));
+    case 500: return send_error(res, 500, "internal error: the dashboard could not answer this request");
     default: return send_error(res, status, fmt::format("HTTP {} {}", status, http::reason_phrase(status)));
   }
 }
@@ -546,7 +620,7 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_header("Content-Security-Policy",
                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                   "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
+                   "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     return res.set_content(std::string(*html), "text/html; charset=utf-8");
   }
   if (path == "/api/feedback") {
@@ -603,6 +677,9 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
 
 Server::Server(store::ProjectPaths paths, ServerOptions options)
     : m_impl(std::make_unique<Impl>(std::move(paths), std::move(options))) {
+  if (const std::string& token = m_impl->options.token; !token.empty() && !token_problem(token).empty()) {
+    throw Error(ExitCode::usage, fmt::format("token refused (--token): {}", token_problem(token)));
+  }
   if (!is_loopback_host(m_impl->options.host) && m_impl->options.token.empty()) {
     throw Error(ExitCode::usage, fmt::format("refusing to serve {} without a token: pass --token or let simmer "
                                              "generate one",

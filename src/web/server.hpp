@@ -16,10 +16,15 @@
 //   POST /api/feedback     {"text": "..."} (application/json) -> .simmer/inbox/<utc>-<n>.md
 //
 // Safety: binds 127.0.0.1 unless told otherwise; a non-loopback host requires a token, checked on every request
-// (header `Authorization: Bearer <token>` or query `token=`); request bodies over 64 KiB are refused (413); no
-// file outside the project is served; at most `max_streams` event streams at once (503 beyond).
+// (header `Authorization: Bearer <token>` or query `token=`; never a cookie, which a browser would attach to a
+// cross-site request too). Every request needs exactly one well-formed Host (else 400); without a token it must
+// name a loopback host, spelt exactly (else 403); an Origin, when sent, must be http:// + that same host and port,
+// and Fetch Metadata, when sent, same-origin (else 403). Request bodies over 64 KiB are refused (413); a request
+// not complete 10 s after its first byte gets 408; no file outside the project is served; at most `max_streams`
+// event streams at once (503 beyond); at most 16 connections per client address (see http.hpp).
 
 #include "store/project.hpp"
+#include "web/authority.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -36,16 +41,18 @@ struct ServerOptions {
   std::size_t max_body_bytes = 64 * 1024;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost": hosts that only this machine can reach.
-bool is_loopback_host(const std::string& host);
+// Why `token` cannot be the dashboard's token, or "" when it can: it must be non-empty and use only URL-unreserved
+// characters (A-Z a-z 0-9 - . _ ~), so the printed URL and a Bearer header carry it unescaped.
+std::string token_problem(const std::string& token);
 
 // A random 32-hex-digit token from the system's CSPRNG (getrandom). Throws simmer::Error(failure) if none.
 std::string generate_token();
 
 class Server {
 public:
-  // Nothing is bound or read yet. A non-loopback host with an empty token throws simmer::Error(usage,
-  // "refusing to serve <host> without a token: ...").
+  // Nothing is bound or read yet. A token with a token_problem() throws simmer::Error(usage, "token refused
+  // (--token): <problem>"); a non-loopback host with an empty token throws simmer::Error(usage, "refusing to
+  // serve <host> without a token: ...").
   Server(store::ProjectPaths paths, ServerOptions options);
   ~Server();  // stops the server and joins its threads
   Server(const Server&) = delete;

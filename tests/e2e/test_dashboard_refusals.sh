@@ -25,7 +25,8 @@ got=$(http "${url}api/transcript?path=.simmer/sessions/r2/b1.jsonl")
 got=$(http -X POST -H 'Content-Type: text/plain' --data 'hi' "${url}api/feedback")
 [ "$got" = '415 {"error":"feedback must be sent as application/json: {\"text\": \"...\"}"}' ] || fail "text/plain: $got"
 got=$(http -X POST -H 'Content-Type: application/json' -H 'Origin: http://evil.example' --data '{"text":"x"}' "${url}api/feedback")
-[ "$got" = '403 {"error":"refusing a feedback note from another origin (http://evil.example)"}' ] || fail "origin: $got"
+[ "$got" = '403 {"error":"refusing a request from another origin (http://evil.example): only the dashboard'"'"'s own page may call it"}' ] ||
+  fail "origin: $got"
 got=$(http -X PUT --data '{}' "${url}api/state")
 [ "${got%% *}" = 404 ] || [ "${got%% *}" = 405 ] || fail "PUT: $got"
 

@@ -11,10 +11,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
 #include <thread>
 
 namespace http = simmer::web::http;
+using namespace std::string_literals;
 
 TEST_CASE("parse_head reads the request line and the header fields", "[web][http]") {
   http::Head head;
@@ -48,6 +52,27 @@ TEST_CASE("parse_head refuses malformed heads with 400 and other versions with 5
   CHECK(http::parse_head("GET / HTTP/2.0", head) == 505);
 }
 
+TEST_CASE("parse_head refuses every line break but CRLF and every control byte but a tab in a value",
+          "[web][http]") {
+  http::Head head;
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\nX-Evil: 1", head) == 400);  // bare LF in a value
+  CHECK(http::parse_head("GET / HTTP/1.1\nHost: 127.0.0.1", head) == 400);               // bare LF ends the line
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\rX-Evil: 1", head) == 400);  // bare CR
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\r", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\0.evil"s, head) == 400);  // NUL
+  CHECK(http::parse_head("GET /\0 HTTP/1.1"s, head) == 400);
+  CHECK(http::parse_head("GET /\t HTTP/1.1", head) == 400);
+  CHECK(http::parse_head("GET\t/ HTTP/1.1", head) == 400);
+  CHECK(http::parse_head("GET / HTTP/1.1\r\nX: a\x7f", head) == 400);
+  for (int c = 0; c < 0x20; ++c) {
+    std::string value = "a" + std::string(1, static_cast<char>(c)) + "b";
+    INFO("byte " << c);
+    CHECK(http::parse_head("GET / HTTP/1.1\r\nX: " + value, head) == (c == '\t' ? 0 : 400));
+  }
+  REQUIRE(http::parse_head("GET / HTTP/1.1\r\nX: caf\xc3\xa9\tand\xff", head) == 0);  // obs-text is data
+  CHECK(head.headers[0].second == "caf\xc3\xa9\tand\xff");
+}
+
 TEST_CASE("percent_decode and parse_query", "[web][http]") {
   CHECK(http::percent_decode("a%20b+c", false) == "a b+c");
   CHECK(http::percent_decode("a%20b+c", true) == "a b c");
@@ -75,6 +100,9 @@ struct LiveServer {
       : server(
             limits,
             [this](const http::Request& req, http::Response& res) {
+              if (req.path == "/throw") {
+                throw std::runtime_error("a handler bug");
+              }
               if (req.path == "/stream") {
                 struct End {
                   explicit End(std::atomic<int>& n) : count(n) {}
@@ -115,8 +143,15 @@ struct LiveServer {
 // A raw TCP client: send bytes, read until the peer closes or a marker arrives.
 struct Client {
   int fd = -1;
-  explicit Client(int port) {
+  // `source`: the local address to connect from (127.0.0.2 is a second client on the same machine).
+  explicit Client(int port, const char* source = nullptr) {
     fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source != nullptr) {
+      sockaddr_in local {};
+      local.sin_family = AF_INET;
+      REQUIRE(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
+      REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
+    }
     sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -257,7 +292,20 @@ TEST_CASE("stop() ends open streams and idle connections, and run() returns", "[
   CHECK(streaming.closed);
 }
 
-TEST_CASE("connections beyond the cap are answered 503 and closed", "[web][http]") {
+TEST_CASE("connections beyond the cap are answered 503 and closed when every slot is busy", "[web][http]") {
+  http::Limits limits;
+  limits.max_connections = 1;
+  LiveServer live(limits);
+  Client first(live.port);
+  first.send("GET /stream?forever=1 HTTP/1.1\r\n\r\n");
+  CHECK(first.read_until("part1").find("200 OK") != std::string::npos);
+  Client second(live.port);
+  std::string got = second.read_until("");
+  CHECK(got.find("HTTP/1.1 503 Service Unavailable") == 0);
+  CHECK(got.find("refused 503") != std::string::npos);
+}
+
+TEST_CASE("an idle keep-alive connection is closed silently to make room for a new one", "[web][http]") {
   http::Limits limits;
   limits.max_connections = 1;
   LiveServer live(limits);
@@ -265,9 +313,122 @@ TEST_CASE("connections beyond the cap are answered 503 and closed", "[web][http]
   first.send("GET /one HTTP/1.1\r\n\r\n");
   CHECK(first.read_until("GET /one").find("200 OK") != std::string::npos);
   Client second(live.port);
-  std::string got = second.read_until("");
-  CHECK(got.find("HTTP/1.1 503 Service Unavailable") == 0);
-  CHECK(got.find("refused 503") != std::string::npos);
+  second.send("GET /two HTTP/1.1\r\n\r\n");
+  CHECK(second.read_until("GET /two").find("HTTP/1.1 200 OK") == 0);
+  CHECK(first.read_until("").empty());  // closed between requests: no answer to a question never asked
+  CHECK(first.closed);
+}
+
+TEST_CASE("a request trickled in byte by byte gets 408 at its deadline, not a fresh timeout per byte",
+          "[web][http]") {
+  http::Limits limits;
+  limits.request_timeout_ms = 300;
+  LiveServer live(limits);
+  for (const std::string opening : {"GET / HTTP/1.1\r\nX-Slow: ", "POST / HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"}) {
+    INFO(opening);
+    Client c(live.port);
+    c.send(opening);
+    std::string got;
+    int sent = 0;
+    // A byte every 20 ms, far inside any per-read timeout: only a total deadline ends this. Bounded: 10 s.
+    for (; sent < 500 && got.empty(); ++sent) {
+      pollfd p {c.fd, POLLIN, 0};
+      if (::poll(&p, 1, 20) > 0) {
+        got = c.read_until("");
+        break;
+      }
+      if (::send(c.fd, "a", 1, MSG_NOSIGNAL) != 1) {
+        got = c.read_until("");
+        break;
+      }
+    }
+    CHECK(got.find("HTTP/1.1 408 Request Timeout\r\n") == 0);
+    CHECK(got.find("refused 408") != std::string::npos);
+    CHECK(sent > 0);
+  }
+}
+
+TEST_CASE("slow clients holding every slot do not lock out a client that sends its request at once",
+          "[web][http]") {
+  http::Limits limits;
+  limits.max_connections = 4;
+  LiveServer live(limits);
+  std::vector<std::unique_ptr<Client>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::make_unique<Client>(live.port));
+    slow.back()->send("GET /slow HTTP/1.1\r\nX-Line-" + std::to_string(i) + ": 1\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // an order among them, not a timing assertion
+  }
+  for (std::size_t round = 0; round < 3; ++round) {
+    Client good(live.port);
+    good.send("GET /good HTTP/1.1\r\nConnection: close\r\n\r\n");
+    std::string got = good.read_until("");
+    INFO("round " << round);
+    CHECK(got.find("HTTP/1.1 200 OK\r\n") == 0);
+    CHECK(got.find("GET /good") != std::string::npos);
+    // The slow client that waited longest made room: it hears 503, the youngest still holds its slot.
+    std::string taken = slow[round]->read_until("");
+    CHECK(taken.find("HTTP/1.1 503 Service Unavailable\r\n") == 0);
+    pollfd p {slow.back()->fd, POLLIN, 0};
+    CHECK(::poll(&p, 1, 0) == 0);
+    // The attacker comes back at once: every slot is held by a slow client again.
+    slow.push_back(std::make_unique<Client>(live.port));
+    slow.back()->send("GET /slow HTTP/1.1\r\nX-Again: 1\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+TEST_CASE("one client address cannot hold more than its share of the slots", "[web][http]") {
+  http::Limits limits;
+  limits.max_connections = 10;
+  limits.max_connections_per_client = 2;
+  LiveServer live(limits);
+  Client other(live.port, "127.0.0.2");
+  other.send("GET /other HTTP/1.1\r\n");
+  Client a(live.port);
+  a.send("GET /a HTTP/1.1\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Client b(live.port);
+  b.send("GET /b HTTP/1.1\r\n");
+  Client c(live.port);  // the third from 127.0.0.1: takes 127.0.0.1's oldest waiter, never 127.0.0.2's
+  c.send("GET /c HTTP/1.1\r\nConnection: close\r\n\r\n");
+  CHECK(c.read_until("").find("GET /c") != std::string::npos);
+  CHECK(a.read_until("").find("HTTP/1.1 503 Service Unavailable\r\n") == 0);
+  other.send("\r\n");
+  CHECK(other.read_until("GET /other").find("HTTP/1.1 200 OK\r\n") == 0);
+  b.send("\r\n");
+  CHECK(b.read_until("GET /b").find("HTTP/1.1 200 OK\r\n") == 0);
+}
+
+TEST_CASE("two Content-Length fields, an empty one, a bare LF or a NUL in a head are refused at once",
+          "[web][http]") {
+  LiveServer live;
+  auto status_line = [&](const std::string& request) {
+    Client c(live.port);
+    c.send(request);
+    std::string got = c.read_until("");
+    CHECK(c.closed);
+    return got.substr(0, got.find("\r\n"));
+  };
+  CHECK(status_line("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 5\r\n\r\nhello") ==
+        "HTTP/1.1 400 Bad Request");
+  CHECK(status_line("POST / HTTP/1.1\r\nContent-Length:\r\n\r\n") == "HTTP/1.1 400 Bad Request");
+  CHECK(status_line("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n") == "HTTP/1.1 400 Bad Request");
+  // Without the CRs this head never ends: refused on the first bare LF instead of waiting for its deadline.
+  CHECK(status_line("GET / HTTP/1.1\nHost: 127.0.0.1\n\n") == "HTTP/1.1 400 Bad Request");
+  CHECK(status_line("GET / HTTP/1.1\r\nHost: 127.0.0.1\0"s) == "HTTP/1.1 400 Bad Request");
+}
+
+TEST_CASE("a handler that throws answers 500 and the server goes on serving", "[web][http]") {
+  LiveServer live;
+  Client c(live.port);
+  c.send("GET /throw HTTP/1.1\r\n\r\n");
+  std::string got = c.read_until("");
+  CHECK(got.find("HTTP/1.1 500 Internal Server Error\r\n") == 0);
+  CHECK(got.find("refused 500") != std::string::npos);
+  Client next(live.port);
+  next.send("GET /after HTTP/1.1\r\n\r\n");
+  CHECK(next.read_until("GET /after").find("200 OK") != std::string::npos);
 }
 
 TEST_CASE("bind names the address it could not use", "[web][http]") {
