@@ -19,6 +19,7 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::usage_limit: return "usage_limit";
     case Outcome::fatal: return "fatal";
     case Outcome::interrupted: return "interrupted";
+    case Outcome::cannot_start: return "cannot_start";
   }
   return "fatal";
 }

@@ -6,8 +6,11 @@
 // CONTRACT NOTE for other modules: the loop (src/run/) only uses the types in this header and run_session() from
 // agents/session.hpp. Extend freely; do not remove or rename fields without updating the callers.
 
+#include "util/process.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,8 +29,10 @@ enum class Outcome {
   timeout,      // wall clock or idle timeout hit; the process group was killed
   transient,    // HTTP 5xx / 529 overloaded / connection error: worth retrying with backoff
   usage_limit,  // plan or rate limit: retry after `reset_at_ms`
-  fatal,        // auth, bad flags, prompt too long, crash: retrying will not help
+  fatal,        // prompt too long, max turns, a crash mid-session: this attempt failed, another may not
   interrupted,  // simmer itself was asked to stop (SIGINT/SIGTERM) and killed the session
+  cannot_start, // the agent cannot work at all (missing binary, bad flags, not logged in): no attempt or retry
+                // can fix it, so the run halts (exit 10) instead of spending every attempt of a story on it
 };
 std::string_view to_string(Outcome outcome);
 
@@ -98,6 +103,12 @@ struct LaunchRequest {
   // Codex): the totals its earlier sessions already recorded, subtracted so that each session's record holds only
   // its own tokens. The loop passes the sum of the earlier records of the same session id; zero: nothing.
   Tokens resume_baseline;
+  // For a resumed session of a CLI whose reported cost covers the whole conversation rather than this run
+  // (StreamParser::cost_covers_conversation()): the cost the earlier sessions of the same id already recorded.
+  double resume_cost_baseline = 0.0;
+  // Called once the CLI's process has been started, before it does anything the loop reads (the loop journals
+  // who it is, so that a killed simmer's next start can stop it). May be empty.
+  std::function<void(const util::SpawnedProcess&)> on_spawn;
 };
 
 // Reads one CLI's output, line by line, into normalized events, and sums up the session at the end.
@@ -115,6 +126,10 @@ public:
   // ...). When it did not (the CLI crashed, was killed, or failed before streaming), run_session() classifies the
   // outcome from stderr and the exit code instead. Valid after finish().
   virtual bool saw_result() const = 0;
+  // Whether the cost the stream reported covers the whole conversation rather than this run of the CLI (Claude
+  // Code 2.1.300 and later after --resume): run_session() then subtracts LaunchRequest::resume_cost_baseline.
+  // Valid after finish().
+  virtual bool cost_covers_conversation() const { return false; }
 };
 
 class Adapter {

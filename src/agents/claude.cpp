@@ -8,6 +8,8 @@
 #include "agents/outcome.hpp"
 #include "agents/stream_util.hpp"
 
+#include <cstdio>
+
 #include <unistd.h>
 
 namespace simmer::agents {
@@ -65,6 +67,9 @@ void ClaudeStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     out.push_back({StreamEvent::Kind::session_id, sid});
   }
   if (type == "system") {
+    if (auto version = get_string(j, "claude_code_version"); !version.empty()) {
+      m_version = version;
+    }
     if (auto model = get_string(j, "model"); !model.empty()) {
       m_model = model.substr(0, model.find('['));
     }
@@ -160,6 +165,20 @@ void ClaudeStreamParser::feed_line(std::string_view line, std::vector<StreamEven
   }
 }
 
+bool ClaudeStreamParser::cost_covers_conversation() const {
+  // Up to 2.1.2xx, total_cost_usd after --resume is this run's cost; from 2.1.300 on it is the whole
+  // conversation's (measured on 2.1.197 and 2.1.332 against the fake model server, tests/e2e/
+  // test_agent_claude_resume.sh), while `usage` stays this run's. A stream that names no version is taken for
+  // the older behaviour: the script agent and recorded fixtures print no version.
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+  if (std::sscanf(m_version.c_str(), "%d.%d.%d", &major, &minor, &patch) != 3) {
+    return false;
+  }
+  return major > 2 || (major == 2 && (minor > 1 || (minor == 1 && patch >= 300)));
+}
+
 void ClaudeStreamParser::finish(SessionRecord& record) {
   record.session_id = m_session_id;
   if (!m_model.empty()) {
@@ -194,7 +213,10 @@ void ClaudeStreamParser::finish(SessionRecord& record) {
     c.outcome = Outcome::usage_limit;
   } else if (m_api_status >= 500) {
     c.outcome = Outcome::transient;
-  } else if (m_api_status == 401 || m_api_status == 403 || m_api_status == 400 || m_api_status == 413) {
+  } else if (m_api_status == 401 || m_api_status == 403) {
+    c.outcome = Outcome::cannot_start;
+    c.reset_at_ms.reset();
+  } else if (m_api_status == 400 || m_api_status == 413) {
     c.outcome = Outcome::fatal;
     c.reset_at_ms.reset();
   }

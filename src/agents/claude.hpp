@@ -19,9 +19,11 @@ public:
   void feed_line(std::string_view line, std::vector<StreamEvent>& out) override;
   void finish(SessionRecord& record) override;
   bool saw_result() const override { return m_saw_result; }
+  bool cost_covers_conversation() const override;
 
 private:
   std::string m_session_id;
+  std::string m_version;          // claude_code_version of the init line; empty when it did not say
   std::string m_model;
   std::set<std::string> m_message_ids;
   Tokens m_summed;               // per-message usage, used when no result line came

@@ -86,6 +86,16 @@ Classification classify_error(std::string_view text, std::int64_t now_ms) {
   if (t.empty()) {
     return c;
   }
+  // No retry and no other attempt helps an agent that cannot start: checked first, so that a login error that
+  // also mentions a status or a retry is not taken for something worth waiting for.
+  static const std::regex k_status_401(R"(\b401\b)");
+  if (std::regex_search(t, k_status_401) ||
+      contains_any(t, {"invalid api key", "invalid x-api-key", "not logged in", "please run /login", "run /login",
+                       "authentication_error", "unauthorized", "unknown option",
+                       "unknown argument", "unexpected argument", "unrecognized option", "unrecognized arguments"})) {
+    c.outcome = Outcome::cannot_start;
+    return c;
+  }
   static const std::regex k_status_429(R"(\b429\b)");
   if (std::regex_search(t, k_status_429) ||
       contains_any(t, {"rate limit", "rate_limit", "usage limit", "usage_limit", "quota", "resource_exhausted",

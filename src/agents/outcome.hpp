@@ -22,7 +22,10 @@ struct Classification {
 //   or "retry after <n>" (relative times are added to `now_ms`);
 // - transient: HTTP 5xx, 529/overloaded, connection errors (ECONNREFUSED, ECONNRESET, ETIMEDOUT, "fetch failed",
 //   "socket hang up", "stream disconnected", "Connection error", "network error");
-// - fatal: anything else, including authentication errors, invalid flags and "prompt is too long".
+// - cannot_start: the agent cannot work at all, whatever the prompt: authentication (HTTP 401, "invalid api key",
+//   "not logged in", "please run /login", "authentication_error"), invalid flags ("unknown option",
+//   "unexpected argument", "unrecognized option"); run_session() adds a CLI that could not be spawned and a `command` agent exiting 126/127;
+// - fatal: anything else, including "prompt is too long".
 // Empty text is fatal.
 Classification classify_error(std::string_view text, std::int64_t now_ms);
 

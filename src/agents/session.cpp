@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -104,6 +105,11 @@ public:
     }
     write(text);
     write("\n");
+    // Through to the file at once: if simmer is killed, the next start reads the killed session's spend from it.
+    if (std::fflush(m_file) != 0) {
+      throw Error(ExitCode::unsafe_storage,
+                  fmt::format("cannot write transcript ({}): {}", m_path.string(), std::strerror(errno)));
+    }
   }
 
   void close() {
@@ -162,6 +168,7 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
   spec.stdin_payload = adapter.stdin_payload(request);
   spec.timeout_ms = request.timeout_s > 0 ? request.timeout_s * 1000 : 0;
   spec.idle_timeout_ms = request.idle_timeout_s > 0 ? request.idle_timeout_s * 1000 : 0;
+  spec.on_spawn = request.on_spawn;
 
   Transcript transcript(request.transcript, request.transcript_max_bytes);
   auto parser = adapter.make_parser();
@@ -195,9 +202,15 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
     record.tokens.cache_write = minus(record.tokens.cache_write, request.resume_baseline.cache_write);
   }
 
+  if (record.cost_reported && request.resume_session && parser->cost_covers_conversation()) {
+    // The CLI's figure covers the conversation so far: this session's own share is what the earlier ones did
+    // not already record. Rounding of the CLI's figures must not turn that into a negative cost.
+    record.cost_usd = std::max(0.0, record.cost_usd - request.resume_cost_baseline);
+  }
+
   // What the supervisor knows overrides what the stream said: a killed CLI's last words are not its outcome.
   if (!process.spawned) {
-    record.outcome = Outcome::fatal;
+    record.outcome = Outcome::cannot_start;
     record.error = process.spawn_error;
   } else if (process.cancelled) {
     record.outcome = Outcome::interrupted;
@@ -214,6 +227,10 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
     // The CLI ended without its result: read why from what it said on stderr (and any API error it printed).
     const std::string said = record.error.empty() ? process.stderr_tail : record.error + "\n" + process.stderr_tail;
     Classification c = classify_error(said, unix_now_ms());
+    // 126/127: the shell of a `command` agent could not run the program (not executable, not found).
+    if (process.exit_code == 126 || process.exit_code == 127) {
+      c.outcome = Outcome::cannot_start;
+    }
     record.outcome = c.outcome;
     record.reset_at_ms = c.reset_at_ms;
     const std::string how = process.term_signal != 0 ? fmt::format("was killed by signal {}", process.term_signal)

@@ -295,6 +295,17 @@ void apply_session(State& s, const Event& e) {
     }
   } else if (outcome == "interrupted") {
     s.step = Step::launch;
+  } else if (outcome == "cannot_start") {
+    // The agent cannot work at all (missing binary, bad flags, not logged in): every attempt of every story would
+    // fail the same way, so the run stops here, with nothing blocked and no attempt spent, and resumes this very
+    // session once the user has fixed it.
+    std::string agent = e.data.value("agent", std::string("agent"));
+    std::string detail = fmt::format(
+        "the {} ({}) cannot start: {}; fix simmer.json#/agents/{} or the agent's installation or login "
+        "(`simmer doctor --probe` tries it), then run `simmer cook` to resume",
+        role, agent, error.empty() ? "no reason given" : error, role);
+    reset_phase_counters(s);
+    halt(s, "agent_cannot_start", detail);
   } else {
     // timeout or fatal: retrying the same session will not help.
     std::string summary = fmt::format("{} {}{}", role, outcome == "timeout" ? "timed out" : "failed",

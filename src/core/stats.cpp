@@ -230,6 +230,9 @@ struct StatsAccumulator::Impl {
   StatsReport r;
   std::map<std::string, Digest, std::less<>> phase_durations;
   std::map<std::string, RoleFigures, std::less<>> roles;
+  // An orchestrator's session has no story yet (it is choosing one): its cost belongs to the story the next
+  // story_selected names, so that the stories' costs add up to the run's.
+  double orchestrator_cost_pending = 0.0;
 
   void add(const char* line, std::size_t length);
   void apply(std::int64_t seq, std::string_view kind, std::string_view ts, std::string_view data_raw,
@@ -349,6 +352,8 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     r.cost_by_role[role] += cost;
     if (!story.empty()) {
       r.cost_by_story[story] += cost;
+    } else if (role == "orchestrator") {
+      orchestrator_cost_pending += cost;
     }
     auto& figures = roles[role];
     figures.cost.add(cost);
@@ -369,6 +374,10 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     }
   } else if (kind == "story_selected") {
     ++r.iterations;
+    if (std::string story(d.str("storyId")); !story.empty() && orchestrator_cost_pending > 0.0) {
+      r.cost_by_story[story] += orchestrator_cost_pending;
+      orchestrator_cost_pending = 0.0;
+    }
   } else if (kind == "retry_scheduled") {
     std::string phase(d.str("phase"));
     std::string_view reason = d.str("reason");

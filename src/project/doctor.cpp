@@ -172,7 +172,7 @@ CheckResult probe_agent(const core::Config& config, const core::RoleConfig& role
   probe_role.max_turns = 1;  // one turn: a reply, no tool use
   // The script agent always writes a hand-off; point it at a scratch file that is removed afterwards.
   const fs::path scratch = paths.sessions / "doctor" / (std::string(agents::to_string(which)) + ".handoff.json");
-  auto request = one_off_request(probe_role, which, paths, "doctor",
+  auto request = one_off_request(config, probe_role, which, paths, "doctor",
                                  "This is a connectivity check from `simmer doctor`. Do not use any tool and do not "
                                  "change any file. Reply with the single word: ready",
                                  scratch);

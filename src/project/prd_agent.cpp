@@ -86,7 +86,7 @@ Result<json> prd_from_agent(const store::ProjectPaths& paths, const std::string&
   std::optional<std::string> session_id;
   std::vector<std::string> problems;
   for (int round = 0; round <= max_repairs; ++round) {
-    auto request = one_off_request(role, agents::Role::builder, paths, "to-prd", prompt, draft);
+    auto request = one_off_request(config, role, agents::Role::builder, paths, "to-prd", prompt, draft);
     request.env["SIMMER_REPAIR"] = std::to_string(round);
     request.transcript = paths.sessions / "to-prd" / fmt::format("builder-{}.jsonl", round);
     if (session_id && adapter->can_resume()) {

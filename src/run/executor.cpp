@@ -20,6 +20,8 @@
 
 #include "run/executor.hpp"
 
+#include "agents/config_map.hpp"
+#include "agents/pricing.hpp"
 #include "agents/session.hpp"
 #include "core/contracts.hpp"
 #include "core/machine.hpp"
@@ -43,11 +45,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -124,27 +128,6 @@ agents::Role role_enum(const std::string& role) {
     return agents::Role::verifier;
   }
   return agents::Role::builder;
-}
-
-agents::AgentOptions agent_options(const core::RoleConfig& rc, const fs::path& root, const fs::path& simmer_exe) {
-  agents::AgentOptions o;
-  o.model = rc.model.value_or("");
-  o.args = rc.args;
-  o.env = rc.env;
-  o.max_turns = rc.max_turns.value_or(0);
-  o.permission_mode = rc.permission_mode.value_or("");
-  o.allowed_tools = rc.allowed_tools.value_or(std::vector<std::string>{});
-  o.sandbox = rc.sandbox.value_or("");
-  o.approval_mode = rc.approval_mode.value_or("");
-  o.command = rc.command;
-  o.prompt_via = rc.prompt_via == core::PromptVia::argument ? agents::PromptVia::argument
-                                                            : agents::PromptVia::stdin_pipe;
-  if (rc.scenario) {
-    fs::path scenario(*rc.scenario);
-    o.scenario = scenario.is_absolute() ? scenario : root / scenario;
-  }
-  o.simmer_exe = simmer_exe;
-  return o;
 }
 
 core::Limits limits_from(const core::Config& config) {
@@ -255,6 +238,12 @@ public:
       }
       if (e->kind == "session") {
         m_session_tokens.add(e->data);
+        m_open_launch.reset();
+      } else if (e->kind == "session_launched") {
+        m_open_launch = e->data;
+      } else if (e->kind == "run_started") {
+        m_last_run_id = e->run_id;
+        m_open_launch.reset();
       }
       s = core::apply(std::move(s), *e);
     }
@@ -331,6 +320,7 @@ public:
       append("warning", {{"message", w}});
     }
     m_pending_warnings.clear();
+    journal_survivors();
 
     try {
       for (;;) {
@@ -797,19 +787,16 @@ private:
     if (!warning.empty() && m_prompt_warned.insert(warning).second) {
       append("warning", {{"message", warning}});
     }
-    agents::LaunchRequest req;
-    req.role = role_enum(effect.role);
+    // The one mapping of simmer.json to an agent (agents/config_map.hpp): doctor --probe and to-prd use it too.
+    agents::LaunchRequest req = agents::launch_request(m_config, rc, role_enum(effect.role), m_paths.root);
     req.prompt = prompt;
     req.resume_session = effect.resume_session;
     if (req.resume_session) {
       // A CLI that reports the thread's running totals (Codex) records only what this session added to them.
       req.resume_baseline = m_session_tokens.of(*req.resume_session);
+      // A CLI whose cost covers the whole conversation (Claude Code 2.1.300+) records only this session's share.
+      req.resume_cost_baseline = m_session_tokens.cost_of(*req.resume_session);
     }
-    req.cwd = m_paths.root;
-    req.model = rc.model.value_or("");
-    req.timeout_s = rc.timeout_s;
-    req.idle_timeout_s = rc.idle_timeout_s;
-    req.max_turns = rc.max_turns.value_or(0);
     // The transcripts' folder is the harness's: a symlink an agent put in its place is removed, not followed.
     for (const fs::path& dir : {m_paths.sessions, m_paths.sessions / m_run_id}) {
       if (is_symlink(dir)) {
@@ -837,12 +824,29 @@ private:
                {"SIMMER_PROJECT", fs::absolute(m_paths.root).string()},
                {"SIMMER_REPAIR", std::to_string(effect.repair_errors.empty() ? 0 : m_state.repairs)},
                {"SIMMER_RETRY", std::to_string(m_state.transient_retries)}};
-    auto adapter = agents::make_adapter(std::string(core::to_string(rc.agent)),
-                                        agent_options(rc, m_paths.root, m_options.simmer_exe));
+    auto adapter = agents::make_adapter(agents::agent_name(rc.agent),
+                                        agents::agent_options(m_config, rc, m_paths.root, m_options.simmer_exe));
     // The agent may read state.json, and check_tamper compares it with m_state_text afterwards.
     flush_state();
     Snapshot before = snapshot();
     m_actor = effect.role;
+    // Who the agent is goes into the journal before it does anything we read: if simmer is killed during the
+    // session, the next start finds the group by it and stops it (stop_survivors()).
+    req.on_spawn = [&](const util::SpawnedProcess& p) {
+      append("session_launched", {{"role", effect.role},
+                                  {"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
+                                  {"attempt", m_state.attempt},
+                                  {"agent", std::string(adapter->name())},
+                                  {"pid", p.pid},
+                                  {"pgid", p.pgid},
+                                  {"startTime", p.start_time},
+                                  {"bootId", p.boot_id},
+                                  {"transcript", m_paths.display(req.transcript)}});
+      // state.json is current whenever the loop waits; and that append is ours, not the agent's: check_tamper
+      // compares the journal with what it is now.
+      flush_state();
+      before.events = stamp(m_paths.events);
+    };
     m_report.begin_activity(fmt::format("{} {} ({})", story_id.empty() ? "-" : story_id,
                                         core::to_string(m_state.phase), effect.role));
     agents::SessionRecord rec;
@@ -852,11 +856,26 @@ private:
     }
     m_report.end_activity();
     check_tamper(before, effect.role);
+    json data = session_data(effect.role, m_state.story_id ? json(*m_state.story_id) : json(nullptr),
+                             m_state.attempt, rec);
+    std::string phase(core::to_string(m_state.phase));
+    json story = m_state.story_id ? json(*m_state.story_id) : json(nullptr);
+    std::int64_t attempt = m_state.attempt;
+    append("session", data);
+    append("phase_finished", {{"phase", phase}, {"storyId", story}, {"attempt", attempt},
+                              {"durationMs", rec.duration_ms}, {"outcome", agents::to_string(rec.outcome)}});
+    if (rec.outcome == agents::Outcome::interrupted) {
+      m_interrupted = true;
+    }
+  }
+
+  // The `session` event's data for one session's record.
+  json session_data(const std::string& role, json story, std::int64_t attempt, const agents::SessionRecord& rec) {
     json tokens = {{"input", rec.tokens.input}, {"output", rec.tokens.output}, {"cacheRead", rec.tokens.cache_read},
                    {"cacheWrite", rec.tokens.cache_write}};
-    json data = {{"role", effect.role},
-                 {"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
-                 {"attempt", m_state.attempt},
+    json data = {{"role", role},
+                 {"storyId", std::move(story)},
+                 {"attempt", attempt},
                  {"agent", rec.agent},
                  {"model", rec.model},
                  {"sessionId", rec.session_id},
@@ -871,15 +890,102 @@ private:
     if (rec.reset_at_ms) {
       data["resetAtMs"] = *rec.reset_at_ms;
     }
-    std::string phase(core::to_string(m_state.phase));
-    json story = m_state.story_id ? json(*m_state.story_id) : json(nullptr);
-    std::int64_t attempt = m_state.attempt;
-    append("session", data);
-    append("phase_finished", {{"phase", phase}, {"storyId", story}, {"attempt", attempt},
-                              {"durationMs", rec.duration_ms}, {"outcome", agents::to_string(rec.outcome)}});
-    if (rec.outcome == agents::Outcome::interrupted) {
-      m_interrupted = true;
+    return data;
+  }
+
+public:
+  // A killed run's agents live on (its subreaper died with it, so they were re-parented to init): stops them
+  // before this run does anything, by the process group the killed run journaled for its last session
+  // (checked against pid reuse, util::surviving_group()) and by the SIMMER_RUN_ID every agent of that run
+  // inherited, which also finds what left the group. Called with the project lock held, so the killed run is
+  // really gone. What it stopped is journaled once the run has started (journal_survivors()).
+  void stop_survivors() {
+    if (!m_state.running || m_last_run_id.empty()) {
+      m_open_launch.reset();
+      return;  // the last run ended normally: its sessions and their leftovers were stopped by it
     }
+    std::vector<int> pids;
+    if (m_open_launch) {
+      const json& d = *m_open_launch;
+      util::SpawnedProcess journaled;
+      journaled.pid = d.value("pid", 0);
+      journaled.pgid = d.value("pgid", 0);
+      journaled.start_time = d.value("startTime", std::uint64_t{0});
+      journaled.boot_id = d.value("bootId", std::string());
+      pids = util::surviving_group(journaled);
+    }
+    for (int pid : util::processes_with_env("SIMMER_RUN_ID", m_last_run_id)) {
+      if (std::find(pids.begin(), pids.end(), pid) == pids.end()) {
+        pids.push_back(pid);
+      }
+    }
+    if (pids.empty()) {
+      return;
+    }
+    std::sort(pids.begin(), pids.end());
+    bool forced = util::stop_processes(pids);
+    std::string list;
+    for (int pid : pids) {
+      list += (list.empty() ? "" : ", ") + std::to_string(pid);
+    }
+    m_survivors = json{{"runId", m_last_run_id}, {"pids", pids}, {"forced", forced}};
+    add_warning(fmt::format("stopped {} process{} left running by the killed run {} (pid{} {}){}", pids.size(),
+                            pids.size() == 1 ? "" : "es", m_last_run_id, pids.size() == 1 ? "" : "s", list,
+                            forced ? "; SIGKILL was needed" : ""));
+  }
+
+private:
+  // After run_started: what stop_survivors() stopped, and the session the killed run never recorded, read from its
+  // transcript. A session whose stream carries its final result had finished (simmer was killed between its end
+  // and the journal): it is recorded as it ended, and the loop goes on from there instead of paying for it twice.
+  // Otherwise it is recorded as interrupted, with the spend its transcript shows (the CLI's per-message usage),
+  // and launched again.
+  void journal_survivors() {
+    if (!m_survivors.is_null()) {
+      append("agents_stopped", m_survivors);
+      m_survivors = json();
+    }
+    if (!m_open_launch) {
+      return;
+    }
+    const json d = *m_open_launch;
+    m_open_launch.reset();
+    const std::string role = d.value("role", std::string("builder"));
+    agents::SessionRecord rec;
+    rec.agent = d.value("agent", std::string());
+    rec.transcript = m_paths.root / d.value("transcript", std::string());
+    bool finished = false;
+    try {
+      const core::RoleConfig& rc = role_config(m_config, role);
+      auto adapter = agents::make_adapter(rec.agent, agents::agent_options(m_config, rc, m_paths.root,
+                                                                           m_options.simmer_exe));
+      rec.model = rc.model.value_or("");
+      auto parser = adapter->make_parser();
+      std::ifstream in(rec.transcript, std::ios::binary);
+      std::string line;
+      std::vector<agents::StreamEvent> events;
+      while (std::getline(in, line)) {
+        parser->feed_line(line, events);
+        events.clear();
+      }
+      parser->finish(rec);
+      finished = parser->saw_result();
+      if (!rec.cost_reported) {
+        if (auto price = agents::find_price(agents::prices_from(m_config), rec.model)) {
+          rec.cost_usd = agents::cost_usd(*price, rec.tokens);
+        }
+      }
+    } catch (const Error&) {
+      // The config no longer names a usable agent for this role: the session is recorded without its spend.
+    }
+    if (!finished) {
+      rec.outcome = agents::Outcome::interrupted;
+      rec.error = "simmer was killed during this session; its spend is what its transcript shows";
+    }
+    json data = session_data(role, d.contains("storyId") ? d["storyId"] : json(nullptr),
+                             d.value("attempt", std::int64_t{0}), rec);
+    data["recovered"] = true;
+    append("session", data);
   }
 
   // Binding problems of a build/verdict hand-off: the story and attempt it is for.
@@ -1169,6 +1275,9 @@ private:
   bool m_interrupted = false;
   std::vector<std::string> m_foreign;  // dirty at start (--allow-dirty): kept out of every commit
   std::set<std::string> m_prompt_warned;
+  std::string m_last_run_id;           // the journal's last run at start
+  std::optional<json> m_open_launch;   // its last session_launched without a session: the killed session
+  json m_survivors;                    // what stop_survivors() stopped, journaled after run_started
   std::vector<std::string> m_pending_warnings;
 };
 
@@ -1176,6 +1285,13 @@ private:
 
 Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, const std::atomic<bool>& cancel,
                  const std::atomic<int>& signal_number) {
+  // What an agent or a gate starts and abandons (setsid, double fork) is re-parented to us rather than to init,
+  // so that every session's end and this run's end can stop it (util::stop_orphans(), also run by each
+  // run_process()). Whatever way cook returns, nothing it started is left running.
+  util::become_subreaper();
+  struct StopOrphansAtExit {
+    ~StopOrphansAtExit() { util::stop_orphans(); }
+  } stop_orphans_at_exit;
   // 1. Is there a project here at all?
   if (!util::exists(paths.config) && !util::exists(paths.prd)) {
     return Failure{fmt::format("no simmer project here ({}): run `simmer init`, then `simmer to-prd PRD.md`",
@@ -1259,6 +1375,8 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
     executor.add_warning(lock->takeover_note());
   }
   executor.load_state();
+  // Before anything else can touch the project: a killed run's agents are stopped, with the lock held.
+  executor.stop_survivors();
   executor.set_foreign_paths(foreign);
   if (executor.git().clear_stale_index_lock()) {
     executor.add_warning("removed a stale .git/index.lock left by an interrupted git command");

@@ -198,8 +198,12 @@ std::optional<std::string> Git::head_with_trailers(const std::string& run_id, lo
 }
 
 void Git::run_maintenance() const {
-  // Best effort, as git's own automatic call after a commit is: a git without `maintenance` just says so.
-  git_run(m_root, {"maintenance", "run", "--auto", "--quiet"}, m_identity_env);
+  // Best effort, as git's own automatic call after a commit is: a git without `maintenance` just says so. In the
+  // foreground: `cook` is a child subreaper that stops whatever is left running when it exits, and a gc that
+  // detached itself would be stopped half way instead of finishing.
+  git_run(m_root, {"-c", "gc.autoDetach=false", "-c", "maintenance.autoDetach=false", "maintenance", "run", "--auto",
+                   "--quiet"},
+          m_identity_env);
 }
 
 bool Git::clear_stale_index_lock() const {

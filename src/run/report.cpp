@@ -103,6 +103,11 @@ void Reporter::on_event(const json& line, const core::State& state) {
                            dollars(d.value("costUsd", 0.0)),
                            str(d, "error").empty() ? std::string() : ": " + util::preview(str(d, "error"), 100)),
                outcome == "success" ? nullptr : k_yellow);
+    if (state.phase == core::Phase::halt && state.halt) {
+      // The machine halted on this session (an agent that cannot start, transient failures in a row): say why
+      // and what to do, since no `halted` event follows.
+      print_line(fmt::format("halted ({}): {}", state.halt->reason, state.halt->detail), k_yellow);
+    }
   } else if (kind == "gate") {
     bool passed = d.value("passed", false);
     std::string what = passed ? "passed"

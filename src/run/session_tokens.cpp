@@ -19,6 +19,9 @@ void SessionTokens::add(const nlohmann::json& session_data) {
   if (id == session_data.end() || !id->is_string() || id->get<std::string>().empty()) {
     return;
   }
+  if (auto cost = session_data.find("costUsd"); cost != session_data.end() && cost->is_number()) {
+    m_costs[id->get<std::string>()] += cost->get<double>();
+  }
   auto tokens = session_data.find("tokens");
   if (tokens == session_data.end() || !tokens->is_object()) {
     return;
@@ -28,6 +31,11 @@ void SessionTokens::add(const nlohmann::json& session_data) {
   total.output += count(*tokens, "output");
   total.cache_read += count(*tokens, "cacheRead");
   total.cache_write += count(*tokens, "cacheWrite");
+}
+
+double SessionTokens::cost_of(const std::string& session_id) const {
+  auto it = m_costs.find(session_id);
+  return it != m_costs.end() ? it->second : 0.0;
 }
 
 agents::Tokens SessionTokens::of(const std::string& session_id) const {

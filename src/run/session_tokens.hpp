@@ -19,9 +19,13 @@ public:
   void add(const nlohmann::json& session_data);
   // The sum of the records added for `session_id`; all zero for an id never seen or an empty one.
   agents::Tokens of(const std::string& session_id) const;
+  // The sum of the `costUsd` of the records added for `session_id` (agents::LaunchRequest::resume_cost_baseline);
+  // 0 for an id never seen or an empty one.
+  double cost_of(const std::string& session_id) const;
 
 private:
   std::map<std::string, agents::Tokens> m_totals;
+  std::map<std::string, double> m_costs;
 };
 
 }  // namespace simmer::run

@@ -10,6 +10,12 @@
 //   `git commit` costs no polling slice after its pipes close; without pidfd_open the loop falls back to slices.
 // - The stdin payload is written non-blocking from the same poll loop; SIGPIPE from a child that closed its stdin
 //   early is blocked for this thread and consumed, so it never kills simmer.
+// - Signals are asynchronous: a member that got SIGKILL may still run for a moment. The final sweep therefore
+//   waits until no member of the group runs any more before it returns, so "the call returned" means "nothing of
+//   the group is left", which is what callers (and the next session writing the same hand-off file) rely on.
+// - Every child run_process() starts is kept in a registry until it is reaped. stop_orphans() treats any other
+//   child of this process as an orphan some session abandoned (re-parented to us because we are a subreaper) and
+//   stops it; the registry is locked across posix_spawn so that a child being started is never mistaken for one.
 
 #include "util/process.hpp"
 
@@ -21,10 +27,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <poll.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -38,6 +47,100 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int k_poll_slice_ms = 50;
+// How long the final sweep waits for SIGKILLed members to be gone: a process in uninterruptible sleep (a hung NFS
+// read) cannot die before the kernel lets it; past this, the call returns rather than hang the run.
+constexpr int k_reap_wait_ms = 10000;
+
+// The children run_process() started and has not reaped yet (see the implementation notes).
+std::mutex g_children_mutex;
+std::set<int> g_children;
+
+// "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so fields are read after the last ')'.
+// Returns the fields after comm (state first), or an empty vector when there is no such process.
+std::vector<std::string> stat_fields(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) {
+    return {};
+  }
+  auto close = line.rfind(')');
+  if (close == std::string::npos) {
+    return {};
+  }
+  std::istringstream rest(line.substr(close + 1));
+  std::vector<std::string> fields;
+  std::string field;
+  while (rest >> field) {
+    fields.push_back(field);
+  }
+  return fields;
+}
+
+bool is_running_state(const std::vector<std::string>& fields) {
+  return !fields.empty() && fields[0] != "Z" && fields[0] != "X";
+}
+
+// Pids of the live processes in /proc, in no particular order.
+std::vector<int> all_pids() {
+  std::vector<int> pids;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) {
+    return pids;
+  }
+  while (const dirent* entry = ::readdir(proc)) {
+    const char* name = entry->d_name;
+    if (*name < '0' || *name > '9') {
+      continue;
+    }
+    char* end = nullptr;
+    long value = std::strtol(name, &end, 10);
+    if (*end == '\0' && value > 0) {
+      pids.push_back(static_cast<int>(value));
+    }
+  }
+  ::closedir(proc);
+  return pids;
+}
+
+// Children of this process, from /proc/self/task/<tid>/children (one file per thread: a child's parent is the
+// thread that started it, an orphan's the thread the kernel picked in the subreaper).
+std::vector<int> own_children() {
+  std::vector<int> kids;
+  DIR* tasks = ::opendir("/proc/self/task");
+  if (tasks == nullptr) {
+    return kids;
+  }
+  while (const dirent* entry = ::readdir(tasks)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') {
+      continue;
+    }
+    std::ifstream in(std::string("/proc/self/task/") + entry->d_name + "/children");
+    int pid = 0;
+    while (in >> pid) {
+      kids.push_back(pid);
+    }
+  }
+  ::closedir(tasks);
+  return kids;
+}
+
+// Waits until none of `pids` runs (gone or a zombie), up to `ms`. Returns whether they all stopped.
+bool wait_stopped(const std::vector<int>& pids, int ms) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(ms);
+  for (;;) {
+    bool any = false;
+    for (int pid : pids) {
+      any = any || process_alive(pid);
+    }
+    if (!any) {
+      return true;
+    }
+    if (Clock::now() >= deadline) {
+      return false;
+    }
+    ::usleep(10 * 1000);
+  }
+}
 
 class Fd {
 public:
@@ -235,48 +338,160 @@ std::vector<int> group_members(int pgid, int except_pid) {
   // This runs after every child (git, agents, gates), so it stays cheap: getpgid() asks the kernel for each pid's
   // group without having it format /proc/<pid>/stat, which is read only for the few pids in the group, to leave
   // out zombies.
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) {
-    return members;
-  }
-  while (const dirent* entry = ::readdir(proc)) {
-    const char* name = entry->d_name;
-    if (*name < '0' || *name > '9') {
-      continue;
-    }
-    char* end = nullptr;
-    long value = std::strtol(name, &end, 10);
-    if (*end != '\0' || value <= 0) {
-      continue;
-    }
-    int pid = static_cast<int>(value);
+  for (int pid : all_pids()) {
     if (pid == except_pid || ::getpgid(pid) != pgid) {
       continue;  // another group, or it exited while we looked
     }
-    std::ifstream stat(std::string("/proc/") + name + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) {
-      continue;  // it exited while we looked
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so parse after the last ')'.
-    auto close = line.rfind(')');
-    if (close == std::string::npos) {
-      continue;
-    }
-    std::istringstream rest(line.substr(close + 1));
-    char state = 0;
-    int ppid = 0;
-    int pgrp = 0;
-    rest >> state >> ppid >> pgrp;
-    if (pgrp == pgid && state != 'Z' && state != 'X') {
+    auto fields = stat_fields(pid);
+    if (fields.size() > 2 && fields[2] == std::to_string(pgid) && is_running_state(fields)) {
       members.push_back(pid);
     }
   }
-  ::closedir(proc);
   return members;
 }
 
 bool process_group_alive(int pgid) { return !group_members(pgid, 0).empty(); }
+
+bool process_alive(int pid) { return pid > 0 && is_running_state(stat_fields(pid)); }
+
+std::optional<std::uint64_t> process_start_time(int pid) {
+  auto fields = stat_fields(pid);
+  // starttime is field 22 of stat; fields[0] is field 3 (state).
+  if (fields.size() < 20) {
+    return std::nullopt;
+  }
+  return std::strtoull(fields[19].c_str(), nullptr, 10);
+}
+
+std::string boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; }
+
+std::vector<int> stop_orphans(int grace_ms) {
+  std::vector<int> stopped;
+  int is_subreaper = 0;
+  if (::prctl(PR_GET_CHILD_SUBREAPER, &is_subreaper, 0, 0, 0) != 0 || is_subreaper == 0) {
+    return stopped;
+  }
+  // Each round stops the orphans there are now; their deaths re-parent their own children to us, which the next
+  // round finds. A fork bomb could keep this going: the rounds are bounded.
+  for (int round = 0; round < 64; ++round) {
+    std::vector<int> orphans;
+    {
+      std::lock_guard<std::mutex> lock(g_children_mutex);
+      for (int pid : own_children()) {
+        if (g_children.count(pid) == 0) {
+          orphans.push_back(pid);
+        }
+      }
+    }
+    if (orphans.empty()) {
+      break;
+    }
+    std::vector<int> running;
+    for (int pid : orphans) {
+      if (!process_alive(pid)) {
+        ::waitpid(pid, nullptr, WNOHANG);  // an orphan that already died: only its zombie is left to reap
+        continue;
+      }
+      running.push_back(pid);
+      stopped.push_back(pid);
+      ::kill(pid, SIGTERM);
+      if (::getpgid(pid) == pid) {
+        ::kill(-pid, SIGTERM);  // it left our group with setsid/setpgid: its own group goes with it
+      }
+    }
+    if (!wait_stopped(running, grace_ms)) {
+      for (int pid : running) {
+        ::kill(pid, SIGKILL);
+        if (::getpgid(pid) == pid) {
+          ::kill(-pid, SIGKILL);
+        }
+      }
+    }
+    for (int pid : running) {
+      // Ours to reap: blocking is safe, it has been sent SIGKILL or has already stopped.
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  return stopped;
+}
+
+std::vector<int> processes_with_env(const std::string& name, const std::string& value) {
+  std::vector<int> found;
+  const std::string needle = name + "=" + value;
+  const int self = ::getpid();
+  for (int pid : all_pids()) {
+    if (pid == self) {
+      continue;
+    }
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    std::string entry;
+    while (std::getline(in, entry, '\0')) {
+      if (entry == needle) {
+        if (process_alive(pid)) {
+          found.push_back(pid);
+        }
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+bool stop_processes(const std::vector<int>& pids, int grace_ms) {
+  if (pids.empty()) {
+    return false;
+  }
+  for (int pid : pids) {
+    ::kill(pid, SIGTERM);
+    if (::getpgid(pid) == pid) {
+      ::kill(-pid, SIGTERM);
+    }
+  }
+  if (wait_stopped(pids, grace_ms)) {
+    return false;
+  }
+  for (int pid : pids) {
+    ::kill(pid, SIGKILL);
+    if (::getpgid(pid) == pid) {
+      ::kill(-pid, SIGKILL);
+    }
+  }
+  wait_stopped(pids, k_reap_wait_ms);
+  return true;
+}
+
+std::vector<int> surviving_group(const SpawnedProcess& journaled) {
+  if (journaled.pgid <= 0 || journaled.boot_id.empty() || journaled.boot_id != boot_id()) {
+    return {};
+  }
+  std::vector<int> members = group_members(journaled.pgid, 0);
+  if (members.empty()) {
+    return members;
+  }
+  if (process_alive(journaled.pgid)) {
+    // The leader lives: the group is the journaled one only if the leader is the journaled process.
+    if (process_start_time(journaled.pgid) != journaled.start_time) {
+      return {};
+    }
+    return members;
+  }
+  std::vector<int> kept;
+  for (int pid : members) {
+    auto started = process_start_time(pid);
+    if (started && *started >= journaled.start_time) {
+      kept.push_back(pid);
+    }
+  }
+  return kept;
+}
 
 ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, const std::atomic<bool>* cancel) {
   if (spec.argv.empty()) {
@@ -361,7 +576,14 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+  int rc = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_children_mutex);
+    rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+    if (rc == 0) {
+      g_children.insert(pid);
+    }
+  }
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -373,6 +595,24 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   }
   result.spawned = true;
   Fd exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (spec.on_spawn) {
+    SpawnedProcess spawned;
+    spawned.pid = pid;
+    spawned.pgid = pid;
+    spawned.start_time = process_start_time(pid).value_or(0);
+    spawned.boot_id = boot_id();
+    try {
+      spec.on_spawn(spawned);
+    } catch (...) {
+      // The caller could not record the child (its journal failed): it must not run unrecorded.
+      ::kill(-pid, SIGKILL);
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      std::lock_guard<std::mutex> lock(g_children_mutex);
+      g_children.erase(pid);
+      throw;
+    }
+  }
   out_write.reset();
   err_write.reset();
   in_read.reset();
@@ -529,7 +769,14 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
     while (Clock::now() < deadline && !group_members(pid, pid).empty()) {
       ::usleep(20 * 1000);
     }
-    ::kill(-pid, SIGKILL);
+    if (!group_members(pid, pid).empty()) {
+      ::kill(-pid, SIGKILL);
+      // SIGKILL is delivered asynchronously: wait until the members are really gone (see the notes).
+      auto reap_deadline = Clock::now() + std::chrono::milliseconds(k_reap_wait_ms);
+      while (Clock::now() < reap_deadline && !group_members(pid, pid).empty()) {
+        ::usleep(5 * 1000);
+      }
+    }
   }
   out_lines.flush(on_line);
   err_lines.flush(on_line);
@@ -537,6 +784,12 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  {
+    std::lock_guard<std::mutex> lock(g_children_mutex);
+    g_children.erase(pid);
+  }
+  // What left the group (setsid, double fork) and was re-parented to us goes too, when we are a subreaper.
+  stop_orphans(spec.kill_grace_ms);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

@@ -18,6 +18,15 @@
 
 namespace simmer::util {
 
+// Who a started child is, in terms that survive simmer itself: journaled before a session does any work, so that
+// the next `simmer cook` can tell whether a process it finds is still that child (pid reuse) and stop it.
+struct SpawnedProcess {
+  int pid = 0;                    // the child's pid, which is also its process group id
+  int pgid = 0;
+  std::uint64_t start_time = 0;   // /proc/<pid>/stat starttime (clock ticks since boot)
+  std::string boot_id;            // /proc/sys/kernel/random/boot_id: a start time means nothing after a reboot
+};
+
 // Which of the child's output streams a line came from.
 enum class StreamId { out, err };
 
@@ -45,6 +54,9 @@ struct ProcessSpec {
   // After the child itself exits, how long to keep draining pipes held open by leftover group members before
   // the group is killed.
   int drain_after_exit_ms = 500;
+  // Called once, on the caller's thread, right after the child was started and before any of its output is read
+  // (the loop journals it there). May be empty.
+  std::function<void(const SpawnedProcess&)> on_spawn;
 };
 
 // How the child ended and what it printed, bounded.
@@ -74,9 +86,11 @@ using LineCallback = std::function<void(StreamId stream, std::string_view line, 
 
 // Runs `spec` to the end and returns how it went. The child is the leader of a new process group; when it
 // exits, times out, goes idle or is cancelled, every remaining member of that group gets SIGTERM, then SIGKILL
-// after kill_grace_ms, so no descendant that stayed in the group survives the call. `cancel` (may be null) is
-// polled about every 50 ms. `on_line` may be empty. Never throws for a program that fails to start: that is
-// reported in the result; throws std::invalid_argument for an empty argv.
+// after kill_grace_ms, and the call returns only once none of them runs any more, so no descendant that stayed
+// in the group survives the call. While this process is a child subreaper (become_subreaper()), the call then
+// also stops every descendant that left the group (setsid, double fork) and was re-parented to this process
+// (stop_orphans()). `cancel` (may be null) is polled about every 50 ms. `on_line` may be empty. Never throws for
+// a program that fails to start: that is reported in the result; throws std::invalid_argument for an empty argv.
 ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line,
                           const std::atomic<bool>* cancel = nullptr);
 
@@ -89,5 +103,41 @@ std::vector<int> group_members(int pgid, int except_pid = 0);
 
 // Whether any live process of process group `pgid` remains (tests use it to prove no orphan survived).
 bool process_group_alive(int pgid);
+
+// Whether process `pid` exists and is not a zombie.
+bool process_alive(int pid);
+
+// /proc/<pid>/stat starttime of `pid` (clock ticks since boot); nothing when there is no such process.
+std::optional<std::uint64_t> process_start_time(int pid);
+
+// This boot's id (/proc/sys/kernel/random/boot_id, without its newline); empty when unreadable.
+std::string boot_id();
+
+// Makes this process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): orphaned descendants are re-parented to
+// it instead of to init, so that what a session started and abandoned stays within reach of stop_orphans().
+// Returns false when the kernel refused (the descendants that leave the group are then out of reach).
+bool become_subreaper();
+
+// Stops every child of this process that run_process() did not start itself (orphans re-parented to a
+// subreaper), with its process group when it leads one: SIGTERM, then SIGKILL after `grace_ms`, reaped, and again
+// for the grandchildren each one's death re-parents, until none is left. Returns the pids it stopped (zombies it
+// only reaped are not counted). A process that is no subreaper has no such children: nothing happens.
+std::vector<int> stop_orphans(int grace_ms = 2000);
+
+// Live processes other than this one whose environment holds `name`=`value` (read from /proc/<pid>/environ, so
+// only processes of the same user are seen). Used to find what a killed run's agents left behind: every agent
+// inherits SIMMER_RUN_ID, and a process that leaves its group or re-parents to init still carries it.
+std::vector<int> processes_with_env(const std::string& name, const std::string& value);
+
+// Stops processes that are not children of this one (a killed run's leftovers): SIGTERM to each (and to its
+// group when it leads one), SIGKILL after `grace_ms` to those still running, then waits (bounded) until none
+// runs. Returns whether SIGKILL was needed.
+bool stop_processes(const std::vector<int>& pids, int grace_ms = 2000);
+
+// The live members of the process group a killed run journaled (pgid, and the leader's start time and boot id),
+// checked against pid reuse: none after a reboot; when the leader itself is alive, only if its start time is the
+// journaled one; when it is gone, the members that started no earlier than it did (a group id cannot be taken by
+// a new process while a member of the group lives, so such members are the old group's).
+std::vector<int> surviving_group(const SpawnedProcess& journaled);
 
 }  // namespace simmer::util

@@ -63,14 +63,25 @@ grep -qF '"content":"draft\n"' <<<"$earlier" || fail "the FIX request lacks the 
 [ "$(jq -r 'select(.data.storyId == "S-2" and .data.role == "builder") | .data.outcome' <<<"$sessions" | tr '\n' ' ')" = "transient success " ] || \
   fail "S-2 builder outcomes: $(jq -r 'select(.data.storyId == "S-2") | .data.outcome' <<<"$sessions")"
 grep -q '"kind":"retry_scheduled"' .simmer/events.jsonl || fail "no retry_scheduled event"
-# Journal totals equal what the real CLI reported in its result lines.
+# Journal totals equal what the real CLI charged for each run. From Claude Code 2.1.300 on, the resumed FIX's
+# total_cost_usd covers the whole conversation (its build too) while its usage is its own: each run's charge is
+# then the difference from the session's previous total. Every session here has the same tokens, so each one,
+# the FIX included, must cost the same in the journal.
 journal_cost=$(jq -s 'map(.data.costUsd) | add' <<<"$sessions")
 journal_out=$(jq -s 'map(.data.tokens.output) | add' <<<"$sessions")
-reported=$(cat .simmer/sessions/*/*.jsonl | grep '^{"type":"result"')
-cli_cost=$(jq -s 'map(.total_cost_usd) | add' <<<"$reported")
+reported=$(cat .simmer/sessions/*/*.jsonl | grep '"type":"result"')
+version=$(cat .simmer/sessions/*/*.jsonl | grep -o '"claude_code_version":"[^"]*"' | head -1 | cut -d'"' -f4)
+cumulative=$(awk -v v="$version" 'BEGIN { split(v, p, "."); print (p[1] > 2 || (p[1] == 2 && (p[2] > 1 || (p[2] == 1 && p[3] >= 300)))) ? "true" : "false" }')
+per_run=$(ls .simmer/sessions/*/*.jsonl | sort -t/ -k4 -n | xargs -n1 grep -h '"type":"result"' |
+  jq -s --argjson cum "$cumulative" 'reduce .[] as $r ({seen: {}, sum: 0};
+    .sum += ($r.total_cost_usd - (if $cum then (.seen[$r.session_id] // 0) else 0 end))
+    | .seen[$r.session_id] = $r.total_cost_usd) | .sum')
 cli_out=$(jq -s 'map(.usage.output_tokens) | add' <<<"$reported")
 [ "$(jq -s 'length' <<<"$reported")" = "$(jq -s 'length' <<<"$sessions")" ] || fail "not one result line per session"
-awk -v a="$journal_cost" -v b="$cli_cost" 'BEGIN { exit !(a - b < 1e-9 && b - a < 1e-9 && a > 0) }' || \
-  fail "journal cost $journal_cost != CLI cost $cli_cost"
+awk -v a="$journal_cost" -v b="$per_run" 'BEGIN { exit !(a - b < 1e-9 && b - a < 1e-9 && a > 0) }' || \
+  fail "journal cost $journal_cost != the CLI's per-run cost $per_run (claude $version)"
 [ "$journal_out" = "$cli_out" ] || fail "journal output tokens $journal_out != CLI $cli_out"
+fix_cost=$(jq -s 'map(select(.data.role == "builder" and .data.storyId == "S-1" and .data.attempt == 1)) | .[0].data.costUsd' <<<"$sessions")
+build_cost=$(jq -s 'map(select(.data.role == "builder" and .data.storyId == "S-1" and .data.attempt == 0)) | .[0].data.costUsd' <<<"$sessions")
+[ "$fix_cost" = "$build_cost" ] || fail "the resumed FIX cost $fix_cost, its build (same tokens) $build_cost (claude $version)"
 echo "ok: three stories cooked through the real claude, with a rejection, a resumed FIX and a retried 529"

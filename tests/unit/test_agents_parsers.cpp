@@ -195,7 +195,7 @@ TEST_CASE("parsers: codex failed turn and connection errors without a turn") {
   auto p = parse(failed, {R"({"type":"thread.started","thread_id":"t1"})", R"({"type":"turn.started"})",
                           R"({"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized: invalid api key"}})"});
   CHECK(p.saw_result);
-  CHECK(p.record.outcome == Outcome::fatal);
+  CHECK(p.record.outcome == Outcome::cannot_start);
   CHECK(p.record.error == "unexpected status 401 Unauthorized: invalid api key");
   CodexStreamParser reconnecting;
   p = parse(reconnecting,

@@ -108,8 +108,14 @@ TEST_CASE("session: a CLI that dies without a result is classified from stderr")
   CHECK(record.error == "gemini exited with status 1 without a result: Error: connect ECONNREFUSED 127.0.0.1:9");
   options.executable = fake_cli(dir.path, "echo 'error: unknown option --bogus' >&2; exit 2");
   record = run_session(*make_adapter("gemini", options), request, {}, cancel);
-  CHECK(record.outcome == Outcome::fatal);
+  CHECK(record.outcome == Outcome::cannot_start);
   CHECK(record.error == "gemini exited with status 2 without a result: error: unknown option --bogus");
+  options.executable = fake_cli(dir.path, "echo 'sh: 1: gemini-helper: not found' >&2; exit 127");
+  record = run_session(*make_adapter("gemini", options), request, {}, cancel);
+  CHECK(record.outcome == Outcome::cannot_start);
+  options.executable = fake_cli(dir.path, "echo 'Segmentation fault' >&2; exit 139");
+  record = run_session(*make_adapter("gemini", options), request, {}, cancel);
+  CHECK(record.outcome == Outcome::fatal);
 }
 
 TEST_CASE("session: idle timeout kills the CLI and says so") {
@@ -126,13 +132,13 @@ TEST_CASE("session: idle timeout kills the CLI and says so") {
   CHECK(record.session_id == "s");
 }
 
-TEST_CASE("session: a missing CLI is fatal with the reason") {
+TEST_CASE("session: a missing CLI cannot start, with the reason") {
   AgentOptions options;
   options.executable = "/nonexistent/simmer-no-claude";
   LaunchRequest request;
   std::atomic<bool> cancel{false};
   auto record = run_session(*make_adapter("claude", options), request, {}, cancel);
-  CHECK(record.outcome == Outcome::fatal);
+  CHECK(record.outcome == Outcome::cannot_start);
   CHECK(record.error == "cannot start '/nonexistent/simmer-no-claude': No such file or directory");
 }
 

@@ -571,3 +571,42 @@ TEST_CASE("machine: a tamper that erased the journal blocks the story; other tam
   run.feed("tamper_detected", {{"file", ".simmer/events.jsonl"}, {"restored", true}, {"stopsStory", true}});
   CHECK(run.state.phase == Phase::orchestrate);
 }
+
+TEST_CASE("machine: an agent that cannot start halts the run; nothing is blocked and no attempt is spent") {
+  for (const char* phase : {"build", "verify", "fix"}) {
+    Run run;
+    run.take(start(run, {story("A", 0), story("B", 1, {"A"})}));
+    std::string role = std::string(phase) == "verify" ? "verifier" : "builder";
+    int attempt = 0;
+    if (std::string(phase) != "build") {
+      build_ok(run, "A", 0);
+      gate(run, "A", 0, std::string(phase) == "verify");
+      attempt = std::string(phase) == "fix" ? 1 : 0;
+    }
+    REQUIRE(simmer::core::to_string(run.state.phase) == std::string(phase));
+    run.feed("phase_started", {{"phase", phase}, {"storyId", "A"}, {"attempt", attempt}});
+    json data = session(role, "A", attempt, "cannot_start");
+    data["agent"] = "claude";
+    data["error"] = "cannot start 'claude': not found in PATH";
+    Effect e = run.feed("session", data);
+    CHECK(run.state.phase == Phase::halt);
+    REQUIRE(run.state.halt);
+    CHECK(run.state.halt->reason == "agent_cannot_start");
+    CHECK(run.state.halt->detail ==
+          "the " + role + " (claude) cannot start: cannot start 'claude': not found in PATH; fix simmer.json#/agents/" +
+              role + " or the agent's installation or login (`simmer doctor --probe` tries it), then run "
+              "`simmer cook` to resume");
+    REQUIRE(e.event_kind == "run_finished");
+    CHECK(e.event_data == json{{"result", "halted"}, {"exitCode", 10}});
+    CHECK(run.state.stories.at("A").status == StoryState::pending);
+    CHECK(run.state.stories.at("B").status == StoryState::pending);
+    CHECK(run.state.attempt == attempt);
+    // The next cook resumes the very session that could not start.
+    run.feed("run_finished", e.event_data);
+    e = start(run, {story("A", 0), story("B", 1, {"A"})});
+    CHECK(simmer::core::to_string(run.state.phase) == std::string(phase));
+    REQUIRE(e.kind == Effect::Kind::run_agent);
+    CHECK(e.role == role);
+    CHECK(run.state.attempt == attempt);
+  }
+}

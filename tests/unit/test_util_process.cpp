@@ -234,3 +234,126 @@ TEST_CASE("process: run_shell runs a gate command in a directory") {
   CHECK(result.exit_code == 1);
   CHECK(result.output_tail == "gate-output\n");
 }
+
+namespace {
+
+// Reads the pid a hostile child wrote to `path`, polling (bounded) because the child writes it in the background.
+int pid_from_file(const std::filesystem::path& path) {
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream in(path);
+    int pid = 0;
+    if (in >> pid && pid > 0) {
+      return pid;
+    }
+    ::usleep(10 * 1000);
+  }
+  return 0;
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("simmer-proc-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::filesystem::remove(path);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("process: a group member that ignores SIGTERM is gone, not dying, when run_process returns") {
+  // SIGKILL is asynchronous: a sweep that returns right after sending it leaves the member running for a moment,
+  // long enough to write one more file. The race is lost most of the time, so the scenario runs many times.
+  int left = 0;
+  for (int i = 0; i < 20; ++i) {
+    ProcessSpec spec = shell("trap '' TERM; sleep 300 >/dev/null 2>&1 & echo $!");
+    spec.kill_grace_ms = 50;
+    std::string pid;
+    auto result = run_process(spec, [&](StreamId, std::string_view line, bool) { pid = line; });
+    REQUIRE(result.exit_code == 0);
+    left += pid_alive(std::stoi(pid)) ? 1 : 0;
+  }
+  CHECK(left == 0);
+}
+
+TEST_CASE("process: as a subreaper, what left the group (setsid, double fork) is stopped at the end") {
+  REQUIRE(simmer::util::become_subreaper());
+  const auto setsid_pid = scratch("setsid.pid");
+  const auto double_pid = scratch("double.pid");
+  // One escapee starts its own session; the other is a grandchild whose parent exits at once (double fork), in a
+  // group of its own so that the group sweep cannot reach it either.
+  const std::string script =
+      "setsid sh -c 'echo $$ > " + setsid_pid.string() + "; exec sleep 300' >/dev/null 2>&1 &\n"
+      "(setsid sh -c 'trap \"\" TERM; sh -c \"echo \\$\\$ > " + double_pid.string() +
+      "; exec sleep 300\" &' >/dev/null 2>&1 &)\n"
+      "for i in $(seq 1 500); do [ -s " + setsid_pid.string() + " ] && [ -s " + double_pid.string() +
+      " ] && exit 0; sleep 0.01; done; exit 1\n";
+  ProcessSpec spec = shell(script);
+  spec.kill_grace_ms = 100;
+  auto result = run_process(spec, {});
+  REQUIRE(result.exit_code == 0);
+  int first = pid_from_file(setsid_pid);
+  int second = pid_from_file(double_pid);
+  REQUIRE(first > 0);
+  REQUIRE(second > 0);
+  CHECK_FALSE(pid_alive(first));
+  CHECK_FALSE(pid_alive(second));
+  // Nothing is left for a later call to mistake for an orphan, and a run without escapees stops nothing.
+  CHECK(simmer::util::stop_orphans(100).empty());
+}
+
+TEST_CASE("process: on_spawn gets the child's pid, group and start time before its output is read") {
+  simmer::util::SpawnedProcess seen;
+  std::string printed;
+  ProcessSpec spec = shell("echo $$");
+  spec.on_spawn = [&](const simmer::util::SpawnedProcess& p) {
+    seen = p;
+    CHECK(printed.empty());
+  };
+  run_process(spec, [&](StreamId, std::string_view line, bool) { printed = line; });
+  CHECK(std::to_string(seen.pid) == printed);
+  CHECK(seen.pgid == seen.pid);
+  CHECK(seen.start_time > 0);
+  CHECK(seen.boot_id == simmer::util::boot_id());
+  CHECK_FALSE(seen.boot_id.empty());
+}
+
+TEST_CASE("process: surviving_group trusts a journaled group only with its leader's start time and boot") {
+  // A group outside run_process (as a killed run leaves it): sh leads it, sleeps, and has a member.
+  const auto pid_file = scratch("group.pid");
+  std::string cmd = "setsid sh -c 'sleep 300 & echo $$ > " + pid_file.string() + "; wait' >/dev/null 2>&1 &";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  int leader = pid_from_file(pid_file);
+  REQUIRE(leader > 0);
+  simmer::util::SpawnedProcess journaled{leader, leader, simmer::util::process_start_time(leader).value_or(0),
+                                         simmer::util::boot_id()};
+  REQUIRE(journaled.start_time > 0);
+  auto members = simmer::util::surviving_group(journaled);
+  CHECK(members.size() == 2);
+
+  simmer::util::SpawnedProcess reused = journaled;
+  reused.start_time -= 1;  // the pid now belongs to a process that started at another time
+  CHECK(simmer::util::surviving_group(reused).empty());
+  simmer::util::SpawnedProcess rebooted = journaled;
+  rebooted.boot_id = "another-boot";
+  CHECK(simmer::util::surviving_group(rebooted).empty());
+
+  CHECK(simmer::util::stop_processes(members, 200) == false);  // sh and sleep die of SIGTERM
+  for (int pid : members) {
+    CHECK_FALSE(pid_alive(pid));
+  }
+  CHECK(simmer::util::surviving_group(journaled).empty());
+}
+
+TEST_CASE("process: processes_with_env finds a process by a variable it inherited, wherever it went") {
+  const auto pid_file = scratch("env.pid");
+  const std::string marker = "simmer-test-" + std::to_string(::getpid());
+  std::string cmd = "SIMMER_TEST_MARKER=" + marker + " setsid sh -c 'trap \"\" TERM; echo $$ > " +
+                    pid_file.string() + "; exec sleep 300' >/dev/null 2>&1 &";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  int pid = pid_from_file(pid_file);
+  REQUIRE(pid > 0);
+  CHECK(simmer::util::processes_with_env("SIMMER_TEST_MARKER", marker) == std::vector<int>{pid});
+  CHECK(simmer::util::processes_with_env("SIMMER_TEST_MARKER", marker + "-other").empty());
+  CHECK(simmer::util::stop_processes({pid}, 100));  // it ignores SIGTERM: SIGKILL was needed
+  CHECK_FALSE(pid_alive(pid));
+}
