@@ -263,7 +263,7 @@ TEST_CASE("machine: fail_retry goes to FIX with the verdict, and the last allowe
   CHECK(e.event_data["storyId"] == "B");
 }
 
-TEST_CASE("machine: fail_abort blocks at once; a dependent is never runnable; run ends blocked (11)") {
+TEST_CASE("machine: fail_abort blocks at once, a dependent is never runnable, run ends blocked (11)") {
   Run run;
   run.take(start(run, {story("A", 0), story("B", 1, {"A"})}));
   build_ok(run, "A", 0);
@@ -326,7 +326,7 @@ TEST_CASE("machine: a usage limit waits until the reported reset") {
   CHECK(e.reset_at_ms == std::int64_t{99000});
 }
 
-TEST_CASE("machine: timeout or fatal builder fails the attempt; verifier failure blocks the story") {
+TEST_CASE("machine: timeout or fatal builder fails the attempt, verifier failure blocks the story") {
   Run run;
   run.take(start(run, {story("A", 0)}));
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
@@ -401,7 +401,7 @@ TEST_CASE("machine: refuse_pick explains why a pick is refused") {
   CHECK(simmer::core::refuse_pick(run.state, "B") == "story \"B\" waits for \"A\" (pending)");
 }
 
-TEST_CASE("machine: budgets are cumulative across runs; raising the budget resumes the same phase") {
+TEST_CASE("machine: budgets are cumulative across runs, raising the budget resumes the same phase") {
   Run run;
   run.take(start(run, {story("A", 0)}, {{"budgetPerStory", 0.05}}));
   build_ok(run, "A", 0, 0.06);
