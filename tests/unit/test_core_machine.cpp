@@ -542,3 +542,65 @@ TEST_CASE("machine: state_from_json names the bad pointer") {
   CHECK(simmer::core::state_from_json(doc).failure().message ==
         "invalid state (.simmer/state.json#/stories): missing");
 }
+
+TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, and the last one's failure goes to FIX") {
+  Run run;
+  run.take(start(run, {story("A", 0)}, {{"gates", {"build", "test"}}}));
+  Effect e = build_ok(run, "A", 0);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_index == 0);
+  CHECK(e.gate_name == "build");
+  e = run.feed("gate", {{"name", "build"}, {"storyId", "A"}, {"attempt", 0}, {"exitCode", 0}, {"passed", true},
+                        {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  CHECK(run.state.phase == Phase::gates);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_index == 1);
+  CHECK(e.gate_name == "test");
+  e = gate(run, "A", 0, false);
+  CHECK(run.state.phase == Phase::fix);
+  REQUIRE(run.state.last_failure);
+  CHECK(run.state.last_failure->summary == "gate \"test\" failed (exit 2)");
+  // The FIX attempt starts again at the first gate and reaches VERIFY only when both passed.
+  e = build_ok(run, "A", 1);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_name == "build");
+  run.feed("gate", {{"name", "build"}, {"storyId", "A"}, {"attempt", 1}, {"exitCode", 0}, {"passed", true},
+                    {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  CHECK(run.state.phase == Phase::gates);
+  e = gate(run, "A", 1, true);
+  CHECK(run.state.phase == Phase::verify);
+  CHECK(e.kind == Effect::Kind::run_agent);
+}
+
+TEST_CASE("machine: spending exactly the story budget halts, and exactly the total budget halts") {
+  // Binary fractions, so that the sums are exact: the rule is spent >= budget, not spent > budget.
+  Run per_story;
+  per_story.take(start(per_story, {story("A", 0)}, {{"budgetPerStory", 0.5}}));
+  build_ok(per_story, "A", 0, 0.5);
+  Effect e = gate(per_story, "A", 0, true);
+  REQUIRE(e.kind == Effect::Kind::emit);
+  CHECK(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "budget_story");
+  CHECK(e.event_data["detail"] == "story A spent $0.5000 of its budget $0.5000");
+
+  Run total;
+  total.take(start(total, {story("A", 0)}, {{"budgetTotal", 0.75}}));
+  total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  total.feed("session", session("builder", "A", 0, "success", 0.25));
+  // A repair session of the same attempt brings the spend to exactly 0.75.
+  total.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"bad"}},
+                                 {"repair", 1}, {"maxRepairs", 2}});
+  total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  e = total.feed("session", session("builder", "A", 0, "transient", 0.5));
+  REQUIRE(e.kind == Effect::Kind::emit);
+  CHECK(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "budget_total");
+  CHECK(e.event_data["detail"] == "spent $0.7500 of the total budget $0.7500");
+
+  // A cent under the budget does not halt.
+  Run under;
+  under.take(start(under, {story("A", 0)}, {{"budgetPerStory", 0.5}}));
+  build_ok(under, "A", 0, 0.49);
+  e = gate(under, "A", 0, true);
+  CHECK(e.kind == Effect::Kind::run_agent);
+}
