@@ -604,3 +604,40 @@ TEST_CASE("machine: spending exactly the story budget halts, and exactly the tot
   e = gate(under, "A", 0, true);
   CHECK(e.kind == Effect::Kind::run_agent);
 }
+
+TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FIX gets the hook's output") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  run.feed("session", session("builder", "A", 0, "success"));
+  Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 0}});
+  REQUIRE(e.kind == Effect::Kind::commit);
+  e = run.feed("gate", {{"name", "pre-commit hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 0},
+                        {"exitCode", 1}, {"passed", false}, {"timedOut", false}, {"durationMs", 3},
+                        {"outputTail", "secret found in src/key.txt\n"}});
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.attempt == 1);
+  CHECK_FALSE(run.state.commit);
+  CHECK(run.state.story_commits.empty());
+  REQUIRE(run.state.last_failure);
+  CHECK(run.state.last_failure->kind == "gate");
+  CHECK(run.state.last_failure->name == "pre-commit hook");
+  CHECK(run.state.last_failure->summary == "gate \"pre-commit hook\" failed (exit 1)");
+  CHECK(run.state.last_failure->output == "secret found in src/key.txt\n");
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "builder");
+  CHECK(e.resume_session == std::string("sess-1"));
+  // A hook that timed out says so; a hook event outside a commit step changes nothing.
+  run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
+  run.feed("session", session("builder", "A", 1, "success"));
+  run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 1}});
+  run.feed("gate", {{"name", "commit-msg hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 1},
+                    {"exitCode", -1}, {"passed", false}, {"timedOut", true}, {"durationMs", 3}, {"outputTail", ""}});
+  CHECK(run.state.attempt == 2);
+  CHECK(run.state.last_failure->summary == "gate \"commit-msg hook\" timed out");
+  State before = run.state;
+  run.feed("gate", {{"name", "pre-commit hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 2},
+                    {"exitCode", 1}, {"passed", false}, {"timedOut", false}, {"durationMs", 3}, {"outputTail", ""}});
+  CHECK(run.state.attempt == before.attempt);
+  CHECK(run.state.phase == before.phase);
+}
