@@ -340,7 +340,7 @@ void to_json(nlohmann::json& out, const Config& value) {
              {"maxIterations", value.max_iterations},
              {"pricing", std::move(pricing)},
              {"mcpServers", std::move(servers)},
-             {"git", json{{"commit", value.git.commit}}}};
+             {"git", json{{"commit", value.git.commit}, {"hooks", value.git.hooks}, {"hookTimeout", value.git.hook_timeout_s}}}};
   if (value.schema_ref) {
     out["$schema"] = *value.schema_ref;
   }
@@ -466,6 +466,15 @@ void from_json(const nlohmann::json& in, Config& value) {
           wrong("\"git.commit\" must be true or false");
         }
         value.git.commit = item["commit"].get<bool>();
+      }
+      if (item.contains("hooks")) {
+        if (!item["hooks"].is_boolean()) {
+          wrong("\"git.hooks\" must be true or false");
+        }
+        value.git.hooks = item["hooks"].get<bool>();
+      }
+      if (item.contains("hookTimeout")) {
+        value.git.hook_timeout_s = timeout_or_throw(item["hookTimeout"], "hookTimeout");
       }
     } else {
       wrong(fmt::format("unknown key \"{}\"", key));

@@ -87,8 +87,13 @@ struct McpServer {
   std::map<std::string, std::string> headers;   // http, sse
 };
 
+// How simmer commits. `hooks` runs the repository's pre-commit, prepare-commit-msg, commit-msg and post-commit
+// hooks around every harness commit (a failing one fails the attempt like a gate); false skips them, as
+// `git commit --no-verify` would. A hook running longer than `hook_timeout_s` is killed and counts as failed.
 struct GitConfig {
   bool commit = true;  // commit after each passed story
+  bool hooks = true;
+  int hook_timeout_s = 600;
 };
 
 struct Config {

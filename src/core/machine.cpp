@@ -355,7 +355,25 @@ void apply_handoff_invalid(State& s, const Event& e) {
   }
 }
 
+// What FIX is told about a failed gate: its name, how it failed, the end of its output.
+FailureNote gate_failure(const Event& e) {
+  std::string name = str_field(e, "name");
+  std::string summary = e.data.value("timedOut", false)
+                            ? fmt::format("gate \"{}\" timed out", name)
+                            : fmt::format("gate \"{}\" failed (exit {})", name, int_field(e, "exitCode"));
+  return FailureNote{"gate", summary, name, e.data.value("outputTail", std::string()), json::array()};
+}
+
 void apply_gate(State& s, const Event& e) {
+  // A commit hook that refused the BUILD or FIX commit is journaled as a failed gate with "hook": true: the
+  // attempt fails and FIX gets the hook's output, exactly as for a configured gate.
+  if (e.data.value("hook", false)) {
+    if ((s.phase == Phase::build || s.phase == Phase::fix) && s.step == Step::commit && on_cursor(s, e) &&
+        !field(e, "passed").get<bool>()) {
+      fail_attempt(s, e, gate_failure(e));
+    }
+    return;
+  }
   if (s.phase != Phase::gates || !on_cursor(s, e)) {
     return;
   }
@@ -367,11 +385,7 @@ void apply_gate(State& s, const Event& e) {
     }
     return;
   }
-  std::string name = str_field(e, "name");
-  bool timed_out = e.data.value("timedOut", false);
-  std::string summary = timed_out ? fmt::format("gate \"{}\" timed out", name)
-                                  : fmt::format("gate \"{}\" failed (exit {})", name, int_field(e, "exitCode"));
-  fail_attempt(s, e, FailureNote{"gate", summary, name, e.data.value("outputTail", std::string()), json::array()});
+  fail_attempt(s, e, gate_failure(e));
 }
 
 void apply_verdict(State& s, const Event& e) {

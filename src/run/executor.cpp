@@ -9,8 +9,9 @@
 //   the dashboard therefore see the current state whenever the loop waits. After a kill -9 it may lag the journal
 //   by several events; the next start tells that (a state the fold passed through) from a disagreement.
 // - Side effects are made idempotent where repeating them would show: commits carry Simmer-Run/Simmer-Seq
-//   trailers checked on HEAD before the first commit of a run; RECORD rewrites prd.json/progress.json to the same
-//   content and does not append a timeline entry twice; feedback claims are numbered (run/feedback.hpp).
+//   trailers, and a commit that HEAD already is (made just before a kill) is found, not made again (run/git.hpp);
+//   RECORD rewrites prd.json/progress.json to the same content and does not append a timeline entry twice;
+//   feedback claims are numbered (run/feedback.hpp).
 // - Tamper check: before each agent session the harness-owned files are snapshotted (prd.json and progress.json
 //   by content, state.json by the text this process wrote, events.jsonl by size and mtime); after it, a change is
 //   journaled as tamper_detected and undone (a journal the agent appended to is cut back to its size; other
@@ -214,6 +215,7 @@ public:
         m_signal(signal_number),
         m_git(paths.root),
         m_report(options.output, options.color) {
+    m_git.set_hooks(m_config.git.hooks ? Hooks::run : Hooks::skip, m_config.git.hook_timeout_s * 1000);
     const char* env = std::getenv("SIMMER_PROFILE");
     m_profile.enabled = options.profile || (env && *env && std::string(env) != "0");
   }
@@ -304,7 +306,6 @@ public:
     bool crashed = m_state.running;
     bool resumed = crashed || m_state.story_id.has_value() || m_state.phase == core::Phase::halt;
     m_run_id = make_run_id(util::now_unix_ms());
-    m_first_commit_check = true;
     append("run_started", {{"version", SIMMER_VERSION},
                            {"pid", static_cast<std::int64_t>(::getpid())},
                            {"resumed", resumed},
@@ -1121,34 +1122,47 @@ private:
     }
   }
 
-  // Commits `paths` for `plan` (every change outside .simmer/ and the foreign paths when `paths` is nullopt),
-  // unless a crashed predecessor already did (HEAD carries the plan's trailers).
-  std::optional<std::string> commit_paths(const core::CommitPlan& plan,
-                                          const std::optional<std::vector<std::string>>& paths) {
+  // Commits `paths` for `plan` (every change outside .simmer/ and the foreign paths when `paths` is nullopt).
+  // Git finds a commit a crashed predecessor already made (HEAD carries the plan's trailers) and returns it.
+  CommitOutcome commit_paths(const core::CommitPlan& plan, const std::optional<std::vector<std::string>>& paths) {
     auto t = m_profile.time("git");
-    if (m_first_commit_check) {
-      m_first_commit_check = false;
-      if (auto sha = m_git.head_with_trailers(plan.run_id, plan.key_seq)) {
-        m_head.sha = *sha;
-        return sha;
-      }
-    }
     auto r = paths ? m_git.commit(*paths, plan.subject, plan.run_id, plan.key_seq)
                    : m_git.commit_work_tree(m_foreign, plan.subject, plan.run_id, plan.key_seq);
     if (!r.ok()) {
       throw Error(storage_failure(r.failure().message) ? ExitCode::unsafe_storage : r.failure().code,
                   r.failure().message);
     }
-    if (*r) {
-      m_head.sha = **r;
+    if (r->sha) {
+      m_head.sha = *r->sha;
     }
     return *r;
+  }
+
+  // A hook's refusal in the journal's gate form (docs/events.md, "hook": true).
+  json hook_gate_data(const HookFailure& f) const {
+    std::string tail = f.output_tail.size() > k_gate_tail ? f.output_tail.substr(f.output_tail.size() - k_gate_tail)
+                                                          : f.output_tail;
+    return {{"name", f.hook + " hook"},
+            {"hook", true},
+            {"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
+            {"attempt", m_state.attempt},
+            {"exitCode", f.exit_code},
+            {"passed", false},
+            {"timedOut", f.timed_out},
+            {"durationMs", f.duration_ms},
+            {"outputTail", util::truncate_utf8(tail, k_gate_tail)}};
   }
 
   void commit_attempt(const core::Effect& effect) {
     const core::CommitPlan& plan = *effect.commit;
     flush_state();
-    auto sha = commit_paths(plan, std::nullopt);
+    auto outcome = commit_paths(plan, std::nullopt);
+    if (outcome.hook_failure) {
+      // Nothing was committed: the attempt fails like a gate and FIX gets the hook's output.
+      append("gate", hook_gate_data(*outcome.hook_failure));
+      return;
+    }
+    const auto& sha = outcome.sha;
     append("commit", {{"storyId", m_state.story_id ? json(*m_state.story_id) : json(nullptr)},
                       {"attempt", m_state.attempt},
                       {"kind", plan.kind},
@@ -1224,7 +1238,16 @@ private:
     std::optional<std::string> sha;
     if (m_config.git.commit) {
       std::vector<std::string> files = {m_paths.display(m_paths.prd), m_paths.display(m_paths.progress)};
-      sha = commit_paths(plan, files);
+      auto outcome = commit_paths(plan, files);
+      sha = outcome.sha;
+      if (outcome.hook_failure) {
+        // The story's outcome is settled and no agent is left to fix the harness's own files: the refusal is
+        // said, prd.json and progress.json stay uncommitted (the next record commit takes them along).
+        const auto& f = *outcome.hook_failure;
+        append("warning", {{"message", fmt::format("the {} hook refused the record commit of {} ({}): {}", f.hook,
+                                                   id, f.timed_out ? "timed out" : fmt::format("exit {}", f.exit_code),
+                                                   util::preview(f.output_tail, 400))}});
+      }
     }
     append("commit", {{"storyId", id},
                       {"attempt", m_state.attempt},
@@ -1271,7 +1294,6 @@ private:
   std::string m_state_text;  // what state.json holds, as this process last wrote it
   bool m_state_dirty = false;  // events were folded since state.json was last written
   std::string m_run_id;
-  bool m_first_commit_check = true;
   bool m_interrupted = false;
   std::vector<std::string> m_foreign;  // dirty at start (--allow-dirty): kept out of every commit
   std::set<std::string> m_prompt_warned;
@@ -1378,7 +1400,11 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
   // Before anything else can touch the project: a killed run's agents are stopped, with the lock held.
   executor.stop_survivors();
   executor.set_foreign_paths(foreign);
-  if (executor.git().clear_stale_index_lock()) {
+  auto cleared = executor.git().clear_stale_index_lock();
+  if (!cleared.ok()) {
+    return cleared.failure();
+  }
+  if (*cleared) {
     executor.add_warning("removed a stale .git/index.lock left by an interrupted git command");
   }
   executor.git().ensure_identity();

@@ -15,6 +15,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+DirSyncObserver g_dir_sync_observer = nullptr;
+
+// The rename is durable only once the directory entry is: without this a power cut after commit() may bring the
+// old file back (or none, for a new one).
+void sync_parent_dir(const fs::path& target) {
+  fs::path dir = target.parent_path();
+  if (dir.empty()) {
+    dir = ".";
+  }
+  fsync_dir(dir);
+  if (g_dir_sync_observer) {
+    g_dir_sync_observer(dir);
+  }
+}
+
 [[noreturn]] void fail(const fs::path& target, const fs::path& file, int err) {
   throw Error(ExitCode::unsafe_storage,
               "cannot write " + target.string() + " (" + file.string() + "): " + errno_text(err));
@@ -93,9 +108,10 @@ void AtomicFile::commit() {
   }
   m_committed = true;
   crash_point("atomic-after-rename");
-  fs::path dir = m_target.parent_path();
-  fsync_dir(dir.empty() ? fs::path(".") : dir);
+  sync_parent_dir(m_target);
 }
+
+void set_dir_sync_observer(DirSyncObserver observer) { g_dir_sync_observer = observer; }
 
 void write_file_atomic(const fs::path& path, std::string_view content) {
   AtomicFile file(path);

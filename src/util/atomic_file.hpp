@@ -45,6 +45,12 @@ private:
   bool m_committed = false;
 };
 
+// Test seam: when set, called with the directory every commit() has just fsynced after its rename (the one step
+// whose loss no reader can see until a power cut). Null (the default) calls nothing. Not thread-safe: set it only
+// in single-threaded tests.
+using DirSyncObserver = void (*)(const std::filesystem::path& dir);
+void set_dir_sync_observer(DirSyncObserver observer);
+
 // Replaces `path` with `content` atomically and durably (an AtomicFile written once and committed). Throws as
 // AtomicFile does.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);

@@ -56,7 +56,7 @@ TEST_CASE("adapters: claude passes model, max turns, tools, MCP servers, resume 
   CHECK(adapter->model_for(r) == "opus");
 }
 
-TEST_CASE("adapters: claude environment merges role env and request env; IS_SANDBOX only for bypass as root") {
+TEST_CASE("adapters: claude environment merges role env and request env, IS_SANDBOX only for bypass as root") {
   AgentOptions options;
   options.env = {{"ANTHROPIC_BASE_URL", "http://127.0.0.1:1"}, {"A", "role"}};
   LaunchRequest r = request();

@@ -46,7 +46,7 @@ std::string read(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("session: a claude stream that exits 1 with a 529 is transient; transcript and prompt are kept") {
+TEST_CASE("session: a claude stream that exits 1 with a 529 is transient, transcript and prompt are kept") {
   TempDir dir;
   AgentOptions options;
   options.executable = fake_cli(dir.path, "cat '" + fixture("claude-529-overloaded.jsonl") + "'; echo boom >&2; exit 1");

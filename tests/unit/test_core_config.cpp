@@ -48,7 +48,20 @@ TEST_CASE("config: the defaults are the documented ones", "[config]") {
   CHECK(c.budget.per_story == 0.0);
   CHECK(c.budget.total == 0.0);
   CHECK(c.git.commit);
+  CHECK(c.git.hooks);
+  CHECK(c.git.hook_timeout_s == 600);
   CHECK(c.gates.empty());
+}
+
+TEST_CASE("config: git.hooks turns the commit hooks off, git.hookTimeout bounds them, both checked", "[config]") {
+  auto off = core::resolve_config(nlohmann::json::parse(R"({"schemaVersion":1,"git":{"hooks":false,"hookTimeout":"2m"}})"),
+                                  "simmer.json");
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->git.hooks);
+  CHECK(off->git.hook_timeout_s == 120);
+  auto bad = core::resolve_config(nlohmann::json::parse(R"({"schemaVersion":1,"git":{"hooks":"no"}})"), "simmer.json");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.failure().message.find("simmer.json#/git/hooks") != std::string::npos);
 }
 
 TEST_CASE("config: the full canonical fixture round-trips byte for byte", "[config]") {

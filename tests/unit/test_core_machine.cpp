@@ -263,7 +263,7 @@ TEST_CASE("machine: fail_retry goes to FIX with the verdict, and the last allowe
   CHECK(e.event_data["storyId"] == "B");
 }
 
-TEST_CASE("machine: fail_abort blocks at once; a dependent is never runnable; run ends blocked (11)") {
+TEST_CASE("machine: fail_abort blocks at once, a dependent is never runnable, run ends blocked (11)") {
   Run run;
   run.take(start(run, {story("A", 0), story("B", 1, {"A"})}));
   build_ok(run, "A", 0);
@@ -326,7 +326,7 @@ TEST_CASE("machine: a usage limit waits until the reported reset") {
   CHECK(e.reset_at_ms == std::int64_t{99000});
 }
 
-TEST_CASE("machine: timeout or fatal builder fails the attempt; verifier failure blocks the story") {
+TEST_CASE("machine: timeout or fatal builder fails the attempt, verifier failure blocks the story") {
   Run run;
   run.take(start(run, {story("A", 0)}));
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
@@ -401,7 +401,7 @@ TEST_CASE("machine: refuse_pick explains why a pick is refused") {
   CHECK(simmer::core::refuse_pick(run.state, "B") == "story \"B\" waits for \"A\" (pending)");
 }
 
-TEST_CASE("machine: budgets are cumulative across runs; raising the budget resumes the same phase") {
+TEST_CASE("machine: budgets are cumulative across runs, raising the budget resumes the same phase") {
   Run run;
   run.take(start(run, {story("A", 0)}, {{"budgetPerStory", 0.05}}));
   build_ok(run, "A", 0, 0.06);
@@ -609,4 +609,103 @@ TEST_CASE("machine: an agent that cannot start halts the run; nothing is blocked
     CHECK(e.role == role);
     CHECK(run.state.attempt == attempt);
   }
+}
+
+TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, and the last one's failure goes to FIX") {
+  Run run;
+  run.take(start(run, {story("A", 0)}, {{"gates", {"build", "test"}}}));
+  Effect e = build_ok(run, "A", 0);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_index == 0);
+  CHECK(e.gate_name == "build");
+  e = run.feed("gate", {{"name", "build"}, {"storyId", "A"}, {"attempt", 0}, {"exitCode", 0}, {"passed", true},
+                        {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  CHECK(run.state.phase == Phase::gates);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_index == 1);
+  CHECK(e.gate_name == "test");
+  e = gate(run, "A", 0, false);
+  CHECK(run.state.phase == Phase::fix);
+  REQUIRE(run.state.last_failure);
+  CHECK(run.state.last_failure->summary == "gate \"test\" failed (exit 2)");
+  // The FIX attempt starts again at the first gate and reaches VERIFY only when both passed.
+  e = build_ok(run, "A", 1);
+  REQUIRE(e.kind == Effect::Kind::run_gate);
+  CHECK(e.gate_name == "build");
+  run.feed("gate", {{"name", "build"}, {"storyId", "A"}, {"attempt", 1}, {"exitCode", 0}, {"passed", true},
+                    {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  CHECK(run.state.phase == Phase::gates);
+  e = gate(run, "A", 1, true);
+  CHECK(run.state.phase == Phase::verify);
+  CHECK(e.kind == Effect::Kind::run_agent);
+}
+
+TEST_CASE("machine: spending exactly the story budget halts, and exactly the total budget halts") {
+  // Binary fractions, so that the sums are exact: the rule is spent >= budget, not spent > budget.
+  Run per_story;
+  per_story.take(start(per_story, {story("A", 0)}, {{"budgetPerStory", 0.5}}));
+  build_ok(per_story, "A", 0, 0.5);
+  Effect e = gate(per_story, "A", 0, true);
+  REQUIRE(e.kind == Effect::Kind::emit);
+  CHECK(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "budget_story");
+  CHECK(e.event_data["detail"] == "story A spent $0.5000 of its budget $0.5000");
+
+  Run total;
+  total.take(start(total, {story("A", 0)}, {{"budgetTotal", 0.75}}));
+  total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  total.feed("session", session("builder", "A", 0, "success", 0.25));
+  // A repair session of the same attempt brings the spend to exactly 0.75.
+  total.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"bad"}},
+                                 {"repair", 1}, {"maxRepairs", 2}});
+  total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  e = total.feed("session", session("builder", "A", 0, "transient", 0.5));
+  REQUIRE(e.kind == Effect::Kind::emit);
+  CHECK(e.event_kind == "halted");
+  CHECK(e.event_data["reason"] == "budget_total");
+  CHECK(e.event_data["detail"] == "spent $0.7500 of the total budget $0.7500");
+
+  // A cent under the budget does not halt.
+  Run under;
+  under.take(start(under, {story("A", 0)}, {{"budgetPerStory", 0.5}}));
+  build_ok(under, "A", 0, 0.49);
+  e = gate(under, "A", 0, true);
+  CHECK(e.kind == Effect::Kind::run_agent);
+}
+
+TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FIX gets the hook's output") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
+  run.feed("session", session("builder", "A", 0, "success"));
+  Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 0}});
+  REQUIRE(e.kind == Effect::Kind::commit);
+  e = run.feed("gate", {{"name", "pre-commit hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 0},
+                        {"exitCode", 1}, {"passed", false}, {"timedOut", false}, {"durationMs", 3},
+                        {"outputTail", "secret found in src/key.txt\n"}});
+  CHECK(run.state.phase == Phase::fix);
+  CHECK(run.state.attempt == 1);
+  CHECK_FALSE(run.state.commit);
+  CHECK(run.state.story_commits.empty());
+  REQUIRE(run.state.last_failure);
+  CHECK(run.state.last_failure->kind == "gate");
+  CHECK(run.state.last_failure->name == "pre-commit hook");
+  CHECK(run.state.last_failure->summary == "gate \"pre-commit hook\" failed (exit 1)");
+  CHECK(run.state.last_failure->output == "secret found in src/key.txt\n");
+  REQUIRE(e.kind == Effect::Kind::run_agent);
+  CHECK(e.role == "builder");
+  CHECK(e.resume_session == std::string("sess-1"));
+  // A hook that timed out says so; a hook event outside a commit step changes nothing.
+  run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
+  run.feed("session", session("builder", "A", 1, "success"));
+  run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 1}});
+  run.feed("gate", {{"name", "commit-msg hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 1},
+                    {"exitCode", -1}, {"passed", false}, {"timedOut", true}, {"durationMs", 3}, {"outputTail", ""}});
+  CHECK(run.state.attempt == 2);
+  CHECK(run.state.last_failure->summary == "gate \"commit-msg hook\" timed out");
+  State before = run.state;
+  run.feed("gate", {{"name", "pre-commit hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 2},
+                    {"exitCode", 1}, {"passed", false}, {"timedOut", false}, {"durationMs", 3}, {"outputTail", ""}});
+  CHECK(run.state.attempt == before.attempt);
+  CHECK(run.state.phase == before.phase);
 }

@@ -35,7 +35,7 @@ TEST_CASE("prd_import: marmite prd.json keeps passed stories passed and lists it
   CHECK(r.notes.empty());
 }
 
-TEST_CASE("prd_import: Ralph prd.json without epics or dependencies; branchName is reported",
+TEST_CASE("prd_import: Ralph prd.json without epics or dependencies, branchName is reported",
           "[project][import]") {
   auto r = import_prd(fixture("ralph-prd.json"), "prd.json");
   REQUIRE(r.errors.empty());

@@ -158,3 +158,46 @@ TEST_CASE("atomic_file: honours the mode it is given") {
   REQUIRE(::stat((dir / "secret.json").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 }
+
+namespace {
+// What the directory-sync seam saw, and what the target held at that moment.
+std::vector<std::filesystem::path> g_synced_dirs;
+std::vector<std::string> g_target_at_sync;
+std::filesystem::path g_watched_target;
+void record_dir_sync(const std::filesystem::path& dir) {
+  g_synced_dirs.push_back(dir);
+  g_target_at_sync.push_back(slurp(g_watched_target));
+}
+}  // namespace
+
+TEST_CASE("atomic_file: commit fsyncs the target's directory after the rename") {
+  TempDir dir;
+  g_watched_target = dir / "prd.json";
+  spit(g_watched_target, "old\n");
+  g_synced_dirs.clear();
+  g_target_at_sync.clear();
+  simmer::util::set_dir_sync_observer(record_dir_sync);
+  write_file_atomic(g_watched_target, "new\n");
+  simmer::util::set_dir_sync_observer(nullptr);
+  // Exactly one directory sync, of the target's own directory, once the new content is in place (a sync before
+  // the rename would make nothing durable).
+  REQUIRE(g_synced_dirs == std::vector<std::filesystem::path>{dir.path()});
+  CHECK(g_target_at_sync == std::vector<std::string>{"new\n"});
+}
+
+TEST_CASE("atomic_file: a failed directory fsync after the rename throws unsafe_storage naming the directory") {
+  TempDir dir;
+  auto target = dir / "progress.json";
+  spit(target, "old\n");
+  // The first sync is the temp's, the second the directory's.
+  ::setenv("SIMMER_FAULT", "fsync-eio:2", 1);
+  std::string message;
+  try {
+    write_file_atomic(target, "new\n");
+  } catch (const simmer::Error& e) {
+    CHECK(e.code() == ExitCode::unsafe_storage);
+    message = e.what();
+  }
+  ::unsetenv("SIMMER_FAULT");
+  CHECK(message == "cannot sync directory (" + dir.path().string() + "): Input/output error");
+}

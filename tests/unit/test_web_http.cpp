@@ -209,7 +209,7 @@ TEST_CASE("the server answers several requests on one keep-alive connection", "[
   CHECK(c.closed);
 }
 
-TEST_CASE("an HTTP/1.0 request is answered and closed; HEAD gets the head only", "[web][http]") {
+TEST_CASE("an HTTP/1.0 request is answered and closed, HEAD gets the head only", "[web][http]") {
   LiveServer live;
   {
     Client c(live.port);
