@@ -350,6 +350,8 @@ private:
   void append(const std::string& kind, json data) {
     std::int64_t now = util::now_unix_ms();
     json line = {{"ts", util::iso8601_utc_ms(now)}, {"runId", m_run_id}, {"kind", kind}, {"data", std::move(data)}};
+    // Fold what the journal stores: invalid UTF-8 (a gate's output) becomes U+FFFD in both, never only on disk.
+    util::make_storable(line["data"]);
     {
       auto t = m_profile.time("journal");
       line["seq"] = m_journal.append(line);
