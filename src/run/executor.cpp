@@ -531,13 +531,8 @@ private:
   }
 
   std::string feedback_text() const {
-    std::string out;
     const auto& notes = m_state.phase == core::Phase::orchestrate ? m_state.feedback_pending : m_state.guidance;
-    for (const auto& note : notes) {
-      auto text = read_opt(m_paths.root / note.path);
-      out += fmt::format("From {}:\n{}\n", note.path, text.value_or(note.preview));
-    }
-    return out.empty() ? "(none)" : out;
+    return feedback_prompt_text(m_paths, notes);  // bounded per note (run/feedback.hpp)
   }
 
   std::string failure_text() const {
