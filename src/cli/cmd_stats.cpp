@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace simmer::cli {
@@ -27,7 +28,6 @@ namespace {
 
 constexpr std::size_t k_chunk = 1 << 20;             // bytes read per call
 constexpr std::size_t k_max_line = 64u << 20;         // a longer line is counted malformed and skipped
-constexpr std::size_t k_first_tail = 64 * 1024;       // first guess at where the last run's last event is
 
 // A read-only file descriptor that closes itself.
 class Fd {
@@ -71,20 +71,58 @@ std::string read_range(int fd, off_t offset, std::size_t size, const std::string
   return out;
 }
 
-// The runId of the journal's last well-formed event, widening the tail read from the end until one is found.
+// The runId of the journal's last well-formed event. The file is read backwards in k_chunk pieces and each line
+// is tried from the last one up; a line longer than k_max_line is passed over without being kept (the forward pass
+// counts it malformed anyway), so memory stays within k_max_line + k_chunk whatever the file holds, e.g. a
+// gigabyte of NUL bytes after a crash on a file system that extends the size before the data lands.
 std::string find_latest_run(int fd, off_t size, const std::string& shown) {
-  std::size_t tail = k_first_tail;
-  while (true) {
-    std::size_t want = static_cast<std::size_t>(std::min<off_t>(size, static_cast<off_t>(tail)));
-    std::string bytes = read_range(fd, size - static_cast<off_t>(want), want, shown);
-    if (auto run = core::latest_run_id(bytes)) {
-      return *run;
+  std::vector<std::string> pieces;  // the current line's bytes seen so far, last piece first
+  std::size_t line_bytes = 0;
+  bool overlong = false;
+  // Tries the current line (its pieces in reverse order) and starts a new one.
+  auto finish = [&]() -> std::optional<std::string> {
+    std::optional<std::string> run;
+    if (!overlong && line_bytes > 0) {
+      std::string line;
+      line.reserve(line_bytes);
+      for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) {
+        line += *it;
+      }
+      run = core::latest_run_id(line);
     }
-    if (static_cast<off_t>(want) >= size) {
-      return "";
+    pieces.clear();
+    line_bytes = 0;
+    overlong = false;
+    return run;
+  };
+  off_t pos = size;
+  while (pos > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<off_t>(pos, static_cast<off_t>(k_chunk)));
+    pos -= static_cast<off_t>(want);
+    std::string chunk = read_range(fd, pos, want, shown);
+    std::size_t end = chunk.size();
+    while (true) {
+      std::size_t nl = end == 0 ? std::string::npos : chunk.rfind('\n', end - 1);
+      std::size_t begin = nl == std::string::npos ? 0 : nl + 1;
+      if (!overlong) {
+        if (line_bytes + (end - begin) > k_max_line) {
+          overlong = true;
+          pieces.clear();
+        } else if (end > begin) {
+          pieces.emplace_back(chunk, begin, end - begin);
+        }
+      }
+      line_bytes += end - begin;
+      if (nl == std::string::npos) {
+        break;  // the line goes on in the previous chunk
+      }
+      if (auto run = finish()) {
+        return *run;
+      }
+      end = nl;
     }
-    tail *= 4;
   }
+  return finish().value_or("");
 }
 
 // Feeds every line of `fd` to `acc`, in chunks, keeping at most one partial line between reads.

@@ -4,6 +4,7 @@
 #include "core/select.hpp"
 #include "core/state.hpp"
 #include "run/report.hpp"
+#include "store/documents.hpp"
 #include "store/project.hpp"
 #include "util/fs.hpp"
 #include "util/lock.hpp"
@@ -20,21 +21,22 @@ namespace {
 using nlohmann::json;
 
 // A state for a project that never cooked: the stories of prd.json, nothing else.
-core::State state_from_prd(const json& prd) {
+core::State state_from_prd(const core::Prd& prd) {
   core::State s;
-  for (const auto& story : prd.value("stories", json::array())) {
-    std::string id = story.value("id", std::string());
+  for (const auto& story : prd.stories) {
     core::StoryView v;
-    v.title = story.value("title", std::string());
-    v.priority = story.value("priority", std::int64_t{0});
-    v.dependencies = story.value("dependencies", std::vector<std::string>{});
-    v.epic = story.value("epic", std::string());
-    std::string status = story.value("status", std::string("pending"));
-    v.status = status == "passed" ? core::StoryState::passed : status == "blocked" ? core::StoryState::blocked
-                                                                                   : core::StoryState::pending;
-    v.reason = story.value("blockedReason", std::string());
-    s.order.push_back(id);
-    s.stories[id] = v;
+    v.title = story.title;
+    v.priority = story.priority;
+    v.dependencies = story.dependencies;
+    v.epic = story.epic;
+    v.status = story.status == core::StoryStatus::passed    ? core::StoryState::passed
+               : story.status == core::StoryStatus::blocked ? core::StoryState::blocked
+                                                            : core::StoryState::pending;
+    v.reason = story.blocked_reason.value_or("");
+    if (s.stories.count(story.id) == 0) {
+      s.order.push_back(story.id);
+    }
+    s.stories[story.id] = v;
   }
   return s;
 }
@@ -65,13 +67,13 @@ Runner setup_status(CLI::App& sub) {
       state = std::move(*parsed);
       cooked = true;
     } else {
-      auto text = util::read_file(paths.prd);
-      json prd = text.ok() ? json::parse(*text, nullptr, false) : json();
-      if (!prd.is_object()) {
-        std::fprintf(stderr, "simmer: error: invalid PRD (.simmer/prd.json): not a JSON object\n");
+      // Read as every command reads it (schema and checks), so a malformed PRD gets its pointer, not a guess.
+      auto prd = store::load_prd(paths.prd, paths.display(paths.prd));
+      if (auto* problems = std::get_if<std::vector<core::Problem>>(&prd)) {
+        std::fprintf(stderr, "simmer: error: %s\n", store::to_failure(*problems).message.c_str());
         return to_int(ExitCode::invalid_input);
       }
-      state = state_from_prd(prd);
+      state = state_from_prd(std::get<core::Prd>(prd));
     }
     util::LockInfo lock = util::ProjectLock::inspect(paths.lock);
     bool running = lock.state == util::LockState::held;

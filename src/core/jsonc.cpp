@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace simmer::core {
 namespace {
@@ -493,6 +495,24 @@ ParseOutcome parse_json(std::string_view text, JsonDialect dialect) {
   } catch (const Failed& failed) {
     return locate(failed.offset, failed.message);
   }
+}
+
+bool nested_deeper_than(const nlohmann::json& value, std::size_t max_depth) {
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> pending{{&value, 0}};
+  while (!pending.empty()) {
+    auto [node, depth] = pending.back();
+    pending.pop_back();
+    if (!node->is_structured()) {
+      continue;
+    }
+    if (depth + 1 > max_depth) {
+      return true;
+    }
+    for (const auto& child : *node) {
+      pending.emplace_back(&child, depth + 1);
+    }
+  }
+  return false;
 }
 
 }  // namespace simmer::core

@@ -40,4 +40,9 @@ struct ParseOutcome {
 };
 ParseOutcome parse_json(std::string_view text, JsonDialect dialect = JsonDialect::strict);
 
+// Whether `value` nests arrays/objects deeper than `max_depth` levels (a scalar is 0 levels, `[]` is 1). For a
+// value that another parser built (nlohmann's own accepts any depth): dump() and comparisons recurse once per
+// level, so a value 100,000 levels deep overflows the stack there. Iterative, so it cannot overflow itself.
+bool nested_deeper_than(const nlohmann::json& value, std::size_t max_depth);
+
 }  // namespace simmer::core

@@ -55,6 +55,15 @@ std::int64_t int_field(const Event& e, const char* key) {
   return v.get<std::int64_t>();
 }
 
+constexpr double k_max_spend_usd = 1e300;
+
+// An integer member, or `fallback` when it is missing or not stored as an integer. A draft-07 "integer" also
+// admits a float with no fraction (1e300), which has no int64 value: converting it would be undefined behaviour.
+std::int64_t int_or(const json& obj, const char* key, std::int64_t fallback) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
+
 std::string_view role_of(Phase phase) {
   switch (phase) {
     case Phase::orchestrate:
@@ -197,7 +206,7 @@ void apply_run_started(State& s, const Event& e) {
   s.result.reset();
   s.exit_code.reset();
   s.run_started_at = e.ts;
-  s.pid = e.data.value("pid", std::int64_t{0});
+  s.pid = int_or(e.data, "pid", 0);
   s.iterations_run = 0;
   if (e.data.contains("limits")) {
     s.limits = limits_from_json(e, e.data.at("limits"));
@@ -217,7 +226,7 @@ void apply_run_started(State& s, const Event& e) {
         v.cost_usd = old->second.cost_usd;
       }
       v.title = item.value("title", std::string());
-      v.priority = item.value("priority", std::int64_t{0});
+      v.priority = int_or(item, "priority", 0);
       v.dependencies = item.value("dependencies", std::vector<std::string>{});
       v.epic = item.value("epic", std::string());
       std::string status = item.value("status", std::string("pending"));
@@ -252,13 +261,16 @@ void apply_run_started(State& s, const Event& e) {
   }
 }
 
+// Spend saturates here: two sessions of 1e308 would sum to an infinity, which state.json can only write as null.
+double add_spend(double total, double cost) { return std::min(total + cost, k_max_spend_usd); }
+
 void apply_session(State& s, const Event& e) {
   double cost = e.data.value("costUsd", 0.0);
-  s.spend_total_usd += cost;
+  s.spend_total_usd = add_spend(s.spend_total_usd, cost);
   auto story = opt_str_field(e, "storyId");
   if (story) {
     if (auto it = s.stories.find(*story); it != s.stories.end()) {
-      it->second.cost_usd += cost;
+      it->second.cost_usd = add_spend(it->second.cost_usd, cost);
     }
   }
   std::string role = str_field(e, "role");
@@ -605,7 +617,7 @@ State apply(State s, const Event& e) {
   } else if (k == "feedback_claimed") {
     for (const auto& f : field(e, "files")) {
       s.feedback_pending.push_back(
-          {f.at("path").get<std::string>(), f.value("bytes", std::int64_t{0}), f.value("preview", std::string())});
+          {f.at("path").get<std::string>(), int_or(f, "bytes", 0), f.value("preview", std::string())});
       s.feedback_claimed += 1;
     }
   } else if (k == "session") {

@@ -640,9 +640,13 @@ private:
             property_schema = declared->second;
           }
         } else {
+          // compare(), not `<`: clang 14 (fuzz/ builds with it) cannot rewrite string < string_view through
+          // libstdc++ 12's operator<=>.
           const auto found = std::lower_bound(
               node.properties.begin(), declared_end, name,
-              [](const std::pair<std::string, NodeId>& entry, std::string_view wanted) { return entry.first < wanted; });
+              [](const std::pair<std::string, NodeId>& entry, std::string_view wanted) {
+                return entry.first.compare(wanted) < 0;
+              });
           if (found != declared_end && found->first == name) {
             property_schema = found->second;
           }

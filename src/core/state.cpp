@@ -401,6 +401,13 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       s.stories[id] = std::move(story);
     }
     s.order = r.strings(doc, "", "order");
+    // Readers look each ordered id up in `stories` (the status table, story selection): an edited state.json
+    // that lists an unknown id is refused here rather than failing there.
+    for (std::size_t i = 0; i < s.order.size(); ++i) {
+      if (s.stories.count(s.order[i]) == 0) {
+        r.fail(fmt::format("/order/{}", i), fmt::format("story \"{}\" is not in /stories", s.order[i]));
+      }
+    }
     const json& fb = r.at(doc, "", "feedback");
     s.feedback_pending = r.notes(fb, "/feedback", "pending");
     s.guidance = r.notes(fb, "/feedback", "guidance");

@@ -17,6 +17,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <queue>
 
 namespace simmer::core {
@@ -121,7 +122,9 @@ private:
       ++m_zeros;
       return;
     }
-    int i = static_cast<int>(std::floor(std::log(v / k_min_value) / std::log(k_gamma)));
+    // Clamped before the conversion: the log of an infinite figure would not fit an int.
+    double index = std::floor(std::log(v / k_min_value) / std::log(k_gamma));
+    int i = static_cast<int>(std::min(index, static_cast<double>(k_buckets - 1)));
     (*m_buckets)[static_cast<std::size_t>(std::clamp(i, 0, k_buckets - 1))]++;
   }
 
@@ -180,39 +183,60 @@ std::string_view trim(std::string_view s) {
 
 // Reads `data`'s fields for one kind. Missing or mistyped fields read as zero/empty: the envelope was valid, so
 // the event counts, and a figure the harness did not write adds nothing.
+//
+// On-Demand walks the text lazily, so a syntax error inside `data` surfaces only when a lookup reaches it, and
+// after such an error the document is unusable: simdjson abandons its iterator (its parser pointer becomes null)
+// and the next lookup dereferences it. So the first error other than "no such field" or "another type" (both of
+// which leave the iterator where it was) makes the view broken: every later read returns the default without
+// touching the document, and the caller counts the line as malformed instead of using what it read.
 class DataView {
 public:
   explicit DataView(od::object& obj) : m_obj(obj) {}
 
+  bool broken() const { return m_broken; }
+
   std::string_view str(std::string_view key) {
     std::string_view out;
-    if (m_obj.find_field_unordered(key).get_string().get(out)) {
+    if (!found(m_broken ? simdjson::TAPE_ERROR : m_obj.find_field_unordered(key).get_string().get(out))) {
       return {};
     }
     return out;
   }
   double num(std::string_view key) {
     double out = 0;
-    if (m_obj.find_field_unordered(key).get_double().get(out)) {
+    if (!found(m_broken ? simdjson::TAPE_ERROR : m_obj.find_field_unordered(key).get_double().get(out))) {
       return 0;
     }
     return out;
   }
-  std::int64_t integer(std::string_view key) {
-    double d = num(key);
-    return static_cast<std::int64_t>(d);
-  }
+  // A count or an attempt: non-negative and within int64 (a double beyond it cannot be converted).
+  std::int64_t integer(std::string_view key) { return static_cast<std::int64_t>(clamp_count(num(key))); }
   bool boolean(std::string_view key) {
     bool out = false;
-    if (m_obj.find_field_unordered(key).get_bool().get(out)) {
+    if (!found(m_broken ? simdjson::TAPE_ERROR : m_obj.find_field_unordered(key).get_bool().get(out))) {
       return false;
     }
     return out;
   }
-  bool object(std::string_view key, od::object& out) { return !m_obj.find_field_unordered(key).get_object().get(out); }
+  bool object(std::string_view key, od::object& out) {
+    return found(m_broken ? simdjson::TAPE_ERROR : m_obj.find_field_unordered(key).get_object().get(out));
+  }
+
+  // `v` as a token count: NaN and negatives are 0, and anything past 2^62 is capped there, so the conversion to
+  // an integer is defined and a sum of a few such counts cannot wrap.
+  static double clamp_count(double v) { return v >= 0 ? std::min(v, 4.0e18) : 0.0; }
 
 private:
+  // True when the lookup succeeded; marks the view broken on an error that leaves the document unusable.
+  bool found(simdjson::error_code error) {
+    if (error != simdjson::SUCCESS && error != simdjson::NO_SUCH_FIELD && error != simdjson::INCORRECT_TYPE) {
+      m_broken = true;
+    }
+    return error == simdjson::SUCCESS;
+  }
+
   od::object& m_obj;
+  bool m_broken = false;
 };
 
 // Rounds to 1/scale; dividing (not multiplying by 1/scale) keeps 0.1 printed as 0.1.
@@ -306,6 +330,68 @@ void StatsAccumulator::Impl::add(const char* line, std::size_t length) {
 
 void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std::string_view ts,
                                    std::string_view data_raw, std::size_t data_capacity) {
+  // Everything is read from `data` before anything is counted: a line whose data turns out to be broken
+  // half-way counts as malformed and leaves no partial figure behind (see DataView).
+  od::document doc;
+  od::object data;
+  bool has_data = !data_raw.empty() &&
+                  !data_parser.iterate(data_raw.data(), data_raw.size(), data_capacity).get(doc) &&
+                  !doc.get_object().get(data);
+  std::optional<DataView> view;
+  if (has_data) {
+    view.emplace(data);
+  }
+  // Reads of an event without a data object give the defaults, as for a missing field.
+  auto str = [&](std::string_view key) { return view ? view->str(key) : std::string_view(); };
+  auto num = [&](std::string_view key) { return view ? view->num(key) : 0.0; };
+  auto integer = [&](std::string_view key) { return view ? view->integer(key) : std::int64_t{0}; };
+  auto boolean = [&](std::string_view key) { return view && view->boolean(key); };
+
+  struct Session {
+    std::string role, story, model, session_id, outcome;
+    std::int64_t attempt = 0;
+    double duration = 0, cost = 0;
+    double input = 0, output = 0, cache_read = 0, cache_write = 0;
+  } session;
+  std::string_view phase, reason, name, verdict;
+  bool passed = false, timed_out = false;
+  bool tokens_broken = false;
+  if (kind == "session") {
+    session.role = str("role");
+    session.story = str("storyId");
+    session.attempt = integer("attempt");
+    session.model = str("model");
+    session.session_id = str("sessionId");
+    session.outcome = str("outcome");
+    session.duration = num("durationMs");
+    session.cost = num("costUsd");
+    od::object tokens;
+    if (view && view->object("tokens", tokens)) {
+      DataView t(tokens);
+      session.input = DataView::clamp_count(t.num("input"));
+      session.output = DataView::clamp_count(t.num("output"));
+      session.cache_read = DataView::clamp_count(t.num("cacheRead"));
+      session.cache_write = DataView::clamp_count(t.num("cacheWrite"));
+      tokens_broken = t.broken();
+    }
+  } else if (kind == "phase_finished" || kind == "phase_started") {
+    phase = str("phase");
+    session.duration = num("durationMs");
+  } else if (kind == "retry_scheduled") {
+    phase = str("phase");
+    reason = str("reason");
+  } else if (kind == "gate") {
+    name = str("name");
+    passed = boolean("passed");
+    timed_out = boolean("timedOut");
+  } else if (kind == "verdict") {
+    verdict = str("verdict");
+  }
+  if (tokens_broken || (view && view->broken())) {
+    ++r.malformed_lines;
+    return;
+  }
+
   ++r.events;
   if (r.events == 1) {
     r.first_seq = seq;
@@ -313,11 +399,7 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   }
   r.last_seq = seq;
   r.last_ts = ts;
-
-  od::document doc;
-  od::object data;
-  if (data_raw.empty() || data_parser.iterate(data_raw.data(), data_raw.size(), data_capacity).get(doc) ||
-      doc.get_object().get(data)) {
+  if (!has_data) {
     // An event without a data object still counts for the kinds that need nothing from it.
     if (kind == "story_selected") {
       ++r.iterations;
@@ -326,50 +408,38 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     }
     return;
   }
-  DataView d(data);
   if (kind == "session") {
-    std::string role(d.str("role"));
-    std::string story(d.str("storyId"));
-    std::int64_t attempt = d.integer("attempt");
-    std::string model(d.str("model"));
-    std::string session_id(d.str("sessionId"));
-    std::string outcome(d.str("outcome"));
-    double duration = d.num("durationMs");
-    double cost = d.num("costUsd");
-    od::object tokens;
-    if (d.object("tokens", tokens)) {
-      DataView t(tokens);
-      r.tokens_input += static_cast<std::uint64_t>(std::max(0.0, t.num("input")));
-      r.tokens_output += static_cast<std::uint64_t>(std::max(0.0, t.num("output")));
-      r.tokens_cache_read += static_cast<std::uint64_t>(std::max(0.0, t.num("cacheRead")));
-      r.tokens_cache_write += static_cast<std::uint64_t>(std::max(0.0, t.num("cacheWrite")));
-    }
+    r.tokens_input += static_cast<std::uint64_t>(session.input);
+    r.tokens_output += static_cast<std::uint64_t>(session.output);
+    r.tokens_cache_read += static_cast<std::uint64_t>(session.cache_read);
+    r.tokens_cache_write += static_cast<std::uint64_t>(session.cache_write);
+    double cost = session.cost;
+    const std::string& role = session.role;
     ++r.sessions;
     ++r.sessions_by_role[role];
-    ++r.sessions_by_outcome[outcome.empty() ? "unknown" : outcome];
+    ++r.sessions_by_outcome[session.outcome.empty() ? "unknown" : session.outcome];
     r.cost_usd += cost;
-    r.cost_by_model[model.empty() ? "unknown" : model] += cost;
+    r.cost_by_model[session.model.empty() ? "unknown" : session.model] += cost;
     r.cost_by_role[role] += cost;
-    if (!story.empty()) {
-      r.cost_by_story[story] += cost;
+    if (!session.story.empty()) {
+      r.cost_by_story[session.story] += cost;
     } else if (role == "orchestrator") {
       orchestrator_cost_pending += cost;
     }
     auto& figures = roles[role];
     figures.cost.add(cost);
-    figures.duration.add(duration);
-    figures.top_cost.offer({cost, seq, story, attempt, session_id});
-    figures.top_duration.offer({duration, seq, std::move(story), attempt, std::move(session_id)});
+    figures.duration.add(session.duration);
+    figures.top_cost.offer({cost, seq, session.story, session.attempt, session.session_id});
+    figures.top_duration.offer(
+        {session.duration, seq, std::move(session.story), session.attempt, std::move(session.session_id)});
   } else if (kind == "phase_finished") {
-    std::string_view phase = d.str("phase");
-    double duration = d.num("durationMs");
     auto it = phase_durations.find(phase);
     if (it == phase_durations.end()) {
       it = phase_durations.emplace(std::string(phase), Digest{}).first;
     }
-    it->second.add(duration);
+    it->second.add(session.duration);
   } else if (kind == "phase_started") {
-    if (d.str("phase") == "fix") {
+    if (phase == "fix") {
       ++r.fixes;
     }
   } else if (kind == "story_selected") {
@@ -379,9 +449,7 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
       orchestrator_cost_pending = 0.0;
     }
   } else if (kind == "retry_scheduled") {
-    std::string phase(d.str("phase"));
-    std::string_view reason = d.str("reason");
-    auto& counts = r.retries_by_phase[phase];
+    auto& counts = r.retries_by_phase[std::string(phase)];
     if (reason == "transient") {
       ++counts.transient;
     } else if (reason == "usage_limit") {
@@ -392,16 +460,12 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   } else if (kind == "handoff_invalid") {
     ++r.handoff_invalid;
   } else if (kind == "gate") {
-    std::string name(d.str("name"));
-    bool passed = d.boolean("passed");
-    bool timed_out = d.boolean("timedOut");
-    for (GateCounts* g : {&r.gates, &r.gates_by_name[name]}) {
+    for (GateCounts* g : {&r.gates, &r.gates_by_name[std::string(name)]}) {
       ++g->runs;
       g->passed += passed ? 1 : 0;
       g->timed_out += timed_out ? 1 : 0;
     }
   } else if (kind == "verdict") {
-    std::string_view verdict = d.str("verdict");
     ++r.verdicts;
     if (verdict == "pass") {
       ++r.verdicts_pass;

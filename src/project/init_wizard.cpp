@@ -88,6 +88,30 @@ std::optional<GateProposal> parse_gate_flag(const std::string& text) {
 
 std::vector<std::string> check_answers(const InitAnswers& a) {
   std::vector<std::string> out;
+  // Every answer ends up in simmer.json, which is UTF-8 JSON: a flag, a typed answer or a directory name that is
+  // not UTF-8 is named here, before anything is written (the JSON dump would fail on it afterwards). The other
+  // checks would only repeat the bad bytes in their messages, so they wait until these are fixed.
+  auto check_utf8 = [&](const std::string& what, const std::string& value) {
+    const std::size_t at = util::utf8_error_offset(value);
+    if (at != std::string::npos) {
+      out.push_back(fmt::format("the {} is not UTF-8 (byte 0x{:02x} at offset {}): simmer.json is UTF-8 JSON", what,
+                                static_cast<unsigned char>(value[at]), at));
+    }
+  };
+  check_utf8("project name", a.project);
+  check_utf8("app folder", a.app);
+  check_utf8("workflow", a.workflow);
+  check_utf8("orchestrator", a.orchestrator);
+  check_utf8("builder", a.builder);
+  check_utf8("verifier", a.verifier);
+  check_utf8("scenario path", a.scenario);
+  for (std::size_t i = 0; i < a.gates.size(); ++i) {
+    check_utf8(fmt::format("name of gate {}", i + 1), a.gates[i].name);
+    check_utf8(fmt::format("command of gate {}", i + 1), a.gates[i].run);
+  }
+  if (!out.empty()) {
+    return out;
+  }
   const std::vector<std::string> role_agents = {"claude", "codex", "gemini", "script"};
   auto check_role = [&](const char* role, const std::string& agent, bool harness_ok) {
     if (agent == "harness" && harness_ok) {

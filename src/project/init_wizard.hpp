@@ -23,8 +23,9 @@ std::optional<InitAnswers> ask_init_questions(Prompter& prompter, const InitAnsw
 // "name=command" -> gate; nothing when there is no '=' or either side is empty.
 std::optional<GateProposal> parse_gate_flag(const std::string& text);
 
-// Problems with a set of answers that the schema cannot see (unknown agent names, a script role without a
-// scenario, `harness` outside the orchestrator). Empty: fine.
+// Problems with a set of answers that the schema cannot see (text that is not UTF-8, named with its byte and
+// offset, and then nothing else; unknown agent names, a script role without a scenario, `harness` outside the
+// orchestrator). Empty: fine.
 std::vector<std::string> check_answers(const InitAnswers& answers);
 
 }  // namespace simmer::project

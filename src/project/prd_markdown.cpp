@@ -33,6 +33,9 @@ namespace {
 
 using nlohmann::json;
 
+// How many lines with bytes that are not UTF-8 are listed before the rest is summed up in one line.
+constexpr std::size_t k_max_encoding_errors = 10;
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) {
@@ -799,6 +802,28 @@ std::string SourceDiagnostic::to_string() const {
 }
 
 MarkdownPrd parse_prd_markdown(std::string_view text, const std::string& file) {
+  // prd.json is UTF-8 JSON: a byte that is not UTF-8 could only be dropped or replaced, silently changing the
+  // text, so it is refused with its line and column before anything is parsed.
+  MarkdownPrd invalid;
+  int line_number = 0;
+  for (std::string_view line : util::split_lines(text)) {
+    ++line_number;
+    const std::size_t at = util::utf8_error_offset(line);
+    if (at == std::string_view::npos) {
+      continue;
+    }
+    if (invalid.errors.size() == k_max_encoding_errors) {
+      invalid.errors.push_back({file, 0, "more lines are not UTF-8: only the first ones are listed"});
+      break;
+    }
+    invalid.errors.push_back(
+        {file, line_number,
+         fmt::format("invalid UTF-8 (byte 0x{:02x} at column {}): save the file as UTF-8",
+                     static_cast<unsigned char>(line[at]), at + 1)});
+  }
+  if (!invalid.errors.empty()) {
+    return invalid;
+  }
   return Parser(text, file).run();
 }
 

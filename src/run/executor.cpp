@@ -35,6 +35,7 @@
 #include "run/report.hpp"
 #include "run/session_tokens.hpp"
 #include "store/documents.hpp"
+#include "store/journal_events.hpp"
 #include "store/resources.hpp"
 #include "util/atomic_file.hpp"
 #include "util/fs.hpp"
@@ -228,26 +229,20 @@ public:
 
   // Folds the whole journal and makes state.json agree with it.
   void load_state() {
-    auto contents = util::Journal::read(m_paths.events, ".simmer/events.jsonl");
-    if (!contents.ok()) {
-      throw Error(contents.failure().code, contents.failure().message);
-    }
+    // Every line is checked against its schemas before it is folded (store/journal_events.hpp).
+    const std::vector<core::Event> events = store::read_checked_events(m_paths);
     core::State s;
-    for (const auto& line : contents->events) {
-      auto e = core::event_from_json(line);
-      if (!e.ok()) {
-        throw Error(ExitCode::journal_corrupt, e.failure().message);
-      }
-      if (e->kind == "session") {
-        m_session_tokens.add(e->data);
+    for (const auto& e : events) {
+      if (e.kind == "session") {
+        m_session_tokens.add(e.data);
         m_open_launch.reset();
-      } else if (e->kind == "session_launched") {
-        m_open_launch = e->data;
-      } else if (e->kind == "run_started") {
-        m_last_run_id = e->run_id;
+      } else if (e.kind == "session_launched") {
+        m_open_launch = e.data;
+      } else if (e.kind == "run_started") {
+        m_last_run_id = e.run_id;
         m_open_launch.reset();
       }
-      s = core::apply(std::move(s), *e);
+      s = core::apply(std::move(s), e);
     }
     m_state = std::move(s);
     m_state_text = core::canonical_text(m_state);
@@ -257,7 +252,7 @@ public:
       return;
     }
     if (!on_disk || *on_disk != m_state_text) {
-      if (on_disk && !is_fold_prefix(*on_disk, contents->events)) {
+      if (on_disk && !is_fold_prefix(*on_disk, events)) {
         auto parsed = json::parse(*on_disk, nullptr, false);
         std::int64_t disk_seq = parsed.is_object() ? parsed.value("seq", std::int64_t{-1}) : -1;
         m_pending_warnings.push_back(fmt::format(
@@ -271,7 +266,7 @@ public:
   // Whether `text` is the state.json the fold of the first events of `events` gives: what a run killed before
   // its next flush leaves behind (state.json is written lazily, so it may lag the journal by several events).
   // Anything else (ahead of the journal, unparsable, edited) is a disagreement worth a warning.
-  static bool is_fold_prefix(const std::string& text, const std::vector<json>& events) {
+  static bool is_fold_prefix(const std::string& text, const std::vector<core::Event>& events) {
     auto parsed = json::parse(text, nullptr, false);
     if (!parsed.is_object() || !parsed.contains("seq") || !parsed["seq"].is_number_integer()) {
       return false;
@@ -281,12 +276,8 @@ public:
     if (seq == 0) {
       return text == core::canonical_text(s);
     }
-    for (const auto& line : events) {
-      auto e = core::event_from_json(line);
-      if (!e.ok()) {
-        return false;
-      }
-      s = core::apply(std::move(s), *e);
+    for (const auto& e : events) {
+      s = core::apply(std::move(s), e);
       if (s.seq == seq) {
         return text == core::canonical_text(s);
       }
@@ -367,6 +358,8 @@ private:
     }
     std::int64_t now = util::now_unix_ms();
     json line = {{"ts", util::iso8601_utc_ms(now)}, {"runId", m_run_id}, {"kind", kind}, {"data", std::move(data)}};
+    // Fold what the journal stores: invalid UTF-8 (a gate's output) becomes U+FFFD in both, never only on disk.
+    util::make_storable(line["data"]);
     {
       auto t = m_profile.time("journal");
       line["seq"] = m_journal.append(line);
@@ -656,13 +649,8 @@ private:
   }
 
   std::string feedback_text() const {
-    std::string out;
     const auto& notes = m_state.phase == core::Phase::orchestrate ? m_state.feedback_pending : m_state.guidance;
-    for (const auto& note : notes) {
-      auto text = read_opt(m_paths.root / note.path);
-      out += fmt::format("From {}:\n{}\n", note.path, text.value_or(note.preview));
-    }
-    return out.empty() ? "(none)" : out;
+    return feedback_prompt_text(m_paths, notes);  // bounded per note (run/feedback.hpp)
   }
 
   std::string failure_text() const {

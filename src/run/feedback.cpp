@@ -11,7 +11,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <optional>
+#include <utility>
 
 namespace simmer::run {
 
@@ -36,13 +41,45 @@ std::int64_t claim_number(const std::string& name) {
   return std::strtoll(name.substr(0, 6).c_str(), nullptr, 10);
 }
 
+// The first `limit` bytes of `file` (fewer when it is shorter) and its size, holding no more than that in memory.
+// Nothing when it cannot be opened.
+std::optional<std::pair<std::string, std::int64_t>> read_head(const fs::path& file, std::size_t limit) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string head(limit, '\0');
+  std::size_t done = 0;
+  while (done < limit) {
+    const ssize_t n = ::read(fd, head.data() + done, limit - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  head.resize(done);
+  return std::make_pair(std::move(head), static_cast<std::int64_t>(st.st_size));
+}
+
+// A preview needs the first line's worth of text: 120 code points are at most 480 bytes, and the rest of this
+// head leaves room for leading blank lines.
+constexpr std::size_t k_preview_head_bytes = 4096;
+
 core::FeedbackNote describe(const store::ProjectPaths& paths, const fs::path& file) {
   core::FeedbackNote note;
   note.path = paths.display(file);
-  auto text = util::read_file(file);
-  if (text.ok()) {
-    note.bytes = static_cast<std::int64_t>(text->size());
-    note.preview = util::preview(*text, 120);
+  if (auto head = read_head(file, k_preview_head_bytes)) {
+    note.bytes = head->second;
+    note.preview = util::preview(head->first, 120);
   }
   return note;
 }
@@ -106,6 +143,28 @@ std::vector<core::FeedbackNote> claim_feedback(const store::ProjectPaths& paths,
     out.push_back(describe(paths, target));
   }
   return out;
+}
+
+std::string feedback_prompt_text(const store::ProjectPaths& paths, const std::vector<core::FeedbackNote>& notes) {
+  std::string out;
+  for (const auto& note : notes) {
+    // One byte past the limit tells a note of exactly the limit from a longer one without reading the rest.
+    auto head = read_head(paths.root / note.path, k_max_note_prompt_bytes + 1);
+    if (!head) {
+      out += fmt::format("From {}:\n{}\n", note.path, note.preview);
+      continue;
+    }
+    auto& [text, size] = *head;
+    if (text.size() <= k_max_note_prompt_bytes && static_cast<std::int64_t>(text.size()) >= size) {
+      out += fmt::format("From {}:\n{}\n", note.path, text);
+      continue;
+    }
+    std::string kept = util::truncate_utf8(text, k_max_note_prompt_bytes);
+    out += fmt::format("From {} (its first {} of {} bytes):\n{}\n[simmer: the note goes on for {} more bytes; the "
+                       "whole note is in {}]\n",
+                       note.path, kept.size(), size, kept, size - static_cast<std::int64_t>(kept.size()), note.path);
+  }
+  return out.empty() ? "(none)" : out;
 }
 
 }  // namespace simmer::run

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/state.hpp"
@@ -14,11 +15,22 @@
 
 namespace simmer::run {
 
+// The most of one note a prompt carries: 64 KiB. A person's note is a few lines; a bigger file (a log pasted by
+// mistake, a 50 MB dump) would crowd out the story itself, so its head goes in and the prompt names the claimed
+// file where the whole note is.
+inline constexpr std::size_t k_max_note_prompt_bytes = 64 * 1024;
+
 // Claims the notes waiting in `paths` and returns them (paths relative to the root, size, a one-line preview),
 // in claim order, including claimed files numbered above `claimed_so_far` left by a crash. `now_ms` decides
 // what "changed within the last second" means. Nothing waiting: empty. Rename failures throw
 // simmer::Error(unsafe_storage).
 std::vector<core::FeedbackNote> claim_feedback(const store::ProjectPaths& paths, std::int64_t claimed_so_far,
                                                std::int64_t now_ms);
+
+// The feedback section of a prompt: for each note, "From <path>:" and its text, read from the project with at most
+// k_max_note_prompt_bytes + 1 bytes held (the text is cut at a UTF-8 boundary, then a line says how many bytes
+// are left out and that the whole note is at <path>). A note whose file is gone gives its preview. No notes:
+// "(none)".
+std::string feedback_prompt_text(const store::ProjectPaths& paths, const std::vector<core::FeedbackNote>& notes);
 
 }  // namespace simmer::run

@@ -2,8 +2,12 @@
 
 #include "store/resources.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
 
 namespace simmer::run {
 
@@ -23,7 +27,35 @@ std::string builtin(const std::string& workflow, const std::string& name, std::s
   return k_marker;
 }
 
+// Where the whole of a placeholder's value can still be read when the prompt carries only its head.
+std::string_view source_of(const std::string& key) {
+  static const std::pair<std::string_view, std::string_view> k_sources[] = {
+      {"feedback", "the claimed notes under .simmer/feedback/claimed/"},
+      {"last_failure", "the journal, .simmer/events.jsonl (the gate or verdict event before this session)"},
+      {"guidance", ".simmer/task.json"},
+      {"build_summary", ".simmer/build.json"},
+      {"repair_errors", "the output of `simmer validate` on the hand-off file"},
+      {"progress", ".simmer/prd.json and .simmer/progress.json"},
+  };
+  for (const auto& [name, where] : k_sources) {
+    if (name == key) {
+      return where;
+    }
+  }
+  return ".simmer/prd.json";  // the story's own fields: id, title, description, criteria, the project
+}
+
 }  // namespace
+
+std::string bound_prompt_value(const std::string& key, const std::string& value) {
+  if (value.size() <= k_max_prompt_value_bytes) {
+    return value;
+  }
+  std::string out = util::truncate_utf8(value, k_max_prompt_value_bytes);
+  out += fmt::format("\n[simmer: {{{{{}}}}} is cut here, {} of its {} bytes are left out; all of it is in {}]\n", key,
+                     value.size() - out.size(), value.size(), source_of(key));
+  return out;
+}
 
 std::string substitute(const std::string& text, const std::map<std::string, std::string>& values) {
   std::string out;
@@ -55,6 +87,9 @@ std::string substitute(const std::string& text, const std::map<std::string, std:
 RenderedPrompt render_prompt(const std::optional<std::string>& override_text, const std::string& workflow,
                              const std::string& name, std::map<std::string, std::string> values) {
   RenderedPrompt out;
+  for (auto& [key, value] : values) {
+    value = bound_prompt_value(key, value);
+  }
   std::string handoff_source;
   values["handoff_instructions"] = substitute(builtin(workflow, "handoff", handoff_source), values);
   std::string tmpl;

@@ -1,6 +1,7 @@
 #include "run/replay.hpp"
 
 #include "core/machine.hpp"
+#include "store/journal_events.hpp"
 #include "util/fs.hpp"
 #include "util/journal.hpp"
 
@@ -14,22 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<core::Event> read_events(const store::ProjectPaths& paths) {
-  auto contents = util::Journal::read(paths.events, ".simmer/events.jsonl");
-  if (!contents.ok()) {
-    throw Error(contents.failure().code, contents.failure().message);
-  }
-  std::vector<core::Event> events;
-  events.reserve(contents->events.size());
-  for (const auto& line : contents->events) {
-    auto e = core::event_from_json(line);
-    if (!e.ok()) {
-      throw Error(ExitCode::journal_corrupt, e.failure().message);
-    }
-    events.push_back(std::move(*e));
-  }
-  return events;
-}
+// Every line is checked against its schemas before it is folded (store/journal_events.hpp).
+std::vector<core::Event> read_events(const store::ProjectPaths& paths) { return store::read_checked_events(paths); }
 
 // The first pointer at which `a` and `b` differ (depth first, keys in order); "" when equal.
 std::string first_difference(const json& a, const json& b, const std::string& at = "") {

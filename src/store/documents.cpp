@@ -219,6 +219,21 @@ bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope,
   return true;
 }
 
+// The data schema of an event's kind (schemas/events/<kind>.json), or nullptr when the kind has none. A kind
+// that could name another path ("../x", "a.b") has none.
+const Compiled* data_schema_of(const json& event) {
+  if (!event.is_object()) {
+    return nullptr;
+  }
+  const auto kind = event.find("kind");
+  if (kind == event.end() || !kind->is_string() || event.find("data") == event.end()) {
+    return nullptr;
+  }
+  const auto& name = kind->get_ref<const std::string&>();
+  const bool plain_name = name.find_first_of("/.") == std::string::npos && !name.empty();
+  return plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", name), false) : nullptr;
+}
+
 std::vector<Problem> check_events(std::string_view text, const std::string& display, JournalReader reader) {
   std::vector<Problem> problems;
   // Compiled on the first line that parses, so a journal of only torn lines is reported even by a build whose
@@ -271,19 +286,7 @@ std::vector<Problem> check_events(std::string_view text, const std::string& disp
     if (envelope == nullptr) {
       envelope = compiled_schema(schema_path(DocKind::events), true);
     }
-    append(problems, core::check_schema(event, envelope->validator, envelope->schema, where));
-    if (event.is_object() && event.contains("kind") && event["kind"].is_string() && event.contains("data")) {
-      const std::string kind = event["kind"].get<std::string>();
-      const bool plain_name = kind.find_first_of("/.") == std::string::npos && !kind.empty();
-      const Compiled* data_schema =
-          plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
-      if (data_schema != nullptr) {
-        for (auto& p : core::check_schema(event["data"], data_schema->validator, data_schema->schema, where)) {
-          p.pointer = "/data" + p.pointer;
-          problems.push_back(std::move(p));
-        }
-      }
-    }
+    append(problems, check_event(event, where));
     if (event.is_object() && event.contains("seq") && event["seq"].is_number_integer()) {
       check_seq(event["seq"].get<std::int64_t>(), previous_seq, display, line_number, problems);
     }
@@ -441,6 +444,47 @@ Loaded<core::Config> load_config(const std::filesystem::path& path, const nlohma
     throw Error(ExitCode::failure, resolved.failure().message);
   }
   return std::move(resolved.value());
+}
+
+bool event_valid(const nlohmann::json& event) {
+  const Compiled* envelope = compiled_schema(schema_path(DocKind::events), true);
+  if (!envelope->validator.is_valid(event)) {
+    return false;
+  }
+  const Compiled* data_schema = data_schema_of(event);
+  return data_schema == nullptr || data_schema->validator.is_valid(event["data"]);
+}
+
+bool event_valid_simdjson(const simdjson::dom::element& event) {
+  const Compiled* envelope = compiled_schema(schema_path(DocKind::events), true);
+  if (!envelope->validator.is_valid_simdjson(event)) {
+    return false;
+  }
+  simdjson::dom::object object;
+  simdjson::dom::element kind_value;
+  simdjson::dom::element data;
+  std::string_view kind;
+  // The envelope passed: an object with a string kind and an object data.
+  if (event.get(object) != simdjson::SUCCESS || object.at_key("kind").get(kind_value) != simdjson::SUCCESS ||
+      kind_value.get_string().get(kind) != simdjson::SUCCESS || object.at_key("data").get(data) != simdjson::SUCCESS) {
+    return false;
+  }
+  const bool plain_name = kind.find_first_of("/.") == std::string_view::npos && !kind.empty();
+  const Compiled* data_schema =
+      plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
+  return data_schema == nullptr || data_schema->validator.is_valid_simdjson(data);
+}
+
+std::vector<core::Problem> check_event(const nlohmann::json& event, const std::string& where) {
+  const Compiled* envelope = compiled_schema(schema_path(DocKind::events), true);
+  std::vector<Problem> problems = core::check_schema(event, envelope->validator, envelope->schema, where);
+  if (const Compiled* data_schema = data_schema_of(event)) {
+    for (auto& p : core::check_schema(event["data"], data_schema->validator, data_schema->schema, where)) {
+      p.pointer = "/data" + p.pointer;
+      problems.push_back(std::move(p));
+    }
+  }
+  return problems;
 }
 
 Failure to_failure(const std::vector<core::Problem>& problems) {

@@ -19,6 +19,10 @@
 #include <variant>
 #include <vector>
 
+namespace simdjson::dom {
+class element;
+}
+
 namespace simmer::store {
 
 enum class DocKind { config, prd, state, task, build, verdict, progress, events };
@@ -52,6 +56,19 @@ enum class JournalReader { fast, strict_only };
 // Same for a document already in memory (the text of the file). `reader` matters for DocKind::events only.
 std::vector<core::Problem> check_text(std::string_view text, DocKind kind, const std::string& display,
                                       JournalReader reader = JournalReader::fast);
+
+// Whether one parsed journal event is valid: the envelope against schemas/event.json and `data` against
+// schemas/events/<kind>.json when the kind has one. The fast check (no message built) for a reader that folds
+// every line; check_event() explains a line it refuses.
+bool event_valid(const nlohmann::json& event);
+
+// event_valid() for the same event read by schema::FastReader (simdjson), the cheaper of the two.
+bool event_valid_simdjson(const simdjson::dom::element& event);
+
+// Every problem of one parsed journal event (empty = valid), each with `where` as its file (e.g.
+// ".simmer/events.jsonl:12"); pointers into `data` start with "/data". The same problems check_text reports for
+// that line, but for the seq, which only the whole journal can judge.
+std::vector<core::Problem> check_event(const nlohmann::json& event, const std::string& where);
 
 // Read + parse + validate + typed view. `display` defaults to the path as given.
 Loaded<core::Prd> load_prd(const std::filesystem::path& path, const std::string& display = {});

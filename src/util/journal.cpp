@@ -27,12 +27,17 @@
 #include <cerrno>
 
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace simmer::util {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// The longest line a reader keeps. The harness's longest event is run_started with the PRD snapshot, a few MiB for
+// thousands of stories; without a cap, a gigabyte of garbage without a newline would be held in memory whole.
+constexpr std::size_t k_max_line_bytes = std::size_t{64} << 20;
 
 std::string name_of(const fs::path& path, std::string_view display) {
   return display.empty() ? path.string() : std::string(display);
@@ -92,7 +97,9 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
                     int& read_errno) {
   read_errno = 0;
   JournalScan scan;
-  std::string pending;  // bytes of the line being assembled
+  std::string pending;  // bytes of the line being assembled (none once it is overlong)
+  std::uint64_t pending_size = 0;  // its length so far
+  bool pending_overlong = false;
   std::uint64_t offset = 0;  // file offset of pending's first byte
   std::uint64_t line_no = 0;
   // A complete but bad line seen last: where it is and why, in case nothing follows it.
@@ -100,28 +107,37 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
   std::uint64_t bad_offset = 0;
   std::uint64_t bad_bytes = 0;
 
-  auto finish_line = [&](std::string_view text) {
+  // `size` is the line's length; an overlong line (longer than k_max_line_bytes) was not kept, so `text` is empty
+  // and the line counts as bytes that are not JSON: a torn tail when it is last (a crash on a file system that
+  // extends the size before the data lands leaves such a run of NUL bytes), damage otherwise.
+  auto finish_line = [&](std::string_view text, std::uint64_t size, bool overlong) {
     ++line_no;
     if (bad) {
       damaged(name, bad->first, bad->second);
     }
     std::string why;
     bool json_broken = false;
-    nlohmann::json event = check_line(text, scan.last_seq + 1, why, json_broken);
+    nlohmann::json event = nlohmann::json::value_t::discarded;
+    if (overlong) {
+      why = "longer than " + std::to_string(k_max_line_bytes >> 20) + " MiB, not a line simmer wrote";
+      json_broken = true;
+    } else {
+      event = check_line(text, scan.last_seq + 1, why, json_broken);
+    }
     if (event.is_discarded()) {
       if (!json_broken) {
         damaged(name, line_no, why);
       }
       bad.emplace(line_no, why);
       bad_offset = offset;
-      bad_bytes = text.size() + 1;
+      bad_bytes = size + 1;
     } else {
       scan.last_seq += 1;
       scan.lines += 1;
-      scan.good_bytes = offset + text.size() + 1;
-      visit(JournalLine{line_no, offset, std::move(event)});
+      scan.good_bytes = offset + size + 1;
+      visit(JournalLine{line_no, offset, std::move(event), text});
     }
-    offset += text.size() + 1;
+    offset += size + 1;
   };
 
   char buf[65536];
@@ -140,27 +156,40 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
     std::string_view chunk(buf, static_cast<std::size_t>(n));
     while (!chunk.empty()) {
       auto nl = chunk.find('\n');
+      std::string_view piece = chunk.substr(0, nl);
+      if (!pending_overlong && pending.size() + piece.size() > k_max_line_bytes) {
+        pending_overlong = true;
+        pending.clear();
+        pending.shrink_to_fit();
+      }
+      pending_size += piece.size();
       if (nl == std::string_view::npos) {
-        pending.append(chunk);
+        if (!pending_overlong) {
+          pending.append(piece);
+        }
         break;
       }
-      if (pending.empty()) {
-        finish_line(chunk.substr(0, nl));
+      if (pending.empty() && !pending_overlong) {
+        finish_line(piece, pending_size, false);
       } else {
-        pending.append(chunk.substr(0, nl));
-        finish_line(pending);
+        if (!pending_overlong) {
+          pending.append(piece);
+        }
+        finish_line(pending, pending_size, pending_overlong);
         pending.clear();
       }
+      pending_size = 0;
+      pending_overlong = false;
       chunk.remove_prefix(nl + 1);
     }
   }
-  if (!pending.empty()) {
+  if (pending_size > 0) {
     // A last line without its "\n": a write that did not finish.
     ++line_no;
     if (bad) {
       damaged(name, bad->first, bad->second);
     }
-    scan.torn_tail = torn_message(name, line_no, pending.size(), offset, "no trailing newline");
+    scan.torn_tail = torn_message(name, line_no, pending_size, offset, "no trailing newline");
   } else if (bad) {
     scan.torn_tail = torn_message(name, bad->first, bad_bytes, bad_offset, bad->second);
   }
@@ -168,6 +197,36 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
 }
 
 }  // namespace
+
+void make_storable(nlohmann::json& value) {
+  // nlohmann's own replacement, applied to one string at a time: exactly what dump() writes for it.
+  auto stored = [](const std::string& text) {
+    return nlohmann::json::parse(
+        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  };
+  if (value.is_string()) {
+    if (!utf8_valid(value.get_ref<const std::string&>())) {
+      value = stored(value.get_ref<const std::string&>());
+    }
+  } else if (value.is_array()) {
+    for (auto& item : value) {
+      make_storable(item);
+    }
+  } else if (value.is_object()) {
+    bool keys_valid = true;
+    for (auto& [key, item] : value.items()) {
+      keys_valid = keys_valid && utf8_valid(key);
+      make_storable(item);
+    }
+    if (!keys_valid) {
+      nlohmann::json rebuilt = nlohmann::json::object();
+      for (auto& [key, item] : value.items()) {
+        rebuilt[utf8_valid(key) ? key : stored(key).get<std::string>()] = std::move(item);
+      }
+      value = std::move(rebuilt);
+    }
+  }
+}
 
 Result<JournalScan> Journal::for_each_line(const fs::path& path, const std::function<void(const JournalLine&)>& visit,
                                            std::string_view display) {

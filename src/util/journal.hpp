@@ -25,11 +25,19 @@
 
 namespace simmer::util {
 
+// Replaces, in place, every string and object key of `value` that is not valid UTF-8 by the text the journal
+// stores for it (append() writes invalid bytes as U+FFFD). The cook applies an event to its state from memory
+// right after appending it: passing the event through here first makes that state the one the journal's own
+// bytes fold to, and keeps invalid bytes (a gate's or an agent's output) out of state.json, prd.json and every
+// later dump.
+void make_storable(nlohmann::json& value);
+
 // One good line of the journal, as handed to a visitor.
 struct JournalLine {
   std::uint64_t line = 0;    // 1-based line number
   std::uint64_t offset = 0;  // byte offset of the line's first byte
   nlohmann::json event;      // the parsed object; event["seq"] is its seq
+  std::string_view text;     // the line's bytes without its "\n", valid only during the visit
 };
 
 // What a read-only scan found.

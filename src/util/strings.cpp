@@ -125,15 +125,18 @@ std::vector<std::string_view> split_lines(std::string_view s) {
   return lines;
 }
 
-bool utf8_valid(std::string_view s) {
-  while (!s.empty()) {
-    std::size_t n = utf8_sequence(s);
+bool utf8_valid(std::string_view s) { return utf8_error_offset(s) == std::string_view::npos; }
+
+std::size_t utf8_error_offset(std::string_view s) {
+  std::size_t at = 0;
+  while (at < s.size()) {
+    std::size_t n = utf8_sequence(s.substr(at));
     if (n == 0) {
-      return false;
+      return at;
     }
-    s.remove_prefix(n);
+    at += n;
   }
-  return true;
+  return std::string_view::npos;
 }
 
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {

@@ -30,6 +30,10 @@ std::vector<std::string_view> split_lines(std::string_view s);
 // True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool utf8_valid(std::string_view s);
 
+// The byte offset of the first byte of `s` that does not start a well-formed UTF-8 sequence (as utf8_valid
+// judges), or std::string_view::npos when `s` is valid. For messages that name where the bad byte is.
+std::size_t utf8_error_offset(std::string_view s);
+
 // The longest prefix of `s` of at most `max_bytes` bytes that does not cut a UTF-8 sequence in two.
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
 

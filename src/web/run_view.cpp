@@ -1,6 +1,9 @@
 #include "web/run_view.hpp"
 
+#include "core/jsonc.hpp"
+
 #include <algorithm>
+#include <cstdint>
 
 namespace simmer::web {
 
@@ -18,9 +21,10 @@ double num(const json& obj, const char* key) {
   return it != obj.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
+// Only a number stored as an integer: a float such as 1e300 has no int64 value (converting it is undefined).
 std::int64_t integer(const json& obj, const char* key) {
   auto it = obj.find(key);
-  return it != obj.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+  return it != obj.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
@@ -61,7 +65,9 @@ void RunView::thin(json& series) {
 }
 
 void RunView::apply(const json& event) {
-  if (!event.is_object()) {
+  // The view keeps parts of events (gate, verdict, warning data) and dumps them on every request: a line nested
+  // deeper than any simmer writes would overflow the stack of that recursive dump, so it is ignored here.
+  if (!event.is_object() || core::nested_deeper_than(event, core::k_max_json_depth)) {
     return;
   }
   std::int64_t seq = integer(event, "seq");
@@ -103,7 +109,8 @@ void RunView::apply(const json& event) {
       if (s.status == "pending") {
         s.status = "running";
       }
-      s.attempts = std::max(s.attempts, m_attempt + 1);
+      // Saturating: an attempt of INT64_MAX from a hand-edited line must not overflow.
+      s.attempts = std::max(s.attempts, m_attempt < INT64_MAX ? m_attempt + 1 : m_attempt);
     }
   } else if (kind == "phase_finished") {
     m_phases.push_back({{"seq", seq},
@@ -220,7 +227,7 @@ json RunView::story_summary(const std::string& id) const {
           {"attempts", s.attempts},
           {"costUsd", s.cost_usd},
           {"blockedReason", s.blocked_reason ? json(*s.blocked_reason) : json(nullptr)},
-          {"verdict", s.verdict.is_object() ? s.verdict.value("verdict", "") : std::string()}};
+          {"verdict", str(s.verdict, "verdict")}};
 }
 
 json RunView::story_detail(const std::string& id) const {

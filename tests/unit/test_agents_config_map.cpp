@@ -93,7 +93,7 @@ TEST_CASE("config map: claude gets model, max turns, MCP servers and args once, 
   }
 }
 
-TEST_CASE("config map: codex and gemini get model and args once; MCP servers are Claude Code's only") {
+TEST_CASE("config map: codex and gemini get model and args once, and MCP servers are for Claude Code only") {
   auto codex = config_with({{"agent", "codex"}, {"model", "my-model"}, {"args", {"-c", "x=1"}},
                             {"env", {{"OPENAI_API_KEY", "k"}}}});
   const Args codex_argv = {"codex", "exec", "--json", "--skip-git-repo-check", "--model", "my-model",

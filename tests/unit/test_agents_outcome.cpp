@@ -41,7 +41,7 @@ TEST_CASE("outcome: rate and usage limits, with the reset time when the text giv
   CHECK(c.reset_at_ms == std::optional<std::int64_t>(k_now + 120000));
 }
 
-TEST_CASE("outcome: auth and bad flags mean the agent cannot start; prompt too long and empty text are fatal") {
+TEST_CASE("outcome: auth and bad flags mean the agent cannot start, prompt too long and empty text are fatal") {
   for (const char* text : {"Invalid API key \xC2\xB7 Please run /login", "error: unknown option '--frobnicate'",
                            "unexpected status 401 Unauthorized", "Not logged in \xC2\xB7 Please run /login",
                            "error: unexpected argument '--bogus' found",

@@ -96,3 +96,16 @@ TEST_CASE("jsonc: nesting is limited while parsing, so deep input cannot exhaust
   }();
   CHECK(failure(objects) == "1:2561: nesting deeper than 512 levels");
 }
+
+TEST_CASE("jsonc: nested_deeper_than counts levels without recursing", "[jsonc]") {
+  using simmer::core::nested_deeper_than;
+  CHECK_FALSE(nested_deeper_than(nlohmann::json(1), 0));
+  CHECK(nested_deeper_than(nlohmann::json::array(), 0));
+  CHECK_FALSE(nested_deeper_than(nlohmann::json::parse("[[1],{\"a\":[2]}]"), 3));
+  CHECK(nested_deeper_than(nlohmann::json::parse("[[1],{\"a\":[2]}]"), 2));
+  // Deeper than any stack would take recursively: nlohmann's parser builds it, the check must not overflow.
+  const std::size_t deep = 200000;
+  const auto value = nlohmann::json::parse(std::string(deep, '[') + std::string(deep, ']'));
+  CHECK(nested_deeper_than(value, simmer::core::k_max_json_depth));
+  CHECK_FALSE(nested_deeper_than(value, deep));
+}

@@ -543,7 +543,7 @@ TEST_CASE("machine: state_from_json names the bad pointer") {
         "invalid state (.simmer/state.json#/stories): missing");
 }
 
-TEST_CASE("machine: a tamper that erased the journal blocks the story; other tampering changes nothing") {
+TEST_CASE("machine: a tamper that erased the journal blocks the story, other tampering changes nothing") {
   Run run;
   run.take(start(run, {story("A", 0), story("B", 1)}));
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
@@ -572,7 +572,7 @@ TEST_CASE("machine: a tamper that erased the journal blocks the story; other tam
   CHECK(run.state.phase == Phase::orchestrate);
 }
 
-TEST_CASE("machine: an agent that cannot start halts the run; nothing is blocked and no attempt is spent") {
+TEST_CASE("machine: an agent that cannot start halts the run, blocks nothing and spends no attempt") {
   for (const char* phase : {"build", "verify", "fix"}) {
     Run run;
     run.take(start(run, {story("A", 0), story("B", 1, {"A"})}));

@@ -150,6 +150,52 @@ TEST_CASE("stats: every truncation of a line is counted malformed, never fatal",
   CHECK(whole.report().sessions == 1);
 }
 
+// simdjson On-Demand finds a syntax error inside `data` only when a lookup walks over it, and after that error the
+// document must not be touched again (its parser pointer is null): this line crashed `simmer stats` (SIGSEGV).
+TEST_CASE("stats: a data object broken half-way is counted malformed, never a crash", "[stats]") {
+  StatsAccumulator acc(RunScope::all, "");
+  acc.add_line(R"({"data":{"":0,"":,""},"kind":"session","":"","seq":8,"":""})");
+  auto r = acc.report();
+  CHECK(r.lines == 1);
+  CHECK(r.malformed_lines == 1);
+  CHECK(r.events == 0);
+  CHECK(r.sessions == 0);
+}
+
+TEST_CASE("stats: every byte of a session's data replaced by a separator is counted or skipped", "[stats]") {
+  std::string line = event(7, "r1", "session", session("builder", "US-1", "sonnet", 0.5, 1000));
+  std::size_t data_start = line.find("\"data\":{") + 7;
+  std::size_t data_end = line.find("},\"kind\"");
+  REQUIRE(data_start < data_end);
+  std::uint64_t broken = 0;
+  for (std::size_t at = data_start; at < data_end; ++at) {
+    for (char c : {',', ':', '"', '}', '{', ']', 'x', '\\'}) {
+      std::string bad = line;
+      bad[at] = c;
+      StatsAccumulator acc(RunScope::all, "");
+      acc.add_line(bad);
+      auto r = acc.report();
+      INFO("byte " << at << " -> " << c << ": " << bad);
+      CHECK(r.lines == 1);
+      CHECK(r.malformed_lines + r.events == 1);
+      CHECK(r.sessions <= r.events);
+      broken += r.malformed_lines;
+    }
+  }
+  CHECK(broken > 0);  // the loop did reach lines whose data is broken
+}
+
+TEST_CASE("stats: figures too large for an integer are capped, not converted out of range", "[stats]") {
+  StatsAccumulator acc(RunScope::all, "");
+  json data = session("builder", "US-1", "sonnet", 1e300, 1e300);
+  data["attempt"] = 1e300;
+  data["tokens"]["input"] = 1e300;
+  acc.add_line(event(1, "r1", "session", data));
+  auto r = acc.report();
+  CHECK(r.sessions == 1);
+  CHECK(r.tokens_input == 4000000000000000000ULL);
+}
+
 TEST_CASE("stats: garbage lines and envelopes without seq or kind are counted", "[stats]") {
   StatsAccumulator acc(RunScope::all, "");
   for (const char* l : {"garbage", "[1,2]", "{\"kind\":\"warning\"}", "{\"seq\":\"1\",\"kind\":\"x\"}",

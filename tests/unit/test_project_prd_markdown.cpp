@@ -114,3 +114,20 @@ TEST_CASE("prd_markdown: a document-wide diagnostic has no line number", "[proje
   d.line = 42;
   CHECK(d.to_string() == "PRD.md:42: no stories found");
 }
+
+// prd.json is UTF-8 JSON: this text reached nlohmann's dump() and came out as `internal error ... invalid UTF-8
+// byte` (exit 1). Now each line with a bad byte is named, with its column and the byte.
+TEST_CASE("prd_markdown: bytes that are not UTF-8 are refused with their line and column", "[project][prd_markdown]") {
+  const std::string text = "# Project\n\n## US-001: Title\n- [ ] caf\xe9 works\n- [ ] ok \xff\xfe\n";
+  const auto parsed = parse_prd_markdown(text, "PRD.md");
+  CHECK(rendered_errors(parsed) ==
+        "simmer: error: PRD.md:4: invalid UTF-8 (byte 0xe9 at column 10): save the file as UTF-8\n"
+        "simmer: error: PRD.md:5: invalid UTF-8 (byte 0xff at column 10): save the file as UTF-8\n");
+  std::string many;
+  for (int i = 0; i < 12; ++i) {
+    many += "\x80\n";
+  }
+  const auto flood = parse_prd_markdown(many, "PRD.md");
+  REQUIRE(flood.errors.size() == 11);
+  CHECK(flood.errors.back().to_string() == "PRD.md: more lines are not UTF-8: only the first ones are listed");
+}

@@ -392,4 +392,46 @@ TEST_CASE("journal: a symlink at the journal's path is refused on open, its targ
           "a regular file inside the project (move the real file back in place)");
   }
   CHECK(slurp(target) == "precious\n");
+
+// The cook folds an event from memory right after appending it: the in-memory event must be what the file holds,
+// or invalid bytes reach state.json's dump (`internal error: ... invalid UTF-8 byte`).
+TEST_CASE("journal: make_storable gives the event exactly as the journal stores it") {
+  TempDir dir;
+  auto path = dir / "events.jsonl";
+  std::vector<std::string> warnings;
+  auto journal = Journal::open(path, warnings, "events.jsonl");
+  json event = {{"data", {{"out", std::string("ok \xff\xfe end")},
+                          {"list", {std::string("\xc3"), "fine", 3}},
+                          {std::string("k\x80"), {{"nested", std::string("x\xe2\x82")}}}}}};
+  json stored = event;
+  simmer::util::make_storable(stored["data"]);
+  journal.append(event);
+  auto read = Journal::read(path, "events.jsonl");
+  REQUIRE(read.ok());
+  json on_disk = read->events.at(0);
+  on_disk.erase("seq");
+  CHECK(on_disk == stored);
+  CHECK(stored.dump() == on_disk.dump());  // dumps without throwing: only valid UTF-8 is left
+  json valid = {{"a", "caf\xc3\xa9"}, {"b", 1}};
+  json copy = valid;
+  simmer::util::make_storable(copy);
+  CHECK(copy == valid);
+}
+
+TEST_CASE("journal: a line longer than 64 MiB is never held whole: damage before the end, a torn tail last") {
+  TempDir dir;
+  auto path = dir / "events.jsonl";
+  const std::string good = "{\"seq\":1}\n";
+  const std::string huge((std::size_t{64} << 20) + 10, '\0');
+  spit(path, good + huge + "\n{\"seq\":2}\n");
+  CHECK_THROWS_WITH(Journal::read(path, "events.jsonl"),
+                    "the journal is damaged before its last line (events.jsonl:2): longer than 64 MiB, not a line "
+                    "simmer wrote; nothing was changed");
+  spit(path, good + huge);
+  auto scan = Journal::for_each_line(path, [](const simmer::util::JournalLine&) {}, "events.jsonl");
+  REQUIRE(scan.ok());
+  CHECK(scan->last_seq == 1);
+  CHECK(scan->good_bytes == good.size());
+  CHECK(scan->torn_tail == "cut a torn last line off the journal (events.jsonl:2): " + std::to_string(huge.size()) +
+                               " bytes at byte offset 10, no trailing newline");
 }
