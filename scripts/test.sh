@@ -2,8 +2,9 @@
 # The README's second command: install everything the tests use, build under ASan+UBSan and run every test; then
 # build the optimised binary (build/) and run the crash test and the adversarial suite on it as well, because
 # kills and races land differently at full speed (the crash test once passed under ASan while the optimised build
-# lost commit messages). Arguments go to both ctest runs (e.g. -R cook). ctest fails when a selection matches no
-# test, and any skipped test (exit 77) fails the command, listed, unless SIMMER_ALLOW_SKIP=1.
+# lost commit messages), and run each fuzz target for SIMMER_FUZZ_SECONDS (default 20). Arguments go to both ctest
+# runs (e.g. -R cook; the fuzzers then do not run). ctest fails when a selection matches no test, and any skipped
+# test (exit 77) fails the command, listed, unless SIMMER_ALLOW_SKIP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
@@ -31,8 +32,15 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 run_ctest build-asan "$@" || status=$?
 
-scripts/build.sh
+# The optimised run needs the binary only (the unit tests already ran, under the sanitizers).
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" --target simmer
 run_ctest build -R '^(e2e\.cook_crash|adversary\..*)$' "$@" || status=$?
+
+# The libFuzzer targets (fuzz/, docs/fuzzing.md), a bounded time each, when no selection was asked for.
+if [ $# -eq 0 ]; then
+  scripts/fuzz.sh "${SIMMER_FUZZ_SECONDS:-20}" || status=$?
+fi
 
 if [ ${#skipped_all[@]} -gt 0 ]; then
   {

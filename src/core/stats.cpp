@@ -377,6 +377,8 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   } else if (kind == "phase_finished" || kind == "phase_started") {
     phase = str("phase");
     session.duration = num("durationMs");
+  } else if (kind == "story_selected") {
+    session.story = str("storyId");
   } else if (kind == "retry_scheduled") {
     phase = str("phase");
     reason = str("reason");
@@ -444,8 +446,8 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     }
   } else if (kind == "story_selected") {
     ++r.iterations;
-    if (std::string story(d.str("storyId")); !story.empty() && orchestrator_cost_pending > 0.0) {
-      r.cost_by_story[story] += orchestrator_cost_pending;
+    if (!session.story.empty() && orchestrator_cost_pending > 0.0) {
+      r.cost_by_story[session.story] += orchestrator_cost_pending;
       orchestrator_cost_pending = 0.0;
     }
   } else if (kind == "retry_scheduled") {

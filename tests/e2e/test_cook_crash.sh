@@ -2,7 +2,7 @@
 # Exact crash-resume: a 16-story scenario (one verifier rejection, one gate failure) is cooked once without
 # interruption, then again while the harness is killed with SIGKILL 50 times and restarted. The kills are aimed,
 # in turn, at an agent session, a commit, a gate and RECORD: each restart waits until the journal's last event
-# says the harness is inside the aimed-at phase (phase_started of a session, handoff_accepted before a commit,
+# says the harness is inside the aimed-at phase (phase_started or session_launched of a session, handoff_accepted before a commit,
 # phase_started of the gates, a passing verdict before RECORD), then kills after a seeded random delay. Sessions,
 # gates and commits are slowed (a sleep in each builder step and in the gate, pre-commit and post-commit hooks
 # that sleep), so a kill lands inside them rather than after them, whatever the build's speed; where a kill
@@ -55,7 +55,7 @@ landed_in() {
   case "$last" in  # canonical JSON: "data" sorts before "kind"
     *'"phase":"gates"'*'"kind":"phase_started"'*) echo gate ;;
     *'"phase":"build"'*'"kind":"phase_started"'* | *'"phase":"fix"'*'"kind":"phase_started"'* | \
-      *'"phase":"verify"'*'"kind":"phase_started"'*) echo session ;;
+      *'"phase":"verify"'*'"kind":"phase_started"'* | *'"kind":"session_launched"'*) echo session ;;
     *'"kind":"handoff_accepted"'*) echo commit ;;
     *'"verdict":"pass"'*'"kind":"verdict"'*) echo record ;;
     *) echo other ;;

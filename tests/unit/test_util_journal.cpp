@@ -392,6 +392,7 @@ TEST_CASE("journal: a symlink at the journal's path is refused on open, its targ
           "a regular file inside the project (move the real file back in place)");
   }
   CHECK(slurp(target) == "precious\n");
+}
 
 // The cook folds an event from memory right after appending it: the in-memory event must be what the file holds,
 // or invalid bytes reach state.json's dump (`internal error: ... invalid UTF-8 byte`).
