@@ -10,7 +10,8 @@ echo'
 /usr/bin/time -f '%M' -o .git/rss.txt "$SIMMER" cook > out.txt 2>&1
 expect_eq "$?" "0" "cook ($(head -c 2000 out.txt))"
 rss_kib=$(tail -1 .git/rss.txt)
-[ "$rss_kib" -lt 200000 ] || fail "simmer's peak resident set was $rss_kib KiB for 100 MB of agent output"
+rss=$rss_kib
+rss_bound 200000 "simmer, for 100 MB of agent output,"
 transcript=$(ls .simmer/sessions/*/*-builder-0.jsonl)
 size=$(stat -c %s "$transcript")
 [ "$size" -le $((64 * 1024 * 1024 + 100)) ] || fail "the transcript is $size bytes, over its 64 MiB cap"
