@@ -2,7 +2,7 @@
 // 10 halted (budget, maxIterations, checkpoint), 11 finished with blocked stories, 130 interrupted, 2 bad input,
 // 5 lock held.
 #include "cli/commands.hpp"
-#include "run/executor.hpp"
+#include "run/cook.hpp"
 #include "store/project.hpp"
 
 #include <atomic>

@@ -764,6 +764,11 @@ Effect next_effect(const State& s) {
   return Effect{};
 }
 
+bool feedback_due(const State& state) {
+  return state.phase == Phase::orchestrate && state.running &&
+         (state.step == Step::launch || state.step == Step::fallback);
+}
+
 Transition step(const State& state, const Event& event) {
   State next = apply(state, event);
   Effect effect = next_effect(next);

@@ -3,7 +3,7 @@
 // non-deterministic (time, pids, agent results, file contents) enters only as fields of journal events.
 //
 //   apply(state, event) -> state'      one journal event folded into the state
-//   next_effect(state)  -> effect      what the executor (run/executor.hpp) must do next
+//   next_effect(state)  -> effect      what the shell (run/loop.hpp) must do next
 //
 // The executor loop is: effect = next_effect(state); perform it, which yields one event (emit effects carry
 // their event ready-made); append the event to the journal (fsync); state = apply(state, event); write
@@ -43,7 +43,6 @@ struct Effect {
   enum class Kind {
     emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine)
     schedule_retry,    // journal retry_scheduled: the executor stamps notBeforeMs = now + delay (or the reset)
-    claim_feedback,    // (never returned: the executor claims feedback before every orchestrate effect)
     run_agent,         // launch `role` for the current phase (after waiting until not_before_ms, if set)
     validate_handoff,  // validate `handoff` (task/build/verdict.json) for the current story and attempt
     run_gate,          // run gate number `gate_index` (`gate_name`) in the project
@@ -89,6 +88,12 @@ State apply(State state, const Event& event);
 
 // The one thing to do next in `state`. Pure and total: every state has exactly one next effect.
 Effect next_effect(const State& state);
+
+// Whether the shell must claim the feedback inbox (run/feedback.hpp) before performing next_effect(state): at
+// every ORCHESTRATE launch or harness fallback of a running run, so that a note written while a story ran reaches
+// the next pick. When notes are claimed the shell journals feedback_claimed and asks again; when none are, it
+// goes on with the effect it had.
+bool feedback_due(const State& state);
 
 // apply() then next_effect(): the machine as a transition (state, event) -> (state', effects).
 struct Transition {

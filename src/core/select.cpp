@@ -110,4 +110,12 @@ std::vector<std::pair<std::string, std::string>> stuck_stories(const State& stat
   return out;
 }
 
+PickOutcome accept_pick(const State& state, std::string_view picked) {
+  std::string why = refuse_pick(state, picked);
+  if (why.empty()) {
+    return {std::string(picked), true, ""};
+  }
+  return {harness_pick(state).value_or(""), false, "the orchestrator's pick was refused: " + why};
+}
+
 }  // namespace simmer::core

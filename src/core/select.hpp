@@ -25,6 +25,16 @@ std::optional<std::string> harness_pick(const State& state);
 // `story "X-9" does not exist`, `story "T-2" is passed`, `story "T-3" waits for "T-2" (pending)`.
 std::string refuse_pick(const State& state, std::string_view id);
 
+// What ORCHESTRATE decides from the orchestrator's task.json: its pick when refuse_pick() accepts it, otherwise
+// the harness's own pick with a warning naming the reason ("the orchestrator's pick was refused: ..."). This is
+// the story_selected event's data: {storyId, by: "orchestrator"|"harness", warning?}.
+struct PickOutcome {
+  std::string story_id;  // "" when nothing can run
+  bool by_orchestrator = false;
+  std::string warning;   // "" when the pick was accepted
+};
+PickOutcome accept_pick(const State& state, std::string_view picked);
+
 // Pending stories that can never run because a dependency (transitively) is blocked: id -> the blocked story.
 std::vector<std::pair<std::string, std::string>> stuck_stories(const State& state);
 

@@ -10,43 +10,26 @@
 #include <string>
 #include <vector>
 
+#include "run/world.hpp"
 #include "util/error.hpp"
 
 namespace simmer::run {
 
-// Whether a commit runs the repository's hooks (git.hooks in simmer.json).
-enum class Hooks { run, skip };
-
-// A hook that refused a commit: which one, how it ended and the end of what it printed.
-struct HookFailure {
-  std::string hook;        // "pre-commit", "prepare-commit-msg" or "commit-msg"
-  int exit_code = -1;      // -1 when it was killed (timed out) or could not start
-  bool timed_out = false;
-  std::string output_tail;
-  std::int64_t duration_ms = 0;
-};
-
-// What a commit did: the new (or already present) commit's sha, nothing when there was nothing to commit, or the
-// hook that refused it (then no commit was made and `sha` is empty).
-struct CommitOutcome {
-  std::optional<std::string> sha;
-  std::optional<HookFailure> hook_failure;
-};
-
-class Git {
+class Git final : public Repository {
 public:
+  using HeadRef = run::HeadRef;
   // Git for the work tree containing `root`. Nothing is run yet.
   explicit Git(std::filesystem::path root);
 
   // Whether `root` is inside a git work tree with git on PATH.
-  bool is_work_tree() const;
+  bool is_work_tree() const override;
 
   // Paths (relative to the root) with changes in the work tree or index, outside `.simmer/`: modified, added,
   // deleted, renamed (both names) and untracked files. Sorted, no duplicates.
-  std::vector<std::string> dirty_paths() const;
+  std::vector<std::string> dirty_paths() const override;
 
   // Whether commits run hooks (default: they do), and how long one hook may run (milliseconds, 0: no limit).
-  void set_hooks(Hooks mode, int timeout_ms);
+  void set_hooks(Hooks mode, int timeout_ms) override;
 
   // Commits exactly `paths` as they are in the work tree (others' staged changes stay staged and out of the
   // commit) with `subject` and the trailers `Simmer-Run: <run_id>` and `Simmer-Seq: <seq>`. Nothing to commit
@@ -58,44 +41,38 @@ public:
   // as `hook_failure`. A git failure is a Failure(failure) carrying git's own message; an index.lock held by a
   // live process for longer than a few seconds is one too (never removed).
   Result<CommitOutcome> commit(const std::vector<std::string>& paths, const std::string& subject,
-                               const std::string& run_id, long long seq);
+                               const std::string& run_id, long long seq) override;
 
   // Commits every change of the work tree outside `.simmer/` and the `excluded` paths (taken literally), as
   // commit() does for a list of paths, but without listing them first: git finds them.
   Result<CommitOutcome> commit_work_tree(const std::vector<std::string>& excluded, const std::string& subject,
-                                         const std::string& run_id, long long seq);
+                                         const std::string& run_id, long long seq) override;
 
   // Runs the housekeeping check (`git maintenance run --auto`) that commits skip, once for all the commits of a
   // run. Failures are ignored, as git ignores them after its own commits.
-  void run_maintenance() const;
+  void run_maintenance() const override;
 
   // Removes `.git/index.lock` when no live process holds it open (left by a git that died with the harness);
   // returns true when one was removed. A lock a live process holds is waited for (a git left running by a killed
   // predecessor finishes in milliseconds) and left in place; a Failure when it is still held after the wait.
   // Also removes the private index and message files of simmer processes that are gone.
-  Result<bool> clear_stale_index_lock();
+  Result<bool> clear_stale_index_lock() override;
 
-  // Where HEAD points: `branch` is the full ref name ("refs/heads/main") or "" when HEAD is detached; `sha` the
-  // commit (40 hex digits) or "" before the first commit. Read from .git/HEAD and the ref file when they are
-  // plain files (no process), else from git. A HEAD that cannot be read at all gives an empty HeadRef.
-  struct HeadRef {
-    std::string branch;
-    std::string sha;
-    bool operator==(const HeadRef&) const = default;
-  };
-  HeadRef head() const;
+  // Where HEAD points (run::HeadRef). Read from .git/HEAD and the ref file when they are plain files (no
+  // process), else from git. A HEAD that cannot be read at all gives an empty HeadRef.
+  HeadRef head() const override;
 
   // Puts HEAD back to `want` without touching the work tree: the branch ref is set to `want.sha`, HEAD is
   // attached to it (or detached at `want.sha`), and the index is reset to that commit, so the files an agent left
   // stay as they are and show as changes against it. A git failure is a Failure(failure) with git's message.
-  Result<bool> restore_head(const HeadRef& want) const;
+  Result<bool> restore_head(const HeadRef& want) const override;
 
   // Whether commit `ancestor` is an ancestor of (or equal to) `descendant`.
-  bool is_ancestor(const std::string& ancestor, const std::string& descendant) const;
+  bool is_ancestor(const std::string& ancestor, const std::string& descendant) const override;
 
   // Sets a fallback author/committer identity (simmer <simmer@localhost>) for the commits of this process when
   // neither the environment nor git's config gives one, so a fresh repository still gets its commits.
-  void ensure_identity();
+  void ensure_identity() override;
 
 private:
   struct Layout {

@@ -52,6 +52,32 @@ bool remove_entry(const fs::path& p) {
 
 }  // namespace
 
+std::optional<InputTamper> restore_file(const fs::path& path, const std::string& display,
+                                        const std::optional<std::string>& want, std::optional<std::string>* found) {
+  OnDisk now = on_disk(path);
+  if (!now.other && now.bytes == want) {
+    return std::nullopt;
+  }
+  if (found) {
+    *found = now.bytes;
+  }
+  InputTamper t;
+  t.display = display;
+  t.change = !want ? "created" : (!now.bytes && !now.other ? "removed" : "changed");
+  if (want) {
+    // A symlink or directory in the way would make the rename fail or write elsewhere: clear it first.
+    if (now.other) {
+      remove_entry(path);
+    }
+    util::ensure_dir(path.parent_path());
+    util::write_file_atomic(path, *want);
+    t.restored = true;
+  } else {
+    t.restored = remove_entry(path);
+  }
+  return t;
+}
+
 RunInputs RunInputs::pin(const fs::path& root, const fs::path& config, const fs::path& prompts,
                          const std::vector<std::string>& scenarios) {
   RunInputs in;
@@ -103,15 +129,15 @@ std::optional<std::string> RunInputs::prompt_override(const std::string& name) c
 
 std::vector<InputTamper> RunInputs::check_and_restore(const fs::path& save_dir, const std::string& stem) const {
   std::vector<InputTamper> found;
-  auto save = [&](const std::string& display, const OnDisk& now) -> std::string {
-    if (!now.bytes) {
+  auto save = [&](const std::string& display, const std::optional<std::string>& bytes) -> std::string {
+    if (!bytes) {
       return {};
     }
     std::string name = display;
     std::replace(name.begin(), name.end(), '/', '_');
     fs::path target = save_dir / (stem + "-" + name);
     util::ensure_dir(save_dir);
-    util::write_file_atomic(target, *now.bytes);
+    util::write_file_atomic(target, *bytes);
     return relative_display(m_root, target);
   };
   // The overrides folder first: replaced by a symlink, it would send the restores below to the link's target.
@@ -125,26 +151,12 @@ std::vector<InputTamper> RunInputs::check_and_restore(const fs::path& save_dir, 
     found.push_back(std::move(t));
   }
   for (const auto& f : m_files) {
-    OnDisk now = on_disk(f.path);
-    if (!now.other && now.bytes == f.bytes) {
-      continue;
+    std::optional<std::string> found_bytes;
+    auto t = restore_file(f.path, f.display, f.bytes, &found_bytes);
+    if (t) {
+      t->saved_as = save(f.display, found_bytes);
+      found.push_back(std::move(*t));
     }
-    InputTamper t;
-    t.display = f.display;
-    t.change = !f.bytes ? "created" : (!now.bytes && !now.other ? "removed" : "changed");
-    t.saved_as = save(f.display, now);
-    if (f.bytes) {
-      // A symlink or directory in the way would make the rename fail or write elsewhere: clear it first.
-      if (now.other) {
-        remove_entry(f.path);
-      }
-      util::ensure_dir(f.path.parent_path());
-      util::write_file_atomic(f.path, *f.bytes);
-      t.restored = true;
-    } else {
-      t.restored = remove_entry(f.path);
-    }
-    found.push_back(std::move(t));
   }
   // A prompt override that did not exist at the start would steer the next session it names.
   std::error_code ec;
@@ -156,7 +168,7 @@ std::vector<InputTamper> RunInputs::check_and_restore(const fs::path& save_dir, 
     InputTamper t;
     t.display = relative_display(m_root, it->path());
     t.change = "created";
-    t.saved_as = save(t.display, on_disk(it->path()));
+    t.saved_as = save(t.display, on_disk(it->path()).bytes);
     t.restored = remove_entry(it->path());
     found.push_back(std::move(t));
   }

@@ -31,6 +31,15 @@ struct InputTamper {
   std::string saved_as;      // where the agent's version was kept ("" when there was none or saving failed)
 };
 
+// Puts `path` back to `want` (its bytes, or absent when nullopt) without following a symlink at it: a symlink,
+// directory or FIFO in the way is removed (never its target), then the bytes are written atomically. Nothing
+// happens, and nothing is returned, when the path already holds `want`. Otherwise the change found ("changed",
+// "removed", "created") and whether the disk holds `want` again; `found` (when given) receives the bytes of the
+// regular file that was there. Used for the pinned inputs and for the harness's own files (run/tamper.hpp).
+std::optional<InputTamper> restore_file(const std::filesystem::path& path, const std::string& display,
+                                        const std::optional<std::string>& want,
+                                        std::optional<std::string>* found = nullptr);
+
 class RunInputs {
 public:
   // Reads the run's inputs under `root`: `config` (simmer.json), every regular file directly in `prompts`

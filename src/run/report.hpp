@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/state.hpp"
-#include "run/executor.hpp"
+#include "run/cook.hpp"
 
 namespace simmer::run {
 

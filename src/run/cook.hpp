@@ -1,7 +1,6 @@
 #pragma once
-// The imperative shell of the cook loop: performs the machine's effects (core/machine.hpp) — agent sessions,
-// gates, git commits, hand-off validation, file writes — and journals their outcomes, one event at a time,
-// journal first (fdatasync) then state.json (atomic). `simmer cook` is a thin wrapper around cook().
+// `simmer cook`: checks the project, takes the lock, folds the journal and runs the loop (run/loop.hpp) with the
+// real world (run/world.hpp) until no story is runnable, a halt or a signal. cli/cmd_cook.cpp is a thin wrapper.
 
 #include <atomic>
 #include <cstdint>
@@ -11,10 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run/world.hpp"
 #include "store/project.hpp"
 #include "util/error.hpp"
 
 namespace simmer::run {
+
+class Reporter;
 
 enum class OutputMode {
   live,   // a terminal: one live line per phase, colors unless NO_COLOR, a summary table at the end
@@ -39,5 +41,11 @@ struct CookOptions {
 // damage, failed fsync).
 Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, const std::atomic<bool>& cancel,
                  const std::atomic<int>& signal_number);
+
+// cook() in the world it is given (run/world.hpp) and printing through `report`: the unit tests drive the whole
+// loop in-process with a fake clock, git, processes and agents (tests/unit/test_run_loop.cpp). The real cook()
+// also makes this process a subreaper and stops every orphan it adopted on the way out.
+Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, World world, Reporter& report,
+                 const std::atomic<bool>& cancel, const std::atomic<int>& signal_number);
 
 }  // namespace simmer::run

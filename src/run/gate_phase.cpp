@@ -1,0 +1,65 @@
+#include "run/gate_phase.hpp"
+
+#include "run/tamper.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace simmer::run {
+
+using nlohmann::json;
+
+std::string gate_tail(const std::string& output) {
+  std::string tail = output.size() > k_gate_tail ? output.substr(output.size() - k_gate_tail) : output;
+  return util::truncate_utf8(tail, k_gate_tail);
+}
+
+void run_gate_phase(RunContext& cx, const core::Effect& effect) {
+  const core::Gate* gate = nullptr;
+  for (const auto& g : cx.config.gates) {
+    if (g.name == effect.gate_name) {
+      gate = &g;
+    }
+  }
+  if (!gate) {
+    throw Error(ExitCode::invalid_input,
+                fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", effect.gate_name));
+  }
+  const json story = cx.story_json();
+  if (effect.gate_index == 0) {
+    cx.append("phase_started", {{"phase", "gates"}, {"storyId", story}, {"attempt", cx.state().attempt}});
+  }
+  cx.flush_state();
+  Snapshot before = take_snapshot(cx);
+  cx.actor = "gate";
+  cx.report.begin_activity(fmt::format("{} gate {}", cx.state().story_id.value_or("-"), gate->name));
+  util::ProcessResult r;
+  {
+    auto t = cx.profile.time("gates");
+    r = cx.world.processes.run_shell(gate->run, cx.paths.root, gate->timeout_s * 1000, cx.cancel);
+  }
+  cx.report.end_activity();
+  check_tamper(cx, before, "gate");
+  if (r.cancelled) {
+    cx.interrupted = true;
+    return;
+  }
+  const bool passed = r.succeeded();
+  cx.append("gate", {{"name", gate->name},
+                     {"storyId", story},
+                     {"attempt", cx.state().attempt},
+                     {"exitCode", r.exit_code},
+                     {"passed", passed},
+                     {"timedOut", r.timed_out},
+                     {"durationMs", r.duration_ms},
+                     {"outputTail", r.spawned ? gate_tail(r.output_tail) : r.spawn_error}});
+  if (!passed || effect.gate_index + 1 >= static_cast<int>(cx.config.gates.size())) {
+    cx.append("phase_finished", {{"phase", "gates"},
+                                 {"storyId", story},
+                                 {"attempt", cx.state().attempt},
+                                 {"durationMs", r.duration_ms},
+                                 {"outcome", passed ? "passed" : "failed"}});
+  }
+}
+
+}  // namespace simmer::run

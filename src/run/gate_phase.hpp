@@ -1,0 +1,20 @@
+#pragma once
+// GATES: one configured gate (a shell command in the project) run through World::processes with the same tamper
+// check as an agent session, since it runs code the agent wrote; journaled as phase_started (first gate), gate,
+// and phase_finished (a failure or the last gate). Hook refusals are reported in the same gate form.
+
+#include <nlohmann/json.hpp>
+
+#include "run/context.hpp"
+
+namespace simmer::run {
+
+// The journal keeps the last 64 KiB of a gate's (or hook's) output.
+inline constexpr std::size_t k_gate_tail = 64 * 1024;
+
+void run_gate_phase(RunContext& cx, const core::Effect& effect);
+
+// The last k_gate_tail bytes of `output`, cut at a UTF-8 boundary.
+std::string gate_tail(const std::string& output);
+
+}  // namespace simmer::run

@@ -1,0 +1,272 @@
+// Implementation notes: the loop's order of work.
+// - One event at a time: perform the machine's effect, append its event to .simmer/events.jsonl (one write +
+//   fdatasync), fold it into the state. A crash between any two of these steps is repaired on the next start:
+//   the state is re-folded from the journal (the journal wins), and the effect whose event never reached the
+//   journal is performed again.
+// - Side effects are made idempotent where repeating them would show: commits carry Simmer-Run/Simmer-Seq
+//   trailers and a commit that HEAD already is is found, not made again (run/commit_phase.hpp); RECORD rewrites
+//   prd.json/progress.json to the same content; feedback claims are numbered (run/feedback.hpp).
+// - state.json is written lazily (run/state_cache.hpp), and on every way out of the loop.
+
+#include "run/loop.hpp"
+
+#include "run/agent_phase.hpp"
+#include "run/commit_phase.hpp"
+#include "run/feedback.hpp"
+#include "run/gate_phase.hpp"
+#include "run/handoff_phase.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include <unistd.h>
+
+namespace simmer::run {
+
+using nlohmann::json;
+
+namespace {
+
+std::string signal_name(int sig) {
+  switch (sig) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return sig == 0 ? "SIGINT" : fmt::format("signal {}", sig);
+  }
+}
+
+json prd_snapshot(const core::Prd& prd) {
+  json stories = json::array();
+  for (const auto& s : prd.stories) {
+    stories.push_back({{"id", s.id},
+                       {"title", s.title},
+                       {"priority", s.priority},
+                       {"dependencies", s.dependencies},
+                       {"epic", s.epic},
+                       {"status", core::to_string(s.status)},
+                       {"reason", s.blocked_reason.value_or("")}});
+  }
+  return stories;
+}
+
+core::Limits limits_from(const core::Config& config) {
+  core::Limits l;
+  l.fix = config.retries.fix;
+  l.contract = config.retries.contract;
+  l.transient = config.retries.transient;
+  l.budget_per_story = config.budget.per_story;
+  l.budget_total = config.budget.total;
+  l.max_iterations = config.max_iterations;
+  l.harness_orchestrator = config.orchestrator.agent == core::AgentKind::harness;
+  for (const auto& g : config.gates) {
+    l.gates.push_back(g.name);
+  }
+  l.workflow = std::string(core::to_string(config.workflow));
+  return l;
+}
+
+}  // namespace
+
+std::string make_run_id(std::int64_t now_ms) {
+  std::string iso = util::iso8601_utc_s(now_ms);  // 2026-11-22T10:00:00Z
+  std::string compact;
+  for (char c : iso) {
+    if (c != '-' && c != ':') {
+      compact.push_back(c);
+    }
+  }
+  return fmt::format("r{}-{:04x}", compact, static_cast<unsigned>(::getpid() ^ (now_ms & 0xffff)) & 0xffff);
+}
+
+JournalFold fold_journal(const std::vector<core::Event>& events, StateCache& cache) {
+  JournalFold fold;
+  for (const auto& e : events) {
+    if (e.kind == "session") {
+      fold.session_tokens.add(e.data);
+      fold.open_launch.reset();
+    } else if (e.kind == "session_launched") {
+      fold.open_launch = e.data;
+    } else if (e.kind == "run_started") {
+      fold.last_run_id = e.run_id;
+      fold.open_launch.reset();
+    }
+    fold.state = core::apply(std::move(fold.state), e);
+    cache.note_fold(fold.state);
+  }
+  return fold;
+}
+
+void Loop::load(JournalFold fold) {
+  m_cx.session_tokens = std::move(fold.session_tokens);
+  m_last_run_id = std::move(fold.last_run_id);
+  m_open_launch = std::move(fold.open_launch);
+  if (auto warning = m_cx.cache().adopt(std::move(fold.state))) {
+    add_warning(std::move(*warning));
+  }
+}
+
+void Loop::stop_survivors() {
+  if (!m_cx.state().running || m_last_run_id.empty()) {
+    m_open_launch.reset();
+    return;  // the last run ended normally: its sessions and their leftovers were stopped by it
+  }
+  std::optional<util::SpawnedProcess> journaled;
+  if (m_open_launch) {
+    const json& d = *m_open_launch;
+    journaled.emplace();
+    journaled->pid = d.value("pid", 0);
+    journaled->pgid = d.value("pgid", 0);
+    journaled->start_time = d.value("startTime", std::uint64_t{0});
+    journaled->boot_id = d.value("bootId", std::string());
+  }
+  std::vector<int> pids = m_cx.world.processes.survivors(journaled, m_last_run_id);
+  if (pids.empty()) {
+    return;
+  }
+  bool forced = m_cx.world.processes.stop(pids);
+  std::string list;
+  for (int pid : pids) {
+    list += (list.empty() ? "" : ", ") + std::to_string(pid);
+  }
+  m_survivors = json{{"runId", m_last_run_id}, {"pids", pids}, {"forced", forced}};
+  add_warning(fmt::format("stopped {} process{} left running by the killed run {} (pid{} {}){}", pids.size(),
+                          pids.size() == 1 ? "" : "es", m_last_run_id, pids.size() == 1 ? "" : "s", list,
+                          forced ? "; SIGKILL was needed" : ""));
+}
+
+void Loop::journal_survivors() {
+  if (!m_survivors.is_null()) {
+    m_cx.append("agents_stopped", m_survivors);
+    m_survivors = json();
+  }
+  if (m_open_launch) {
+    const json launched = *m_open_launch;
+    m_open_launch.reset();
+    journal_recovered_session(m_cx, launched);
+  }
+}
+
+int Loop::run() {
+  const core::State& state = m_cx.state();
+  // Start: the run_started event carries the PRD snapshot and the limits in force, so the fold stays pure.
+  const bool resumed = state.running || state.story_id.has_value() || state.phase == core::Phase::halt;
+  m_cx.run_id = make_run_id(m_cx.world.clock.now_ms());
+  m_cx.append("run_started",
+              {{"version", SIMMER_VERSION},
+               {"pid", static_cast<std::int64_t>(::getpid())},
+               {"resumed", resumed},
+               {"phase", core::to_string(state.phase == core::Phase::halt && state.halt ? state.halt->resume_phase
+                                                                                         : state.phase)},
+               {"storyId", m_cx.story_json()},
+               {"stories", prd_snapshot(m_cx.prd)},
+               {"limits", core::limits_to_json(limits_from(m_cx.config))},
+               {"inputs", m_cx.inputs.hashes()},
+               {"head", {{"branch", m_cx.head.branch}, {"sha", m_cx.head.sha}}}});
+  for (auto& w : m_pending_warnings) {
+    m_cx.append("warning", {{"message", w}});
+  }
+  m_pending_warnings.clear();
+  journal_survivors();
+
+  try {
+    for (;;) {
+      if (m_cx.cancel) {
+        return interrupt();
+      }
+      if (core::feedback_due(state)) {
+        claim_feedback_notes();
+      }
+      core::Effect effect = core::next_effect(state);
+      if (effect.kind == core::Effect::Kind::idle) {
+        break;
+      }
+      perform(effect);
+      if (m_cx.interrupted) {
+        return interrupt();
+      }
+    }
+  } catch (...) {
+    // An error ends the run: leave state.json agreeing with the journal for `simmer status`, unless writing it is
+    // what failed.
+    try {
+      m_cx.flush_state();
+    } catch (...) {
+    }
+    throw;
+  }
+  m_cx.flush_state();
+  m_cx.report.summary(state);
+  m_cx.profile.print(state);
+  return state.exit_code.value_or(to_int(ExitCode::failure));
+}
+
+void Loop::perform(const core::Effect& effect) {
+  using K = core::Effect::Kind;
+  switch (effect.kind) {
+    case K::emit:
+      m_cx.append(effect.event_kind, effect.event_data);
+      return;
+    case K::schedule_retry:
+      schedule_retry(effect);
+      return;
+    case K::run_agent:
+      run_agent_phase(m_cx, effect);
+      return;
+    case K::validate_handoff:
+      validate_handoff_phase(m_cx, effect);
+      return;
+    case K::run_gate:
+      run_gate_phase(m_cx, effect);
+      return;
+    case K::commit:
+      commit_attempt_phase(m_cx, effect);
+      return;
+    case K::record:
+      record_phase(m_cx, effect);
+      return;
+    case K::idle:
+      return;
+  }
+}
+
+void Loop::claim_feedback_notes() {
+  auto notes = claim_feedback(m_cx.paths, m_cx.state().feedback_claimed, m_cx.world.clock.now_ms());
+  if (notes.empty()) {
+    return;
+  }
+  json files = json::array();
+  for (const auto& n : notes) {
+    files.push_back({{"path", n.path}, {"bytes", n.bytes}, {"preview", n.preview}});
+  }
+  m_cx.append("feedback_claimed", {{"files", files}});
+}
+
+void Loop::schedule_retry(const core::Effect& effect) {
+  std::int64_t now = m_cx.world.clock.now_ms();
+  std::int64_t not_before = now + effect.delay_ms;
+  if (effect.retry_reason == "usage_limit") {
+    // Unknown reset: wait as long as the longest transient backoff, then try again.
+    not_before = effect.reset_at_ms ? std::max(now, *effect.reset_at_ms) : now + 30000;
+  }
+  m_cx.append("retry_scheduled", {{"phase", core::to_string(m_cx.state().phase)},
+                                  {"reason", effect.retry_reason},
+                                  {"delayMs", not_before - now},
+                                  {"retry", effect.retry},
+                                  {"notBeforeMs", not_before}});
+}
+
+int Loop::interrupt() {
+  m_cx.report.end_activity();
+  m_cx.append("interrupted", {{"signal", signal_name(m_cx.signal_number.load())}});
+  m_cx.append("run_finished", {{"result", "interrupted"}, {"exitCode", to_int(ExitCode::interrupted)}});
+  m_cx.flush_state();
+  m_cx.profile.print(m_cx.state());
+  return to_int(ExitCode::interrupted);
+}
+
+}  // namespace simmer::run

@@ -1,0 +1,66 @@
+#pragma once
+// The cook loop itself: fold the journal at the start, stop what a killed run left running, then ask the machine
+// for its next effect (core::next_effect), perform it through the phase that owns it, and go on until the machine
+// says idle or a signal arrives. Everything it touches outside its files comes in through RunContext::world, so
+// tests drive it in-process with fakes (tests/unit/test_run_loop.cpp).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/machine.hpp"
+#include "run/context.hpp"
+
+namespace simmer::run {
+
+// The journal folded once at the start, with what the loop needs from it besides the state.
+struct JournalFold {
+  core::State state;
+  SessionTokens session_tokens;           // what each agent session id was charged so far
+  std::string last_run_id;                // the journal's last run
+  std::optional<nlohmann::json> open_launch;  // its last session_launched without a session: a killed session
+};
+
+// Folds `events` (the whole journal, already checked: store/journal_events.hpp) and tells `cache` each state the
+// fold passes through, so that it can tell a state.json that merely lags the journal from one that disagrees.
+JournalFold fold_journal(const std::vector<core::Event>& events, StateCache& cache);
+
+class Loop {
+public:
+  explicit Loop(RunContext& cx) : m_cx(cx) {}
+
+  // Takes the start-up fold as the state and makes state.json agree with it; remembers what a killed run left
+  // behind (its run id, the session it launched and never recorded).
+  void load(JournalFold fold);
+  // A killed run's agents live on (its subreaper died with it, so they were re-parented to init): stops them before
+  // this run does anything, by the process group the killed run journaled for its last session and by the
+  // SIMMER_RUN_ID every agent of that run inherited. Called with the project lock held, so the killed run is really
+  // gone. What it stopped is journaled once the run has started.
+  void stop_survivors();
+  // A warning journaled right after run_started.
+  void add_warning(std::string message) { m_pending_warnings.push_back(std::move(message)); }
+
+  // Journals run_started and performs effects until idle (returns the final exit code) or a cancel (interrupted,
+  // exit 130). Errors (simmer::Error) propagate after state.json is left agreeing with the journal.
+  int run();
+
+private:
+  void perform(const core::Effect& effect);
+  void claim_feedback_notes();
+  void schedule_retry(const core::Effect& effect);
+  void journal_survivors();
+  int interrupt();
+
+  RunContext& m_cx;
+  std::string m_last_run_id;             // the journal's last run at start
+  std::optional<nlohmann::json> m_open_launch;  // its last session_launched without a session: the killed session
+  nlohmann::json m_survivors;            // what stop_survivors() stopped, journaled after run_started
+  std::vector<std::string> m_pending_warnings;
+};
+
+// The run id of a run started at `now_ms`: "r20261122T100000Z-1a2b" (time, then pid-derived bits).
+std::string make_run_id(std::int64_t now_ms);
+
+}  // namespace simmer::run
