@@ -7,7 +7,9 @@
 #include "run/prompts.hpp"
 #include "run/tamper.hpp"
 #include "store/resources.hpp"
+#include "util/atomic_file.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 
 #include <fmt/format.h>
 
@@ -236,6 +238,15 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
                                   {"restored", !planted_ec},
                                   {"change", "created"}});
   }
+  // What the agent is told is kept beside its transcript and its hash journaled with the launch, so a replay can
+  // show it and tell whether the file still holds it (`simmer replay --prompts`).
+  fs::path prompt_file = req.transcript;
+  prompt_file.replace_extension(".prompt.md");
+  util::ensure_dir(prompt_file.parent_path());
+  util::write_file_atomic(prompt_file, prompt);
+  const json prompt_record = {{"file", cx.paths.display(prompt_file)},
+                              {"sha256", util::sha256_hex(prompt)},
+                              {"bytes", static_cast<std::int64_t>(prompt.size())}};
   req.env = {{"SIMMER_ROLE", effect.role},
              {"SIMMER_STORY_ID", story_id},
              {"SIMMER_ATTEMPT", std::to_string(state.attempt)},
@@ -261,7 +272,8 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
                                    {"pgid", p.pgid},
                                    {"startTime", p.start_time},
                                    {"bootId", p.boot_id},
-                                   {"transcript", cx.paths.display(req.transcript)}});
+                                   {"transcript", cx.paths.display(req.transcript)},
+                                   {"prompt", prompt_record}});
     // state.json is current whenever the loop waits; and that append is ours, not the agent's.
     cx.flush_state();
     restamp_journal(cx, before);

@@ -4,6 +4,7 @@
 #include "store/journal_events.hpp"
 #include "util/fs.hpp"
 #include "util/journal.hpp"
+#include "util/sha256.hpp"
 
 #include <fmt/format.h>
 
@@ -127,6 +128,38 @@ ReplayCheck check_replay(const store::ProjectPaths& paths) {
                               "{}; the journal gives {}, state.json has {}",
                               check.pointer, diverging, got.dump(), expected.dump());
   return check;
+}
+
+std::vector<LaunchedPrompt> launched_prompts(const store::ProjectPaths& paths) {
+  std::vector<LaunchedPrompt> out;
+  for (const auto& e : read_events(paths)) {
+    if (e.kind != "session_launched" || !e.data.contains("prompt") || !e.data["prompt"].is_object()) {
+      continue;
+    }
+    const json& p = e.data["prompt"];
+    LaunchedPrompt lp;
+    lp.seq = e.seq;
+    lp.role = e.data.value("role", std::string());
+    lp.story_id = e.data["storyId"].is_string() ? e.data["storyId"].get<std::string>() : std::string();
+    lp.attempt = e.data.value("attempt", std::int64_t{0});
+    lp.file = p.value("file", std::string());
+    lp.sha256 = p.value("sha256", std::string());
+    lp.bytes = p.value("bytes", std::int64_t{0});
+    // The path comes from the journal: only a file inside the project's sessions folder is read.
+    const auto file = paths.root / lp.file;
+    const auto rel = file.lexically_normal().lexically_relative(paths.sessions.lexically_normal());
+    auto text = !rel.empty() && *rel.begin() != ".." ? util::read_regular_file(file) : Result<std::string>(Failure{"outside", ExitCode::invalid_input});
+    if (!text.ok()) {
+      lp.status = "missing";
+    } else if (util::sha256_hex(*text) != lp.sha256) {
+      lp.status = "changed";
+    } else {
+      lp.status = "ok";
+      lp.text = std::move(*text);
+    }
+    out.push_back(std::move(lp));
+  }
+  return out;
 }
 
 }  // namespace simmer::run

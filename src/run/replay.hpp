@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/state.hpp"
 #include "store/project.hpp"
@@ -34,5 +35,24 @@ struct ReplayCheck {
 
 // Compares the fold of the journal with .simmer/state.json.
 ReplayCheck check_replay(const store::ProjectPaths& paths);
+
+// One agent launch the journal records with the prompt it was given (session_launched's `prompt`).
+struct LaunchedPrompt {
+  std::int64_t seq = 0;  // of the session_launched event
+  std::string role;
+  std::string story_id;  // "" for the orchestrator
+  std::int64_t attempt = 0;
+  std::string file;      // relative to the project root
+  std::string sha256;
+  std::int64_t bytes = 0;
+  // "ok": the file holds exactly what the journal hashed; "changed": it holds something else; "missing": gone
+  // (removed by `simmer gc`, or by hand).
+  std::string status;
+  std::string text;  // the file's content when status is "ok"
+};
+
+// Every launch of the journal that recorded its prompt, in journal order, each checked against its file. Launches
+// journaled before prompts were recorded are left out.
+std::vector<LaunchedPrompt> launched_prompts(const store::ProjectPaths& paths);
 
 }  // namespace simmer::run
