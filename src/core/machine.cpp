@@ -544,42 +544,6 @@ Effect agent_effect(const State& s) {
 
 }  // namespace
 
-json to_json(const Event& event) {
-  return json{{"seq", event.seq}, {"ts", event.ts}, {"runId", event.run_id}, {"kind", event.kind},
-              {"data", event.data}};
-}
-
-Result<Event> event_from_json(const json& line) {
-  auto bad = [&](const char* pointer, const char* what) {
-    return Failure{fmt::format("invalid event (.simmer/events.jsonl#{}): {}", pointer, what), ExitCode::invalid_input};
-  };
-  if (!line.is_object()) {
-    return bad("", "expected an object");
-  }
-  Event e;
-  if (!line.contains("seq") || !line.at("seq").is_number_integer()) {
-    return bad("/seq", "expected an integer");
-  }
-  e.seq = line.at("seq").get<std::int64_t>();
-  if (!line.contains("ts") || !line.at("ts").is_string()) {
-    return bad("/ts", "expected a string");
-  }
-  e.ts = line.at("ts").get<std::string>();
-  if (!line.contains("runId") || !line.at("runId").is_string()) {
-    return bad("/runId", "expected a string");
-  }
-  e.run_id = line.at("runId").get<std::string>();
-  if (!line.contains("kind") || !line.at("kind").is_string()) {
-    return bad("/kind", "expected a string");
-  }
-  e.kind = line.at("kind").get<std::string>();
-  if (!line.contains("data") || !line.at("data").is_object()) {
-    return bad("/data", "expected an object");
-  }
-  e.data = line.at("data");
-  return e;
-}
-
 std::int64_t transient_delay_ms(int retry) {
   std::int64_t delay = 1000;
   for (int i = 1; i < retry && delay < 30000; ++i) {
@@ -776,18 +740,6 @@ State fold(const std::vector<Event>& events) {
     s = apply(std::move(s), e);
   }
   return s;
-}
-
-json limits_to_json(const Limits& l) {
-  return json{{"fix", l.fix},
-              {"contract", l.contract},
-              {"transient", l.transient},
-              {"budgetPerStory", l.budget_per_story},
-              {"budgetTotal", l.budget_total},
-              {"maxIterations", l.max_iterations},
-              {"harnessOrchestrator", l.harness_orchestrator},
-              {"gates", l.gates},
-              {"workflow", l.workflow}};
 }
 
 ExitCode final_exit_code(const State& s) {

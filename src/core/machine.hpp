@@ -20,24 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "core/events.hpp"
 #include "core/state.hpp"
 #include "util/error.hpp"
 
 namespace simmer::core {
-
-// One journal line. `data` is the kind's payload object.
-struct Event {
-  std::int64_t seq = 0;
-  std::string ts;      // "2026-11-22T10:00:00.123Z"
-  std::string run_id;
-  std::string kind;
-  nlohmann::json data = nlohmann::json::object();
-};
-
-// The journal line form {seq, ts, runId, kind, data}, and back. A line that is not an object with those fields
-// is a Failure(invalid_input) naming the pointer.
-nlohmann::json to_json(const Event& event);
-Result<Event> event_from_json(const nlohmann::json& line);
 
 struct Effect {
   enum class Kind {
@@ -99,11 +86,6 @@ Transition step(const State& state, const Event& event);
 
 // Folds `events` into a fresh State (replay).
 State fold(const std::vector<Event>& events);
-
-// Data of a run_started event for the run about to start: version, pid, resumed, the state's current phase and
-// story, the PRD snapshot `stories` ([{id, title, priority, dependencies, epic, status, reason}] in file order)
-// and the `limits` object (to_json(Limits)).
-nlohmann::json limits_to_json(const Limits& limits);
 
 // The exit code a finished state maps to: done with every story passed = ok; done with blocked or stuck stories =
 // blocked; halt = halted.
