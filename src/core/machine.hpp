@@ -11,7 +11,8 @@
 // an effect whose event never reached the journal is simply performed again (agents, gates) or found already
 // done (commits carry trailers keyed by CommitPlan).
 //
-// Event kinds and their data are listed in docs/events.md; schemas in schemas/events/<kind>.json.
+// Event kinds and their data are listed in docs/events.md, typed in core/events.hpp; schemas in
+// schemas/events/<kind>.json.
 
 #include <nlohmann/json.hpp>
 
@@ -28,7 +29,8 @@ namespace simmer::core {
 
 struct Effect {
   enum class Kind {
-    emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine)
+    emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine; to_data of a
+                       // typed event, so they parse back with parse_event)
     schedule_retry,    // journal retry_scheduled: the executor stamps notBeforeMs = now + delay (or the reset)
     claim_feedback,    // (never returned: the executor claims feedback before every orchestrate effect)
     run_agent,         // launch `role` for the current phase (after waiting until not_before_ms, if set)
@@ -69,9 +71,10 @@ struct Effect {
 std::int64_t transient_delay_ms(int retry);
 
 // Folds one event into `state`. `event.seq` must be state.seq + 1 (else simmer::Error(journal_corrupt) naming
-// both seqs); kinds the machine does not act on (phase_finished, warning, tamper_detected, interrupted, session
-// of another story...) only advance `seq`, `run_id` and `meta`. Data missing a field the kind needs throws
-// simmer::Error(journal_corrupt) naming the seq and the field.
+// both seqs); kinds the machine does not act on (phase_finished, warning, interrupted, session of another
+// story...) only advance `seq`, `run_id` and `meta`. The Event form is parsed first (parse_event): data that is
+// not its kind's throws simmer::Error(journal_corrupt) naming the seq, the kind and the pointer.
+State apply(State state, const TypedEvent& event);
 State apply(State state, const Event& event);
 
 // The one thing to do next in `state`. Pure and total: every state has exactly one next effect.
