@@ -1,10 +1,14 @@
 // Implementation notes: the machine folds journal events (docs/events.md) into core::State.
+// - Events are folded in their typed form (core/events.hpp): apply(Event) parses the line once (a damaged one is
+//   journal_corrupt with its seq and pointer) and visits one apply_event() overload per kind; no field is read
+//   by name here.
 // - apply() never reads anything but its arguments; next_effect() is a function of the state alone. Both are
 //   total: an event the machine does not act on still advances seq, runId and meta.updatedAt.
 // - Counters that must survive restarts (spend, per-story attempts and cost, iterations, retry counters, the
 //   pending retry time) change only here, so `replay` reproduces them byte for byte.
 // - Decisions that need no I/O (select a story as the harness, halt on a budget, block a story, finish the run)
-//   come back as `emit` effects: the executor journals them as they are and folds them in like any other event.
+//   come back as `emit` effects, built as typed events: the executor journals them as they are and folds them in
+//   like any other event.
 
 #include "core/machine.hpp"
 
@@ -20,49 +24,14 @@ using nlohmann::json;
 
 namespace {
 
-[[noreturn]] void corrupt(const Event& e, const std::string& why) {
+namespace ev = events;
+
+[[noreturn]] void corrupt(std::int64_t seq, const std::string& why) {
   throw Error(ExitCode::journal_corrupt, fmt::format("cannot apply the journal (.simmer/events.jsonl seq {}): {}",
-                                                    e.seq, why));
-}
-
-const json& field(const Event& e, const char* key) {
-  if (!e.data.is_object() || !e.data.contains(key)) {
-    corrupt(e, fmt::format("{} event without \"{}\"", e.kind, key));
-  }
-  return e.data.at(key);
-}
-
-std::string str_field(const Event& e, const char* key) {
-  const json& v = field(e, key);
-  if (!v.is_string()) {
-    corrupt(e, fmt::format("{} event: \"{}\" is not a string", e.kind, key));
-  }
-  return v.get<std::string>();
-}
-
-std::optional<std::string> opt_str_field(const Event& e, const char* key) {
-  if (!e.data.contains(key) || e.data.at(key).is_null()) {
-    return std::nullopt;
-  }
-  return str_field(e, key);
-}
-
-std::int64_t int_field(const Event& e, const char* key) {
-  const json& v = field(e, key);
-  if (!v.is_number_integer()) {
-    corrupt(e, fmt::format("{} event: \"{}\" is not an integer", e.kind, key));
-  }
-  return v.get<std::int64_t>();
+                                                    seq, why));
 }
 
 constexpr double k_max_spend_usd = 1e300;
-
-// An integer member, or `fallback` when it is missing or not stored as an integer. A draft-07 "integer" also
-// admits a float with no fraction (1e300), which has no int64 value: converting it would be undefined behaviour.
-std::int64_t int_or(const json& obj, const char* key, std::int64_t fallback) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
-}
 
 std::string_view role_of(Phase phase) {
   switch (phase) {
@@ -95,15 +64,8 @@ std::string_view handoff_of(Phase phase) {
 bool is_agent_phase(Phase phase) { return !role_of(phase).empty(); }
 
 // The event belongs to the story and attempt the cursor is on (orchestrator events have no story).
-bool on_cursor(const State& s, const Event& e) {
-  auto story = opt_str_field(e, "storyId");
-  if (story != s.story_id) {
-    return false;
-  }
-  if (e.data.contains("attempt") && e.data.at("attempt").is_number_integer()) {
-    return e.data.at("attempt").get<std::int64_t>() == s.attempt;
-  }
-  return true;
+bool on_cursor(const State& s, const std::optional<std::string>& story, std::int64_t attempt) {
+  return story == s.story_id && attempt == s.attempt;
 }
 
 void reset_phase_counters(State& s) {
@@ -139,17 +101,17 @@ std::string story_title(const State& s) {
   return it == s.stories.end() ? std::string() : it->second.title;
 }
 
-void to_record(State& s, const Event& e, StoryState result, std::string reason, std::string summary) {
+void to_record(State& s, const TypedEvent& e, StoryState result, std::string reason, std::string summary) {
   s.phase = Phase::record;
   reset_phase_counters(s);
   s.record = RecordPlan{result, std::move(reason), std::move(summary), false};
-  s.commit = CommitPlan{"record",
+  s.commit = CommitPlan{std::string(to_string(CommitKind::record)),
                         fmt::format("{}: {} (record {})", s.story_id.value_or(""), story_title(s), to_string(result)),
                         e.run_id, e.seq};
 }
 
 // The current attempt failed: FIX when attempts remain, else the story is blocked.
-void fail_attempt(State& s, const Event& e, FailureNote note) {
+void fail_attempt(State& s, const TypedEvent& e, FailureNote note) {
   if (s.attempt < s.limits.fix) {
     s.phase = Phase::fix;
     s.attempt += 1;
@@ -174,67 +136,33 @@ void halt(State& s, std::string reason, std::string detail) {
   s.phase = Phase::halt;
 }
 
-Limits limits_from_json(const Event& e, const json& l) {
-  Limits out;
-  auto get_int = [&](const char* key, auto fallback) {
-    return l.contains(key) && l.at(key).is_number_integer() ? l.at(key).get<decltype(fallback)>() : fallback;
-  };
-  auto get_num = [&](const char* key) {
-    return l.contains(key) && l.at(key).is_number() ? l.at(key).get<double>() : 0.0;
-  };
-  if (!l.is_object()) {
-    corrupt(e, "run_started event: \"limits\" is not an object");
-  }
-  out.fix = get_int("fix", 3);
-  out.contract = get_int("contract", 2);
-  out.transient = get_int("transient", 5);
-  out.budget_per_story = get_num("budgetPerStory");
-  out.budget_total = get_num("budgetTotal");
-  out.max_iterations = get_int("maxIterations", std::int64_t{0});
-  out.harness_orchestrator = l.value("harnessOrchestrator", false);
-  if (l.contains("gates") && l.at("gates").is_array()) {
-    for (const auto& g : l.at("gates")) {
-      out.gates.push_back(g.get<std::string>());
-    }
-  }
-  out.workflow = l.value("workflow", std::string("one-shot"));
-  return out;
-}
-
-void apply_run_started(State& s, const Event& e) {
+void apply_event(State& s, const TypedEvent& at, const ev::RunStarted& e) {
   s.running = true;
   s.result.reset();
   s.exit_code.reset();
-  s.run_started_at = e.ts;
-  s.pid = int_or(e.data, "pid", 0);
+  s.run_started_at = at.ts;
+  s.pid = e.pid;
   s.iterations_run = 0;
-  if (e.data.contains("limits")) {
-    s.limits = limits_from_json(e, e.data.at("limits"));
+  if (e.limits) {
+    s.limits = *e.limits;
   }
-  if (e.data.contains("stories")) {
-    const json& list = e.data.at("stories");
-    if (!list.is_array()) {
-      corrupt(e, "run_started event: \"stories\" is not an array");
-    }
+  if (e.stories) {
     std::map<std::string, StoryView> stories;
     std::vector<std::string> order;
-    for (const auto& item : list) {
-      std::string id = item.at("id").get<std::string>();
+    for (const auto& item : *e.stories) {
       StoryView v;
-      if (auto old = s.stories.find(id); old != s.stories.end()) {
+      if (auto old = s.stories.find(item.id); old != s.stories.end()) {
         v.attempts = old->second.attempts;
         v.cost_usd = old->second.cost_usd;
       }
-      v.title = item.value("title", std::string());
-      v.priority = int_or(item, "priority", 0);
-      v.dependencies = item.value("dependencies", std::vector<std::string>{});
-      v.epic = item.value("epic", std::string());
-      std::string status = item.value("status", std::string("pending"));
-      v.status = status == "passed" ? StoryState::passed : status == "blocked" ? StoryState::blocked
-                                                                                 : StoryState::pending;
-      v.reason = item.value("reason", std::string());
-      order.push_back(id);
-      stories[id] = std::move(v);
+      v.title = item.title;
+      v.priority = item.priority;
+      v.dependencies = item.dependencies;
+      v.epic = item.epic;
+      v.status = item.status;
+      v.reason = item.reason;
+      order.push_back(item.id);
+      stories[item.id] = std::move(v);
     }
     s.stories = std::move(stories);
     s.order = std::move(order);
@@ -261,135 +189,201 @@ void apply_run_started(State& s, const Event& e) {
   }
 }
 
-// Spend saturates here: two sessions of 1e308 would sum to an infinity, which state.json can only write as null.
-double add_spend(double total, double cost) { return std::min(total + cost, k_max_spend_usd); }
+void apply_event(State& s, const TypedEvent&, const ev::RunFinished& e) {
+  s.running = false;
+  s.result = std::string(to_string(e.result));
+  s.exit_code = static_cast<int>(e.exit_code);
+}
 
-void apply_session(State& s, const Event& e) {
-  double cost = e.data.value("costUsd", 0.0);
-  s.spend_total_usd = add_spend(s.spend_total_usd, cost);
-  auto story = opt_str_field(e, "storyId");
-  if (story) {
-    if (auto it = s.stories.find(*story); it != s.stories.end()) {
-      it->second.cost_usd = add_spend(it->second.cost_usd, cost);
-    }
-  }
-  std::string role = str_field(e, "role");
-  if (!is_agent_phase(s.phase) || role != role_of(s.phase) || !on_cursor(s, e)) {
-    return;
-  }
-  if (auto id = e.data.value("sessionId", std::string()); !id.empty()) {
-    s.sessions[role] = id;
-  }
-  std::string outcome = str_field(e, "outcome");
-  std::string error = e.data.value("error", std::string());
-  if (outcome == "success") {
-    s.step = Step::validate;
-  } else if (outcome == "transient") {
-    s.transient_retries += 1;
-    if (s.transient_retries > s.limits.transient) {
-      std::string detail = fmt::format("the {} failed {} times in a row: {}", role, s.transient_retries, error);
-      reset_phase_counters(s);
-      halt(s, "transient", detail);
-    } else {
-      s.step = Step::retry_wait;
-      s.retry_reason = "transient";
-      s.not_before_ms.reset();
-    }
-  } else if (outcome == "usage_limit") {
-    s.usage_waits += 1;
-    s.step = Step::retry_wait;
-    s.retry_reason = "usage_limit";
+void apply_event(State& s, const TypedEvent& at, const ev::PhaseStarted& e) {
+  if (e.phase == Phase::done) {
+    clear_story(s);
+    s.phase = Phase::done;
+  } else if (e.phase == s.phase && is_agent_phase(s.phase) && on_cursor(s, e.story_id, e.attempt)) {
+    s.step = Step::running;
+    s.phase_seq = at.seq;
     s.not_before_ms.reset();
-    if (e.data.contains("resetAtMs") && e.data.at("resetAtMs").is_number_integer()) {
-      s.reset_at_ms = e.data.at("resetAtMs").get<std::int64_t>();
-    } else {
-      s.reset_at_ms.reset();
-    }
-  } else if (outcome == "interrupted") {
-    s.step = Step::launch;
-  } else if (outcome == "cannot_start") {
-    // The agent cannot work at all (missing binary, bad flags, not logged in): every attempt of every story would
-    // fail the same way, so the run stops here, with nothing blocked and no attempt spent, and resumes this very
-    // session once the user has fixed it.
-    std::string agent = e.data.value("agent", std::string("agent"));
-    std::string detail = fmt::format(
-        "the {} ({}) cannot start: {}; fix simmer.json#/agents/{} or the agent's installation or login "
-        "(`simmer doctor --probe` tries it), then run `simmer cook` to resume",
-        role, agent, error.empty() ? "no reason given" : error, role);
-    reset_phase_counters(s);
-    halt(s, "agent_cannot_start", detail);
-  } else {
-    // timeout or fatal: retrying the same session will not help.
-    std::string summary = fmt::format("{} {}{}", role, outcome == "timeout" ? "timed out" : "failed",
-                                      error.empty() ? "" : ": " + error);
-    if (s.phase == Phase::orchestrate) {
-      s.step = Step::fallback;
-      s.last_failure = FailureNote{outcome, summary, "", "", json::array()};
-    } else if (s.phase == Phase::verify) {
-      to_record(s, e, StoryState::blocked, summary, summary);
-    } else {
-      fail_attempt(s, e, FailureNote{outcome, summary, "", error, json::array()});
-    }
   }
 }
 
-void apply_handoff_invalid(State& s, const Event& e) {
-  std::string role = str_field(e, "role");
-  if (!is_agent_phase(s.phase) || role != role_of(s.phase)) {
+void apply_event(State& s, const TypedEvent& at, const ev::StorySelected& e) {
+  if (s.stories.count(e.story_id) == 0) {
+    corrupt(at.seq, fmt::format("story_selected names \"{}\", which the PRD snapshot does not have", e.story_id));
+  }
+  auto pending = std::move(s.feedback_pending);
+  clear_story(s);
+  s.feedback_pending.clear();
+  s.guidance = std::move(pending);
+  s.story_id = e.story_id;
+  s.phase = Phase::build;
+  s.iterations_total += 1;
+  s.iterations_run += 1;
+  s.stories[e.story_id].attempts += 1;
+}
+
+void apply_event(State& s, const TypedEvent&, const ev::FeedbackClaimed& e) {
+  for (const auto& note : e.files) {
+    s.feedback_pending.push_back(note);
+    s.feedback_claimed += 1;
+  }
+}
+
+// Spend saturates here: two sessions of 1e308 would sum to an infinity, which state.json can only write as null.
+double add_spend(double total, double cost) { return std::min(total + cost, k_max_spend_usd); }
+
+void apply_event(State& s, const TypedEvent& at, const ev::Session& e) {
+  s.spend_total_usd = add_spend(s.spend_total_usd, e.cost_usd);
+  if (e.story_id) {
+    if (auto it = s.stories.find(*e.story_id); it != s.stories.end()) {
+      it->second.cost_usd = add_spend(it->second.cost_usd, e.cost_usd);
+    }
+  }
+  const std::string role(to_string(e.role));
+  if (!is_agent_phase(s.phase) || role != role_of(s.phase) || !on_cursor(s, e.story_id, e.attempt)) {
     return;
   }
-  std::int64_t repair = int_field(e, "repair");
-  std::int64_t max_repairs = int_field(e, "maxRepairs");
-  std::vector<std::string> errors;
-  for (const auto& err : field(e, "errors")) {
-    errors.push_back(err.get<std::string>());
+  if (!e.session_id.empty()) {
+    s.sessions[role] = e.session_id;
   }
-  if (repair <= max_repairs) {
+  const std::string& error = e.error;
+  switch (e.outcome) {
+    case SessionOutcome::success:
+      s.step = Step::validate;
+      return;
+    case SessionOutcome::transient:
+      s.transient_retries += 1;
+      if (s.transient_retries > s.limits.transient) {
+        std::string detail = fmt::format("the {} failed {} times in a row: {}", role, s.transient_retries, error);
+        reset_phase_counters(s);
+        halt(s, std::string(to_string(HaltReason::transient)), detail);
+      } else {
+        s.step = Step::retry_wait;
+        s.retry_reason = std::string(to_string(RetryReason::transient));
+        s.not_before_ms.reset();
+      }
+      return;
+    case SessionOutcome::usage_limit:
+      s.usage_waits += 1;
+      s.step = Step::retry_wait;
+      s.retry_reason = std::string(to_string(RetryReason::usage_limit));
+      s.not_before_ms.reset();
+      s.reset_at_ms = e.reset_at_ms;
+      return;
+    case SessionOutcome::interrupted:
+      s.step = Step::launch;
+      return;
+    case SessionOutcome::cannot_start: {
+      // The agent cannot work at all (missing binary, bad flags, not logged in): every attempt of every story
+      // would fail the same way, so the run stops here, with nothing blocked and no attempt spent, and resumes
+      // this very session once the user has fixed it.
+      std::string detail = fmt::format(
+          "the {} ({}) cannot start: {}; fix simmer.json#/agents/{} or the agent's installation or login "
+          "(`simmer doctor --probe` tries it), then run `simmer cook` to resume",
+          role, e.agent, error.empty() ? "no reason given" : error, role);
+      reset_phase_counters(s);
+      halt(s, "agent_cannot_start", detail);
+      return;
+    }
+    case SessionOutcome::timeout:
+    case SessionOutcome::fatal:
+      break;
+  }
+  // timeout or fatal: retrying the same session will not help.
+  const std::string outcome(to_string(e.outcome));
+  std::string summary = fmt::format("{} {}{}", role, e.outcome == SessionOutcome::timeout ? "timed out" : "failed",
+                                    error.empty() ? "" : ": " + error);
+  if (s.phase == Phase::orchestrate) {
+    s.step = Step::fallback;
+    s.last_failure = FailureNote{outcome, summary, "", "", json::array()};
+  } else if (s.phase == Phase::verify) {
+    to_record(s, at, StoryState::blocked, summary, summary);
+  } else {
+    fail_attempt(s, at, FailureNote{outcome, summary, "", error, json::array()});
+  }
+}
+
+void apply_event(State& s, const TypedEvent&, const ev::RetryScheduled& e) {
+  if (s.step == Step::retry_wait) {
+    s.not_before_ms = e.not_before_ms;
+  }
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::HandoffInvalid& e) {
+  if (!is_agent_phase(s.phase) || to_string(e.role) != role_of(s.phase)) {
+    return;
+  }
+  if (e.repair <= e.max_repairs) {
     s.step = Step::repair;
-    s.repairs = static_cast<int>(repair);
-    s.handoff_errors = std::move(errors);
+    s.repairs = static_cast<int>(e.repair);
+    s.handoff_errors = e.errors;
     return;
   }
-  std::string file = str_field(e, "file");
-  std::string summary = fmt::format("contract_violation: {} still invalid after {} repair{}", file, max_repairs,
-                                    max_repairs == 1 ? "" : "s");
+  std::string summary = fmt::format("contract_violation: {} still invalid after {} repair{}", e.file, e.max_repairs,
+                                    e.max_repairs == 1 ? "" : "s");
   std::string detail;
-  for (const auto& err : errors) {
+  for (const auto& err : e.errors) {
     detail += err + "\n";
   }
   if (s.phase == Phase::orchestrate) {
     s.step = Step::fallback;
     s.last_failure = FailureNote{"contract", summary, "", detail, json::array()};
   } else if (s.phase == Phase::verify) {
-    to_record(s, e, StoryState::blocked, summary, summary);
+    to_record(s, at, StoryState::blocked, summary, summary);
   } else {
-    fail_attempt(s, e, FailureNote{"contract", summary, "", detail, json::array()});
+    fail_attempt(s, at, FailureNote{"contract", summary, "", detail, json::array()});
+  }
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::HandoffAccepted& e) {
+  if ((s.phase == Phase::build || s.phase == Phase::fix) && on_cursor(s, e.story_id, e.attempt)) {
+    s.step = Step::commit;
+    s.handoff_errors.clear();
+    CommitKind kind = s.phase == Phase::build ? CommitKind::build : CommitKind::fix;
+    std::string what = s.phase == Phase::build ? "build" : fmt::format("fix {}", s.attempt);
+    s.commit = CommitPlan{std::string(to_string(kind)),
+                          fmt::format("{}: {} ({})", s.story_id.value_or(""), story_title(s), what), at.run_id, at.seq};
+  }
+}
+
+void apply_event(State& s, const TypedEvent&, const ev::Commit& e) {
+  if (e.sha && s.story_id == e.story_id) {
+    s.story_commits.push_back(*e.sha);
+  }
+  if (e.kind == CommitKind::record) {
+    if (s.phase == Phase::record && s.record) {
+      s.record->committed = true;
+      s.commit.reset();
+    }
+  } else if ((s.phase == Phase::build || s.phase == Phase::fix) && s.step == Step::commit &&
+             on_cursor(s, e.story_id, e.attempt)) {
+    s.commit.reset();
+    s.gate_index = 0;
+    s.phase = s.limits.gates.empty() ? Phase::verify : Phase::gates;
+    reset_phase_counters(s);
   }
 }
 
 // What FIX is told about a failed gate: its name, how it failed, the end of its output.
-FailureNote gate_failure(const Event& e) {
-  std::string name = str_field(e, "name");
-  std::string summary = e.data.value("timedOut", false)
-                            ? fmt::format("gate \"{}\" timed out", name)
-                            : fmt::format("gate \"{}\" failed (exit {})", name, int_field(e, "exitCode"));
-  return FailureNote{"gate", summary, name, e.data.value("outputTail", std::string()), json::array()};
+FailureNote gate_failure(const ev::Gate& e) {
+  std::string summary = e.timed_out ? fmt::format("gate \"{}\" timed out", e.name)
+                                    : fmt::format("gate \"{}\" failed (exit {})", e.name, e.exit_code);
+  return FailureNote{"gate", summary, e.name, e.output_tail, json::array()};
 }
 
-void apply_gate(State& s, const Event& e) {
+void apply_event(State& s, const TypedEvent& at, const ev::Gate& e) {
   // A commit hook that refused the BUILD or FIX commit is journaled as a failed gate with "hook": true: the
   // attempt fails and FIX gets the hook's output, exactly as for a configured gate.
-  if (e.data.value("hook", false)) {
-    if ((s.phase == Phase::build || s.phase == Phase::fix) && s.step == Step::commit && on_cursor(s, e) &&
-        !field(e, "passed").get<bool>()) {
-      fail_attempt(s, e, gate_failure(e));
+  if (e.hook.value_or(false)) {
+    if ((s.phase == Phase::build || s.phase == Phase::fix) && s.step == Step::commit &&
+        on_cursor(s, e.story_id, e.attempt) && !e.passed) {
+      fail_attempt(s, at, gate_failure(e));
     }
     return;
   }
-  if (s.phase != Phase::gates || !on_cursor(s, e)) {
+  if (s.phase != Phase::gates || !on_cursor(s, e.story_id, e.attempt)) {
     return;
   }
-  if (field(e, "passed").get<bool>()) {
+  if (e.passed) {
     s.gate_index += 1;
     if (s.gate_index >= static_cast<int>(s.limits.gates.size())) {
       s.phase = Phase::verify;
@@ -397,52 +391,68 @@ void apply_gate(State& s, const Event& e) {
     }
     return;
   }
-  fail_attempt(s, e, gate_failure(e));
+  fail_attempt(s, at, gate_failure(e));
 }
 
-void apply_verdict(State& s, const Event& e) {
-  if (s.phase != Phase::verify || !on_cursor(s, e)) {
+void apply_event(State& s, const TypedEvent& at, const ev::Verdict& e) {
+  if (s.phase != Phase::verify || !on_cursor(s, e.story_id, e.attempt)) {
     return;
   }
-  std::string verdict = str_field(e, "verdict");
-  std::string summary = e.data.value("summary", std::string());
-  if (verdict == "pass") {
-    to_record(s, e, StoryState::passed, "", summary);
-  } else if (verdict == "fail_abort") {
-    to_record(s, e, StoryState::blocked, "fail_abort: " + summary, summary);
-  } else {
-    json criteria = e.data.value("criteria", json::array());
-    fail_attempt(s, e, FailureNote{"verdict", "verifier: " + summary, "", "", criteria});
+  switch (e.verdict) {
+    case VerdictKind::pass:
+      to_record(s, at, StoryState::passed, "", e.summary);
+      return;
+    case VerdictKind::fail_abort:
+      to_record(s, at, StoryState::blocked, "fail_abort: " + e.summary, e.summary);
+      return;
+    case VerdictKind::fail_retry:
+      fail_attempt(s, at, FailureNote{"verdict", "verifier: " + e.summary, "", "", criteria_to_json(e.criteria)});
+      return;
   }
 }
 
-void apply_story_selected(State& s, const Event& e) {
-  std::string id = str_field(e, "storyId");
-  if (s.stories.count(id) == 0) {
-    corrupt(e, fmt::format("story_selected names \"{}\", which the PRD snapshot does not have", id));
-  }
-  auto pending = std::move(s.feedback_pending);
-  clear_story(s);
-  s.feedback_pending.clear();
-  s.guidance = std::move(pending);
-  s.story_id = id;
-  s.phase = Phase::build;
-  s.iterations_total += 1;
-  s.iterations_run += 1;
-  s.stories[id].attempts += 1;
-}
-
-void apply_story_outcome(State& s, const Event& e, StoryState status) {
-  std::string id = str_field(e, "storyId");
+void story_outcome(State& s, const std::string& id, StoryState status, const std::string& reason) {
   if (auto it = s.stories.find(id); it != s.stories.end()) {
     it->second.status = status;
-    it->second.reason = status == StoryState::blocked ? str_field(e, "reason") : std::string();
+    it->second.reason = reason;
   }
   if (s.story_id == id) {
     clear_story(s);
     s.phase = Phase::orchestrate;
   }
 }
+
+void apply_event(State& s, const TypedEvent&, const ev::StoryPassed& e) {
+  story_outcome(s, e.story_id, StoryState::passed, "");
+}
+
+void apply_event(State& s, const TypedEvent&, const ev::StoryBlocked& e) {
+  story_outcome(s, e.story_id, StoryState::blocked, e.reason);
+}
+
+void apply_event(State& s, const TypedEvent&, const ev::Halted& e) {
+  if (e.reason == HaltReason::checkpoint) {
+    s.checkpoints.push_back(e.epic.value_or(e.detail));
+  }
+  halt(s, std::string(to_string(e.reason)), e.detail);
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::TamperDetected& e) {
+  // Most tampering is undone and the story goes on; one that erased the run's record stops the story.
+  if (e.stops_story.value_or(false) && s.story_id && s.phase != Phase::record && s.phase != Phase::orchestrate &&
+      s.phase != Phase::halt && s.phase != Phase::done) {
+    std::string reason = fmt::format("tampered: the {} changed {}", e.role.value_or("agent"), e.file);
+    to_record(s, at, StoryState::blocked, reason, reason);
+  }
+}
+
+// phase_finished, session_launched, agents_stopped, warning, interrupted: facts for people and `stats`; no
+// decision hangs on them.
+void apply_event(State&, const TypedEvent&, const ev::PhaseFinished&) {}
+void apply_event(State&, const TypedEvent&, const ev::SessionLaunched&) {}
+void apply_event(State&, const TypedEvent&, const ev::AgentsStopped&) {}
+void apply_event(State&, const TypedEvent&, const ev::Interrupted&) {}
+void apply_event(State&, const TypedEvent&, const ev::Warning&) {}
 
 // The epic whose checkpoint is due: every story of it is settled, simmer worked on at least one of them, and its
 // checkpoint was not taken yet. "" when none.
@@ -470,28 +480,27 @@ std::string due_checkpoint(const State& s) {
   return {};
 }
 
-Effect emit(std::string kind, json data) {
+// A decision of the machine: the executor journals `event` as it is.
+Effect emit(const EventData& event) {
   Effect e;
   e.kind = Effect::Kind::emit;
-  e.event_kind = std::move(kind);
-  e.event_data = std::move(data);
+  e.event_kind = std::string(kind_name(event));
+  e.event_data = to_data(event);
   return e;
 }
 
-json story_or_null(const State& s) { return s.story_id ? json(*s.story_id) : json(nullptr); }
-
 std::optional<Effect> budget_halt(const State& s) {
   if (s.limits.budget_total > 0 && s.spend_total_usd >= s.limits.budget_total) {
-    return emit("halted", {{"reason", "budget_total"},
-                           {"detail", fmt::format("spent ${:.4f} of the total budget ${:.4f}", s.spend_total_usd,
-                                                  s.limits.budget_total)}});
+    return emit(ev::Halted{.reason = HaltReason::budget_total,
+                           .detail = fmt::format("spent ${:.4f} of the total budget ${:.4f}", s.spend_total_usd,
+                                                 s.limits.budget_total)});
   }
   if (s.limits.budget_per_story > 0 && s.story_id) {
     double spent = s.stories.at(*s.story_id).cost_usd;
     if (spent >= s.limits.budget_per_story) {
-      return emit("halted", {{"reason", "budget_story"},
-                             {"detail", fmt::format("story {} spent ${:.4f} of its budget ${:.4f}", *s.story_id, spent,
-                                                    s.limits.budget_per_story)}});
+      return emit(ev::Halted{.reason = HaltReason::budget_story,
+                             .detail = fmt::format("story {} spent ${:.4f} of its budget ${:.4f}", *s.story_id, spent,
+                                                   s.limits.budget_per_story)});
     }
   }
   return std::nullopt;
@@ -544,42 +553,6 @@ Effect agent_effect(const State& s) {
 
 }  // namespace
 
-json to_json(const Event& event) {
-  return json{{"seq", event.seq}, {"ts", event.ts}, {"runId", event.run_id}, {"kind", event.kind},
-              {"data", event.data}};
-}
-
-Result<Event> event_from_json(const json& line) {
-  auto bad = [&](const char* pointer, const char* what) {
-    return Failure{fmt::format("invalid event (.simmer/events.jsonl#{}): {}", pointer, what), ExitCode::invalid_input};
-  };
-  if (!line.is_object()) {
-    return bad("", "expected an object");
-  }
-  Event e;
-  if (!line.contains("seq") || !line.at("seq").is_number_integer()) {
-    return bad("/seq", "expected an integer");
-  }
-  e.seq = line.at("seq").get<std::int64_t>();
-  if (!line.contains("ts") || !line.at("ts").is_string()) {
-    return bad("/ts", "expected a string");
-  }
-  e.ts = line.at("ts").get<std::string>();
-  if (!line.contains("runId") || !line.at("runId").is_string()) {
-    return bad("/runId", "expected a string");
-  }
-  e.run_id = line.at("runId").get<std::string>();
-  if (!line.contains("kind") || !line.at("kind").is_string()) {
-    return bad("/kind", "expected a string");
-  }
-  e.kind = line.at("kind").get<std::string>();
-  if (!line.contains("data") || !line.at("data").is_object()) {
-    return bad("/data", "expected an object");
-  }
-  e.data = line.at("data");
-  return e;
-}
-
 std::int64_t transient_delay_ms(int retry) {
   std::int64_t delay = 1000;
   for (int i = 1; i < retry && delay < 30000; ++i) {
@@ -588,97 +561,23 @@ std::int64_t transient_delay_ms(int retry) {
   return std::min<std::int64_t>(delay, 30000);
 }
 
-State apply(State s, const Event& e) {
+State apply(State s, const TypedEvent& e) {
   if (e.seq != s.seq + 1) {
-    corrupt(e, fmt::format("seq {} follows seq {}", e.seq, s.seq));
+    corrupt(e.seq, fmt::format("seq {} follows seq {}", e.seq, s.seq));
   }
   s.seq = e.seq;
   s.run_id = e.run_id;
   s.updated_at = e.ts;
-  const std::string& k = e.kind;
-  if (k == "run_started") {
-    apply_run_started(s, e);
-  } else if (k == "run_finished") {
-    s.running = false;
-    s.result = str_field(e, "result");
-    s.exit_code = static_cast<int>(int_field(e, "exitCode"));
-  } else if (k == "phase_started") {
-    std::string phase = str_field(e, "phase");
-    if (phase == "done") {
-      clear_story(s);
-      s.phase = Phase::done;
-    } else if (phase_from_string(phase) == s.phase && is_agent_phase(s.phase) && on_cursor(s, e)) {
-      s.step = Step::running;
-      s.phase_seq = e.seq;
-      s.not_before_ms.reset();
-    }
-  } else if (k == "story_selected") {
-    apply_story_selected(s, e);
-  } else if (k == "feedback_claimed") {
-    for (const auto& f : field(e, "files")) {
-      s.feedback_pending.push_back(
-          {f.at("path").get<std::string>(), int_or(f, "bytes", 0), f.value("preview", std::string())});
-      s.feedback_claimed += 1;
-    }
-  } else if (k == "session") {
-    apply_session(s, e);
-  } else if (k == "retry_scheduled") {
-    if (s.step == Step::retry_wait) {
-      s.not_before_ms = int_field(e, "notBeforeMs");
-    }
-  } else if (k == "handoff_invalid") {
-    apply_handoff_invalid(s, e);
-  } else if (k == "handoff_accepted") {
-    if ((s.phase == Phase::build || s.phase == Phase::fix) && on_cursor(s, e)) {
-      s.step = Step::commit;
-      s.handoff_errors.clear();
-      std::string what = s.phase == Phase::build ? "build" : fmt::format("fix {}", s.attempt);
-      s.commit = CommitPlan{s.phase == Phase::build ? "build" : "fix",
-                            fmt::format("{}: {} ({})", s.story_id.value_or(""), story_title(s), what), e.run_id, e.seq};
-    }
-  } else if (k == "commit") {
-    std::string kind = str_field(e, "kind");
-    if (auto sha = opt_str_field(e, "sha"); sha && s.story_id == opt_str_field(e, "storyId")) {
-      s.story_commits.push_back(*sha);
-    }
-    if (kind == "record") {
-      if (s.phase == Phase::record && s.record) {
-        s.record->committed = true;
-        s.commit.reset();
-      }
-    } else if ((s.phase == Phase::build || s.phase == Phase::fix) && s.step == Step::commit && on_cursor(s, e)) {
-      s.commit.reset();
-      s.gate_index = 0;
-      s.phase = s.limits.gates.empty() ? Phase::verify : Phase::gates;
-      reset_phase_counters(s);
-    }
-  } else if (k == "gate") {
-    apply_gate(s, e);
-  } else if (k == "verdict") {
-    apply_verdict(s, e);
-  } else if (k == "story_passed") {
-    apply_story_outcome(s, e, StoryState::passed);
-  } else if (k == "story_blocked") {
-    apply_story_outcome(s, e, StoryState::blocked);
-  } else if (k == "halted") {
-    std::string reason = str_field(e, "reason");
-    std::string detail = e.data.value("detail", std::string());
-    if (reason == "checkpoint") {
-      s.checkpoints.push_back(e.data.value("epic", detail));
-    }
-    halt(s, reason, detail);
-  } else if (k == "tamper_detected") {
-    // Most tampering is undone and the story goes on; one that erased the run's record stops the story.
-    const json& stops = e.data.contains("stopsStory") ? e.data.at("stopsStory") : json();
-    if (stops.is_boolean() && stops.get<bool>() && s.story_id && s.phase != Phase::record &&
-        s.phase != Phase::orchestrate && s.phase != Phase::halt && s.phase != Phase::done) {
-      std::string reason = fmt::format("tampered: the {} changed {}", opt_str_field(e, "role").value_or("agent"),
-                                       str_field(e, "file"));
-      to_record(s, e, StoryState::blocked, reason, reason);
-    }
-  }
-  // phase_finished, warning, interrupted: facts for people and `stats`; no decision hangs on them.
+  std::visit([&](const auto& data) { apply_event(s, e, data); }, e.data);
   return s;
+}
+
+State apply(State s, const Event& e) {
+  // The seq first: a line out of order is refused as such, whatever its data.
+  if (e.seq != s.seq + 1) {
+    corrupt(e.seq, fmt::format("seq {} follows seq {}", e.seq, s.seq));
+  }
+  return apply(std::move(s), parse_event(e));
 }
 
 Effect next_effect(const State& s) {
@@ -687,38 +586,38 @@ Effect next_effect(const State& s) {
   }
   switch (s.phase) {
     case Phase::halt: {
-      return emit("run_finished", {{"result", "halted"}, {"exitCode", to_int(ExitCode::halted)}});
+      return emit(ev::RunFinished{.result = RunResult::halted, .exit_code = to_int(ExitCode::halted)});
     }
     case Phase::done: {
       ExitCode code = final_exit_code(s);
-      return emit("run_finished",
-                  {{"result", code == ExitCode::ok ? "passed" : "blocked"}, {"exitCode", to_int(code)}});
+      return emit(ev::RunFinished{.result = code == ExitCode::ok ? RunResult::passed : RunResult::blocked,
+                                  .exit_code = to_int(code)});
     }
     case Phase::orchestrate: {
       if (auto epic = due_checkpoint(s); !epic.empty()) {
-        return emit("halted", {{"reason", "checkpoint"},
-                               {"detail", fmt::format("epic {} is complete: review, then run cook again", epic)},
-                               {"epic", epic}});
+        return emit(ev::Halted{.reason = HaltReason::checkpoint,
+                               .detail = fmt::format("epic {} is complete: review, then run cook again", epic),
+                               .epic = epic});
       }
       auto pick = harness_pick(s);
       if (!pick) {
-        return emit("phase_started", {{"phase", "done"}, {"storyId", nullptr}, {"attempt", 0}});
+        return emit(ev::PhaseStarted{.phase = Phase::done, .story_id = std::nullopt, .attempt = 0});
       }
       if (auto h = budget_halt(s)) {
         return *h;
       }
       if (s.limits.max_iterations > 0 && s.iterations_run >= s.limits.max_iterations) {
-        return emit("halted", {{"reason", "max_iterations"},
-                               {"detail", fmt::format("{} stor{} this run (maxIterations)", s.iterations_run,
-                                                      s.iterations_run == 1 ? "y" : "ies")}});
+        return emit(ev::Halted{.reason = HaltReason::max_iterations,
+                               .detail = fmt::format("{} stor{} this run (maxIterations)", s.iterations_run,
+                                                     s.iterations_run == 1 ? "y" : "ies")});
       }
       if (s.limits.harness_orchestrator) {
-        return emit("story_selected", {{"storyId", *pick}, {"by", "harness"}});
+        return emit(ev::StorySelected{.story_id = *pick, .by = PickedBy::harness});
       }
       if (s.step == Step::fallback) {
         std::string why = s.last_failure ? s.last_failure->summary : std::string("the orchestrator failed");
-        return emit("story_selected",
-                    {{"storyId", *pick}, {"by", "harness"}, {"warning", fmt::format("{}; the harness picked", why)}});
+        return emit(ev::StorySelected{
+            .story_id = *pick, .by = PickedBy::harness, .warning = fmt::format("{}; the harness picked", why)});
       }
       return agent_effect(s);
     }
@@ -753,12 +652,12 @@ Effect next_effect(const State& s) {
         return e;
       }
       if (s.record && s.record->result == StoryState::passed) {
-        return emit("story_passed", {{"storyId", story_or_null(s)},
-                                     {"attempts", s.attempt + 1},
-                                     {"costUsd", s.story_id ? s.stories.at(*s.story_id).cost_usd : 0.0}});
+        return emit(ev::StoryPassed{.story_id = s.story_id.value_or(""),
+                                    .attempts = s.attempt + 1,
+                                    .cost_usd = s.story_id ? s.stories.at(*s.story_id).cost_usd : 0.0});
       }
-      return emit("story_blocked",
-                  {{"storyId", story_or_null(s)}, {"reason", s.record ? s.record->reason : std::string("blocked")}});
+      return emit(ev::StoryBlocked{.story_id = s.story_id.value_or(""),
+                                   .reason = s.record ? s.record->reason : std::string("blocked")});
     }
   }
   return Effect{};
@@ -781,18 +680,6 @@ State fold(const std::vector<Event>& events) {
     s = apply(std::move(s), e);
   }
   return s;
-}
-
-json limits_to_json(const Limits& l) {
-  return json{{"fix", l.fix},
-              {"contract", l.contract},
-              {"transient", l.transient},
-              {"budgetPerStory", l.budget_per_story},
-              {"budgetTotal", l.budget_total},
-              {"maxIterations", l.max_iterations},
-              {"harnessOrchestrator", l.harness_orchestrator},
-              {"gates", l.gates},
-              {"workflow", l.workflow}};
 }
 
 ExitCode final_exit_code(const State& s) {

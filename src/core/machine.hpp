@@ -11,7 +11,8 @@
 // an effect whose event never reached the journal is simply performed again (agents, gates) or found already
 // done (commits carry trailers keyed by CommitPlan).
 //
-// Event kinds and their data are listed in docs/events.md; schemas in schemas/events/<kind>.json.
+// Event kinds and their data are listed in docs/events.md, typed in core/events.hpp; schemas in
+// schemas/events/<kind>.json.
 
 #include <nlohmann/json.hpp>
 
@@ -20,28 +21,16 @@
 #include <string>
 #include <vector>
 
+#include "core/events.hpp"
 #include "core/state.hpp"
 #include "util/error.hpp"
 
 namespace simmer::core {
 
-// One journal line. `data` is the kind's payload object.
-struct Event {
-  std::int64_t seq = 0;
-  std::string ts;      // "2026-11-22T10:00:00.123Z"
-  std::string run_id;
-  std::string kind;
-  nlohmann::json data = nlohmann::json::object();
-};
-
-// The journal line form {seq, ts, runId, kind, data}, and back. A line that is not an object with those fields
-// is a Failure(invalid_input) naming the pointer.
-nlohmann::json to_json(const Event& event);
-Result<Event> event_from_json(const nlohmann::json& line);
-
 struct Effect {
   enum class Kind {
-    emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine)
+    emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine; to_data of a
+                       // typed event, so they parse back with parse_event)
     schedule_retry,    // journal retry_scheduled: the executor stamps notBeforeMs = now + delay (or the reset)
     run_agent,         // launch `role` for the current phase (after waiting until not_before_ms, if set)
     validate_handoff,  // validate `handoff` (task/build/verdict.json) for the current story and attempt
@@ -81,9 +70,10 @@ struct Effect {
 std::int64_t transient_delay_ms(int retry);
 
 // Folds one event into `state`. `event.seq` must be state.seq + 1 (else simmer::Error(journal_corrupt) naming
-// both seqs); kinds the machine does not act on (phase_finished, warning, tamper_detected, interrupted, session
-// of another story...) only advance `seq`, `run_id` and `meta`. Data missing a field the kind needs throws
-// simmer::Error(journal_corrupt) naming the seq and the field.
+// both seqs); kinds the machine does not act on (phase_finished, warning, interrupted, session of another
+// story...) only advance `seq`, `run_id` and `meta`. The Event form is parsed first (parse_event): data that is
+// not its kind's throws simmer::Error(journal_corrupt) naming the seq, the kind and the pointer.
+State apply(State state, const TypedEvent& event);
 State apply(State state, const Event& event);
 
 // The one thing to do next in `state`. Pure and total: every state has exactly one next effect.
@@ -104,11 +94,6 @@ Transition step(const State& state, const Event& event);
 
 // Folds `events` into a fresh State (replay).
 State fold(const std::vector<Event>& events);
-
-// Data of a run_started event for the run about to start: version, pid, resumed, the state's current phase and
-// story, the PRD snapshot `stories` ([{id, title, priority, dependencies, epic, status, reason}] in file order)
-// and the `limits` object (to_json(Limits)).
-nlohmann::json limits_to_json(const Limits& limits);
 
 // The exit code a finished state maps to: done with every story passed = ok; done with blocked or stuck stories =
 // blocked; halt = halted.

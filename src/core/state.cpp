@@ -7,6 +7,8 @@
 
 #include "core/state.hpp"
 
+#include "core/events.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -38,19 +40,6 @@ constexpr std::array<std::pair<Step, std::string_view>, 7> k_steps{{
     {Step::commit, "commit"},
     {Step::fallback, "fallback"},
 }};
-
-std::optional<StoryState> story_state_from_string(std::string_view name) {
-  if (name == "pending") {
-    return StoryState::pending;
-  }
-  if (name == "passed") {
-    return StoryState::passed;
-  }
-  if (name == "blocked") {
-    return StoryState::blocked;
-  }
-  return std::nullopt;
-}
 
 template <class T>
 json opt(const std::optional<T>& value) {
@@ -238,16 +227,6 @@ json to_json(const State& s) {
   if (s.halt) {
     halt = {{"reason", s.halt->reason}, {"detail", s.halt->detail}, {"resumePhase", to_string(s.halt->resume_phase)}};
   }
-  const Limits& l = s.limits;
-  json limits = {{"fix", l.fix},
-                 {"contract", l.contract},
-                 {"transient", l.transient},
-                 {"budgetPerStory", l.budget_per_story},
-                 {"budgetTotal", l.budget_total},
-                 {"maxIterations", l.max_iterations},
-                 {"harnessOrchestrator", l.harness_orchestrator},
-                 {"gates", l.gates},
-                 {"workflow", l.workflow}};
   return json{
       {"schemaVersion", s.schema_version},
       {"runId", s.run_id},
@@ -275,7 +254,7 @@ json to_json(const State& s) {
       {"halt", halt},
       {"spend", {{"totalUsd", s.spend_total_usd}}},
       {"iterations", {{"total", s.iterations_total}, {"run", s.iterations_run}}},
-      {"limits", limits},
+      {"limits", limits_to_json(s.limits)},
       {"stories", stories},
       {"order", s.order},
       {"feedback",
@@ -352,7 +331,7 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     }
     if (const json& rec = r.at(doc, "", "record"); !rec.is_null()) {
       RecordPlan plan;
-      auto result = story_state_from_string(r.str(rec, "/record", "result"));
+      auto result = from_string<StoryState>(r.str(rec, "/record", "result"));
       if (!result || *result == StoryState::pending) {
         r.fail("/record/result", "expected \"passed\" or \"blocked\"");
       }
@@ -390,7 +369,7 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       story.priority = r.integer(v, p, "priority");
       story.dependencies = r.strings(v, p, "dependencies");
       story.epic = r.str(v, p, "epic");
-      auto status = story_state_from_string(r.str(v, p, "status"));
+      auto status = from_string<StoryState>(r.str(v, p, "status"));
       if (!status) {
         r.fail(p + "/status", "expected \"pending\", \"passed\" or \"blocked\"");
       }

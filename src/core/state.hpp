@@ -68,6 +68,7 @@ struct Limits {
   bool harness_orchestrator = false; // orchestrator: "harness" = no orchestrator agent
   std::vector<std::string> gates;    // gate names, in order
   std::string workflow = "one-shot"; // "one-shot" | "epic-checkpoint"
+  bool operator==(const Limits&) const = default;
 };
 
 // What FIX is told about the failure of the previous attempt.
@@ -107,6 +108,7 @@ struct FeedbackNote {
   std::string path;  // relative to the project root
   std::int64_t bytes = 0;
   std::string preview;
+  bool operator==(const FeedbackNote&) const = default;
 };
 
 struct State {

@@ -10,6 +10,8 @@
 
 #include "core/stats.hpp"
 
+#include "core/events.hpp"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -23,6 +25,10 @@
 namespace simmer::core {
 
 namespace od = simdjson::ondemand;
+// Kind and member names come from the journal's vocabulary (core/events.hpp); the lines are read here without
+// building the typed form, for speed on large journals (docs/events.md says why).
+namespace ev = events;
+namespace key = events::key;
 
 static_assert(k_stats_line_padding == simdjson::SIMDJSON_PADDING, "k_stats_line_padding must match simdjson");
 
@@ -283,23 +289,23 @@ void StatsAccumulator::Impl::add(const char* line, std::size_t length) {
   bool has_kind = false;
   bool bad = false;
   for (auto field : obj) {
-    std::string_view key;
-    if (field.unescaped_key().get(key)) {
+    std::string_view name;
+    if (field.unescaped_key().get(name)) {
       bad = true;
       break;
     }
     auto value = field.value();
-    if (key == "seq") {
+    if (name == key::seq) {
       has_seq = !value.get_int64().get(seq);
       bad = !has_seq;
-    } else if (key == "kind") {
+    } else if (name == key::kind) {
       has_kind = !value.get_string().get(kind);
       bad = !has_kind;
-    } else if (key == "ts") {
+    } else if (name == key::ts) {
       bad = value.get_string().get(ts) != simdjson::SUCCESS;
-    } else if (key == "runId") {
+    } else if (name == key::run_id) {
       bad = value.get_string().get(run) != simdjson::SUCCESS;
-    } else if (key == "data") {
+    } else if (name == key::data) {
       od::object data;
       bad = value.get_object().get(data) || data.raw_json().get(data_raw);
     }  // any other key: its value is skipped when the loop advances
@@ -356,38 +362,38 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   std::string_view phase, reason, name, verdict;
   bool passed = false, timed_out = false;
   bool tokens_broken = false;
-  if (kind == "session") {
-    session.role = str("role");
-    session.story = str("storyId");
-    session.attempt = integer("attempt");
-    session.model = str("model");
-    session.session_id = str("sessionId");
-    session.outcome = str("outcome");
-    session.duration = num("durationMs");
-    session.cost = num("costUsd");
+  if (kind == ev::Session::k_kind) {
+    session.role = str(key::role);
+    session.story = str(key::story_id);
+    session.attempt = integer(key::attempt);
+    session.model = str(key::model);
+    session.session_id = str(key::session_id);
+    session.outcome = str(key::outcome);
+    session.duration = num(key::duration_ms);
+    session.cost = num(key::cost_usd);
     od::object tokens;
-    if (view && view->object("tokens", tokens)) {
+    if (view && view->object(key::tokens, tokens)) {
       DataView t(tokens);
-      session.input = DataView::clamp_count(t.num("input"));
-      session.output = DataView::clamp_count(t.num("output"));
-      session.cache_read = DataView::clamp_count(t.num("cacheRead"));
-      session.cache_write = DataView::clamp_count(t.num("cacheWrite"));
+      session.input = DataView::clamp_count(t.num(key::input));
+      session.output = DataView::clamp_count(t.num(key::output));
+      session.cache_read = DataView::clamp_count(t.num(key::cache_read));
+      session.cache_write = DataView::clamp_count(t.num(key::cache_write));
       tokens_broken = t.broken();
     }
-  } else if (kind == "phase_finished" || kind == "phase_started") {
-    phase = str("phase");
-    session.duration = num("durationMs");
-  } else if (kind == "story_selected") {
-    session.story = str("storyId");
-  } else if (kind == "retry_scheduled") {
-    phase = str("phase");
-    reason = str("reason");
-  } else if (kind == "gate") {
-    name = str("name");
-    passed = boolean("passed");
-    timed_out = boolean("timedOut");
-  } else if (kind == "verdict") {
-    verdict = str("verdict");
+  } else if (kind == ev::PhaseFinished::k_kind || kind == ev::PhaseStarted::k_kind) {
+    phase = str(key::phase);
+    session.duration = num(key::duration_ms);
+  } else if (kind == ev::StorySelected::k_kind) {
+    session.story = str(key::story_id);
+  } else if (kind == ev::RetryScheduled::k_kind) {
+    phase = str(key::phase);
+    reason = str(key::reason);
+  } else if (kind == ev::Gate::k_kind) {
+    name = str(key::name);
+    passed = boolean(key::passed);
+    timed_out = boolean(key::timed_out);
+  } else if (kind == ev::Verdict::k_kind) {
+    verdict = str(key::verdict);
   }
   if (tokens_broken || (view && view->broken())) {
     ++r.malformed_lines;
@@ -403,14 +409,14 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   r.last_ts = ts;
   if (!has_data) {
     // An event without a data object still counts for the kinds that need nothing from it.
-    if (kind == "story_selected") {
+    if (kind == ev::StorySelected::k_kind) {
       ++r.iterations;
-    } else if (kind == "halted") {
+    } else if (kind == ev::Halted::k_kind) {
       ++r.halts;
     }
     return;
   }
-  if (kind == "session") {
+  if (kind == ev::Session::k_kind) {
     r.tokens_input += static_cast<std::uint64_t>(session.input);
     r.tokens_output += static_cast<std::uint64_t>(session.output);
     r.tokens_cache_read += static_cast<std::uint64_t>(session.cache_read);
@@ -425,7 +431,7 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     r.cost_by_role[role] += cost;
     if (!session.story.empty()) {
       r.cost_by_story[session.story] += cost;
-    } else if (role == "orchestrator") {
+    } else if (role == to_string(AgentRole::orchestrator)) {
       orchestrator_cost_pending += cost;
     }
     auto& figures = roles[role];
@@ -434,53 +440,53 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     figures.top_cost.offer({cost, seq, session.story, session.attempt, session.session_id});
     figures.top_duration.offer(
         {session.duration, seq, std::move(session.story), session.attempt, std::move(session.session_id)});
-  } else if (kind == "phase_finished") {
+  } else if (kind == ev::PhaseFinished::k_kind) {
     auto it = phase_durations.find(phase);
     if (it == phase_durations.end()) {
       it = phase_durations.emplace(std::string(phase), Digest{}).first;
     }
     it->second.add(session.duration);
-  } else if (kind == "phase_started") {
-    if (phase == "fix") {
+  } else if (kind == ev::PhaseStarted::k_kind) {
+    if (phase == to_string(Phase::fix)) {
       ++r.fixes;
     }
-  } else if (kind == "story_selected") {
+  } else if (kind == ev::StorySelected::k_kind) {
     ++r.iterations;
     if (!session.story.empty() && orchestrator_cost_pending > 0.0) {
       r.cost_by_story[session.story] += orchestrator_cost_pending;
       orchestrator_cost_pending = 0.0;
     }
-  } else if (kind == "retry_scheduled") {
+  } else if (kind == ev::RetryScheduled::k_kind) {
     auto& counts = r.retries_by_phase[std::string(phase)];
-    if (reason == "transient") {
+    if (reason == to_string(RetryReason::transient)) {
       ++counts.transient;
-    } else if (reason == "usage_limit") {
+    } else if (reason == to_string(RetryReason::usage_limit)) {
       ++counts.usage_limit;
-    } else if (reason == "contract") {
+    } else if (reason == to_string(RetryReason::contract)) {
       ++counts.contract;
     }
-  } else if (kind == "handoff_invalid") {
+  } else if (kind == ev::HandoffInvalid::k_kind) {
     ++r.handoff_invalid;
-  } else if (kind == "gate") {
+  } else if (kind == ev::Gate::k_kind) {
     for (GateCounts* g : {&r.gates, &r.gates_by_name[std::string(name)]}) {
       ++g->runs;
       g->passed += passed ? 1 : 0;
       g->timed_out += timed_out ? 1 : 0;
     }
-  } else if (kind == "verdict") {
+  } else if (kind == ev::Verdict::k_kind) {
     ++r.verdicts;
-    if (verdict == "pass") {
+    if (verdict == to_string(VerdictKind::pass)) {
       ++r.verdicts_pass;
-    } else if (verdict == "fail_retry") {
+    } else if (verdict == to_string(VerdictKind::fail_retry)) {
       ++r.verdicts_fail_retry;
-    } else if (verdict == "fail_abort") {
+    } else if (verdict == to_string(VerdictKind::fail_abort)) {
       ++r.verdicts_fail_abort;
     }
-  } else if (kind == "story_passed") {
+  } else if (kind == ev::StoryPassed::k_kind) {
     ++r.stories_passed;
-  } else if (kind == "story_blocked") {
+  } else if (kind == ev::StoryBlocked::k_kind) {
     ++r.stories_blocked;
-  } else if (kind == "halted") {
+  } else if (kind == ev::Halted::k_kind) {
     ++r.halts;
   }
 }

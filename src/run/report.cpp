@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <type_traits>
+#include <variant>
 
+#include "core/events.hpp"
 #include "core/select.hpp"
 #include "util/strings.hpp"
 
@@ -12,6 +15,8 @@ namespace simmer::run {
 using nlohmann::json;
 
 namespace {
+
+namespace ev = core::events;
 
 constexpr const char* k_green = "32";
 constexpr const char* k_red = "31";
@@ -23,15 +28,11 @@ std::string dollars(double v) { return fmt::format("${:.4f}", v); }
 
 std::string seconds(std::int64_t ms) { return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0); }
 
-std::string str(const json& d, const char* key) {
-  return d.contains(key) && d.at(key).is_string() ? d.at(key).get<std::string>() : std::string();
-}
-
-std::string phase_label(const std::string& phase, std::int64_t attempt) {
-  if (phase == "fix") {
+std::string phase_label(core::Phase phase, std::int64_t attempt) {
+  if (phase == core::Phase::fix) {
     return fmt::format("fix {}", attempt);
   }
-  return phase;
+  return std::string(core::to_string(phase));
 }
 
 }  // namespace
@@ -74,94 +75,94 @@ void Reporter::on_event(const json& line, const core::State& state) {
     std::fflush(m_out);
     return;
   }
-  const std::string kind = line.value("kind", std::string());
-  const json& d = line.contains("data") ? line.at("data") : json::object();
-  std::string story = str(d, "storyId");
-  std::int64_t attempt = d.value("attempt", std::int64_t{0});
-  if (kind == "run_started") {
-    std::string where = d.value("resumed", false)
-                            ? fmt::format(" (resuming at {}{})", str(d, "phase"),
-                                          story.empty() ? std::string() : " of " + story)
-                            : std::string();
-    print_line(fmt::format("simmer cook: run {}{}", line.value("runId", std::string()), where), k_bold);
-  } else if (kind == "story_selected") {
-    auto it = state.stories.find(story);
-    std::string title = it == state.stories.end() ? std::string() : it->second.title;
-    print_line(fmt::format("{} {} (picked by {})", story, title, str(d, "by")), k_bold);
-    if (d.contains("warning")) {
-      warn(str(d, "warning"));
-    }
-  } else if (kind == "phase_started") {
-    std::string phase = str(d, "phase");
-    if (phase != "done" && phase != "orchestrate") {
-      print_line(fmt::format("  {} {}", story, phase_label(phase, attempt)), k_dim);
-    }
-  } else if (kind == "session") {
-    std::string outcome = str(d, "outcome");
-    print_line(fmt::format("  {} {} {} in {}, {}{}", story.empty() ? std::string("-") : story, str(d, "role"),
-                           outcome, seconds(d.value("durationMs", std::int64_t{0})),
-                           dollars(d.value("costUsd", 0.0)),
-                           str(d, "error").empty() ? std::string() : ": " + util::preview(str(d, "error"), 100)),
-               outcome == "success" ? nullptr : k_yellow);
-    if (state.phase == core::Phase::halt && state.halt) {
-      // The machine halted on this session (an agent that cannot start, transient failures in a row): say why
-      // and what to do, since no `halted` event follows.
-      print_line(fmt::format("halted ({}): {}", state.halt->reason, state.halt->detail), k_yellow);
-    }
-  } else if (kind == "gate") {
-    bool passed = d.value("passed", false);
-    std::string what = passed ? "passed"
-                       : d.value("timedOut", false)
-                           ? "timed out"
-                           : fmt::format("failed (exit {})", d.value("exitCode", -1));
-    print_line(fmt::format("  {} gate {} {}", story, str(d, "name"), what), passed ? nullptr : k_yellow);
-  } else if (kind == "verdict") {
-    std::string v = str(d, "verdict");
-    print_line(fmt::format("  {} verdict {}: {}", story, v, util::preview(str(d, "summary"), 120)),
-               v == "pass" ? nullptr : k_yellow);
-  } else if (kind == "handoff_invalid") {
-    std::string first = d.contains("errors") && !d["errors"].empty() ? d["errors"][0].get<std::string>() : "";
-    int repair = d.value("repair", 0);
-    int max_repairs = d.value("maxRepairs", 0);
-    std::string which = repair <= max_repairs ? fmt::format("repair {} of {}", repair, max_repairs)
-                                              : std::string("no repairs left");
-    print_line(fmt::format("  {} {} invalid ({}): {}", state.story_id.value_or("-"), str(d, "file"), which, first),
-               k_yellow);
-  } else if (kind == "retry_scheduled") {
-    print_line(fmt::format("  {} {} retry {} in {} ({})", state.story_id.value_or("-"), str(d, "phase"),
-                           d.value("retry", 0), seconds(d.value("delayMs", std::int64_t{0})), str(d, "reason")),
-               k_yellow);
-  } else if (kind == "commit") {
-    std::string sha = str(d, "sha");
-    print_line(fmt::format("  {} commit {} {}", story, sha.empty() ? std::string("(nothing to commit)")
-                                                                 : sha.substr(0, 10),
-                           str(d, "subject")),
-               k_dim);
-  } else if (kind == "story_passed") {
-    print_line(fmt::format("{} passed ({} attempt{}, {})", story, d.value("attempts", 0),
-                           d.value("attempts", 0) == 1 ? "" : "s", dollars(d.value("costUsd", 0.0))),
-               k_green);
-  } else if (kind == "story_blocked") {
-    print_line(fmt::format("{} blocked: {}", story, str(d, "reason")), k_red);
-  } else if (kind == "halted") {
-    print_line(fmt::format("halted ({}): {}", str(d, "reason"), str(d, "detail")), k_yellow);
-  } else if (kind == "feedback_claimed") {
-    for (const auto& f : d.value("files", json::array())) {
-      print_line(fmt::format("feedback claimed: {} ({})", f.value("path", std::string()),
-                             f.value("preview", std::string())));
-    }
-  } else if (kind == "warning") {
-    warn(str(d, "message"));
-  } else if (kind == "tamper_detected") {
-    std::string when = str(d, "role") == "gate" ? std::string("while a gate ran")
-                                                : fmt::format("during the {}'s session", str(d, "role"));
-    std::string detail = str(d, "detail");
-    warn(fmt::format("{} was changed {}; {}{}", str(d, "file"), when,
-                     d.value("restored", false) ? "restored" : "could not be restored",
-                     detail.empty() ? "" : " (" + detail + ")"));
-  } else if (kind == "interrupted") {
-    warn(fmt::format("interrupted by {}: the next `simmer cook` resumes", str(d, "signal")));
+  // The executor folded this event before reporting it, so it parses (core::apply would have refused it).
+  auto envelope = core::event_from_json(line);
+  if (!envelope.ok()) {
+    return;
   }
+  const core::TypedEvent event = core::parse_event(*envelope);
+  // One line per event a person wants to see; the others print nothing.
+  auto show = [&](const auto& e) {
+    using T = std::decay_t<decltype(e)>;
+    if constexpr (std::is_same_v<T, ev::RunStarted>) {
+      std::string story = e.story_id.value_or("");
+      std::string where = e.resumed ? fmt::format(" (resuming at {}{})", core::to_string(e.phase),
+                                                   story.empty() ? std::string() : " of " + story)
+                                     : std::string();
+      print_line(fmt::format("simmer cook: run {}{}", event.run_id, where), k_bold);
+    } else if constexpr (std::is_same_v<T, ev::StorySelected>) {
+      auto it = state.stories.find(e.story_id);
+      std::string title = it == state.stories.end() ? std::string() : it->second.title;
+      print_line(fmt::format("{} {} (picked by {})", e.story_id, title, core::to_string(e.by)), k_bold);
+      if (e.warning) {
+        warn(*e.warning);
+      }
+    } else if constexpr (std::is_same_v<T, ev::PhaseStarted>) {
+      if (e.phase != core::Phase::done && e.phase != core::Phase::orchestrate) {
+        print_line(fmt::format("  {} {}", e.story_id.value_or(""), phase_label(e.phase, e.attempt)), k_dim);
+      }
+    } else if constexpr (std::is_same_v<T, ev::Session>) {
+      std::string story = e.story_id.value_or("");
+      print_line(fmt::format("  {} {} {} in {}, {}{}", story.empty() ? std::string("-") : story,
+                             core::to_string(e.role), core::to_string(e.outcome), seconds(e.duration_ms),
+                             dollars(e.cost_usd), e.error.empty() ? std::string() : ": " + util::preview(e.error, 100)),
+                 e.outcome == core::SessionOutcome::success ? nullptr : k_yellow);
+      if (state.phase == core::Phase::halt && state.halt) {
+        // The machine halted on this session (an agent that cannot start, transient failures in a row): say why
+        // and what to do, since no `halted` event follows.
+        print_line(fmt::format("halted ({}): {}", state.halt->reason, state.halt->detail), k_yellow);
+      }
+    } else if constexpr (std::is_same_v<T, ev::Gate>) {
+      std::string what = e.passed      ? "passed"
+                         : e.timed_out ? "timed out"
+                                        : fmt::format("failed (exit {})", e.exit_code);
+      print_line(fmt::format("  {} gate {} {}", e.story_id.value_or(""), e.name, what),
+                 e.passed ? nullptr : k_yellow);
+    } else if constexpr (std::is_same_v<T, ev::Verdict>) {
+      print_line(fmt::format("  {} verdict {}: {}", e.story_id, core::to_string(e.verdict),
+                             util::preview(e.summary, 120)),
+                 e.verdict == core::VerdictKind::pass ? nullptr : k_yellow);
+    } else if constexpr (std::is_same_v<T, ev::HandoffInvalid>) {
+      std::string first = e.errors.empty() ? std::string() : e.errors.front();
+      std::string which = e.repair <= e.max_repairs ? fmt::format("repair {} of {}", e.repair, e.max_repairs)
+                                                      : std::string("no repairs left");
+      print_line(fmt::format("  {} {} invalid ({}): {}", state.story_id.value_or("-"), e.file, which, first),
+                 k_yellow);
+    } else if constexpr (std::is_same_v<T, ev::RetryScheduled>) {
+      print_line(fmt::format("  {} {} retry {} in {} ({})", state.story_id.value_or("-"), core::to_string(e.phase),
+                             e.retry, seconds(e.delay_ms), core::to_string(e.reason)),
+                 k_yellow);
+    } else if constexpr (std::is_same_v<T, ev::Commit>) {
+      std::string sha = e.sha.value_or("");
+      print_line(fmt::format("  {} commit {} {}", e.story_id.value_or(""),
+                             sha.empty() ? std::string("(nothing to commit)") : sha.substr(0, 10), e.subject),
+                 k_dim);
+    } else if constexpr (std::is_same_v<T, ev::StoryPassed>) {
+      print_line(fmt::format("{} passed ({} attempt{}, {})", e.story_id, e.attempts, e.attempts == 1 ? "" : "s",
+                             dollars(e.cost_usd)),
+                 k_green);
+    } else if constexpr (std::is_same_v<T, ev::StoryBlocked>) {
+      print_line(fmt::format("{} blocked: {}", e.story_id, e.reason), k_red);
+    } else if constexpr (std::is_same_v<T, ev::Halted>) {
+      print_line(fmt::format("halted ({}): {}", core::to_string(e.reason), e.detail), k_yellow);
+    } else if constexpr (std::is_same_v<T, ev::FeedbackClaimed>) {
+      for (const auto& f : e.files) {
+        print_line(fmt::format("feedback claimed: {} ({})", f.path, f.preview));
+      }
+    } else if constexpr (std::is_same_v<T, ev::Warning>) {
+      warn(e.message);
+    } else if constexpr (std::is_same_v<T, ev::TamperDetected>) {
+      std::string role = e.role.value_or("");
+      std::string when =
+          role == "gate" ? std::string("while a gate ran") : fmt::format("during the {}'s session", role);
+      std::string detail = e.detail.value_or("");
+      warn(fmt::format("{} was changed {}; {}{}", e.file, when, e.restored ? "restored" : "could not be restored",
+                       detail.empty() ? "" : " (" + detail + ")"));
+    } else if constexpr (std::is_same_v<T, ev::Interrupted>) {
+      warn(fmt::format("interrupted by {}: the next `simmer cook` resumes", e.signal));
+    }
+  };
+  std::visit(show, event.data);
 }
 
 void Reporter::begin_activity(const std::string& label) {

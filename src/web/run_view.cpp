@@ -1,8 +1,12 @@
 #include "web/run_view.hpp"
 
+#include "core/events.hpp"
 #include "core/jsonc.hpp"
+#include "util/error.hpp"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 #include <cstdint>
 
 namespace simmer::web {
@@ -11,21 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-double num(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-// Only a number stored as an integer: a float such as 1e300 has no int64 value (converting it is undefined).
-std::int64_t integer(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
+namespace ev = core::events;
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
@@ -70,128 +60,134 @@ void RunView::apply(const json& event) {
   if (!event.is_object() || core::nested_deeper_than(event, core::k_max_json_depth)) {
     return;
   }
-  std::int64_t seq = integer(event, "seq");
-  if (seq <= m_last_seq) {
+  auto envelope = core::event_from_json(event);
+  if (!envelope.ok() || envelope->seq <= m_last_seq) {
     return;
   }
+  const std::int64_t seq = envelope->seq;
+  const std::string& ts = envelope->ts;
   m_last_seq = seq;
-  std::string kind = str(event, "kind");
-  std::string ts = str(event, "ts");
   m_updated_at = ts;
-  static const json k_empty = json::object();
-  auto data_it = event.find("data");
-  const json& data = data_it != event.end() && data_it->is_object() ? *data_it : k_empty;
-  std::string story_id = str(data, "storyId");
-
-  if (kind == "run_started") {
-    m_run_id = str(event, "runId");
-    m_status = "running";
-    m_started_at = ts;
-    m_halt = nullptr;
-    m_run_usd = 0;
-    m_phase = str(data, "phase");
-    m_story_id = story_id;
-    m_phase_started_at = ts;
-  } else if (kind == "run_finished") {
-    m_status = str(data, "result");
-    if (m_status.empty()) {
-      m_status = "finished";
-    }
-    m_phase.clear();
-    m_phase_started_at.clear();
-  } else if (kind == "phase_started") {
-    m_phase = str(data, "phase");
-    m_story_id = story_id;
-    m_attempt = integer(data, "attempt");
-    m_phase_started_at = ts;
-    if (!story_id.empty()) {
-      auto& s = story(story_id);
-      if (s.status == "pending") {
-        s.status = "running";
-      }
-      // Saturating: an attempt of INT64_MAX from a hand-edited line must not overflow.
-      s.attempts = std::max(s.attempts, m_attempt < INT64_MAX ? m_attempt + 1 : m_attempt);
-    }
-  } else if (kind == "phase_finished") {
-    m_phases.push_back({{"seq", seq},
-                        {"phase", str(data, "phase")},
-                        {"storyId", or_null(story_id)},
-                        {"attempt", integer(data, "attempt")},
-                        {"durationMs", num(data, "durationMs")}});
-    thin(m_phases);
-  } else if (kind == "story_selected") {
-    ++m_iterations;
-    m_story_id = story_id;
-    if (!story_id.empty()) {
-      auto& s = story(story_id);
-      if (s.status != "passed") {
-        s.status = "running";
-      }
-    }
-  } else if (kind == "session") {
-    double cost = num(data, "costUsd");
-    m_total_usd += cost;
-    m_run_usd += cost;
-    ++m_sessions;
-    m_spend.push_back({{"seq", seq}, {"ts", ts}, {"totalUsd", m_total_usd}});
-    thin(m_spend);
-    if (!story_id.empty()) {
-      auto& s = story(story_id);
-      s.cost_usd += cost;
-      push_bounded(s.sessions, {{"seq", seq},
-                            {"role", str(data, "role")},
-                            {"attempt", integer(data, "attempt")},
-                            {"model", str(data, "model")},
-                            {"agent", str(data, "agent")},
-                            {"costUsd", cost},
-                            {"durationMs", num(data, "durationMs")},
-                            {"outcome", str(data, "outcome")},
-                            {"transcript", or_null(str(data, "transcript"))}});
-    }
-  } else if (kind == "gate") {
-    if (!story_id.empty()) {
-      json gate = data;
-      gate["seq"] = seq;
-      story(story_id).gates[str(data, "name")] = std::move(gate);
-    }
-  } else if (kind == "verdict") {
-    if (!story_id.empty()) {
-      auto& s = story(story_id);
-      s.verdict = data;
-      push_bounded(s.verdicts, {{"seq", seq},
-                            {"attempt", integer(data, "attempt")},
-                            {"verdict", str(data, "verdict")},
-                            {"summary", str(data, "summary")}});
-    }
-  } else if (kind == "commit") {
-    if (!story_id.empty()) {
-      push_bounded(story(story_id).commits, {{"sha", str(data, "sha")},
-                                         {"subject", str(data, "subject")},
-                                         {"kind", str(data, "kind")},
-                                         {"attempt", integer(data, "attempt")}});
-    }
-  } else if (kind == "story_passed") {
-    ++m_passed;
-    if (!story_id.empty()) {
-      auto& s = story(story_id);
-      s.status = "passed";
-      s.blocked_reason.reset();
-    }
-  } else if (kind == "story_blocked") {
-    ++m_blocked;
-    if (!story_id.empty()) {
-      auto& s = story(story_id);
-      s.status = "blocked";
-      s.blocked_reason = str(data, "reason");
-    }
-  } else if (kind == "halted") {
-    m_halt = {{"reason", str(data, "reason")}, {"detail", str(data, "detail")}, {"at", ts}, {"seq", seq}};
-  } else if (kind == "warning" || kind == "tamper_detected" || kind == "handoff_invalid") {
-    m_warnings.push_back({{"seq", seq}, {"ts", ts}, {"kind", kind}, {"data", data}});
-    if (m_warnings.size() > 20) {
-      m_warnings.erase(m_warnings.begin());
-    }
+  // A line that is not its kind's (which the next cook refuses as a damaged journal) only advances seq: the view
+  // shows what the journal says, never a guess at what a broken line meant.
+  core::TypedEvent typed;
+  try {
+    typed = core::parse_event(*envelope);
+  } catch (const Error&) {
+    return;
   }
+  const core::EventData& data = typed.data;
+  auto fold = [&](const auto& e) {
+    using T = std::decay_t<decltype(e)>;
+    if constexpr (std::is_same_v<T, ev::RunStarted>) {
+      m_run_id = envelope->run_id;
+      m_status = "running";
+      m_started_at = ts;
+      m_halt = nullptr;
+      m_run_usd = 0;
+      m_phase = std::string(core::to_string(e.phase));
+      m_story_id = e.story_id.value_or("");
+      m_phase_started_at = ts;
+    } else if constexpr (std::is_same_v<T, ev::RunFinished>) {
+      m_status = std::string(core::to_string(e.result));
+      m_phase.clear();
+      m_phase_started_at.clear();
+    } else if constexpr (std::is_same_v<T, ev::PhaseStarted>) {
+      m_phase = std::string(core::to_string(e.phase));
+      m_story_id = e.story_id.value_or("");
+      m_attempt = e.attempt;
+      m_phase_started_at = ts;
+      if (e.story_id && !e.story_id->empty()) {
+        auto& s = story(*e.story_id);
+        if (s.status == "pending") {
+          s.status = "running";
+        }
+        // Saturating: an attempt of INT64_MAX from a hand-edited line must not overflow.
+        s.attempts = std::max(s.attempts, m_attempt < INT64_MAX ? m_attempt + 1 : m_attempt);
+      }
+    } else if constexpr (std::is_same_v<T, ev::PhaseFinished>) {
+      m_phases.push_back({{"seq", seq},
+                          {"phase", core::to_string(e.phase)},
+                          {"storyId", or_null(e.story_id.value_or(""))},
+                          {"attempt", e.attempt},
+                          {"durationMs", static_cast<double>(e.duration_ms)}});
+      thin(m_phases);
+    } else if constexpr (std::is_same_v<T, ev::StorySelected>) {
+      ++m_iterations;
+      m_story_id = e.story_id;
+      if (!e.story_id.empty()) {
+        auto& s = story(e.story_id);
+        if (s.status != "passed") {
+          s.status = "running";
+        }
+      }
+    } else if constexpr (std::is_same_v<T, ev::Session>) {
+      m_total_usd += e.cost_usd;
+      m_run_usd += e.cost_usd;
+      ++m_sessions;
+      m_spend.push_back({{"seq", seq}, {"ts", ts}, {"totalUsd", m_total_usd}});
+      thin(m_spend);
+      if (e.story_id && !e.story_id->empty()) {
+        auto& s = story(*e.story_id);
+        s.cost_usd += e.cost_usd;
+        push_bounded(s.sessions, {{"seq", seq},
+                                  {"role", core::to_string(e.role)},
+                                  {"attempt", e.attempt},
+                                  {"model", e.model},
+                                  {"agent", e.agent},
+                                  {"costUsd", e.cost_usd},
+                                  {"durationMs", static_cast<double>(e.duration_ms)},
+                                  {"outcome", core::to_string(e.outcome)},
+                                  {"transcript", or_null(e.transcript)}});
+      }
+    } else if constexpr (std::is_same_v<T, ev::Gate>) {
+      if (e.story_id && !e.story_id->empty()) {
+        json gate = core::to_data(data);
+        gate["seq"] = seq;
+        story(*e.story_id).gates[e.name] = std::move(gate);
+      }
+    } else if constexpr (std::is_same_v<T, ev::Verdict>) {
+      if (!e.story_id.empty()) {
+        auto& s = story(e.story_id);
+        s.verdict = core::to_data(data);
+        s.verdict_kind = std::string(core::to_string(e.verdict));
+        push_bounded(s.verdicts, {{"seq", seq},
+                                  {"attempt", e.attempt},
+                                  {"verdict", core::to_string(e.verdict)},
+                                  {"summary", e.summary}});
+      }
+    } else if constexpr (std::is_same_v<T, ev::Commit>) {
+      if (e.story_id && !e.story_id->empty()) {
+        push_bounded(story(*e.story_id).commits, {{"sha", e.sha.value_or("")},
+                                                   {"subject", e.subject},
+                                                   {"kind", core::to_string(e.kind)},
+                                                   {"attempt", e.attempt}});
+      }
+    } else if constexpr (std::is_same_v<T, ev::StoryPassed>) {
+      ++m_passed;
+      if (!e.story_id.empty()) {
+        auto& s = story(e.story_id);
+        s.status = "passed";
+        s.blocked_reason.reset();
+      }
+    } else if constexpr (std::is_same_v<T, ev::StoryBlocked>) {
+      ++m_blocked;
+      if (!e.story_id.empty()) {
+        auto& s = story(e.story_id);
+        s.status = "blocked";
+        s.blocked_reason = e.reason;
+      }
+    } else if constexpr (std::is_same_v<T, ev::Halted>) {
+      m_halt = {{"reason", core::to_string(e.reason)}, {"detail", e.detail}, {"at", ts}, {"seq", seq}};
+    } else if constexpr (std::is_same_v<T, ev::Warning> || std::is_same_v<T, ev::TamperDetected> ||
+                         std::is_same_v<T, ev::HandoffInvalid>) {
+      m_warnings.push_back({{"seq", seq}, {"ts", ts}, {"kind", core::kind_name(data)}, {"data", core::to_data(data)}});
+      if (m_warnings.size() > 20) {
+        m_warnings.erase(m_warnings.begin());
+      }
+    }
+  };
+  std::visit(fold, data);
 }
 
 json RunView::run_json() const {
@@ -227,7 +223,7 @@ json RunView::story_summary(const std::string& id) const {
           {"attempts", s.attempts},
           {"costUsd", s.cost_usd},
           {"blockedReason", s.blocked_reason ? json(*s.blocked_reason) : json(nullptr)},
-          {"verdict", str(s.verdict, "verdict")}};
+          {"verdict", s.verdict_kind}};
 }
 
 json RunView::story_detail(const std::string& id) const {

@@ -21,8 +21,10 @@ inline constexpr std::size_t k_max_points = 2000;  // per chart series, after th
 
 class RunView {
 public:
-  // Folds one event (an envelope with seq, ts, runId, kind, data). Events with a seq not above the last one
-  // applied are ignored, so feeding a replayed prefix twice is harmless. Unknown kinds only advance seq.
+  // Folds one event (an envelope with seq, ts, runId, kind, data), read through core::parse_event. Events with a
+  // seq not above the last one applied are ignored, so feeding a replayed prefix twice is harmless; an envelope
+  // without seq, ts, runId, kind or data is ignored; a line whose kind is unknown or whose data is not its
+  // kind's (the fold refuses such a journal) only advances seq.
   void apply(const nlohmann::json& event);
 
   // seq of the last event applied (0: none).
@@ -53,6 +55,7 @@ private:
     double cost_usd = 0;
     std::optional<std::string> blocked_reason;
     nlohmann::json verdict;                     // last verdict event's data (null: none)
+    std::string verdict_kind;                   // its verdict ("" until there is one)
     nlohmann::json verdicts = nlohmann::json::array();
     nlohmann::json commits = nlohmann::json::array();
     std::map<std::string, nlohmann::json> gates;  // by gate name: the last run

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_core_events_support.hpp"
+
 using nlohmann::json;
 using simmer::core::Effect;
 using simmer::core::Event;
@@ -27,7 +29,7 @@ struct Run {
     e.ts = "2026-11-22T10:00:00.000Z";
     e.run_id = "r1";
     e.kind = kind;
-    e.data = std::move(data);
+    e.data = simmer::test::complete(kind, data);
     events.push_back(e);
     state = simmer::core::apply(state, e);
     return simmer::core::next_effect(state);
@@ -551,8 +553,14 @@ TEST_CASE("machine: a tamper that erased the journal blocks the story, other tam
   run.feed("tamper_detected", {{"file", ".simmer/prd.json"}, {"role", "builder"}, {"restored", true}});
   CHECK(run.state.phase == Phase::build);
   CHECK(run.state.step == Step::running);
-  // stopsStory that is not a boolean true is ignored too.
-  run.feed("tamper_detected", {{"file", "x"}, {"restored", true}, {"stopsStory", "yes"}});
+  // stopsStory that is not a boolean is a damaged journal, refused like any other bad member.
+  Event bad;
+  bad.seq = run.state.seq + 1;
+  bad.kind = "tamper_detected";
+  bad.data = {{"file", "x"}, {"restored", true}, {"stopsStory", "yes"}};
+  CHECK_THROWS_WITH(simmer::core::apply(run.state, bad),
+                    "invalid journal event (.simmer/events.jsonl#/data/stopsStory): expected a boolean, found \"yes\" "
+                    "(seq " + std::to_string(bad.seq) + ", kind tamper_detected)");
   CHECK(run.state.phase == Phase::build);
   Effect e = run.feed("tamper_detected", {{"file", ".simmer/events.jsonl"}, {"role", "builder"}, {"restored", true},
                                           {"stopsStory", true}});

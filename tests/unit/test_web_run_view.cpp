@@ -4,14 +4,17 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "test_core_events_support.hpp"
+
 using nlohmann::json;
 using simmer::web::RunView;
 
 namespace {
 
+// One journal line; members the test does not name take their kind's defaults (test_core_events_support.hpp).
 json ev(int seq, const std::string& kind, json data, const std::string& run = "r1") {
   return {{"seq", seq}, {"ts", "2026-11-22T10:00:0" + std::to_string(seq % 10) + ".000Z"}, {"runId", run},
-          {"kind", kind}, {"data", std::move(data)}};
+          {"kind", kind}, {"data", simmer::test::complete(kind, data)}};
 }
 
 }  // namespace
@@ -75,6 +78,12 @@ TEST_CASE("run_view: replayed or older seqs are ignored", "[web]") {
   view.apply(json("not an object"));
   CHECK(view.story_summary("A")["costUsd"] == 1.0);
   CHECK(view.last_seq() == 1);
+  // A line the fold would refuse (costUsd is not a number) advances seq and shows nothing.
+  view.apply({{"seq", 2}, {"ts", "2026-11-22T10:00:02.000Z"}, {"runId", "r1"}, {"kind", "session"},
+              {"data", simmer::test::complete("session", {{"storyId", "A"}, {"costUsd", "lots"}})}});
+  CHECK(view.last_seq() == 2);
+  CHECK(view.story_summary("A")["costUsd"] == 1.0);
+  CHECK(view.run_json()["totals"]["sessions"] == 1);
 }
 
 TEST_CASE("run_view: halts and blocked stories are reported, a new run clears the halt", "[web]") {
