@@ -128,23 +128,11 @@ std::variant<std::string, Problem> read_bytes(const std::filesystem::path& path,
     return file_problem(display, "cannot read: " + util::errno_text(errno));
   }
   std::string out;
-  std::array<char, 65536> buffer{};
-  while (true) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return file_problem(display, "cannot read: " + util::errno_text(err));
-    }
-    if (n == 0) {
-      break;
-    }
-    out.append(buffer.data(), static_cast<std::size_t>(n));
-  }
+  const util::IoResult read = util::read_all(fd, [&](std::string_view chunk) { out.append(chunk); });
   ::close(fd);
+  if (read.error != 0) {
+    return file_problem(display, "cannot read: " + util::errno_text(read.error));
+  }
   return out;
 }
 

@@ -39,6 +39,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/fs.hpp"
+
 extern char** environ;
 
 namespace simmer::util {
@@ -307,22 +309,13 @@ bool write_some(int fd, const std::string& data, std::size_t& offset) {
   sigaddset(&block, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &block, &old);
   bool alive = true;
-  while (offset < data.size()) {
-    ssize_t n = ::write(fd, data.data() + offset, data.size() - offset);
-    if (n > 0) {
-      offset += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0 && errno == EPIPE) {
-      // Consume the SIGPIPE this write raised so it does not fire when the mask is restored.
-      struct timespec zero {};
-      sigtimedwait(&block, nullptr, &zero);
-      alive = false;
-    }
-    break;
+  const IoResult written = write_all(fd, std::string_view(data).substr(offset));
+  offset += written.bytes;
+  if (written.error == EPIPE) {
+    // Consume the SIGPIPE this write raised so it does not fire when the mask is restored.
+    struct timespec zero {};
+    sigtimedwait(&block, nullptr, &zero);
+    alive = false;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return alive;
