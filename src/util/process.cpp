@@ -363,6 +363,12 @@ std::string boot_id() {
   return id;
 }
 
+std::filesystem::path self_exe() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("simmer") : path;
+}
+
 bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; }
 
 std::vector<int> stop_orphans(int grace_ms) {
