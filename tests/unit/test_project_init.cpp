@@ -164,6 +164,18 @@ TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init
   CHECK(merged_gitignore("") .rfind("# simmer:", 0) == 0);
 }
 
+TEST_CASE("init: the missing .gitignore lines are the template's patterns a file lacks, in order", "[project][init]") {
+  const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/", ".simmer/lock",
+                                        ".simmer/feedback.md", ".simmer/inbox/",    ".simmer/feedback/",
+                                        ".simmer/*.tmp.*"};
+  CHECK(missing_gitignore_lines("") == all);
+  // Surrounding blanks do not hide a line; a pattern inside a longer line does not count; comments are never due.
+  CHECK(missing_gitignore_lines("  .simmer/lock \n# .simmer/inbox/\nx.simmer/sessions/\n") ==
+        std::vector<std::string>{".simmer/events.jsonl", ".simmer/sessions/", ".simmer/feedback.md",
+                                 ".simmer/inbox/", ".simmer/feedback/", ".simmer/*.tmp.*"});
+  CHECK(missing_gitignore_lines(merged_gitignore("node_modules/\n")).empty());
+}
+
 TEST_CASE("init: the wizard takes defaults on Enter and typed answers otherwise", "[project][init]") {
   std::istringstream in("\nweb\n2\n2\n\n\nfast\nn\nsmoke=true\n\n2.5\n\n");
   std::ostringstream out;
