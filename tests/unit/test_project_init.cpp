@@ -6,6 +6,7 @@
 #include "project/init_wizard.hpp"
 #include "project/line_diff.hpp"
 #include "project/prompter.hpp"
+#include "store/documents.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -125,7 +126,7 @@ TEST_CASE("init: make_config keeps keys it does not ask about and is a valid con
   CHECK(config["agents"]["verifier"] == json::parse(R"({"agent": "codex"})"));
   CHECK(config["gates"] == json::parse(R"([{"name": "test", "run": "make check", "timeout": "20m"}])"));
   CHECK(config["$schema"] == "simmer://schemas/config.json");
-  CHECK(simmer::core::check_config(config, "simmer.json").empty());
+  CHECK(simmer::core::check_config(simmer::store::config_schema(), config, "simmer.json").empty());
 }
 
 TEST_CASE("init: the preset sets every role's model for its agent", "[project][init]") {
