@@ -1,10 +1,12 @@
 // libFuzzer target: journal lines (.simmer/events.jsonl) through every reader of them. The input is the journal
 // itself, usually one line, sometimes a few (the corpus holds real runs):
-//   - `simmer stats` (core::StatsAccumulator): every line is counted or skipped, the report dumps;
+//   - `simmer stats` (core::StatsAccumulator): every line is counted or skipped, the report dumps as JSON and as
+//     the text of cli/stats_text;
 //   - the dashboard's run view (web::RunView): every parsed line is applied, its JSON dumps;
 //   - the fold of `cook` and `replay` (store::read_checked_events, then core::apply and next_effect): each line is
 //     folded or refused with simmer::Error(journal_corrupt); any other exception aborts. A folded state must
 //     dump, and state.json's reader must take back what to_json wrote.
+#include "cli/stats_text.hpp"
 #include "core/machine.hpp"
 #include "core/state.hpp"
 #include "core/stats.hpp"
@@ -50,7 +52,7 @@ void stats(std::string_view text) {
   }
   const auto report = acc.report();
   (void)simmer::core::stats_to_json(report).dump();
-  (void)simmer::core::stats_to_text(report, false);
+  (void)simmer::cli::stats_to_text(report, simmer::cli::TextColor::plain);
   (void)simmer::core::latest_run_id(text);
 }
 

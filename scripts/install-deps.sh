@@ -16,6 +16,7 @@ packages=(g++ cmake ninja-build pkg-config git ccache
 if [ "$with_tests" = 1 ]; then
   packages+=(json-schema-test-suite jq tmux chromium wrk hyperfine procps)
   packages+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: clang++ and its libFuzzer + sanitizer runtimes
+  packages+=(clang-format)  # scripts/check-format.sh: clang-format 14, the version .clang-format is tuned for
   # Node.js may already be there from another source (NodeSource's nodejs bundles npm and conflicts with
   # Debian's npm package): take Debian's only when the commands are missing.
   command -v node >/dev/null || packages+=(nodejs)

@@ -4,7 +4,9 @@
 # kills and races land differently at full speed (the crash test once passed under ASan while the optimised build
 # lost commit messages), and run each fuzz target for SIMMER_FUZZ_SECONDS (default 20). Arguments go to both ctest
 # runs (e.g. -R cook; the fuzzers then do not run). ctest fails when a selection matches no test, and any skipped
-# test (exit 77) fails the command, listed, unless SIMMER_ALLOW_SKIP=1.
+# test (exit 77) fails the command, listed, unless SIMMER_ALLOW_SKIP=1. Last, the C++ formatting is checked
+# (scripts/check-format.sh): a format error fails the command too, after every test has run and reported, so that
+# a misplaced space never hides a test result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
@@ -41,6 +43,9 @@ run_ctest build -R '^(e2e\.cook_crash|adversary\..*)$' "$@" || status=$?
 if [ $# -eq 0 ]; then
   scripts/fuzz.sh "${SIMMER_FUZZ_SECONDS:-20}" || status=$?
 fi
+
+# The formatting, after the tests so its verdict comes on top of theirs, never instead of them.
+scripts/check-format.sh || status=$?
 
 if [ ${#skipped_all[@]} -gt 0 ]; then
   {

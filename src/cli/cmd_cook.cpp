@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "run/cook.hpp"
 #include "store/project.hpp"
+#include "util/process.hpp"
 
 #include <atomic>
 #include <csignal>
@@ -24,12 +25,6 @@ std::atomic<int> g_signal{0};
 extern "C" void on_stop_signal(int sig) {
   g_signal = sig;
   g_cancel = true;
-}
-
-std::filesystem::path self_exe() {
-  std::error_code ec;
-  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path("simmer") : p;
 }
 
 }  // namespace
@@ -70,7 +65,7 @@ Runner setup_cook(CLI::App& sub) {
     options.allow_detached = flags->allow_detached;
     options.profile = flags->profile;
     options.overrides = overrides.empty() ? nlohmann::json(nullptr) : overrides;
-    options.simmer_exe = self_exe();
+    options.simmer_exe = util::self_exe();
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     const char* no_color = std::getenv("NO_COLOR");
     options.output = flags->json ? run::OutputMode::json : tty ? run::OutputMode::live : run::OutputMode::plain;

@@ -12,6 +12,7 @@
 #include "project/line_diff.hpp"
 #include "project/probe_command.hpp"
 #include "project/prompter.hpp"
+#include "store/documents.hpp"
 #include "store/project.hpp"
 #include "util/atomic_file.hpp"
 #include "util/fs.hpp"
@@ -189,7 +190,7 @@ int run_init(const InitOptions& opt) {
     return to_int(ExitCode::invalid_input);
   }
   const json config = project::make_config(answers, current ? &*current : nullptr);
-  const auto config_problems = core::check_config(config, paths.display(paths.config));
+  const auto config_problems = core::check_config(store::config_schema(), config, paths.display(paths.config));
   if (!config_problems.empty()) {
     for (const auto& p : config_problems) {
       print_error(p.to_line());

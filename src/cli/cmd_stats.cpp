@@ -5,6 +5,7 @@
 // reading the file backwards from its end, so the default costs one forward pass.
 
 #include "cli/commands.hpp"
+#include "cli/stats_text.hpp"
 #include "core/stats.hpp"
 #include "store/project.hpp"
 #include "util/error.hpp"
@@ -237,7 +238,7 @@ Runner setup_stats(CLI::App& sub) {
                    static_cast<unsigned long long>(report.malformed_lines));
     }
     std::string out = flags->json ? core::stats_to_json(report).dump(2) + "\n"
-                                  : core::stats_to_text(report, use_color());
+                                  : stats_to_text(report, use_color() ? TextColor::with_color : TextColor::plain);
     std::fputs(out.c_str(), stdout);
     return to_int(ExitCode::ok);
   };

@@ -1,4 +1,5 @@
-// Implementation notes: simmer.json, format version 1 (schemas/config.json, embedded). A document is checked in
+// Implementation notes: simmer.json, format version 1 (schemas/config.json, compiled by the store and passed in:
+// the core reads no file, embedded or not). A document is checked in
 // three passes — unknown keys (with suggestions), the schema, then rules across fields the schema cannot say
 // clearly — and only then read over default_config(). Command-line overrides are a second JSON layer merged with
 // RFC 7386 merge-patch semantics, checked the same way; a problem inside an override is attributed to the
@@ -7,7 +8,6 @@
 #include "core/config.hpp"
 
 #include "core/schema.hpp"
-#include "store/resources.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -32,29 +32,6 @@ constexpr int k_gate_timeout_s = 600;
 
 [[noreturn]] void wrong(const std::string& what) {
   throw Error(ExitCode::invalid_input, fmt::format("invalid configuration value: {}", what));
-}
-
-const json& config_schema() {
-  static const json k_schema = [] {
-    const auto text = store::resource("schemas/config.json");
-    if (!text) {
-      throw Error(ExitCode::schema_unusable, "missing embedded schema (schemas/config.json): the binary is broken");
-    }
-    return json::parse(*text);
-  }();
-  return k_schema;
-}
-
-const schema::Validator& config_validator() {
-  static const schema::Validator k_validator = [] {
-    auto compiled = schema::Validator::compile(config_schema());
-    if (!compiled) {
-      throw Error(ExitCode::schema_unusable,
-                  fmt::format("embedded schema unusable (schemas/config.json): {}", compiled.failure().message));
-    }
-    return std::move(compiled.value());
-  }();
-  return k_validator;
 }
 
 int timeout_or_throw(const json& value, const char* key) {
@@ -482,20 +459,20 @@ void from_json(const nlohmann::json& in, Config& value) {
   }
 }
 
-std::vector<Problem> check_config(const nlohmann::json& doc, const std::string& file) {
-  std::vector<Problem> problems = check_schema(doc, config_validator(), config_schema(), file);
+std::vector<Problem> check_config(const CompiledSchema& schema, const nlohmann::json& doc, const std::string& file) {
+  std::vector<Problem> problems = check_schema(doc, schema.validator, schema.schema, file);
   check_roles(doc, file, problems);
   return problems;
 }
 
-std::vector<Problem> check_config_layers(const nlohmann::json& doc, const std::string& file,
-                                         const nlohmann::json& overrides) {
+std::vector<Problem> check_config_layers(const CompiledSchema& schema, const nlohmann::json& doc,
+                                         const std::string& file, const nlohmann::json& overrides) {
   if (!overrides.is_null() && !overrides.is_object()) {
     throw Error(ExitCode::failure, "configuration overrides must be a JSON object (a bug in the caller)");
   }
   std::vector<Problem> problems;
   if (!doc.is_null()) {
-    problems = check_config(doc, file);
+    problems = check_config(schema, doc, file);
   }
   if (!problems.empty() || !overrides.is_object() || overrides.empty()) {
     return problems;
@@ -503,7 +480,7 @@ std::vector<Problem> check_config_layers(const nlohmann::json& doc, const std::s
   json merged = doc.is_null() ? json{{"schemaVersion", k_schema_version}} : doc;
   merged.merge_patch(overrides);
   // The file alone was clean, so whatever is wrong now came with the overrides: name them as the source.
-  for (auto& p : check_config(merged, file)) {
+  for (auto& p : check_config(schema, merged, file)) {
     if (set_by_overrides(overrides, p.pointer)) {
       p.file = "command line";
     }
@@ -512,8 +489,9 @@ std::vector<Problem> check_config_layers(const nlohmann::json& doc, const std::s
   return problems;
 }
 
-Result<Config> resolve_config(const nlohmann::json& doc, const std::string& file, const nlohmann::json& overrides) {
-  const std::vector<Problem> problems = check_config_layers(doc, file, overrides);
+Result<Config> resolve_config(const CompiledSchema& schema, const nlohmann::json& doc, const std::string& file,
+                              const nlohmann::json& overrides) {
+  const std::vector<Problem> problems = check_config_layers(schema, doc, file, overrides);
   if (!problems.empty()) {
     Failure failure;
     failure.code = ExitCode::invalid_input;

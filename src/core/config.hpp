@@ -129,21 +129,22 @@ void from_json(const nlohmann::json& in, Config& value);
 Result<int> parse_timeout(const nlohmann::json& value);
 
 // Checks a parsed simmer.json document and returns every problem: unknown keys (with the nearest known key),
-// schema violations and cross-field rules (`harness` outside the orchestrator, `command` without a command, ...).
-// `file` is used in the problems. An empty vector means `resolve_config` will succeed.
-std::vector<Problem> check_config(const nlohmann::json& doc, const std::string& file);
+// violations of `schema` (schemas/config.json compiled: store::config_schema() gives the embedded one) and
+// cross-field rules (`harness` outside the orchestrator, `command` without a command, ...). `file` is used in the
+// problems. An empty vector means `resolve_config` will succeed.
+std::vector<Problem> check_config(const CompiledSchema& schema, const nlohmann::json& doc, const std::string& file);
 
 // Every problem of the two layers: `doc` checked as by check_config (null = no file: nothing to check), then, only
 // when the file is clean, the merge of `overrides` over it, with problems inside the overrides attributed to the
-// file "command line". Empty = resolve_config(doc, file, overrides) succeeds.
-std::vector<Problem> check_config_layers(const nlohmann::json& doc, const std::string& file,
-                                         const nlohmann::json& overrides);
+// file "command line". Empty = resolve_config(schema, doc, file, overrides) succeeds.
+std::vector<Problem> check_config_layers(const CompiledSchema& schema, const nlohmann::json& doc,
+                                         const std::string& file, const nlohmann::json& overrides);
 
 // defaults < `doc` (a parsed simmer.json; null = no file) < `overrides` (an object shaped like simmer.json, e.g.
 // {"budget": {"total": 5}} from `cook --budget-total 5`; null or {} = none). Both layers are checked as by
-// check_config (override problems name the file "command line"). On any problem: a Failure (invalid_input) whose
-// message is the first problem's to_error(), followed by one line per further problem.
-Result<Config> resolve_config(const nlohmann::json& doc, const std::string& file,
+// check_config against `schema` (override problems name the file "command line"). On any problem: a Failure
+// (invalid_input) whose message is the first problem's to_error(), followed by one line per further problem.
+Result<Config> resolve_config(const CompiledSchema& schema, const nlohmann::json& doc, const std::string& file,
                               const nlohmann::json& overrides = nullptr);
 
 }  // namespace simmer::core

@@ -182,6 +182,13 @@ void from_json(const nlohmann::json& in, Verdict& value);
 void to_json(nlohmann::json& out, const Progress& value);
 void from_json(const nlohmann::json& in, Progress& value);
 
+// A draft-07 schema and its compiled validator. The core reads no file: whoever has the schema's text (the store,
+// for the embedded schemas/*.json) compiles it once and passes it in.
+struct CompiledSchema {
+  nlohmann::json schema;
+  schema::Validator validator;
+};
+
 // Every problem of `doc` against a draft-07 schema: `validator` is `schema` compiled. Each
 // `"additionalProperties": false` violation is reported as an unknown-key problem that names the key, gives its
 // pointer and suggests the nearest known key (subject `unknown key "retires"`, message `did you mean "retries"?`);

@@ -140,10 +140,8 @@ private:
 // again when it gets nullopt and the file is longer than the tail.
 std::optional<std::string> latest_run_id(std::string_view tail);
 
-// The report as canonical JSON (camelCase keys; see docs/observability.md for every field).
+// The report as canonical JSON (camelCase keys; see docs/observability.md for every field). The text a person
+// reads is the command's business (cli/stats_text.hpp).
 nlohmann::json stats_to_json(const StatsReport& report);
-
-// The report as aligned text for a terminal. `color` adds ANSI colours (only on a TTY without NO_COLOR).
-std::string stats_to_text(const StatsReport& report, bool color);
 
 }  // namespace simmer::core

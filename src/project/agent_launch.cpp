@@ -1,31 +1,15 @@
 #include "project/agent_launch.hpp"
 
 #include "agents/config_map.hpp"
-
-#include <unistd.h>
-
-#include <climits>
+#include "util/process.hpp"
 
 namespace simmer::project {
-
-namespace {
-
-std::filesystem::path self_exe() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  if (n <= 0) {
-    return "simmer";
-  }
-  return std::filesystem::path(std::string(buf, static_cast<std::size_t>(n)));
-}
-
-}  // namespace
 
 std::string agent_name(core::AgentKind kind) { return agents::agent_name(kind); }
 
 agents::AgentOptions agent_options(const core::Config& config, const core::RoleConfig& role,
                                    const store::ProjectPaths& paths) {
-  return agents::agent_options(config, role, paths.root, self_exe());
+  return agents::agent_options(config, role, paths.root, util::self_exe());
 }
 
 agents::LaunchRequest one_off_request(const core::Config& config, const core::RoleConfig& role, agents::Role which,

@@ -342,17 +342,7 @@ CheckResult check_gitignore(const store::ProjectPaths& paths) {
     }
     text = *r;
   }
-  std::set<std::string> present;
-  for (auto line : util::split_lines(text)) {
-    present.insert(std::string(util::trim(line)));
-  }
-  std::vector<std::string> missing;
-  for (const auto& line : gitignore_lines()) {
-    const std::string t(util::trim(line));
-    if (!t.empty() && t[0] != '#' && present.count(t) == 0) {
-      missing.push_back(t);
-    }
-  }
+  const std::vector<std::string> missing = missing_gitignore_lines(text);
   if (missing.empty()) {
     return make("gitignore", CheckLevel::ok, ".gitignore keeps simmer's run data out of git");
   }

@@ -180,22 +180,38 @@ std::vector<std::string> gitignore_lines() {
   return out;
 }
 
-std::string merged_gitignore(const std::string& existing) {
+namespace {
+
+// The trimmed lines of a .gitignore text.
+std::set<std::string> present_lines(const std::string& text) {
   std::set<std::string> present;
-  for (auto line : util::split_lines(existing)) {
+  for (auto line : util::split_lines(text)) {
     present.insert(std::string(util::trim(line)));
   }
+  return present;
+}
+
+}  // namespace
+
+std::vector<std::string> missing_gitignore_lines(const std::string& existing) {
+  const std::set<std::string> present = present_lines(existing);
   std::vector<std::string> missing;
   for (const auto& line : gitignore_lines()) {
     const std::string t(util::trim(line));
-    // Comments are copied only along with at least one missing pattern.
     if (!t.empty() && t[0] != '#' && present.count(t) == 0) {
       missing.push_back(t);
     }
   }
+  return missing;
+}
+
+std::string merged_gitignore(const std::string& existing) {
+  const std::vector<std::string> missing = missing_gitignore_lines(existing);
   if (missing.empty()) {
     return existing;
   }
+  // Comments are copied only along with at least one missing pattern.
+  const std::set<std::string> present = present_lines(existing);
   std::string out = existing;
   if (!out.empty() && out.back() != '\n') {
     out += '\n';

@@ -48,6 +48,10 @@ inline constexpr const char* k_config_schema_id = "simmer://schemas/config.json"
 // The lines `init` makes sure are in .gitignore (templates/gitignore.txt, comments included).
 std::vector<std::string> gitignore_lines();
 
+// The patterns of gitignore_lines() (trimmed, comments left out) that `existing` (a .gitignore's text, may be
+// empty) lacks as a line of its own, in template order. Empty: the file keeps simmer's run data out of git.
+std::vector<std::string> missing_gitignore_lines(const std::string& existing);
+
 // The text .gitignore should have: `existing` (may be empty) plus the template lines it lacks, appended as one
 // block. Returns `existing` unchanged when nothing is missing.
 std::string merged_gitignore(const std::string& existing);

@@ -7,7 +7,6 @@
 #include "run/prompts.hpp"
 #include "run/tamper.hpp"
 #include "store/resources.hpp"
-#include "util/atomic_file.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 
@@ -243,7 +242,10 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
   fs::path prompt_file = req.transcript;
   prompt_file.replace_extension(".prompt.md");
   util::ensure_dir(prompt_file.parent_path());
-  util::write_file_atomic(prompt_file, prompt);
+  if (int err = util::write_new_file(prompt_file, prompt); err != 0) {
+    throw Error(ExitCode::unsafe_storage,
+                fmt::format("cannot write {}: {}", cx.paths.display(prompt_file), util::errno_text(err)));
+  }
   const json prompt_record = {{"file", cx.paths.display(prompt_file)},
                               {"sha256", util::sha256_hex(prompt)},
                               {"bytes", static_cast<std::int64_t>(prompt.size())}};

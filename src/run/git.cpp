@@ -428,19 +428,7 @@ bool install_index(const fs::path& from, const fs::path& index) {
   }
   bool ok = false;
   if (auto content = util::read_file(from); content.ok()) {
-    const std::string& data = *content;
-    std::size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        break;
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    ok = done == data.size();
+    ok = util::write_all(fd, *content).error == 0;
   }
   ok = ::close(fd) == 0 && ok;
   if (!ok || std::rename(lock.c_str(), index.c_str()) != 0) {

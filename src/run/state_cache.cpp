@@ -2,7 +2,7 @@
 // half a file, and a file lost or torn by a power cut is rebuilt from the (fsynced) journal on the next start:
 // skipping the fsync halves the loop's own cost per event. The temp is created O_EXCL | O_NOFOLLOW after an
 // unlink, so whatever an agent put at its name (a symlink to a file outside the project) is removed, never
-// written through.
+// written through (util::write_new_file).
 
 #include "run/state_cache.hpp"
 
@@ -15,7 +15,6 @@
 #include <cerrno>
 #include <cstdio>
 
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace simmer::run {
@@ -96,19 +95,8 @@ void StateCache::rewrite() {
 void StateCache::write() {
   fs::path tmp = m_file;
   tmp += fmt::format(".tmp.{}", ::getpid());
-  ::unlink(tmp.c_str());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  bool ok = fd >= 0;
-  for (std::size_t done = 0; ok && done < m_text.size();) {
-    ssize_t n = ::write(fd, m_text.data() + done, m_text.size() - done);
-    ok = n > 0 || (n < 0 && errno == EINTR);
-    done += n > 0 ? static_cast<std::size_t>(n) : 0;
-  }
-  int err = errno;
-  if (fd >= 0 && ::close(fd) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
+  int err = util::write_new_file(tmp, m_text);
+  bool ok = err == 0;
   if (!ok) {
     throw Error(ExitCode::unsafe_storage,
                 fmt::format("cannot write .simmer/state.json ({}): {}", tmp.string(), util::errno_text(err)));

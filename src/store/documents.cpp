@@ -51,10 +51,7 @@ std::string schema_path(DocKind kind) {
 }
 
 // A compiled embedded schema and its JSON (the unknown-key check walks the JSON).
-struct Compiled {
-  json schema;
-  schema::Validator validator;
-};
+using Compiled = core::CompiledSchema;
 
 // Compiles an embedded schema once per process. A schema that is missing or does not compile is a packaging
 // bug, reported as schema_unusable.
@@ -128,23 +125,11 @@ std::variant<std::string, Problem> read_bytes(const std::filesystem::path& path,
     return file_problem(display, "cannot read: " + util::errno_text(errno));
   }
   std::string out;
-  std::array<char, 65536> buffer{};
-  while (true) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return file_problem(display, "cannot read: " + util::errno_text(err));
-    }
-    if (n == 0) {
-      break;
-    }
-    out.append(buffer.data(), static_cast<std::size_t>(n));
-  }
+  const util::IoResult read = util::read_all(fd, [&](std::string_view chunk) { out.append(chunk); });
   ::close(fd);
+  if (read.error != 0) {
+    return file_problem(display, "cannot read: " + util::errno_text(read.error));
+  }
   return out;
 }
 
@@ -314,7 +299,7 @@ Checked check_document(std::string_view text, DocKind kind, const std::string& d
   }
   out.doc = parsed.value;
   if (kind == DocKind::config) {
-    out.problems = core::check_config_layers(out.doc, display, overrides);
+    out.problems = core::check_config_layers(config_schema(), out.doc, display, overrides);
     return out;
   }
   const Compiled* compiled = compiled_schema(schema_path(kind), true);
@@ -418,6 +403,8 @@ Loaded<json> load_state(const std::filesystem::path& path, const std::string& di
   return load_typed<json>(path, DocKind::state, display);
 }
 
+const core::CompiledSchema& config_schema() { return *compiled_schema(schema_path(DocKind::config), true); }
+
 Loaded<core::Config> load_config(const std::filesystem::path& path, const nlohmann::json& overrides,
                                  const std::string& display) {
   const std::string name = display_of(path, display);
@@ -433,12 +420,12 @@ Loaded<core::Config> load_config(const std::filesystem::path& path, const nlohma
     }
     doc = std::move(checked.doc);
   } else {
-    std::vector<Problem> problems = core::check_config_layers(doc, name, overrides);
+    std::vector<Problem> problems = core::check_config_layers(config_schema(), doc, name, overrides);
     if (!problems.empty()) {
       return problems;
     }
   }
-  auto resolved = core::resolve_config(doc, name, overrides);
+  auto resolved = core::resolve_config(config_schema(), doc, name, overrides);
   if (!resolved) {
     // check_config_layers said yes above, so this is a disagreement between the checks and the reader.
     throw Error(ExitCode::failure, resolved.failure().message);

@@ -76,6 +76,10 @@ Loaded<core::Task> load_task(const std::filesystem::path& path, const std::strin
 Loaded<core::Build> load_build(const std::filesystem::path& path, const std::string& display = {});
 Loaded<core::Verdict> load_verdict(const std::filesystem::path& path, const std::string& display = {});
 Loaded<core::Progress> load_progress(const std::filesystem::path& path, const std::string& display = {});
+// The embedded schemas/config.json, compiled once per process: what core::check_config and core::resolve_config
+// check simmer.json against. Throws simmer::Error(schema_unusable) when the binary lacks it or it does not compile.
+const core::CompiledSchema& config_schema();
+
 // simmer.json as JSONC, merged over the defaults and under `overrides` (see core::resolve_config). A missing file
 // is not a problem: the defaults (plus overrides) are returned.
 Loaded<core::Config> load_config(const std::filesystem::path& path, const nlohmann::json& overrides = nullptr,

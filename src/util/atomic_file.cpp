@@ -74,15 +74,8 @@ void AtomicFile::write(std::string_view data) {
     throw Error(ExitCode::failure, "cannot write " + m_target.string() + " (" + m_temp.string() +
                                        "): the file was already committed");
   }
-  while (!data.empty()) {
-    ssize_t n = ::write(m_fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      fail(m_target, m_temp, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
+  if (const IoResult written = write_all(m_fd, data); written.error != 0) {
+    fail(m_target, m_temp, written.error);
   }
 }
 

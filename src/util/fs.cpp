@@ -27,26 +27,64 @@ std::string errno_text(int err) {
 
 namespace {
 
+// `call` (a read or write returning ssize_t), made again for as long as a signal interrupts it.
+template <class Call>
+ssize_t without_eintr(const Call& call) {
+  ssize_t n = -1;
+  do {
+    n = call();
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
+}  // namespace
+
+IoResult read_all(int fd, const std::function<void(std::string_view)>& chunk, std::optional<std::int64_t> at) {
+  IoResult result;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = without_eintr([&] {
+      return at ? ::pread(fd, buf, sizeof buf, static_cast<off_t>(*at) + static_cast<off_t>(result.bytes))
+                : ::read(fd, buf, sizeof buf);
+    });
+    if (n <= 0) {
+      result.error = n < 0 ? errno : 0;
+      return result;
+    }
+    result.bytes += static_cast<std::size_t>(n);
+    chunk(std::string_view(buf, static_cast<std::size_t>(n)));
+  }
+}
+
+IoResult write_all(int fd, std::string_view data, std::optional<std::int64_t> at) {
+  IoResult result;
+  while (result.bytes < data.size()) {
+    const char* from = data.data() + result.bytes;
+    const std::size_t left = data.size() - result.bytes;
+    const ssize_t n = without_eintr([&] {
+      return at ? ::pwrite(fd, from, left, static_cast<off_t>(*at) + static_cast<off_t>(result.bytes))
+                : ::write(fd, from, left);
+    });
+    if (n <= 0) {
+      // POSIX leaves a write that takes no byte of a non-empty buffer unexplained; retrying it could loop forever.
+      result.error = n < 0 ? errno : EIO;
+      return result;
+    }
+    result.bytes += static_cast<std::size_t>(n);
+  }
+  return result;
+}
+
+namespace {
+
 // Reads `fd` to its end and closes it; `path` names it in messages.
 Result<std::string> read_fd(int fd, const fs::path& path) {
   std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      int err = errno;
-      ::close(fd);
-      return Failure{"cannot read " + path.string() + ": " + errno_text(err), ExitCode::invalid_input};
-    }
-    if (n == 0) {
-      break;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  const IoResult read = read_all(fd, [&](std::string_view chunk) { out.append(chunk); });
   ::close(fd);
+  if (read.error != 0) {
+    return Failure{"cannot read " + path.string() + ": " + errno_text(read.error), ExitCode::invalid_input};
+  }
   return out;
 }
 
@@ -58,6 +96,20 @@ Result<std::string> read_file(const fs::path& path) {
     return Failure{"cannot read " + path.string() + ": " + errno_text(errno), ExitCode::invalid_input};
   }
   return read_fd(fd, path);
+}
+
+int write_new_file(const fs::path& path, std::string_view content) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return errno;
+  }
+  int err = write_all(fd, content).error;
+  if (::close(fd) != 0 && err == 0) {
+    err = errno;
+  }
+  return err;
 }
 
 Result<std::string> read_regular_file(const fs::path& path) {

@@ -1,10 +1,14 @@
 #pragma once
 // Small file-system helpers for the durable store: reading a whole file with a message a person can act on,
-// creating directories durably, sweeping temp files left by crashed writers, and the fault-injection points
-// the crash tests use. Depends on nothing else of the project but util/error.hpp.
+// reading and writing a descriptor to the end through interrupted and partial system calls, creating directories
+// durably, sweeping temp files left by crashed writers, and the fault-injection points the crash tests use.
+// Depends on nothing else of the project but util/error.hpp.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +29,34 @@ Result<std::string> read_file(const std::filesystem::path& path);
 // "cannot read <path>: <strerror>" (missing, unreadable), "<path> is a symbolic link, not a file" and
 // "<path> is not a regular file".
 Result<std::string> read_regular_file(const std::filesystem::path& path);
+
+// Creates `path` afresh with `content`, for files that are caches or records a later run does not depend on
+// (state.json's temp, a session's prompt): whatever is at the path is removed first (a symlink itself, never its
+// target) and the file is opened O_CREAT | O_EXCL | O_NOFOLLOW, so nothing is written through a planted link.
+// No fsync. Returns 0, or the errno of the step that failed (the caller words the error: the path is its own).
+int write_new_file(const std::filesystem::path& path, std::string_view content);
+
+// What read_all or write_all did: the bytes it moved, and the errno of the call that stopped it (0: none failed).
+struct IoResult {
+  std::size_t bytes = 0;
+  int error = 0;
+};
+
+// Reads `fd` to its end, handing each piece read (never empty, at most 64 KiB) to `chunk`. A read interrupted by
+// a signal (EINTR) is retried. With `at`, reads from that byte offset with pread(2), leaving the descriptor's own
+// offset where it was; without, reads from the descriptor's offset with read(2), moving it. Stops at end of file
+// (`error` 0) or at the first read that fails (`error` its errno, e.g. EAGAIN on an empty non-blocking pipe;
+// what came before it went to `chunk`). Neither opens nor closes `fd`; an exception from `chunk` propagates.
+IoResult read_all(int fd, const std::function<void(std::string_view)>& chunk,
+                  std::optional<std::int64_t> at = std::nullopt);
+
+// Writes all of `data` to `fd`, retrying a write interrupted by a signal (EINTR) and going on after a partial one.
+// With `at`, writes at that byte offset with pwrite(2); without, with write(2) at the descriptor's offset. Stops
+// at the first write that fails: `error` is its errno (EAGAIN on a full non-blocking pipe, EPIPE when the reader
+// is gone, ENOSPC, ...; a write that takes no byte counts as EIO) and `bytes` what was written before it. Empty
+// `data` writes nothing and succeeds. A pipe whose reader is gone raises SIGPIPE as write(2) does: a caller that
+// wants EPIPE instead blocks or ignores that signal first.
+IoResult write_all(int fd, std::string_view data, std::optional<std::int64_t> at = std::nullopt);
 
 // True when `path` names an existing file, directory or other entry (a dangling symlink counts as absent).
 // Never throws; an unreadable parent reads as "absent".

@@ -140,20 +140,7 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
     offset += size + 1;
   };
 
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      read_errno = errno;
-      return scan;
-    }
-    if (n == 0) {
-      break;
-    }
-    std::string_view chunk(buf, static_cast<std::size_t>(n));
+  const IoResult read = read_all(fd, [&](std::string_view chunk) {
     while (!chunk.empty()) {
       auto nl = chunk.find('\n');
       std::string_view piece = chunk.substr(0, nl);
@@ -182,6 +169,10 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
       pending_overlong = false;
       chunk.remove_prefix(nl + 1);
     }
+  });
+  if (read.error != 0) {
+    read_errno = read.error;
+    return scan;
   }
   if (pending_size > 0) {
     // A last line without its "\n": a write that did not finish.
@@ -360,34 +351,19 @@ void Journal::restore_at_path() {
   if (out < 0) {
     fail("cannot restore the journal", errno);
   }
-  char buf[65536];
-  off_t at = 0;
-  for (;;) {
-    ssize_t n = ::pread(m_fd, buf, sizeof buf, at);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      int err = errno;
-      ::close(out);
-      fail("cannot read the journal back", err);
-    }
-    if (n == 0) {
-      break;
-    }
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = ::write(out, buf + done, static_cast<std::size_t>(n - done));
-      if (w < 0 && errno == EINTR) {
-        continue;
-      }
-      if (w < 0) {
-        int err = errno;
-        ::close(out);
-        fail("cannot restore the journal", err);
-      }
-      done += w;
-    }
-    at += n;
+  // pread from 0: the descriptor's own offset is wherever the last append left it.
+  const IoResult copied = read_all(
+      m_fd,
+      [&](std::string_view chunk) {
+        if (const IoResult written = write_all(out, chunk); written.error != 0) {
+          ::close(out);
+          fail("cannot restore the journal", written.error);
+        }
+      },
+      0);
+  if (copied.error != 0) {
+    ::close(out);
+    fail("cannot read the journal back", copied.error);
   }
   if (int err = sync_fd(out, SyncKind::all); err != 0) {
     ::close(out);

@@ -34,21 +34,11 @@ std::string this_host() {
   return buf;
 }
 
-std::string read_all(int fd) {
+// The lock file's text, read from its start whatever the descriptor's offset. A read error ends the text where it
+// happened; a text cut short parses as no holder.
+std::string holder_text(int fd) {
   std::string out;
-  char buf[4096];
-  off_t offset = 0;
-  for (;;) {
-    ssize_t n = ::pread(fd, buf, sizeof buf, offset);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-    offset += n;
-  }
+  read_all(fd, [&](std::string_view chunk) { out.append(chunk); }, 0);
   return out;
 }
 
@@ -85,15 +75,8 @@ void write_holder(int fd, const LockHolder& me, const std::string& name) {
   if (::ftruncate(fd, 0) != 0) {
     fail(errno);
   }
-  ssize_t n = -1;
-  do {
-    n = ::pwrite(fd, text.data(), text.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    fail(errno);
-  }
-  if (static_cast<std::size_t>(n) != text.size()) {
-    fail(EIO);
+  if (const IoResult written = write_all(fd, text, 0); written.error != 0) {
+    fail(written.error);
   }
   if (int err = sync_fd(fd, SyncKind::all); err != 0) {
     fail(err);
@@ -164,7 +147,7 @@ Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string comma
       ::close(fd);
       return Failure{"cannot lock the lock file (" + name + "): " + errno_text(err), ExitCode::unsafe_storage};
     }
-    auto holder = parse_holder(read_all(fd));
+    auto holder = parse_holder(holder_text(fd));
     if ((holder && running_here(*holder)) || (holder && holder->host != this_host()) ||
         attempt >= k_acquire_attempts) {
       ::close(fd);
@@ -174,7 +157,7 @@ Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string comma
   }
 
   // We hold the flock: whatever the file says was written by a holder that is gone without releasing.
-  std::string previous = read_all(fd);
+  std::string previous = holder_text(fd);
   std::string note;
   if (!previous.empty()) {
     auto old = parse_holder(previous);
@@ -211,7 +194,7 @@ LockInfo ProjectLock::inspect(const fs::path& path) {
   if (fd < 0) {
     return info;
   }
-  std::string text = read_all(fd);
+  std::string text = holder_text(fd);
   info.holder = parse_holder(text);
   int rc = -1;
   do {
@@ -225,7 +208,7 @@ LockInfo ProjectLock::inspect(const fs::path& path) {
     info.state = LockState::held;
     // The holder may have written its info between our read and the probe.
     if (!info.holder) {
-      info.holder = parse_holder(read_all(fd));
+      info.holder = parse_holder(holder_text(fd));
     }
   }
   ::close(fd);
@@ -259,7 +242,7 @@ Result<bool> ProjectLock::restore_at_path() {
     throw Error(ExitCode::unsafe_storage, "cannot restore the lock file (" + name + "): " + errno_text(errno));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    auto holder = parse_holder(read_all(fd));
+    auto holder = parse_holder(holder_text(fd));
     ::close(fd);
     return Failure{held_message(name, holder), ExitCode::lock_held};
   }

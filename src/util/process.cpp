@@ -39,6 +39,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/fs.hpp"
+
 extern char** environ;
 
 namespace simmer::util {
@@ -307,22 +309,13 @@ bool write_some(int fd, const std::string& data, std::size_t& offset) {
   sigaddset(&block, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &block, &old);
   bool alive = true;
-  while (offset < data.size()) {
-    ssize_t n = ::write(fd, data.data() + offset, data.size() - offset);
-    if (n > 0) {
-      offset += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0 && errno == EPIPE) {
-      // Consume the SIGPIPE this write raised so it does not fire when the mask is restored.
-      struct timespec zero {};
-      sigtimedwait(&block, nullptr, &zero);
-      alive = false;
-    }
-    break;
+  const IoResult written = write_all(fd, std::string_view(data).substr(offset));
+  offset += written.bytes;
+  if (written.error == EPIPE) {
+    // Consume the SIGPIPE this write raised so it does not fire when the mask is restored.
+    struct timespec zero {};
+    sigtimedwait(&block, nullptr, &zero);
+    alive = false;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return alive;
@@ -368,6 +361,12 @@ std::string boot_id() {
   std::string id;
   std::getline(in, id);
   return id;
+}
+
+std::filesystem::path self_exe() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("simmer") : path;
 }
 
 bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; }

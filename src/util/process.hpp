@@ -113,6 +113,10 @@ std::optional<std::uint64_t> process_start_time(int pid);
 // This boot's id (/proc/sys/kernel/random/boot_id, without its newline); empty when unreadable.
 std::string boot_id();
 
+// The path of the running executable (/proc/self/exe), for starting simmer again as a child (the script agent,
+// one-off agent sessions). When /proc cannot say, "simmer", which the child's PATH then resolves.
+std::filesystem::path self_exe();
+
 // Makes this process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): orphaned descendants are re-parented to
 // it instead of to init, so that what a session started and abandoned stays within reach of stop_orphans().
 // Returns false when the kernel refused (the descendants that leave the group are then out of reach).

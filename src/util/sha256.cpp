@@ -123,23 +123,11 @@ Result<std::string> sha256_file_hex(const std::filesystem::path& path) {
     return Failure{"cannot read " + path.string() + ": " + errno_text(errno), ExitCode::invalid_input};
   }
   Sha256 sha;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      int err = errno;
-      ::close(fd);
-      return Failure{"cannot read " + path.string() + ": " + errno_text(err), ExitCode::invalid_input};
-    }
-    if (n == 0) {
-      break;
-    }
-    sha.update(std::string_view(buf, static_cast<std::size_t>(n)));
-  }
+  const IoResult read = read_all(fd, [&](std::string_view chunk) { sha.update(chunk); });
   ::close(fd);
+  if (read.error != 0) {
+    return Failure{"cannot read " + path.string() + ": " + errno_text(read.error), ExitCode::invalid_input};
+  }
   return sha.hex();
 }
 

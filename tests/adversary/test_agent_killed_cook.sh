@@ -39,9 +39,7 @@ write_scenario '[]'
 commit_setup
 export PATH="$T/bin:$PATH"
 
-"$SIMMER" cook > out1.txt 2>&1 &
-cook=$!
-COOK_PIDS=$cook
+cook_in_background out1.txt
 agent=$(pid_of agent)
 escapee=$(pid_of escapee)
 # The usage line has reached the transcript (simmer writes each line through as it reads it).

@@ -2,12 +2,12 @@
 # A commit-msg hook rewrites the message (a prefix on the subject) and drops the Simmer trailers: its message is
 # used, and the trailers are put back, since resuming after a crash finds a commit by them. A commit-msg hook that
 # refuses fails the attempt like a gate, with its output.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_fault.sh"
 write_prd "A-1:1:"
 write_config
 write_scenario '[{"role":"builder","story":"A-1","actions":[{"write":"src/a.txt","content":"a\n"}]}]'
 commit_setup  # before the hooks exist: they are for simmer's commits
-cat > .git/hooks/commit-msg <<'SH'
+write_hook commit-msg <<'SH'
 #!/bin/sh
 if [ ! -e .git/refused-once ]; then
   : > .git/refused-once
@@ -16,7 +16,6 @@ if [ ! -e .git/refused-once ]; then
 fi
 sed -i -e '1s/^/[T-1] /' -e '/^Simmer-/d' "$1"
 SH
-chmod +x .git/hooks/commit-msg
 expect_exit 0 "cook" "$SIMMER" cook
 hook_gate=$(grep '"kind":"gate"' .simmer/events.jsonl | head -1)
 case "$hook_gate" in
@@ -25,9 +24,5 @@ case "$hook_gate" in
 esac
 expect_eq "$(subjects)" "[T-1] A-1: Story A-1 (fix 1)
 [T-1] A-1: Story A-1 (record passed)" "the hook's messages are used"
-for sha in $(git rev-list HEAD~2..HEAD); do
-  body=$(git log -1 --format=%B "$sha")
-  echo "$body" | grep -q '^Simmer-Run: r' || fail "commit $sha lost its Simmer-Run trailer: $body"
-  echo "$body" | grep -q '^Simmer-Seq: [0-9]' || fail "commit $sha lost its Simmer-Seq trailer: $body"
-done
+expect_trailers HEAD~2..HEAD
 check_journal

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # A pre-commit hook that hangs is killed after git.hookTimeout, with whatever it started in its process group,
 # and the attempt fails like a timed-out gate; the next attempt commits.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_fault.sh"
 write_prd "A-1:1:"
 write_config '[]' '"git": {"hookTimeout": 1}'
 write_scenario '[{"role":"builder","story":"A-1","actions":[{"write":"src/a.txt","content":"a\n"}]}]'
 commit_setup  # before the hooks exist: they are for simmer's commits
-cat > .git/hooks/pre-commit <<'SH'
+write_hook pre-commit <<'SH'
 #!/bin/sh
 if [ ! -e .git/hung-once ]; then
   : > .git/hung-once
@@ -15,7 +15,6 @@ if [ ! -e .git/hung-once ]; then
   wait
 fi
 SH
-chmod +x .git/hooks/pre-commit
 expect_exit 0 "cook" "$SIMMER" cook
 hook_gate=$(grep '"kind":"gate"' .simmer/events.jsonl | head -1)
 case "$hook_gate" in

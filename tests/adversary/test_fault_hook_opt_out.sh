@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # "git": {"hooks": false} in simmer.json: the repository's hooks are not run (as git commit --no-verify), so a
 # refusing pre-commit or commit-msg hook does not stop the commits.
-. "$(dirname "$0")/lib.sh"
-write_prd "A-1:1:"
-write_config '[]' '"git": {"hooks": false}'
-write_scenario '[{"role":"builder","story":"A-1","attempt":0,"actions":[{"write":"src/a.txt","content":"a\n"}]}]'
+. "$(dirname "$0")/lib_fault.sh"
+one_story_project '[]' '"git": {"hooks": false}'
 commit_setup  # before the hooks exist: they are for simmer's commits
 for hook in pre-commit commit-msg; do
-  printf '#!/bin/sh\necho ran >> .git/%s-ran\nexit 1\n' "$hook" > .git/hooks/$hook
-  chmod +x .git/hooks/$hook
+  printf '#!/bin/sh\necho ran >> .git/%s-ran\nexit 1\n' "$hook" | write_hook "$hook"
 done
 expect_exit 0 "cook with hooks off" "$SIMMER" cook
 expect_eq "$(subjects)" "A-1: Story A-1 (build)

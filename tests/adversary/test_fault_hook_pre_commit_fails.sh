@@ -2,21 +2,20 @@
 # A secret-scanning pre-commit hook refuses the builder's commit: nothing with the secret is committed, the attempt
 # fails like a gate (journaled as the "pre-commit hook" gate, with the hook's output), FIX is told what the hook
 # said, and the fixed attempt passes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_fault.sh"
 write_prd "A-1:1:"
 write_config
 write_scenario '[
  {"role":"builder","story":"A-1","attempt":0,"actions":[{"write":"src/a.txt","content":"key = SECRET-123\n"}]},
  {"role":"builder","story":"A-1","attempt":1,"actions":[{"savePrompt":"out-fix-prompt.txt"},{"write":"src/a.txt","content":"key = from the vault\n"}]}]'
 commit_setup  # before the hooks exist: they are for simmer's commits
-cat > .git/hooks/pre-commit <<'SH'
+write_hook pre-commit <<'SH'
 #!/bin/sh
 if git diff --cached | grep -q SECRET; then
   echo "secret-scan: a secret is staged in $(git diff --cached --name-only | tr '\n' ' ')" >&2
   exit 3
 fi
 SH
-chmod +x .git/hooks/pre-commit
 expect_exit 0 "cook" "$SIMMER" cook
 git log -p -- src | grep -q SECRET && fail "the secret was committed"
 hook_gate=$(grep '"kind":"gate"' .simmer/events.jsonl | head -1)

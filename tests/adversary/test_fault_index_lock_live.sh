@@ -2,10 +2,8 @@
 # A live process holds .git/index.lock (an editor's git, a long gc): the harness waits, then stops with a message
 # naming the lock and the holder, and never removes a lock someone holds. Once the holder is gone, the leftover
 # lock is stale: the next cook removes it, says so, and commits.
-. "$(dirname "$0")/lib.sh"
-write_prd "A-1:1:"
-write_config
-write_scenario '[{"role":"builder","story":"A-1","attempt":0,"actions":[{"write":"src/a.txt","content":"a\n"}]}]'
+. "$(dirname "$0")/lib_fault.sh"
+one_story_project
 commit_setup
 setup=$(git rev-parse HEAD)
 sleep 600 9> .git/index.lock &

@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # A .git/index.lock left by a git that died (nobody holds it): removed at start with a warning in the journal,
 # and the run commits as usual.
-. "$(dirname "$0")/lib.sh"
-write_prd "A-1:1:"
-write_config
-write_scenario '[{"role":"builder","story":"A-1","attempt":0,"actions":[{"write":"src/a.txt","content":"a\n"}]}]'
+. "$(dirname "$0")/lib_fault.sh"
+one_story_project
 commit_setup
 : > .git/index.lock
 expect_exit 0 "cook with a stale index.lock" "$SIMMER" cook

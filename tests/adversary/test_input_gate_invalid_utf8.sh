@@ -3,9 +3,7 @@
 # so writing state.json failed with `internal error: ... invalid UTF-8 byte` (exit 1) in the middle of the run. The
 # event is now folded as the journal holds it: the run goes on through FIX to the end, state.json agrees with the
 # journal, and FIX is shown the output with U+FFFD.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 write_prd "S-1:0:"
 write_config '[{"name":"check","run":"printf \"bad \\377 out\\n\"; test -f ok.txt"}]'
 write_scenario '[{"role":"builder","story":"S-1","attempt":0,"actions":[{"write":"s1.txt","content":"one\n"}]},

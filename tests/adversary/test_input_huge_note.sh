@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # A 50 MB feedback note went whole into the builder's prompt (612 MB of memory). The prompt now carries the note's
 # first 64 KiB and says how much is left and where the whole note is; the note is claimed and journaled as usual.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 write_prd "S-1:0:"
 write_config
 write_scenario '[{"role":"builder","story":"S-1","actions":[{"savePrompt":"builder-prompt.txt"},{"write":"s1.txt","content":"one\n"}]}]'

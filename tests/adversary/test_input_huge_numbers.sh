@@ -2,9 +2,7 @@
 # Figures at the edge of double's range: two sessions of $1.5e308 summed to an infinity, which state.json can only
 # write as null, so `status` then refused the state the cook had written (exit 2). Spend now saturates at 1e300:
 # `replay`, `cook`, `status` and `stats` all answer, and replay --check agrees.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 cook_one_story
 n=$(wc -l < .simmer/events.jsonl)
 run=$(head -n 1 .simmer/events.jsonl | jq -r .runId)

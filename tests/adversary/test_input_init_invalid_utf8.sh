@@ -2,9 +2,7 @@
 # `simmer init` with a flag, or in a directory whose name, is not UTF-8 gave `internal error: ... invalid UTF-8 byte`
 # (exit 1) from the JSON dump of simmer.json. The answer is named with its byte and offset (exit 2) and nothing is
 # written. A simmer.json holding such a byte is refused by `validate` and `cook` with its line and column.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 before=$(snapshot)
 expect_exit 2 "init --project" "$SIMMER" init -y --no-gates --builder script --verifier script --scenario s.json \
   --project "$(printf 'caf\351')"

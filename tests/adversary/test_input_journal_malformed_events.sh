@@ -3,24 +3,17 @@
 # without `ts`, and an unknown kind): every reader that folds the journal (`cook`, `replay`, `replay --check`)
 # refuses it with exit 4, naming the line, the JSON pointer, the seq and the kind, and no file changes. Before,
 # most such lines were folded as if the field were there, or escaped as a raw library exception (exit 1).
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 cook_one_story
-cp .simmer/events.jsonl good.jsonl
-n=$(($(wc -l < good.jsonl) + 1))
+keep_good_journal
 ts=2026-12-01T10:00:00.000Z
 
 # check_refused LINE EXPECTED_MESSAGE: the journal with LINE appended is refused by every folding reader.
 check_refused() {
-  { cat good.jsonl; printf '%s\n' "$1"; } > .simmer/events.jsonl
+  journal_plus "$1"
   local before
   before=$(snapshot)
-  for cmd in "cook" "replay" "replay --check"; do
-    # shellcheck disable=SC2086
-    expect_exit 4 "$cmd on $1" "$SIMMER" $cmd
-    expect_output "$2" "$cmd on $1"
-  done
+  expect_folds_refuse "$2" "$1"
   expect_files_unchanged "$before" "the readers of $1"
 }
 

@@ -4,9 +4,7 @@
 # memory. `cook` says the journal is damaged at that line (exit 4) and `stats` counts one malformed line, each in
 # less than 512 MiB of memory (both used to read the whole gigabyte into one string); as a torn last line, `stats`
 # finds the latest run before it the same way.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 cook_one_story
 run=$(head -n 1 .simmer/events.jsonl | jq -r .runId)
 head -n 2 .simmer/events.jsonl > part1

@@ -4,25 +4,18 @@
 # stack of every later dump). The fold
 # refuses each (exit 4) with the line, column and reason; `validate` reports it (exit 2); `stats`, which reads only
 # the fields it counts, still reports; no file changes.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 cook_one_story
-cp .simmer/events.jsonl good.jsonl
-n=$(($(wc -l < good.jsonl) + 1))
+keep_good_journal
 run=$(head -n 1 good.jsonl | jq -r .runId)
 ts=2026-12-01T10:00:00.000Z
 
 # check_line NAME LINE FOLD_MESSAGE VALIDATE_MESSAGE
 check_line() {
-  { cat good.jsonl; printf '%s\n' "$2"; } > .simmer/events.jsonl
+  journal_plus "$2"
   local before
   before=$(snapshot)
-  for cmd in "cook" "replay" "replay --check"; do
-    # shellcheck disable=SC2086
-    expect_exit 4 "$1: $cmd" "$SIMMER" $cmd
-    expect_output "$3" "$1: $cmd"
-  done
+  expect_folds_refuse "$3" "$1"
   expect_exit 2 "$1: validate" "$SIMMER" validate .simmer/events.jsonl
   expect_output "$4" "$1: validate"
   expect_exit 0 "$1: stats" "$SIMMER" stats --all --json

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # A markdown PRD with bytes that are not UTF-8 (a Latin-1 "é", a stray 0xff) gave `internal error: ... invalid UTF-8
 # byte` (exit 1) from the JSON dump: each bad line is named with its column and byte (exit 2), nothing is written.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 printf '# Caf\xe9 app\n\n## US-001: Menu\n- [ ] The menu lists every caf\xe9\n- [ ] Prices show\n\n## US-002: Bill\n- [ ] The bill adds up \xff\n' > PRD.md
 before=$(snapshot)
 expect_exit 2 "to-prd" "$SIMMER" to-prd PRD.md

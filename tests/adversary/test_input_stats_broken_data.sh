@@ -2,9 +2,7 @@
 # A journal line whose `data` object breaks half-way (`{"":0,"":,""}`) crashed `simmer stats` with SIGSEGV: the
 # On-Demand document was used again after its error had nulled its parser. The line is counted malformed, the
 # figures of the good lines are kept, and no file changes.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 mkdir .simmer
 good='{"data":{"attempts":1,"costUsd":0.5,"storyId":"S-1"},"kind":"story_passed","runId":"r1","seq":7,"ts":"2026-11-22T10:00:00.000Z"}'
 printf '%s\n%s\n' "$good" '{"data":{"":0,"":,""},"kind":"session","":"","seq":8,"":""}' > .simmer/events.jsonl

@@ -2,9 +2,7 @@
 # `simmer status` on a prd.json of the wrong shape, or a state.json whose story order names a story it does not
 # have, escaped as `internal error: [json.exception.type_error.302] ...` or `internal error: map::at` (exit 1).
 # It now reads prd.json as every command does and checks state.json's order: exit 2 with the pointer, no change.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-. "$here/lib_input.sh"
+. "$(dirname "$0")/lib_input.sh"
 mkdir .simmer
 echo '{"schemaVersion":1,"project":"p","description":"","stories":[{"id":"S-1","title":7,"description":"","acceptanceCriteria":["a"],"priority":0,"dependencies":[],"epic":"","notes":"","status":"pending"}]}' > .simmer/prd.json
 before=$(snapshot)

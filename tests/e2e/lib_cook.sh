@@ -106,6 +106,14 @@ check_journal() {
   "$SIMMER" replay --check > /dev/null || fail "replay --check"
 }
 
+# cook_in_background [OUT]: starts `simmer cook` with its output in OUT (out.txt); its pid is $cook, and it is
+# killed when the test ends.
+cook_in_background() {
+  "$SIMMER" cook > "${1:-out.txt}" 2>&1 &
+  cook=$!
+  COOK_PIDS="${COOK_PIDS:-} $cook"
+}
+
 # wait_for_event KIND [PATTERN]: waits (up to 60 s) until the journal holds such an event.
 wait_for_event() {
   local i

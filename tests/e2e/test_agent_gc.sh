@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # simmer gc keeps the newest runs' transcripts (and the run state.json names), deletes the rest; --dry-run
 # deletes nothing.
-set -euo pipefail
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q . && mkdir -p .simmer/sessions
 for run in r20260101T000000Z-aaaa r20260102T000000Z-bbbb r20260103T000000Z-cccc r20260104T000000Z-dddd; do
   mkdir -p ".simmer/sessions/$run" && printf '0123456789' > ".simmer/sessions/$run/1-builder-0.jsonl"

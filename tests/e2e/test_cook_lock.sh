@@ -5,9 +5,7 @@ write_prd "S-1:0:"
 write_config
 write_scenario '[{"role":"builder","outcome":"hang"}]'
 commit_setup
-"$SIMMER" cook > out.txt 2>&1 &
-cook=$!
-COOK_PIDS=$cook
+cook_in_background
 wait_for_event phase_started '"phase":"build"'
 before=$(wc -l < .simmer/events.jsonl)
 "$SIMMER" cook > out2.txt 2>&1

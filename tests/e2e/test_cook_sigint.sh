@@ -6,9 +6,7 @@ write_prd "S-1:0:"
 write_config
 write_scenario '[{"role":"builder","attempt":0,"actions":[{"run":"sleep 300 & echo $! > sleeper.pid"}],"outcome":"hang"}]'
 commit_setup
-"$SIMMER" cook > out.txt 2>&1 &
-cook=$!
-COOK_PIDS=$cook
+cook_in_background
 wait_for_event phase_started '"phase":"build"'
 for i in $(seq 1 100); do [ -s sleeper.pid ] && break; sleep 0.1; done
 kill -INT "$cook"

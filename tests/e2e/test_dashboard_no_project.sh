@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # `simmer dashboard` outside a simmer project says so and exits 2.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q .
 set +e
 "$SIMMER" dashboard --port 0 > out.txt 2> err.txt; code=$?

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # doctor reports each problem as a [fail]/[warn] line with what to do, and exits 1 on any fail.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PATH="/usr/bin:/bin"
 cd "$work"
 

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # doctor on a freshly initialised, committed project: one [ok] line per check, the summary, exit 0; --json agrees.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/bin" "$work/shop"
-printf '#!/bin/sh\necho "2.1.0 (Claude Code)"\n' > "$work/bin/claude"
-chmod +x "$work/bin/claude"
+. "$(dirname "$0")/lib.sh"
+mkdir "$work/shop"
+fake_claude "$work/bin"
 export PATH="$work/bin:/usr/bin:/bin"
 cd "$work/shop" && git init -q -b main
 "$SIMMER" init --yes --gate 'test=true' > /dev/null

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # doctor --probe makes a one-turn live call through each configured agent (the offline script agent here): an
 # answering agent is [ok] with its reply, a failing one is [fail] with the reason.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PATH="/usr/bin:/bin"
 cd "$work" && git init -q -b main
 cat > s.json <<'JSON'

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # A broken source prd.json: exit 2, each problem named by its JSON pointer in the source, nothing written.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q
 check() {  # file expected-stderr
   set +e

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # import converts a marmite prd.json (epics, dependencies, passes) into simmer's: passed stories stay passed.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q
 cp "$SIMMER_SOURCE_DIR/tests/fixtures/import/marmite-prd.json" old-prd.json
 out=$("$SIMMER" import old-prd.json)

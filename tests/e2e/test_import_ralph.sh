@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # import reads Ralph's prd.json (branchName, no epics or dependencies); the dropped branchName is said on stderr.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q
 cp "$SIMMER_SOURCE_DIR/tests/fixtures/import/ralph-prd.json" prd.json
 "$SIMMER" import prd.json > out.txt 2> err.txt

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Input that ends before the wizard finished writes nothing and says how to skip the questions.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PATH="/usr/bin:/bin"
 cd "$work" && git init -q
 set +e

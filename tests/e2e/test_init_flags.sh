@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
 # init --yes in an existing npm project: gates come from package.json, the found claude CLI plays builder and
 # verifier with the balanced preset, the harness orchestrates; simmer.json, .simmer/ and .gitignore are written.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/bin" "$work/shop"
-printf '#!/bin/sh\necho "2.1.0 (Claude Code)"\n' > "$work/bin/claude"
-chmod +x "$work/bin/claude"
+. "$(dirname "$0")/lib.sh"
+mkdir "$work/shop"
+fake_claude "$work/bin"
 export PATH="$work/bin:/usr/bin:/bin"
 cd "$work/shop" && git init -q
 echo '{"name": "shop", "scripts": {"test": "node --test", "lint": "eslint .", "start": "node index.js"}}' > package.json

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Outside a git repository init offers `git init`: --yes takes it, --no-git-init declines it; an existing
 # .gitignore only gains the missing lines.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PATH="/usr/bin:/bin"
 mkdir "$work/a" "$work/b"
 cd "$work/a"

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Run again, init reconfigures from the current simmer.json: unchanged with --yes, a changed answer is shown as a
 # diff and kept unless --force, and hand-written keys it does not ask about survive.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PATH="/usr/bin:/bin"
 cd "$work" && git init -q
 "$SIMMER" init --yes --builder script --scenario s.json --no-gates > /dev/null

@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # The wizard through a real pseudo-terminal (tmux): numbered choices, Enter takes the default, typed answers win.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 command -v tmux > /dev/null || { echo "tmux not installed"; exit 77; }
-work=$(mktemp -d)
 sock="simmer-init-tty-$$"
 trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir "$work/bin" "$work/shop"
-printf '#!/bin/sh\necho "2.1.0 (Claude Code)"\n' > "$work/bin/claude"
-chmod +x "$work/bin/claude"
+mkdir "$work/shop"
+fake_claude "$work/bin"
 cd "$work/shop" && git init -q
 echo '{"name": "shop", "scripts": {"test": "node --test"}}' > package.json
 

@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
 # `simmer stats` reports on the latest run by default, counts a torn last line instead of dying, and --run/--all
 # widen or pick the scope.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q . && mkdir .simmer
 cp "$SIMMER_SOURCE_DIR/tests/e2e/fixtures/stats_two_runs.jsonl" .simmer/events.jsonl
 printf '{"seq":20,"ts":"2026-11-22T11:00:16.000Z","runId":"r2","kind":"warn' >> .simmer/events.jsonl
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$SIMMER" stats --json > out.json 2> err.txt || fail "stats exited $?"
 [ "$(cat err.txt)" = "simmer: warning: .simmer/events.jsonl: 1 malformed line(s) skipped" ] || fail "stderr: $(cat err.txt)"

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # `simmer stats` without a journal, with an unknown run, or with both --run and --all says why and exits non-zero.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q . && mkdir .simmer
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 set +e
 "$SIMMER" stats > out.txt 2> err.txt; code=$?
 set -e

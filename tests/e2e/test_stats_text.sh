@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
 # `simmer stats` without --json prints aligned text with no colour when stdout is not a terminal.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q . && mkdir .simmer
 cp "$SIMMER_SOURCE_DIR/tests/e2e/fixtures/stats_two_runs.jsonl" .simmer/events.jsonl
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 "$SIMMER" stats > out.txt 2> err.txt || fail "stats exited $?"
 [ ! -s err.txt ] || fail "unexpected stderr: $(cat err.txt)"
 grep -q $'\x1b' out.txt && fail "colour codes in non-TTY output"

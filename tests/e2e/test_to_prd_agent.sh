@@ -2,9 +2,7 @@
 # to-prd --agent: the configured builder (here the offline script agent) writes a draft prd.json; simmer finds its
 # problems, asks for a repair with the exact messages, accepts the repaired draft (statuses forced to pending) and
 # removes the draft. When the repairs run out: exit 2, the remaining problems, nothing written.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export PATH="/usr/bin:/bin"
 cd "$work" && git init -q
 printf 'We want a shop: a cart, then a checkout.\n' > notes.txt

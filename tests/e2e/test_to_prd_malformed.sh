@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Every malformed PRD of the corpus: exit code 2, exactly the expected messages on stderr, nothing written.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q
 count=0
 for md in "$SIMMER_SOURCE_DIR"/tests/fixtures/prd_md/bad/*.md; do

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # A prd.json with progress is never replaced silently: refused (exit 1, file untouched), --merge keeps the status of
 # unchanged stories and reports the rest, --force replaces.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q
 cp "$SIMMER_SOURCE_DIR/tests/fixtures/prd_md/good/marmite-style.md" PRD.md
 "$SIMMER" to-prd PRD.md > /dev/null

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # to-prd turns a marmite-style markdown PRD into .simmer/prd.json, byte-identical on every run; `--output -` prints
 # the same bytes to stdout.
-set -euo pipefail
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q
 fixture="$SIMMER_SOURCE_DIR/tests/fixtures/prd_md/good/marmite-style.md"
 golden="$SIMMER_SOURCE_DIR/tests/fixtures/prd_md/good/marmite-style.json"

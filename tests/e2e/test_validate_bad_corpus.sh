@@ -3,15 +3,13 @@
 # its directory, and its exit code, stdout and stderr must match <case>/expected.txt exactly. No case may change
 # any file: every corpus file's sha256 is compared before and after.
 # SIMMER_UPDATE_EXPECTED=1 rewrites the expected files instead (review the diff before committing it).
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 : "${SIMMER:?SIMMER must name the simmer binary}"
 : "${SIMMER_SOURCE_DIR:?}"
 # Cases run inside their own directories, so a relative binary path must be made absolute first.
 [[ "$SIMMER" == /* ]] || SIMMER="$PWD/$SIMMER"
 corpus="$SIMMER_SOURCE_DIR/tests/fixtures/bad"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 checksums() { (cd "$corpus" && find . -type f ! -name expected.txt -print0 | sort -z | xargs -0 sha256sum); }
 checksums >"$work/before"

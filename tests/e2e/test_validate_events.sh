@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # events.jsonl: each line is checked against schemas/event.json (+ its kind's data schema), seq must be contiguous,
 # and a torn last line is reported with a hint.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 : "${SIMMER:?}" "${SIMMER_SOURCE_DIR:?}"
 if [[ ! -f "$SIMMER_SOURCE_DIR/schemas/event.json" ]]; then
   echo "skipped: schemas/event.json (the journal envelope schema) does not exist yet"
   exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 cd "$work"
 cp "$SIMMER_SOURCE_DIR/tests/fixtures/good/journal/events.jsonl" .
 out=$("$SIMMER" validate events.jsonl)

@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Every good fixture validates: exit 0, the summary line, `--json` prints an empty list, and no file changes.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 : "${SIMMER:?}" "${SIMMER_SOURCE_DIR:?}"
 good="$SIMMER_SOURCE_DIR/tests/fixtures/good"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 sums() { (cd "$good" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 sums >"$work/before"
 

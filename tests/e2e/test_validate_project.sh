@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Without paths, validate finds the project from a subdirectory and checks simmer.json and the .simmer/ files that
 # exist, naming them relative to the project root; a directory without a project is an error (exit 2).
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 : "${SIMMER:?}" "${SIMMER_SOURCE_DIR:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 cd "$work"
 git init -q .
 cp -r "$SIMMER_SOURCE_DIR/tests/fixtures/good/project/." .

@@ -3,6 +3,7 @@
 // pricing configured, and the one-off request of doctor/to-prd adding nothing twice.
 #include "agents/config_map.hpp"
 #include "project/agent_launch.hpp"
+#include "store/documents.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -23,7 +24,7 @@ core::Config config_with(const nlohmann::json& builder) {
       {"mcpServers", {{"docs", {{"command", "docs-mcp"}, {"args", {"--stdio"}}, {"env", {{"TOKEN", "t"}}}}},
                       {"web", {{"type", "http"}, {"url", "http://127.0.0.1:9/mcp"}}}}},
       {"pricing", {{"my-model", {{"input", 2}, {"output", 10}, {"cacheRead", 0.5}}}}}};
-  auto config = core::resolve_config(doc, "simmer.json");
+  auto config = core::resolve_config(store::config_schema(), doc, "simmer.json");
   REQUIRE(config.ok());
   return *config;
 }
@@ -133,7 +134,7 @@ TEST_CASE("config map: command and script agents get their argv, args once, and 
 TEST_CASE("config map: the launch request carries the role's timeouts and max turns, and no servers mean no flag") {
   nlohmann::json doc = {{"schemaVersion", 1},
                         {"agents", {{"builder", {{"agent", "claude"}, {"timeout", "90s"}, {"idleTimeout", 30}}}}}};
-  auto config = core::resolve_config(doc, "simmer.json");
+  auto config = core::resolve_config(store::config_schema(), doc, "simmer.json");
   REQUIRE(config.ok());
   auto request = agents::launch_request(*config, config->builder, agents::Role::builder, "/proj");
   CHECK(request.timeout_s == 90);

@@ -6,6 +6,7 @@
 #include "project/init_wizard.hpp"
 #include "project/line_diff.hpp"
 #include "project/prompter.hpp"
+#include "store/documents.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -125,7 +126,7 @@ TEST_CASE("init: make_config keeps keys it does not ask about and is a valid con
   CHECK(config["agents"]["verifier"] == json::parse(R"({"agent": "codex"})"));
   CHECK(config["gates"] == json::parse(R"([{"name": "test", "run": "make check", "timeout": "20m"}])"));
   CHECK(config["$schema"] == "simmer://schemas/config.json");
-  CHECK(simmer::core::check_config(config, "simmer.json").empty());
+  CHECK(simmer::core::check_config(simmer::store::config_schema(), config, "simmer.json").empty());
 }
 
 TEST_CASE("init: the preset sets every role's model for its agent", "[project][init]") {
@@ -162,6 +163,18 @@ TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init
   CHECK(merged.find(".simmer/lock", 20) == std::string::npos);
   CHECK(merged_gitignore(merged) == merged);
   CHECK(merged_gitignore("") .rfind("# simmer:", 0) == 0);
+}
+
+TEST_CASE("init: the missing .gitignore lines are the template's patterns a file lacks, in order", "[project][init]") {
+  const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/", ".simmer/lock",
+                                        ".simmer/feedback.md", ".simmer/inbox/",    ".simmer/feedback/",
+                                        ".simmer/*.tmp.*"};
+  CHECK(missing_gitignore_lines("") == all);
+  // Surrounding blanks do not hide a line; a pattern inside a longer line does not count; comments are never due.
+  CHECK(missing_gitignore_lines("  .simmer/lock \n# .simmer/inbox/\nx.simmer/sessions/\n") ==
+        std::vector<std::string>{".simmer/events.jsonl", ".simmer/sessions/", ".simmer/feedback.md",
+                                 ".simmer/inbox/", ".simmer/feedback/", ".simmer/*.tmp.*"});
+  CHECK(missing_gitignore_lines(merged_gitignore("node_modules/\n")).empty());
 }
 
 TEST_CASE("init: the wizard takes defaults on Enter and typed answers otherwise", "[project][init]") {

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -356,4 +357,11 @@ TEST_CASE("process: processes_with_env finds a process by a variable it inherite
   CHECK(simmer::util::processes_with_env("SIMMER_TEST_MARKER", marker + "-other").empty());
   CHECK(simmer::util::stop_processes({pid}, 100));  // it ignores SIGTERM: SIGKILL was needed
   CHECK_FALSE(pid_alive(pid));
+}
+
+TEST_CASE("process: self_exe names this test binary by its absolute path") {
+  const std::filesystem::path exe = simmer::util::self_exe();
+  CHECK(exe.is_absolute());
+  CHECK(exe.filename() == "unit_tests");
+  CHECK(std::filesystem::is_regular_file(exe));
 }
