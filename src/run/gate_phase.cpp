@@ -26,8 +26,10 @@ void run_gate_phase(RunContext& cx, const core::Effect& effect) {
                 fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", effect.gate_name));
   }
   const json story = cx.story_json();
+  // Read once: a failing gate's event moves the state on to FIX's attempt before phase_finished is written.
+  const std::int64_t attempt = cx.state().attempt;
   if (effect.gate_index == 0) {
-    cx.append("phase_started", {{"phase", "gates"}, {"storyId", story}, {"attempt", cx.state().attempt}});
+    cx.append("phase_started", {{"phase", "gates"}, {"storyId", story}, {"attempt", attempt}});
   }
   cx.flush_state();
   Snapshot before = take_snapshot(cx);
@@ -47,7 +49,7 @@ void run_gate_phase(RunContext& cx, const core::Effect& effect) {
   const bool passed = r.succeeded();
   cx.append("gate", {{"name", gate->name},
                      {"storyId", story},
-                     {"attempt", cx.state().attempt},
+                     {"attempt", attempt},
                      {"exitCode", r.exit_code},
                      {"passed", passed},
                      {"timedOut", r.timed_out},
@@ -56,7 +58,7 @@ void run_gate_phase(RunContext& cx, const core::Effect& effect) {
   if (!passed || effect.gate_index + 1 >= static_cast<int>(cx.config.gates.size())) {
     cx.append("phase_finished", {{"phase", "gates"},
                                  {"storyId", story},
-                                 {"attempt", cx.state().attempt},
+                                 {"attempt", attempt},
                                  {"durationMs", r.duration_ms},
                                  {"outcome", passed ? "passed" : "failed"}});
   }

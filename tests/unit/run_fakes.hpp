@@ -11,9 +11,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "run/cook.hpp"
 #include "run/report.hpp"
@@ -44,14 +49,16 @@ private:
   std::int64_t m_now;
 };
 
-// A repository with one branch and commits as a list; a commit of nothing changed makes none.
+// A repository with one branch and commits as a list; a commit of nothing changed makes none. Like git (run/git.hpp),
+// a commit whose trailers HEAD already carries (made by a killed predecessor) is returned, not made again.
 class FakeRepository final : public run::Repository {
 public:
   struct Commit {
     std::string subject;
     std::string run_id;
     long long seq = 0;
-    std::vector<std::string> paths;  // empty: the whole work tree
+    std::vector<std::string> paths;     // empty: the whole work tree
+    std::vector<std::string> excluded;  // commit_work_tree: the paths kept out
     std::string sha;
   };
 
@@ -64,11 +71,11 @@ public:
 
   Result<run::CommitOutcome> commit(const std::vector<std::string>& paths, const std::string& subject,
                                     const std::string& run_id, long long seq) override {
-    return make(paths, subject, run_id, seq);
+    return make(Commit{subject, run_id, seq, paths, {}, ""});
   }
-  Result<run::CommitOutcome> commit_work_tree(const std::vector<std::string>&, const std::string& subject,
+  Result<run::CommitOutcome> commit_work_tree(const std::vector<std::string>& excluded, const std::string& subject,
                                               const std::string& run_id, long long seq) override {
-    return make({}, subject, run_id, seq);
+    return make(Commit{subject, run_id, seq, {}, excluded, ""});
   }
   run::HeadRef head() const override { return m_head; }
   Result<bool> restore_head(const run::HeadRef& want) const override {
@@ -76,8 +83,9 @@ public:
     ++restores;
     return true;
   }
+  // The root commit is an ancestor of every commit; otherwise `ancestor` must come before `descendant`.
   bool is_ancestor(const std::string& ancestor, const std::string& descendant) const override {
-    bool seen = false;
+    bool seen = ancestor == k_root_sha;
     for (const auto& c : commits) {
       seen = seen || c.sha == ancestor;
       if (c.sha == descendant) {
@@ -87,7 +95,7 @@ public:
     return ancestor == descendant || ancestor == k_root_sha;
   }
 
-  // What an agent does when it checks out another branch.
+  // What an agent does when it checks out another branch or commit ({"", sha}: a detached HEAD).
   void move_head(run::HeadRef to) { m_head = std::move(to); }
 
   static constexpr const char* k_root_sha = "0000000000000000000000000000000000000001";
@@ -95,22 +103,22 @@ public:
   std::vector<std::string> dirty;
   run::Hooks hooks = run::Hooks::run;
   std::vector<Commit> commits;
-  // Called for each commit before it is made: return a HookFailure to refuse it, or set `nothing` to make none.
-  std::function<std::optional<run::HookFailure>(const Commit&, bool& nothing)> on_commit;
+  // Called for each commit before it is made: nothing makes it; an answer is returned instead of making it (a
+  // CommitOutcome with a hook_failure: a hook refused it; an empty CommitOutcome: nothing to commit; a Failure:
+  // git itself failed).
+  std::function<std::optional<Result<run::CommitOutcome>>(const Commit&)> on_commit;
   mutable int restores = 0;
 
 private:
-  Result<run::CommitOutcome> make(const std::vector<std::string>& paths, const std::string& subject,
-                                  const std::string& run_id, long long seq) {
-    Commit c{subject, run_id, seq, paths, ""};
-    bool nothing = false;
+  Result<run::CommitOutcome> make(Commit c) {
     if (on_commit) {
-      if (auto refused = on_commit(c, nothing)) {
-        return run::CommitOutcome{std::nullopt, *refused};
+      if (auto answer = on_commit(c)) {
+        return *answer;
       }
     }
-    if (nothing) {
-      return run::CommitOutcome{};
+    if (!commits.empty() && commits.back().sha == m_head.sha && commits.back().run_id == c.run_id &&
+        commits.back().seq == c.seq) {
+      return run::CommitOutcome{m_head.sha, std::nullopt};
     }
     char sha[41];
     std::snprintf(sha, sizeof sha, "%040zx", commits.size() + 2);
@@ -163,12 +171,20 @@ struct FakeSession {
   std::optional<std::string> resume;
   std::string prompt;
   std::filesystem::path handoff;  // SIMMER_HANDOFF
+  std::map<std::string, std::string> env;
+  std::int64_t started_ms = 0;    // the clock when it was launched
 };
+
+// Thrown by an agent's script to stand for simmer being killed (kill -9) during the session: the loop unwinds
+// with the journal ending in session_launched, as a killed run leaves it.
+struct Killed {};
 
 // Sessions run `script(session, record)` (default: write a valid hand-off for the role, passing), with a spawn
 // reported through on_spawn first and the record pre-filled as a successful session costing $0.01.
 class FakeAgents final : public run::AgentLauncher {
 public:
+  explicit FakeAgents(const run::SleepingClock& clock) : m_clock(clock) {}
+
   agents::SessionRecord run(const std::string& agent, const agents::AgentOptions&,
                             const agents::LaunchRequest& request, const std::atomic<bool>&) override {
     FakeSession s;
@@ -179,6 +195,8 @@ public:
     s.resume = request.resume_session;
     s.prompt = request.prompt;
     s.handoff = request.env.at("SIMMER_HANDOFF");
+    s.env = request.env;
+    s.started_ms = m_clock.now_ms();
     if (request.on_spawn) {
       util::SpawnedProcess p;
       p.pid = 4242;
@@ -205,9 +223,17 @@ public:
     }
     return rec;
   }
-  bool recover(const std::string&, const agents::AgentOptions&, agents::SessionRecord& record) override {
+  // A killed run's session read back from its transcript: what `recovered_*` say the stream held; a finished one
+  // ended with its result line, which a parser reads as success.
+  bool recover(const std::string& agent, const agents::AgentOptions&, agents::SessionRecord& record) override {
+    recovered_agents.push_back(agent);
     record.cost_usd = recovered_cost;
     record.cost_reported = true;
+    record.tokens = recovered_tokens;
+    record.session_id = recovered_session_id;
+    if (recovered_finished) {
+      record.outcome = agents::Outcome::success;
+    }
     return recovered_finished;
   }
 
@@ -232,6 +258,12 @@ public:
   std::function<void(const FakeSession&, agents::SessionRecord&)> script;
   bool recovered_finished = false;
   double recovered_cost = 0.0;
+  agents::Tokens recovered_tokens;
+  std::string recovered_session_id;
+  std::vector<std::string> recovered_agents;
+
+private:
+  const run::SleepingClock& m_clock;
 };
 
 // A project in a temp folder (simmer.json + .simmer/prd.json) and the fakes, ready to cook in-process.
@@ -256,8 +288,9 @@ public:
     spit(paths.config, doc.dump(2));
   }
 
-  // .simmer/prd.json with stories "ID" or "ID:dep1,dep2", priorities in order, two criteria each.
-  void prd(const std::vector<std::string>& stories) {
+  // .simmer/prd.json with stories "ID" or "ID:dep1,dep2", priorities in order, two criteria each; `epics` gives
+  // some of them an epic.
+  void prd(const std::vector<std::string>& stories, const std::map<std::string, std::string>& epics = {}) {
     nlohmann::json list = nlohmann::json::array();
     int priority = 1;
     for (const auto& spec : stories) {
@@ -271,29 +304,52 @@ public:
           at = comma == std::string::npos ? rest.size() + 1 : comma + 1;
         }
       }
+      auto epic = epics.find(id);
       list.push_back({{"id", id}, {"title", "Story " + id}, {"description", "Do " + id + "."},
                       {"acceptanceCriteria", {id + " works", id + " is tested"}}, {"priority", priority++},
-                      {"dependencies", deps}, {"epic", ""}, {"notes", ""}, {"status", "pending"}});
+                      {"dependencies", deps}, {"epic", epic == epics.end() ? "" : epic->second}, {"notes", ""},
+                      {"status", "pending"}});
     }
     spit(paths.prd,
                      nlohmann::json{{"schemaVersion", 1}, {"project", "demo"}, {"description", "unit"}, {"stories", list}}
                          .dump(2));
   }
 
-  // run::cook() in-process; the reporter prints to a temp file (`output()`).
+  // A person's note at `relative` (e.g. ".simmer/inbox/note.md"), last changed `age_ms` ago on the fake clock:
+  // the claim skips a note changed within the last second, and the fake clock is not the file system's.
+  void drop_note(const std::string& relative, const std::string& text, std::int64_t age_ms = 10000) {
+    std::filesystem::path p = paths.root / relative;
+    std::filesystem::create_directories(p.parent_path());
+    spit(p, text);
+    std::int64_t ms = clock.now_ms() - age_ms;
+    struct timespec times[2];
+    times[0].tv_sec = times[1].tv_sec = ms / 1000;
+    times[0].tv_nsec = times[1].tv_nsec = (ms % 1000) * 1000000;
+    ::utimensat(AT_FDCWD, p.c_str(), times, 0);
+  }
+
+  // run::cook() in-process; the reporter prints to a temp file (`output()`). From the second cook on, the fake
+  // clock first moves on by `between_cooks_ms`, as time passes between two runs (each gets its own runId).
   Result<int> cook(run::CookOptions options = {}) {
-    std::FILE* out = std::tmpfile();
-    run::Reporter report(run::OutputMode::plain, false, out, out);
-    auto r = run::cook(paths, options, run::World{clock, processes, repository, agents}, report, cancel, signal);
-    std::fflush(out);
-    std::rewind(out);
-    m_output.clear();
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, out)) > 0;) {
-      m_output.append(buf, n);
+    if (m_cooks++ > 0) {
+      clock.advance_ms(between_cooks_ms);
     }
-    std::fclose(out);
-    return r;
+    struct Output {
+      std::FILE* file;
+      std::string& text;
+      ~Output() {
+        std::fflush(file);
+        std::rewind(file);
+        text.clear();
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file)) > 0;) {
+          text.append(buf, n);
+        }
+        std::fclose(file);
+      }
+    } out{std::tmpfile(), m_output};
+    run::Reporter report(run::OutputMode::plain, false, out.file, out.file);
+    return run::cook(paths, options, run::World{clock, processes, repository, agents}, report, cancel, signal);
   }
 
   // The journal's events (data objects with "kind", "seq", "runId" and "ts" beside them).
@@ -305,15 +361,19 @@ public:
     }
     return out;
   }
-  // The kinds of the journal's events, in order, space-separated.
-  std::string kinds() const {
+  // The kinds of the journal's events, in order, space-separated; with `run` (1-based), of that run's only.
+  std::string kinds(int run = 0) const {
     std::string out;
+    int at = 0;
     for (const auto& e : events()) {
-      out += (out.empty() ? "" : " ") + e.at("kind").get<std::string>();
+      at += e.at("kind") == "run_started" ? 1 : 0;
+      if (run == 0 || at == run) {
+        out += (out.empty() ? "" : " ") + e.at("kind").get<std::string>();
+      }
     }
     return out;
   }
-  // The events of `kind`, in order.
+  // The data of the events of `kind`, in order.
   std::vector<nlohmann::json> of_kind(const std::string& kind) const {
     std::vector<nlohmann::json> out;
     for (const auto& e : events()) {
@@ -323,6 +383,18 @@ public:
     }
     return out;
   }
+  // Whether the journal's seqs are 1..N, as every reader requires.
+  bool seqs_contiguous() const {
+    long long want = 1;
+    for (const auto& e : events()) {
+      if (e.at("seq") != want++) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // .simmer/state.json as the loop left it.
+  nlohmann::json state() const { return nlohmann::json::parse(slurp(paths.state)); }
   const std::string& output() const { return m_output; }
 
   TempDir dir;
@@ -330,12 +402,14 @@ public:
   FakeSleepingClock clock{1795000000000};  // 2026-11-18T...Z
   FakeRepository repository;
   FakeProcesses processes;
-  FakeAgents agents;
+  FakeAgents agents{clock};
   std::atomic<bool> cancel{false};
   std::atomic<int> signal{0};
+  std::int64_t between_cooks_ms = 60000;
 
 private:
   std::string m_output;
+  int m_cooks = 0;
 };
 
 }  // namespace simmer::test
