@@ -300,6 +300,12 @@ void fields(auto& m, Is<events::Tokens> auto& v) {
   m(key::cache_write, v.cache_write, k_required);
 }
 
+void fields(auto& m, Is<events::PromptRecord> auto& v) {
+  m(key::file, v.file, k_required);
+  m(key::sha256, v.sha256, k_required);
+  m(key::bytes, v.bytes, k_required);
+}
+
 void fields(auto& m, Is<events::Criterion> auto& v) {
   m(key::criterion, v.criterion, k_required);
   m(key::passed, v.passed, k_required);
@@ -355,6 +361,7 @@ void fields(auto& m, Is<events::SessionLaunched> auto& v) {
   m(key::start_time, v.start_time, k_required);
   m(key::boot_id, v.boot_id, k_required);
   m(key::transcript, v.transcript, k_required);
+  m(key::prompt, v.prompt, k_omitted);
 }
 
 void fields(auto& m, Is<events::Session> auto& v) {

@@ -129,6 +129,7 @@ inline constexpr std::string_view pgid = "pgid";
 inline constexpr std::string_view start_time = "startTime";
 inline constexpr std::string_view boot_id = "bootId";
 inline constexpr std::string_view transcript = "transcript";
+inline constexpr std::string_view prompt = "prompt";
 inline constexpr std::string_view model = "model";
 inline constexpr std::string_view session_id = "sessionId";
 inline constexpr std::string_view tokens = "tokens";
@@ -254,6 +255,14 @@ struct FeedbackClaimed {
   bool operator==(const FeedbackClaimed&) const = default;
 };
 
+// session_launched: what the agent was told, kept beside its transcript (`simmer replay --prompt SEQ`).
+struct PromptRecord {
+  std::string file;    // relative to the project root
+  std::string sha256;  // of the rendered prompt
+  std::int64_t bytes = 0;
+  bool operator==(const PromptRecord&) const = default;
+};
+
 struct SessionLaunched {
   static constexpr std::string_view k_kind = "session_launched";
   AgentRole role = AgentRole::builder;
@@ -265,6 +274,7 @@ struct SessionLaunched {
   std::uint64_t start_time = 0;  // /proc/<pid>/stat starttime, clock ticks since boot
   std::string boot_id;
   std::string transcript;
+  std::optional<PromptRecord> prompt;  // omitted in journals older than journaled prompts
   bool operator==(const SessionLaunched&) const = default;
 };
 
