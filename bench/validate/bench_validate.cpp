@@ -4,8 +4,8 @@
 //
 // The file is read into memory first (not timed). Each round runs the product's path for many documents (the
 // one `simmer validate` takes over .simmer/events.jsonl, docs/validator.md "Fast path"): every line is read with
-// schema::FastReader (simdjson under the strict reader's rules) and checked with is_valid_simdjson(); a line refused there
-// or invalid is parsed again by core::parse_json and explained with validate(), as a caller printing the errors
+// schema::FastReader (simdjson under the strict reader's rules) and checked with is_valid_simdjson(); a line refused
+// there or invalid is parsed again by core::parse_json and explained with validate(), as a caller printing the errors
 // would (ajv builds its error list the same way). The best round is reported, as one line:
 // `simmer documents=<n> invalid=<n> issues=<n> seconds=<parse+validate> docs_per_s=<n>
 // validate_seconds=<validation alone> validate_docs_per_s=<n>`.
@@ -126,8 +126,8 @@ int main(int argc, char** argv) {
     best_validate = std::min(best_validate, std::chrono::duration<double>(Clock::now() - started).count());
   }
   if (validate_invalid != invalid || validate_issues != issues) {
-    std::cerr << "bench_validate: the two measures disagree (" << invalid << " / " << validate_invalid
-              << " invalid, " << issues << " / " << validate_issues << " issues)\n";
+    std::cerr << "bench_validate: the two measures disagree (" << invalid << " / " << validate_invalid << " invalid, "
+              << issues << " / " << validate_issues << " issues)\n";
     return 1;
   }
   std::cout << "simmer documents=" << lines.size() << " invalid=" << invalid << " issues=" << issues

@@ -25,14 +25,14 @@ std::string_view to_string(Role role);
 
 // How a session ended, read from the stream (never from the exit code alone: these CLIs exit 0 on failure).
 enum class Outcome {
-  success,      // the agent finished its turn normally
-  timeout,      // wall clock or idle timeout hit; the process group was killed
-  transient,    // HTTP 5xx / 529 overloaded / connection error: worth retrying with backoff
-  usage_limit,  // plan or rate limit: retry after `reset_at_ms`
-  fatal,        // prompt too long, max turns, a crash mid-session: this attempt failed, another may not
-  interrupted,  // simmer itself was asked to stop (SIGINT/SIGTERM) and killed the session
-  cannot_start, // the agent cannot work at all (missing binary, bad flags, not logged in): no attempt or retry
-                // can fix it, so the run halts (exit 10) instead of spending every attempt of a story on it
+  success,       // the agent finished its turn normally
+  timeout,       // wall clock or idle timeout hit; the process group was killed
+  transient,     // HTTP 5xx / 529 overloaded / connection error: worth retrying with backoff
+  usage_limit,   // plan or rate limit: retry after `reset_at_ms`
+  fatal,         // prompt too long, max turns, a crash mid-session: this attempt failed, another may not
+  interrupted,   // simmer itself was asked to stop (SIGINT/SIGTERM) and killed the session
+  cannot_start,  // the agent cannot work at all (missing binary, bad flags, not logged in): no attempt or retry
+                 // can fix it, so the run halts (exit 10) instead of spending every attempt of a story on it
 };
 std::string_view to_string(Outcome outcome);
 
@@ -57,28 +57,28 @@ struct ModelPrice {
 struct StreamEvent {
   enum class Kind { text, tool_call, tool_result, usage, session_id, result };
   Kind kind = Kind::text;
-  std::string text;        // text; tool name for tool_call; final text for result; id for session_id
-  std::string preview;     // tool_call: a short preview of its input; tool_result: of its output
-  bool is_error = false;   // tool_result / result
-  Tokens tokens;           // usage: this turn's tokens
+  std::string text;       // text; tool name for tool_call; final text for result; id for session_id
+  std::string preview;    // tool_call: a short preview of its input; tool_result: of its output
+  bool is_error = false;  // tool_result / result
+  Tokens tokens;          // usage: this turn's tokens
 };
 
 // What one agent session did and cost: this record goes into the journal.
 struct SessionRecord {
-  std::string agent;            // adapter name: claude, codex, gemini, command, script
-  std::string model;            // as reported by the CLI, else as configured
-  std::string session_id;       // empty when the CLI reported none
-  Tokens tokens;                // totals over the session
+  std::string agent;       // adapter name: claude, codex, gemini, command, script
+  std::string model;       // as reported by the CLI, else as configured
+  std::string session_id;  // empty when the CLI reported none
+  Tokens tokens;           // totals over the session
   int turns = 0;
   std::int64_t duration_ms = 0;
-  double cost_usd = 0.0;        // reported by the CLI when it does, else computed from the price table
-  bool cost_reported = false;   // true when cost_usd came from the CLI itself
+  double cost_usd = 0.0;       // reported by the CLI when it does, else computed from the price table
+  bool cost_reported = false;  // true when cost_usd came from the CLI itself
   Outcome outcome = Outcome::fatal;
-  std::string error;            // a one-line reason when outcome != success
+  std::string error;                        // a one-line reason when outcome != success
   std::optional<std::int64_t> reset_at_ms;  // usage_limit: when the limit resets (Unix ms), when known
-  std::string final_text;       // the agent's last message (bounded)
-  int exit_code = -1;           // the process's own exit status, for diagnostics only
-  std::filesystem::path transcript;  // raw output kept on disk
+  std::string final_text;                   // the agent's last message (bounded)
+  int exit_code = -1;                       // the process's own exit status, for diagnostics only
+  std::filesystem::path transcript;         // raw output kept on disk
 };
 
 // Everything needed to launch (or resume) one session.

@@ -23,23 +23,23 @@ public:
 
 private:
   std::string m_session_id;
-  std::string m_version;          // claude_code_version of the init line; empty when it did not say
+  std::string m_version;  // claude_code_version of the init line; empty when it did not say
   std::string m_model;
   std::set<std::string> m_message_ids;
-  Tokens m_summed;               // per-message usage, used when no result line came
+  Tokens m_summed;  // per-message usage, used when no result line came
   std::int64_t m_turns = 0;
   bool m_saw_result = false;
   bool m_result_is_error = false;
   std::string m_subtype;
   std::string m_result_text;
   std::string m_last_text;
-  std::string m_api_error;       // the text of an assistant message Claude Code marked as an API error
+  std::string m_api_error;  // the text of an assistant message Claude Code marked as an API error
   Tokens m_result_tokens;
   bool m_has_result_tokens = false;
   double m_cost = 0.0;
   bool m_has_cost = false;
   std::int64_t m_result_turns = -1;
-  std::int64_t m_api_status = 0;  // result.api_error_status: the HTTP status of the failed API call
+  std::int64_t m_api_status = 0;                      // result.api_error_status: the HTTP status of the failed API call
   std::optional<std::int64_t> m_rate_limit_reset_ms;  // from a rejected rate_limit_event
 };
 

@@ -38,8 +38,8 @@ std::string agent_name(core::AgentKind kind) {
   return std::string(core::to_string(kind));
 }
 
-AgentOptions agent_options(const core::Config& config, const core::RoleConfig& role,
-                           const std::filesystem::path& root, const std::filesystem::path& simmer_exe) {
+AgentOptions agent_options(const core::Config& config, const core::RoleConfig& role, const std::filesystem::path& root,
+                           const std::filesystem::path& simmer_exe) {
   AgentOptions o;
   o.model = role.model.value_or("");
   o.args = role.args;

@@ -27,8 +27,8 @@ std::string agent_name(core::AgentKind kind);
 // The adapter options for `role` of `config`: model, args, env, max turns, the claude/codex/gemini specifics, the
 // command argv, the script scenario (a relative path is resolved against `root`), and the MCP servers.
 // `simmer_exe` is the binary the script agent runs.
-AgentOptions agent_options(const core::Config& config, const core::RoleConfig& role,
-                           const std::filesystem::path& root, const std::filesystem::path& simmer_exe);
+AgentOptions agent_options(const core::Config& config, const core::RoleConfig& role, const std::filesystem::path& root,
+                           const std::filesystem::path& simmer_exe);
 
 // A launch request for `role` with what simmer.json says about every launch: the project root as cwd, the role's
 // timeouts and max turns, and the `pricing` overrides. The role's model, args and env are in agent_options() and

@@ -125,7 +125,9 @@ std::vector<std::string> GeminiAdapter::command_line(const LaunchRequest& reques
   // --skip-trust: an untrusted folder silently downgrades the approval mode to "default", which in headless mode
   // refuses every edit; simmer only ever runs the agent in the project it was started in.
   std::vector<std::string> argv = {m_options.executable.empty() ? "gemini" : m_options.executable,
-                                   "--output-format", "stream-json", "--approval-mode",
+                                   "--output-format",
+                                   "stream-json",
+                                   "--approval-mode",
                                    m_options.approval_mode.empty() ? "yolo" : m_options.approval_mode,
                                    "--skip-trust"};
   if (auto model = model_for(request); !model.empty()) {

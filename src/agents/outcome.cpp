@@ -65,9 +65,9 @@ std::optional<std::int64_t> parse_reset(const std::string& text, std::int64_t no
     double v = std::stod(m[1]);
     std::string unit = m[2].matched ? m[2].str() : "s";
     double ms = unit.rfind("ms", 0) == 0 || unit.rfind("milli", 0) == 0 ? v
-                : unit[0] == 'm'                                         ? v * 60000
-                : unit[0] == 'h'                                         ? v * 3600000
-                                                                         : v * 1000;
+                : unit[0] == 'm'                                        ? v * 60000
+                : unit[0] == 'h'                                        ? v * 3600000
+                                                                        : v * 1000;
     return now_ms + static_cast<std::int64_t>(ms);
   }
   return std::nullopt;
@@ -91,8 +91,8 @@ Classification classify_error(std::string_view text, std::int64_t now_ms) {
   static const std::regex k_status_401(R"(\b401\b)");
   if (std::regex_search(t, k_status_401) ||
       contains_any(t, {"invalid api key", "invalid x-api-key", "not logged in", "please run /login", "run /login",
-                       "authentication_error", "unauthorized", "unknown option",
-                       "unknown argument", "unexpected argument", "unrecognized option", "unrecognized arguments"})) {
+                       "authentication_error", "unauthorized", "unknown option", "unknown argument",
+                       "unexpected argument", "unrecognized option", "unrecognized arguments"})) {
     c.outcome = Outcome::cannot_start;
     return c;
   }
@@ -106,10 +106,11 @@ Classification classify_error(std::string_view text, std::int64_t now_ms) {
   }
   static const std::regex k_status_5xx(R"(\b5\d\d\b)");
   if (std::regex_search(t, k_status_5xx) ||
-      contains_any(t, {"overloaded", "econnrefused", "econnreset", "etimedout", "enotfound", "eai_again",
-                       "fetch failed", "socket hang up", "stream disconnected", "connection error",
-                       "connection refused", "connectionrefused", "unable to connect", "connection reset", "network error", "internal server error",
-                       "service unavailable", "bad gateway", "gateway timeout", "error sending request",
+      contains_any(t, {"overloaded",          "econnrefused",     "econnreset",         "etimedout",
+                       "enotfound",           "eai_again",        "fetch failed",       "socket hang up",
+                       "stream disconnected", "connection error", "connection refused", "connectionrefused",
+                       "unable to connect",   "connection reset", "network error",      "internal server error",
+                       "service unavailable", "bad gateway",      "gateway timeout",    "error sending request",
                        "unavailable"})) {
     c.outcome = Outcome::transient;
     return c;

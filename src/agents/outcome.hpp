@@ -24,7 +24,8 @@ struct Classification {
 //   "socket hang up", "stream disconnected", "Connection error", "network error");
 // - cannot_start: the agent cannot work at all, whatever the prompt: authentication (HTTP 401, "invalid api key",
 //   "not logged in", "please run /login", "authentication_error"), invalid flags ("unknown option",
-//   "unexpected argument", "unrecognized option"); run_session() adds a CLI that could not be spawned and a `command` agent exiting 126/127;
+//   "unexpected argument", "unrecognized option"); run_session() adds a CLI that could not be spawned and a `command`
+//   agent exiting 126/127;
 // - fatal: anything else, including "prompt is too long".
 // Empty text is fatal.
 Classification classify_error(std::string_view text, std::int64_t now_ms);

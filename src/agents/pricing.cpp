@@ -65,8 +65,8 @@ Result<PriceTable> parse_pricing(const nlohmann::json& pricing) {
         continue;
       }
       if (!it->is_number() || it->get<double>() < 0) {
-        return Failure{fmt::format("pricing ({}/{}): expected a non-negative number, found {}", where, key,
-                                   it->dump())};
+        return Failure{
+            fmt::format("pricing ({}/{}): expected a non-negative number, found {}", where, key, it->dump())};
       }
       *target = it->get<double>();
     }

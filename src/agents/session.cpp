@@ -47,8 +47,9 @@ std::unique_ptr<Adapter> make_adapter(const std::string& agent, const AgentOptio
   }
   if (agent == "command") {
     if (options.command.empty()) {
-      throw Error(ExitCode::invalid_input, "agent 'command' (simmer.json): needs a \"command\" (the program and its "
-                                           "arguments)");
+      throw Error(ExitCode::invalid_input,
+                  "agent 'command' (simmer.json): needs a \"command\" (the program and its "
+                  "arguments)");
     }
     return std::make_unique<CommandAdapter>(options);
   }
@@ -236,8 +237,9 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
     const std::string how = process.term_signal != 0 ? fmt::format("was killed by signal {}", process.term_signal)
                                                      : fmt::format("exited with status {}", process.exit_code);
     const std::string why = last_line(record.error.empty() ? process.stderr_tail : record.error);
-    record.error = detail::preview(
-        fmt::format("{} {} without a result{}{}", record.agent, how, why.empty() ? "" : ": ", why), 500);
+    record.error = detail::preview(fmt::format("{} {} without a result{}{}", record.agent, how, why.empty() ? "" : ": ",
+                                               why),
+                                   500);
   }
 
   if (!record.cost_reported) {

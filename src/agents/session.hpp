@@ -25,20 +25,20 @@ enum class PromptVia {
 // agents/options.hpp). Fields an adapter does not use are ignored by it; empty means "the CLI's default" unless
 // said otherwise.
 struct AgentOptions {
-  std::string model;                         // --model / -m for every CLI; per-launch LaunchRequest::model wins
-  std::vector<std::string> args;             // extra arguments, appended verbatim after simmer's own
-  std::map<std::string, std::string> env;    // added to the environment of the CLI
-  int max_turns = 0;                         // claude --max-turns; 0: the CLI's default
-  std::string permission_mode;               // claude --permission-mode; empty: bypassPermissions (unattended)
-  std::vector<std::string> allowed_tools;    // claude --allowedTools; empty: not passed
-  std::string sandbox;                       // codex --sandbox; empty: workspace-write
-  std::string approval_mode;                 // gemini --approval-mode; empty: yolo (unattended)
-  std::vector<std::string> command;          // command agent: argv of the program (required for `command`)
+  std::string model;                             // --model / -m for every CLI; per-launch LaunchRequest::model wins
+  std::vector<std::string> args;                 // extra arguments, appended verbatim after simmer's own
+  std::map<std::string, std::string> env;        // added to the environment of the CLI
+  int max_turns = 0;                             // claude --max-turns; 0: the CLI's default
+  std::string permission_mode;                   // claude --permission-mode; empty: bypassPermissions (unattended)
+  std::vector<std::string> allowed_tools;        // claude --allowedTools; empty: not passed
+  std::string sandbox;                           // codex --sandbox; empty: workspace-write
+  std::string approval_mode;                     // gemini --approval-mode; empty: yolo (unattended)
+  std::vector<std::string> command;              // command agent: argv of the program (required for `command`)
   PromptVia prompt_via = PromptVia::stdin_pipe;  // command agent
-  std::filesystem::path scenario;            // script agent: the scenario file (required for `script`)
-  std::string mcp_servers_json;              // claude: {"mcpServers":{...}} passed with --mcp-config; empty: none
-  std::filesystem::path simmer_exe;          // script agent: the simmer binary to run `agent-script` with
-  std::string executable;                    // the CLI program to run; empty: its usual name looked up in PATH
+  std::filesystem::path scenario;                // script agent: the scenario file (required for `script`)
+  std::string mcp_servers_json;                  // claude: {"mcpServers":{...}} passed with --mcp-config; empty: none
+  std::filesystem::path simmer_exe;              // script agent: the simmer binary to run `agent-script` with
+  std::string executable;                        // the CLI program to run; empty: its usual name looked up in PATH
 };
 
 // Names make_adapter() accepts, in the order docs list them: claude, codex, gemini, command, script.

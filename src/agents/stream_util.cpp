@@ -89,8 +89,8 @@ std::string preview(std::string_view text, std::size_t max) {
 
 std::string preview_tool_input(const nlohmann::json& input, std::size_t max) {
   // The keys the CLIs use for the thing a tool acts on, most telling first.
-  for (const char* key : {"file_path", "path", "absolute_path", "command", "cmd", "pattern", "url", "query",
-                          "description"}) {
+  for (const char* key :
+       {"file_path", "path", "absolute_path", "command", "cmd", "pattern", "url", "query", "description"}) {
     const auto* v = field(input, key);
     if (v != nullptr && v->is_string()) {
       return preview(v->get<std::string>(), max);

@@ -42,7 +42,8 @@ Runner setup_dashboard(CLI::App& sub) {
     std::size_t max_streams = 8;
   };
   auto flags = std::make_shared<Flags>();
-  sub.add_option("--port", flags->port, "Port to listen on (0: any free port)")->capture_default_str()
+  sub.add_option("--port", flags->port, "Port to listen on (0: any free port)")
+      ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   sub.add_option("--host", flags->host, "Address to bind; any but loopback requires a token")->capture_default_str();
   CLI::Option* token_flag = sub.add_option(
@@ -50,7 +51,8 @@ Runner setup_dashboard(CLI::App& sub) {
       "Token every request must carry: A-Z a-z 0-9 - . _ ~ (generated when the host is not loopback)");
   sub.add_flag("--open", flags->open, "Open the dashboard in the desktop's browser");
   sub.add_option("--max-streams", flags->max_streams, "Most live event streams served at once")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
 
   return [flags, token_flag] {
     // `--token ''` is a mistake, never "no token": a script that meant to pass a secret and passed nothing must

@@ -82,7 +82,8 @@ int run_init(const InitOptions& opt) {
     if (parsed.ok && parsed.value.is_object()) {
       current = parsed.value;
     } else {
-      std::fprintf(stderr, "simmer: warning: simmer.json is not valid JSON (%s:%d:%d: %s); starting from detected defaults\n",
+      std::fprintf(stderr,
+                   "simmer: warning: simmer.json is not valid JSON (%s:%d:%d: %s); starting from detected defaults\n",
                    paths.display(paths.config).c_str(), parsed.error.line, parsed.error.column,
                    parsed.error.message.c_str());
     }
@@ -249,7 +250,8 @@ int run_init(const InitOptions& opt) {
     write_gitignore = *v;
   }
   outcomes.push_back({".gitignore", !write_gitignore ? (gitignore_after == gitignore_before ? "unchanged" : "kept")
-                                    : util::exists(gitignore) ? "updated" : "created"});
+                                    : util::exists(gitignore) ? "updated"
+                                                              : "created"});
 
   // 6. Write: git first (so a failure there leaves no half-configured project), then the files.
   if (git_init) {
@@ -318,7 +320,8 @@ Runner setup_init(CLI::App& sub) {
   sub.add_option("--workflow", opt->workflow, "one-shot (default) or epic-checkpoint");
   sub.add_option("--builder", opt->builder, "Builder agent: claude, codex, gemini or script");
   sub.add_option("--verifier", opt->verifier, "Verifier agent: claude, codex, gemini or script");
-  sub.add_option("--orchestrator", opt->orchestrator, "Orchestrator: harness (default), claude, codex, gemini or script");
+  sub.add_option("--orchestrator", opt->orchestrator,
+                 "Orchestrator: harness (default), claude, codex, gemini or script");
   sub.add_option("--preset", opt->preset, "Models: balanced (default), thorough or fast");
   sub.add_option("--scenario", opt->scenario, "Scenario file for roles played by the script agent");
   sub.add_option("--gate", opt->gates, "A gate as name=command (repeatable; replaces the detected gates)");
@@ -327,7 +330,8 @@ Runner setup_init(CLI::App& sub) {
          "--budget-story", [opt](double v) { opt->budget_story = v; }, "USD per story, 0 = no limit (default 15)")
       ->check(CLI::NonNegativeNumber);
   sub.add_option_function<double>(
-         "--budget-total", [opt](double v) { opt->budget_total = v; }, "USD for the whole run, 0 = no limit (default 100)")
+         "--budget-total", [opt](double v) { opt->budget_total = v; },
+         "USD for the whole run, 0 = no limit (default 100)")
       ->check(CLI::NonNegativeNumber);
   return [opt] { return run_init(*opt); };
 }

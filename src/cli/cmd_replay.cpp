@@ -28,16 +28,22 @@ int print_prompts(const store::ProjectPaths& paths, std::int64_t seq, bool json)
       std::fputs(p.text.c_str(), stdout);
       return 0;
     }
-    std::fprintf(stderr, "simmer: error: prompt of seq %lld (.simmer/events.jsonl): no session_launched event with "
-                 "a prompt at that seq; `simmer replay --prompts` lists them\n", static_cast<long long>(seq));
+    std::fprintf(stderr,
+                 "simmer: error: prompt of seq %lld (.simmer/events.jsonl): no session_launched event with "
+                 "a prompt at that seq; `simmer replay --prompts` lists them\n",
+                 static_cast<long long>(seq));
     return to_int(ExitCode::invalid_input);
   }
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& p : prompts) {
-      out.push_back({{"seq", p.seq}, {"role", p.role},
+      out.push_back({{"seq", p.seq},
+                     {"role", p.role},
                      {"storyId", p.story_id.empty() ? nlohmann::json() : nlohmann::json(p.story_id)},
-                     {"attempt", p.attempt}, {"file", p.file}, {"sha256", p.sha256}, {"bytes", p.bytes},
+                     {"attempt", p.attempt},
+                     {"file", p.file},
+                     {"sha256", p.sha256},
+                     {"bytes", p.bytes},
                      {"status", p.status}});
     }
     std::fputs((out.dump(2) + "\n").c_str(), stdout);
@@ -85,8 +91,8 @@ Runner setup_replay(CLI::App& sub) {
                             {"journalSeq", check.journal_seq},
                             {"stateSeq", check.state_seq ? nlohmann::json(*check.state_seq) : nlohmann::json()},
                             {"pointer", check.pointer},
-                            {"divergingSeq", check.diverging_seq ? nlohmann::json(*check.diverging_seq)
-                                                                 : nlohmann::json()},
+                            {"divergingSeq",
+                             check.diverging_seq ? nlohmann::json(*check.diverging_seq) : nlohmann::json()},
                             {"message", check.message}};
       std::fputs((out.dump(2) + "\n").c_str(), stdout);
     } else if (check.matches) {

@@ -27,8 +27,8 @@ namespace simmer::cli {
 
 namespace {
 
-constexpr std::size_t k_chunk = 1 << 20;             // bytes read per call
-constexpr std::size_t k_max_line = 64u << 20;         // a longer line is counted malformed and skipped
+constexpr std::size_t k_chunk = 1 << 20;       // bytes read per call
+constexpr std::size_t k_max_line = 64u << 20;  // a longer line is counted malformed and skipped
 
 // A read-only file descriptor that closes itself.
 class Fd {
@@ -206,8 +206,7 @@ Runner setup_stats(CLI::App& sub) {
     Fd fd(::open(paths.events.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
       if (errno == ENOENT) {
-        throw Error(ExitCode::failure,
-                    fmt::format("no journal to report on ({}): run `simmer cook` first", shown));
+        throw Error(ExitCode::failure, fmt::format("no journal to report on ({}): run `simmer cook` first", shown));
       }
       read_error(shown);
     }
@@ -217,7 +216,7 @@ Runner setup_stats(CLI::App& sub) {
     }
 
     // Decide the scope before the pass, so a single pass serves every scope.
-    core::RunScope scope = flags->all ? core::RunScope::all
+    core::RunScope scope = flags->all           ? core::RunScope::all
                            : flags->run.empty() ? core::RunScope::latest
                                                 : core::RunScope::run;
     std::string run_id = flags->run;

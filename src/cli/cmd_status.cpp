@@ -85,8 +85,12 @@ Runner setup_status(CLI::App& sub) {
       passed += s.status == core::StoryState::passed;
       blocked += s.status == core::StoryState::blocked;
       pending += s.status == core::StoryState::pending;
-      json row = {{"id", id}, {"title", s.title}, {"status", core::to_string(s.status)}, {"attempts", s.attempts},
-                  {"costUsd", s.cost_usd}, {"reason", s.reason}};
+      json row = {{"id", id},
+                  {"title", s.title},
+                  {"status", core::to_string(s.status)},
+                  {"attempts", s.attempts},
+                  {"costUsd", s.cost_usd},
+                  {"reason", s.reason}};
       for (const auto& [sid, blocker] : stuck) {
         if (sid == id) {
           row["waitsFor"] = blocker;
@@ -130,9 +134,8 @@ Runner setup_status(CLI::App& sub) {
     if (cooked) {
       std::string where = fmt::format("phase {}", core::to_string(state.phase));
       if (state.story_id) {
-        where += fmt::format(", story {} ({}), attempt {}", *state.story_id, state.stories.count(*state.story_id)
-                                                                                ? state.stories.at(*state.story_id).title
-                                                                                : "",
+        where += fmt::format(", story {} ({}), attempt {}", *state.story_id,
+                             state.stories.count(*state.story_id) ? state.stories.at(*state.story_id).title : "",
                              state.attempt);
       }
       if (state.halt) {

@@ -37,8 +37,7 @@ int run_to_prd(const ToPrdOptions& opt) {
   namespace fs = std::filesystem;
   const auto paths = store::ProjectPaths::discover(fs::current_path());
   const fs::path output = opt.output.empty() ? paths.prd : fs::path(opt.output);
-  const std::string output_display =
-      opt.output.empty() ? paths.display(paths.prd) : opt.output;
+  const std::string output_display = opt.output.empty() ? paths.display(paths.prd) : opt.output;
   const auto policy = opt.force   ? project::ExistingPolicy::force
                       : opt.merge ? project::ExistingPolicy::merge
                                   : project::ExistingPolicy::refuse_progress;

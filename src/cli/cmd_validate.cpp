@@ -54,8 +54,8 @@ Problem whole_file_problem(const std::string& file, std::string message) {
 std::vector<std::pair<fs::path, std::string>> project_files() {
   const auto paths = store::ProjectPaths::discover(fs::current_path());
   std::vector<std::pair<fs::path, std::string>> files;
-  for (const fs::path& p : {paths.config, paths.prd, paths.state, paths.task, paths.build, paths.verdict,
-                            paths.progress, paths.events}) {
+  for (const fs::path& p :
+       {paths.config, paths.prd, paths.state, paths.task, paths.build, paths.verdict, paths.progress, paths.events}) {
     if (util::exists(p)) {
       files.emplace_back(p, paths.display(p));
     }
@@ -73,9 +73,10 @@ FileReport check_by_kind(const fs::path& path, const std::string& display) {
   const auto kind = store::kind_from_name(path);
   if (!kind) {
     report.problems.push_back(whole_file_problem(
-        display, "cannot tell which schema applies from the file name (expected simmer.json, prd.json, "
-                 "state.json, task.json, build.json, verdict.json, progress.json or events.jsonl; use --schema "
-                 "for any other file)"));
+        display,
+        "cannot tell which schema applies from the file name (expected simmer.json, prd.json, "
+        "state.json, task.json, build.json, verdict.json, progress.json or events.jsonl; use --schema "
+        "for any other file)"));
     return report;
   }
   report.problems = store::check_file(path, *kind, display);
@@ -100,8 +101,7 @@ LoadedSchema load_schema(const std::string& path) {
   }
   auto validator = schema::Validator::compile(parsed.value);
   if (!validator) {
-    throw Error(ExitCode::schema_unusable,
-                fmt::format("schema unusable ({}): {}", path, validator.failure().message));
+    throw Error(ExitCode::schema_unusable, fmt::format("schema unusable ({}): {}", path, validator.failure().message));
   }
   return LoadedSchema{parsed.value, std::move(validator.value())};
 }
@@ -113,8 +113,8 @@ FileReport check_against(const LoadedSchema& loaded, const std::string& path) {
     // read_file's message names the path already; keep only its reason for our "<file>: <why>" shape.
     const std::string& message = text.failure().message;
     const auto colon = message.rfind(": ");
-    report.problems.push_back(whole_file_problem(
-        path, "cannot read: " + (colon == std::string::npos ? message : message.substr(colon + 2))));
+    report.problems.push_back(
+        whole_file_problem(path, "cannot read: " + (colon == std::string::npos ? message : message.substr(colon + 2))));
     return report;
   }
   const auto parsed = core::parse_json(*text);
@@ -131,9 +131,7 @@ FileReport check_against(const LoadedSchema& loaded, const std::string& path) {
   return report;
 }
 
-std::string plural(std::size_t n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 int print(const std::vector<FileReport>& reports, bool as_json) {
   std::size_t invalid = 0;

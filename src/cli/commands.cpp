@@ -15,8 +15,7 @@ const std::vector<Command>& commands() {
       {"validate", "Validate simmer.json and .simmer/ files (or any JSON against a schema)", setup_validate},
       {"replay", "Fold the journal through the state machine; --check compares with state.json", setup_replay},
       {"gc", "Delete the session transcripts of old runs", setup_gc},
-      {"agent-script", "Offline scripted agent (used by the demo and tests)", setup_agent_script,
-       Visibility::hidden},
+      {"agent-script", "Offline scripted agent (used by the demo and tests)", setup_agent_script, Visibility::hidden},
   };
   return k_commands;
 }

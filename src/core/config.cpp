@@ -186,14 +186,16 @@ void check_roles(const json& doc, const std::string& file, std::vector<Problem>&
     }
     const json& config = *it;
     const std::string pointer = fmt::format("/agents/{}", role);
-    const std::string agent =
-        config.contains("agent") && config["agent"].is_string() ? config["agent"].get<std::string>() : "claude";
+    const std::string agent = config.contains("agent") && config["agent"].is_string()
+                                  ? config["agent"].get<std::string>()
+                                  : "claude";
     Problem p;
     p.file = file;
     if (agent == "harness" && std::string_view(role) != "orchestrator") {
       p.pointer = pointer + "/agent";
-      p.message = "expected one of \"claude\", \"codex\", \"gemini\", \"command\", \"script\" (\"harness\" is for "
-                  "the orchestrator only), found \"harness\"";
+      p.message =
+          "expected one of \"claude\", \"codex\", \"gemini\", \"command\", \"script\" (\"harness\" is for "
+          "the orchestrator only), found \"harness\"";
     } else if (agent == "command" && !config.contains("command")) {
       p.pointer = pointer;
       p.message = "expected \"command\" (the program agent \"command\" runs), found nothing";
@@ -257,8 +259,7 @@ Config default_config() {
 }
 
 Result<int> parse_timeout(const nlohmann::json& value) {
-  const std::string expected =
-      "expected seconds or a number with a unit s, m, h or d (e.g. 90s, 10m, 1h)";
+  const std::string expected = "expected seconds or a number with a unit s, m, h or d (e.g. 90s, 10m, 1h)";
   if (value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
     if (value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT_MAX)) {
       return Failure{fmt::format("invalid duration {}: too long", value.dump())};
@@ -300,24 +301,23 @@ void to_json(nlohmann::json& out, const Config& value) {
                            {"headers", server.headers}};
     }
   }
-  out = json{{"schemaVersion", value.schema_version},
-             {"project", value.project},
-             {"app", value.app},
-             {"workflow", std::string(to_string(value.workflow))},
-             {"agents",
-              json{{"orchestrator", role_to_json(value.orchestrator)},
-                   {"builder", role_to_json(value.builder)},
-                   {"verifier", role_to_json(value.verifier)}}},
-             {"gates", std::move(gates)},
-             {"budget", json{{"perStory", value.budget.per_story}, {"total", value.budget.total}}},
-             {"retries",
-              json{{"fix", value.retries.fix},
-                   {"contract", value.retries.contract},
-                   {"transient", value.retries.transient}}},
-             {"maxIterations", value.max_iterations},
-             {"pricing", std::move(pricing)},
-             {"mcpServers", std::move(servers)},
-             {"git", json{{"commit", value.git.commit}, {"hooks", value.git.hooks}, {"hookTimeout", value.git.hook_timeout_s}}}};
+  out = json{
+      {"schemaVersion", value.schema_version},
+      {"project", value.project},
+      {"app", value.app},
+      {"workflow", std::string(to_string(value.workflow))},
+      {"agents", json{{"orchestrator", role_to_json(value.orchestrator)},
+                      {"builder", role_to_json(value.builder)},
+                      {"verifier", role_to_json(value.verifier)}}},
+      {"gates", std::move(gates)},
+      {"budget", json{{"perStory", value.budget.per_story}, {"total", value.budget.total}}},
+      {"retries",
+       json{{"fix", value.retries.fix}, {"contract", value.retries.contract}, {"transient", value.retries.transient}}},
+      {"maxIterations", value.max_iterations},
+      {"pricing", std::move(pricing)},
+      {"mcpServers", std::move(servers)},
+      {"git",
+       json{{"commit", value.git.commit}, {"hooks", value.git.hooks}, {"hookTimeout", value.git.hook_timeout_s}}}};
   if (value.schema_ref) {
     out["$schema"] = *value.schema_ref;
   }

@@ -34,19 +34,19 @@ std::string_view to_string(Workflow workflow);
 // and the adapter uses its CLI's own default.
 struct RoleConfig {
   AgentKind agent = AgentKind::claude;
-  std::optional<std::string> model;           // absent: the CLI's default model
-  std::vector<std::string> args;              // appended verbatim to the CLI's command line
-  std::map<std::string, std::string> env;     // added to the agent's environment
-  int timeout_s = 0;                          // wall clock; role default (see default_config)
-  int idle_timeout_s = 300;                   // no output for this long = timeout
-  std::optional<int> max_turns;               // absent: the CLI's default
-  std::vector<std::string> command;           // `command` agent: argv (required non-empty for it)
-  PromptVia prompt_via = PromptVia::standard_input;  // `command` agent only
-  std::optional<std::string> scenario;        // `script` agent: scenario file, relative to the project root
-  std::optional<std::string> permission_mode;  // claude
+  std::optional<std::string> model;                       // absent: the CLI's default model
+  std::vector<std::string> args;                          // appended verbatim to the CLI's command line
+  std::map<std::string, std::string> env;                 // added to the agent's environment
+  int timeout_s = 0;                                      // wall clock; role default (see default_config)
+  int idle_timeout_s = 300;                               // no output for this long = timeout
+  std::optional<int> max_turns;                           // absent: the CLI's default
+  std::vector<std::string> command;                       // `command` agent: argv (required non-empty for it)
+  PromptVia prompt_via = PromptVia::standard_input;       // `command` agent only
+  std::optional<std::string> scenario;                    // `script` agent: scenario file, relative to the project root
+  std::optional<std::string> permission_mode;             // claude
   std::optional<std::vector<std::string>> allowed_tools;  // claude
-  std::optional<std::string> sandbox;         // codex
-  std::optional<std::string> approval_mode;   // gemini
+  std::optional<std::string> sandbox;                     // codex
+  std::optional<std::string> approval_mode;               // gemini
 };
 
 // A deterministic project check run between BUILD and VERIFY (`sh -c run` in the project root).
@@ -80,11 +80,11 @@ struct Pricing {
 struct McpServer {
   enum class Type { stdio, http, sse };
   Type type = Type::stdio;
-  std::string command;                          // stdio
-  std::vector<std::string> args;                // stdio
-  std::map<std::string, std::string> env;       // stdio
-  std::string url;                              // http, sse
-  std::map<std::string, std::string> headers;   // http, sse
+  std::string command;                         // stdio
+  std::vector<std::string> args;               // stdio
+  std::map<std::string, std::string> env;      // stdio
+  std::string url;                             // http, sse
+  std::map<std::string, std::string> headers;  // http, sse
 };
 
 // How simmer commits. `hooks` runs the repository's pre-commit, prepare-commit-msg, commit-msg and post-commit
@@ -99,12 +99,12 @@ struct GitConfig {
 struct Config {
   std::optional<std::string> schema_ref;  // "$schema": allowed for editors, otherwise ignored
   int schema_version = k_schema_version;
-  std::string project;                    // "" = the project directory's name
-  std::string app = ".";                  // where the application lives, relative to the project root
+  std::string project;    // "" = the project directory's name
+  std::string app = ".";  // where the application lives, relative to the project root
   Workflow workflow = Workflow::one_shot;
-  RoleConfig orchestrator;                // timeout 600 s
-  RoleConfig builder;                     // timeout 1800 s
-  RoleConfig verifier;                    // timeout 900 s
+  RoleConfig orchestrator;  // timeout 600 s
+  RoleConfig builder;       // timeout 1800 s
+  RoleConfig verifier;      // timeout 900 s
   std::vector<Gate> gates;
   Budget budget;
   Retries retries;

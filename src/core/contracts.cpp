@@ -109,8 +109,7 @@ int get_schema_version(const json& in) {
 }
 
 template <class Enum, std::size_t N>
-Enum get_enum(const json& in, const char* key, const std::pair<const char*, Enum> (&names)[N],
-              const char* expected) {
+Enum get_enum(const json& in, const char* key, const std::pair<const char*, Enum> (&names)[N], const char* expected) {
   const std::string text = get_string(in, key);
   for (const auto& [name, value] : names) {
     if (text == name) {
@@ -120,12 +119,14 @@ Enum get_enum(const json& in, const char* key, const std::pair<const char*, Enum
   wrong(key, expected);
 }
 
-constexpr std::pair<const char*, StoryStatus> k_story_status[] = {
-    {"pending", StoryStatus::pending}, {"passed", StoryStatus::passed}, {"blocked", StoryStatus::blocked}};
-constexpr std::pair<const char*, VerdictKind> k_verdicts[] = {
-    {"pass", VerdictKind::pass}, {"fail_retry", VerdictKind::fail_retry}, {"fail_abort", VerdictKind::fail_abort}};
+constexpr std::pair<const char*, StoryStatus> k_story_status[] = {{"pending", StoryStatus::pending},
+                                                                  {"passed", StoryStatus::passed},
+                                                                  {"blocked", StoryStatus::blocked}};
+constexpr std::pair<const char*, VerdictKind> k_verdicts[] = {{"pass", VerdictKind::pass},
+                                                              {"fail_retry", VerdictKind::fail_retry},
+                                                              {"fail_abort", VerdictKind::fail_abort}};
 constexpr std::pair<const char*, StoryOutcome> k_outcomes[] = {{"passed", StoryOutcome::passed},
-                                                              {"blocked", StoryOutcome::blocked}};
+                                                               {"blocked", StoryOutcome::blocked}};
 
 json quoted(std::string_view s) { return json(std::string(s)); }
 
@@ -149,8 +150,7 @@ std::string Problem::to_line() const {
 
 std::string Problem::to_error() const {
   if (line > 0) {
-    return fmt::format("{} ({}:{}:{}): {}", subject.empty() ? "invalid JSON" : subject, file, line, column,
-                       message);
+    return fmt::format("{} ({}:{}:{}): {}", subject.empty() ? "invalid JSON" : subject, file, line, column, message);
   }
   if (line < 0) {
     return fmt::format("{} ({}): {}", subject.empty() ? "cannot use file" : subject, file, message);
@@ -176,9 +176,7 @@ std::string_view to_string(VerdictKind verdict) {
   return "fail_retry";
 }
 
-std::string_view to_string(StoryOutcome outcome) {
-  return outcome == StoryOutcome::passed ? "passed" : "blocked";
-}
+std::string_view to_string(StoryOutcome outcome) { return outcome == StoryOutcome::passed ? "passed" : "blocked"; }
 
 const Story* Prd::find(std::string_view id) const {
   const auto it = std::find_if(stories.begin(), stories.end(), [&](const Story& s) { return s.id == id; });
@@ -190,9 +188,7 @@ Story* Prd::find(std::string_view id) {
   return it == stories.end() ? nullptr : &*it;
 }
 
-void to_json(nlohmann::json& out, const Epic& value) {
-  out = json{{"id", value.id}, {"title", value.title}};
-}
+void to_json(nlohmann::json& out, const Epic& value) { out = json{{"id", value.id}, {"title", value.title}}; }
 
 void from_json(const nlohmann::json& in, Epic& value) {
   value.id = get_string(in, "id");
@@ -310,12 +306,9 @@ void to_json(nlohmann::json& out, const Verdict& value) {
   for (const auto& c : value.criteria) {
     criteria.push_back(json{{"criterion", c.criterion}, {"passed", c.passed}, {"evidence", c.evidence}});
   }
-  out = json{{"schemaVersion", value.schema_version},
-             {"storyId", value.story_id},
-             {"attempt", value.attempt},
-             {"verdict", quoted(to_string(value.verdict))},
-             {"summary", value.summary},
-             {"criteria", std::move(criteria)}};
+  out = json{
+      {"schemaVersion", value.schema_version},       {"storyId", value.story_id}, {"attempt", value.attempt},
+      {"verdict", quoted(to_string(value.verdict))}, {"summary", value.summary},  {"criteria", std::move(criteria)}};
 }
 
 void from_json(const nlohmann::json& in, Verdict& value) {
@@ -338,19 +331,17 @@ void to_json(nlohmann::json& out, const Progress& value) {
   }
   json timeline = json::array();
   for (const auto& t : value.timeline) {
-    json entry{{"storyId", t.story_id},
-               {"outcome", quoted(to_string(t.outcome))},
-               {"attempts", t.attempts},
-               {"costUsd", t.cost_usd},
-               {"summary", t.summary},
-               {"commits", t.commits},
+    json entry{{"storyId", t.story_id},          {"outcome", quoted(to_string(t.outcome))},
+               {"attempts", t.attempts},         {"costUsd", t.cost_usd},
+               {"summary", t.summary},           {"commits", t.commits},
                {"meta", json{{"ts", t.meta.ts}}}};
     if (t.reason) {
       entry["reason"] = *t.reason;
     }
     timeline.push_back(std::move(entry));
   }
-  out = json{{"schemaVersion", value.schema_version}, {"patterns", std::move(patterns)},
+  out = json{{"schemaVersion", value.schema_version},
+             {"patterns", std::move(patterns)},
              {"timeline", std::move(timeline)}};
 }
 
@@ -402,8 +393,7 @@ std::vector<Problem> check_prd(const nlohmann::json& doc, const std::string& fil
     const auto [it, inserted] = index_of.emplace(id, i);
     if (!inserted) {
       problem(fmt::format("/stories/{}/id", i), "duplicate story id",
-              fmt::format("expected an id no other story has, found \"{}\" (also at /stories/{}/id)", id,
-                          it->second));
+              fmt::format("expected an id no other story has, found \"{}\" (also at /stories/{}/id)", id, it->second));
     }
   }
 
@@ -529,8 +519,7 @@ public:
   UnknownKeys(const nlohmann::json& root, std::string file, std::vector<Problem>& out)
       : m_root(root), m_file(std::move(file)), m_out(out) {}
 
-  void walk(const nlohmann::json& instance, const nlohmann::json& node, const std::string& pointer,
-            std::size_t depth) {
+  void walk(const nlohmann::json& instance, const nlohmann::json& node, const std::string& pointer, std::size_t depth) {
     // $ref chains are bounded too: a schema may (wrongly) refer to itself.
     const nlohmann::json* schema = &node;
     for (int hops = 0; schema->is_object() && schema->contains("$ref") && hops < 32; ++hops) {

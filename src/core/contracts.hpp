@@ -57,7 +57,7 @@ struct Epic {
 };
 
 struct Story {
-  std::string id;                                // ^[A-Za-z][A-Za-z0-9_-]*$, unique in the PRD
+  std::string id;  // ^[A-Za-z][A-Za-z0-9_-]*$, unique in the PRD
   std::string title;
   std::string description;
   std::vector<std::string> acceptance_criteria;  // at least one, none empty
@@ -66,7 +66,7 @@ struct Story {
   std::string epic;                              // "" = no epic
   std::string notes;
   StoryStatus status = StoryStatus::pending;
-  std::optional<std::string> blocked_reason;     // present iff status == blocked
+  std::optional<std::string> blocked_reason;  // present iff status == blocked
 };
 
 struct Prd {
@@ -130,7 +130,7 @@ struct Verdict {
   std::string story_id;
   std::int64_t attempt = 0;
   VerdictKind verdict = VerdictKind::fail_retry;
-  std::string summary;                   // non-empty unless verdict == pass
+  std::string summary;                    // non-empty unless verdict == pass
   std::vector<CriterionResult> criteria;  // one per acceptance criterion
 };
 

@@ -33,80 +33,112 @@ using nlohmann::json;
 
 std::string_view to_string(AgentRole value) {
   switch (value) {
-    case AgentRole::orchestrator: return "orchestrator";
-    case AgentRole::builder: return "builder";
-    case AgentRole::verifier: return "verifier";
+    case AgentRole::orchestrator:
+      return "orchestrator";
+    case AgentRole::builder:
+      return "builder";
+    case AgentRole::verifier:
+      return "verifier";
   }
   return "?";
 }
 
 std::string_view to_string(RunResult value) {
   switch (value) {
-    case RunResult::passed: return "passed";
-    case RunResult::halted: return "halted";
-    case RunResult::blocked: return "blocked";
-    case RunResult::interrupted: return "interrupted";
-    case RunResult::failed: return "failed";
+    case RunResult::passed:
+      return "passed";
+    case RunResult::halted:
+      return "halted";
+    case RunResult::blocked:
+      return "blocked";
+    case RunResult::interrupted:
+      return "interrupted";
+    case RunResult::failed:
+      return "failed";
   }
   return "?";
 }
 
 std::string_view to_string(PickedBy value) {
   switch (value) {
-    case PickedBy::orchestrator: return "orchestrator";
-    case PickedBy::harness: return "harness";
+    case PickedBy::orchestrator:
+      return "orchestrator";
+    case PickedBy::harness:
+      return "harness";
   }
   return "?";
 }
 
 std::string_view to_string(SessionOutcome value) {
   switch (value) {
-    case SessionOutcome::success: return "success";
-    case SessionOutcome::timeout: return "timeout";
-    case SessionOutcome::transient: return "transient";
-    case SessionOutcome::usage_limit: return "usage_limit";
-    case SessionOutcome::fatal: return "fatal";
-    case SessionOutcome::interrupted: return "interrupted";
-    case SessionOutcome::cannot_start: return "cannot_start";
+    case SessionOutcome::success:
+      return "success";
+    case SessionOutcome::timeout:
+      return "timeout";
+    case SessionOutcome::transient:
+      return "transient";
+    case SessionOutcome::usage_limit:
+      return "usage_limit";
+    case SessionOutcome::fatal:
+      return "fatal";
+    case SessionOutcome::interrupted:
+      return "interrupted";
+    case SessionOutcome::cannot_start:
+      return "cannot_start";
   }
   return "?";
 }
 
 std::string_view to_string(RetryReason value) {
   switch (value) {
-    case RetryReason::transient: return "transient";
-    case RetryReason::usage_limit: return "usage_limit";
-    case RetryReason::contract: return "contract";
+    case RetryReason::transient:
+      return "transient";
+    case RetryReason::usage_limit:
+      return "usage_limit";
+    case RetryReason::contract:
+      return "contract";
   }
   return "?";
 }
 
 std::string_view to_string(CommitKind value) {
   switch (value) {
-    case CommitKind::build: return "build";
-    case CommitKind::fix: return "fix";
-    case CommitKind::record: return "record";
+    case CommitKind::build:
+      return "build";
+    case CommitKind::fix:
+      return "fix";
+    case CommitKind::record:
+      return "record";
   }
   return "?";
 }
 
 std::string_view to_string(HaltReason value) {
   switch (value) {
-    case HaltReason::budget_story: return "budget_story";
-    case HaltReason::budget_total: return "budget_total";
-    case HaltReason::max_iterations: return "max_iterations";
-    case HaltReason::checkpoint: return "checkpoint";
-    case HaltReason::transient: return "transient";
+    case HaltReason::budget_story:
+      return "budget_story";
+    case HaltReason::budget_total:
+      return "budget_total";
+    case HaltReason::max_iterations:
+      return "max_iterations";
+    case HaltReason::checkpoint:
+      return "checkpoint";
+    case HaltReason::transient:
+      return "transient";
   }
   return "?";
 }
 
 std::string_view to_string(TamperChange value) {
   switch (value) {
-    case TamperChange::changed: return "changed";
-    case TamperChange::removed: return "removed";
-    case TamperChange::created: return "created";
-    case TamperChange::moved: return "moved";
+    case TamperChange::changed:
+      return "changed";
+    case TamperChange::removed:
+      return "removed";
+    case TamperChange::created:
+      return "created";
+    case TamperChange::moved:
+      return "moved";
   }
   return "?";
 }
@@ -130,19 +162,17 @@ constexpr std::array k_values<SessionOutcome> = {SessionOutcome::success,     Se
                                                  SessionOutcome::fatal,       SessionOutcome::interrupted,
                                                  SessionOutcome::cannot_start};
 template <>
-constexpr std::array k_values<RetryReason> = {RetryReason::transient, RetryReason::usage_limit,
-                                              RetryReason::contract};
+constexpr std::array k_values<RetryReason> = {RetryReason::transient, RetryReason::usage_limit, RetryReason::contract};
 template <>
 constexpr std::array k_values<CommitKind> = {CommitKind::build, CommitKind::fix, CommitKind::record};
 template <>
 constexpr std::array k_values<HaltReason> = {HaltReason::budget_story, HaltReason::budget_total,
-                                             HaltReason::max_iterations, HaltReason::checkpoint,
-                                             HaltReason::transient};
+                                             HaltReason::max_iterations, HaltReason::checkpoint, HaltReason::transient};
 template <>
 constexpr std::array k_values<TamperChange> = {TamperChange::changed, TamperChange::removed, TamperChange::created,
                                                TamperChange::moved};
 template <>
-constexpr std::array k_values<Phase> = {Phase::orchestrate, Phase::build, Phase::gates, Phase::verify,
+constexpr std::array k_values<Phase> = {Phase::orchestrate, Phase::build,  Phase::gates, Phase::verify,
                                         Phase::fix,         Phase::record, Phase::halt,  Phase::done};
 template <>
 constexpr std::array k_values<StoryState> = {StoryState::pending, StoryState::passed, StoryState::blocked};
@@ -545,8 +575,8 @@ std::string describe(const json& value) {
     case json::value_t::number_float:
       return "a number (" + value.dump() + ")";
     case json::value_t::array:
-      return value.empty() ? "an empty array" : fmt::format("an array of {} item{}", value.size(),
-                                                            value.size() == 1 ? "" : "s");
+      return value.empty() ? "an empty array"
+                           : fmt::format("an array of {} item{}", value.size(), value.size() == 1 ? "" : "s");
     case json::value_t::object:
       return value.empty() ? "an empty object"
                            : fmt::format("an object with {} propert{}", value.size(), value.size() == 1 ? "y" : "ies");
@@ -615,10 +645,10 @@ private:
       // A float with no fraction (1e300) is an "integer" to the schema, but has no int64 value: converting it
       // would be undefined behaviour, so only numbers stored as integers are read, within the member's range.
       expect(j.is_number_integer(), j, pointer, "an integer");
-      bool fits = j.is_number_unsigned() ? j.get<std::uint64_t>() <= static_cast<std::uint64_t>(
-                                                                           std::numeric_limits<V>::max())
-                                         : j.get<std::int64_t>() >= std::numeric_limits<V>::min() &&
-                                               j.get<std::int64_t>() <= std::numeric_limits<V>::max();
+      bool fits = j.is_number_unsigned()
+                      ? j.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<V>::max())
+                      : j.get<std::int64_t>() >= std::numeric_limits<V>::min() &&
+                            j.get<std::int64_t>() <= std::numeric_limits<V>::max();
       expect(fits, j, pointer,
              fmt::format("an integer from {} to {}", std::numeric_limits<V>::min(), std::numeric_limits<V>::max()));
       out = static_cast<V>(j.is_number_unsigned() ? static_cast<std::int64_t>(j.get<std::uint64_t>())
@@ -697,8 +727,8 @@ std::string_view kind_name(const EventData& data) {
 }
 
 const std::vector<std::string_view>& kind_names() {
-  static const std::vector<std::string_view> k_names =
-      names(std::make_index_sequence<std::variant_size_v<EventData>>{});
+  static const std::vector<std::string_view> k_names = names(
+      std::make_index_sequence<std::variant_size_v<EventData>>{});
   return k_names;
 }
 

@@ -37,7 +37,7 @@ namespace simmer::core {
 // One journal line as stored: the envelope, with `data` (the kind's payload object) still JSON.
 struct Event {
   std::int64_t seq = 0;
-  std::string ts;      // "2026-11-22T10:00:00.123Z"
+  std::string ts;  // "2026-11-22T10:00:00.123Z"
   std::string run_id;
   std::string kind;
   nlohmann::json data = nlohmann::json::object();
@@ -205,7 +205,7 @@ struct RunStarted {
   std::string version;
   std::int64_t pid = 0;
   bool resumed = false;
-  Phase phase = Phase::orchestrate;  // where the run resumes
+  Phase phase = Phase::orchestrate;                   // where the run resumes
   std::optional<std::string> story_id;                // null: no story in progress
   std::optional<std::vector<StorySnapshot>> stories;  // omitted: the state keeps the stories it has
   std::optional<Limits> limits;                       // omitted: the state keeps its limits; members "default"
@@ -310,9 +310,9 @@ struct Session {
 
 struct AgentsStopped {
   static constexpr std::string_view k_kind = "agents_stopped";
-  std::string run_id;  // the killed run
+  std::string run_id;     // the killed run
   std::vector<int> pids;  // as util::stop_processes() took them
-  bool forced = false;  // some needed SIGKILL
+  bool forced = false;    // some needed SIGKILL
   bool operator==(const AgentsStopped&) const = default;
 };
 
@@ -347,14 +347,14 @@ struct HandoffAccepted {
 
 struct Gate {
   static constexpr std::string_view k_kind = "gate";
-  std::string name;  // "<hook> hook" for a refused commit
+  std::string name;                     // "<hook> hook" for a refused commit
   std::optional<std::string> story_id;  // null: no story in progress
   std::int64_t attempt = 0;
   std::int64_t exit_code = 0;  // -1: killed
   bool passed = false;
   bool timed_out = false;
   std::int64_t duration_ms = 0;
-  std::string output_tail;  // the last 64 KiB
+  std::string output_tail;   // the last 64 KiB
   std::optional<bool> hook;  // omitted: true when a commit hook refused a BUILD/FIX commit
   bool operator==(const Gate&) const = default;
 };
@@ -408,8 +408,8 @@ struct TamperDetected {
   bool restored = false;
   // Omitted when not known; whose session it was (a role), "gate", or "harness". The schema leaves it open.
   std::optional<std::string> role;
-  std::optional<TamperChange> change;  // omitted when not known
-  std::optional<std::string> detail;   // omitted when not known
+  std::optional<TamperChange> change;   // omitted when not known
+  std::optional<std::string> detail;    // omitted when not known
   std::optional<std::string> saved_as;  // omitted: where the agent's version of a run input was kept
   std::optional<bool> stops_story;      // omitted: true when the journal itself was erased
   bool operator==(const TamperDetected&) const = default;
@@ -438,12 +438,11 @@ struct Warning {
 }  // namespace events
 
 // Every event kind, in the order of schemas/event.json's `kind` enum.
-using EventData =
-    std::variant<events::RunStarted, events::RunFinished, events::PhaseStarted, events::PhaseFinished,
-                 events::StorySelected, events::FeedbackClaimed, events::SessionLaunched, events::Session,
-                 events::AgentsStopped, events::RetryScheduled, events::HandoffInvalid, events::HandoffAccepted,
-                 events::Gate, events::Verdict, events::Commit, events::StoryPassed, events::StoryBlocked,
-                 events::TamperDetected, events::Halted, events::Interrupted, events::Warning>;
+using EventData = std::variant<
+    events::RunStarted, events::RunFinished, events::PhaseStarted, events::PhaseFinished, events::StorySelected,
+    events::FeedbackClaimed, events::SessionLaunched, events::Session, events::AgentsStopped, events::RetryScheduled,
+    events::HandoffInvalid, events::HandoffAccepted, events::Gate, events::Verdict, events::Commit, events::StoryPassed,
+    events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning>;
 
 // A journal line in its typed form.
 struct TypedEvent {

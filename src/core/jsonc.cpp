@@ -96,9 +96,7 @@ private:
   JsonDialect m_dialect;
   std::size_t m_pos = 0;
 
-  [[noreturn]] static void fail(std::size_t offset, std::string message) {
-    throw Failed{offset, std::move(message)};
-  }
+  [[noreturn]] static void fail(std::size_t offset, std::string message) { throw Failed{offset, std::move(message)}; }
 
   bool at_end() const { return m_pos >= m_text.size(); }
   char peek() const { return m_text[m_pos]; }
@@ -142,13 +140,11 @@ private:
       const char c = peek();
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         ++m_pos;
-      } else if (c == '/' && m_dialect == JsonDialect::jsonc && m_pos + 1 < m_text.size() &&
-                 m_text[m_pos + 1] == '/') {
+      } else if (c == '/' && m_dialect == JsonDialect::jsonc && m_pos + 1 < m_text.size() && m_text[m_pos + 1] == '/') {
         while (!at_end() && peek() != '\n') {
           ++m_pos;
         }
-      } else if (c == '/' && m_dialect == JsonDialect::jsonc && m_pos + 1 < m_text.size() &&
-                 m_text[m_pos + 1] == '*') {
+      } else if (c == '/' && m_dialect == JsonDialect::jsonc && m_pos + 1 < m_text.size() && m_text[m_pos + 1] == '*') {
         const std::size_t close = m_text.find("*/", m_pos + 2);
         if (close == std::string_view::npos) {
           fail(m_pos, "unterminated /* comment");
@@ -337,14 +333,30 @@ private:
       const char e = peek();
       ++m_pos;
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned cp = read_hex4(escape);
           if (cp >= 0xD800 && cp <= 0xDBFF) {

@@ -27,8 +27,8 @@ namespace {
 namespace ev = events;
 
 [[noreturn]] void corrupt(std::int64_t seq, const std::string& why) {
-  throw Error(ExitCode::journal_corrupt, fmt::format("cannot apply the journal (.simmer/events.jsonl seq {}): {}",
-                                                    seq, why));
+  throw Error(ExitCode::journal_corrupt,
+              fmt::format("cannot apply the journal (.simmer/events.jsonl seq {}): {}", seq, why));
 }
 
 constexpr double k_max_spend_usd = 1e300;
@@ -616,8 +616,9 @@ Effect next_effect(const State& s) {
       }
       if (s.step == Step::fallback) {
         std::string why = s.last_failure ? s.last_failure->summary : std::string("the orchestrator failed");
-        return emit(ev::StorySelected{
-            .story_id = *pick, .by = PickedBy::harness, .warning = fmt::format("{}; the harness picked", why)});
+        return emit(ev::StorySelected{.story_id = *pick,
+                                      .by = PickedBy::harness,
+                                      .warning = fmt::format("{}; the harness picked", why)});
       }
       return agent_effect(s);
     }

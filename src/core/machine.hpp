@@ -46,16 +46,16 @@ struct Effect {
   nlohmann::json event_data = nlohmann::json::object();
 
   // run_agent / validate_handoff
-  std::string role;                 // orchestrator | builder | verifier
-  std::string handoff;              // task | build | verdict
+  std::string role;                           // orchestrator | builder | verifier
+  std::string handoff;                        // task | build | verdict
   std::optional<std::string> resume_session;  // resume this agent session (FIX, repairs)
   std::vector<std::string> repair_errors;     // repair: the exact validation errors to hand back
   std::optional<std::int64_t> not_before_ms;  // wait until then before launching
 
   // schedule_retry
-  std::string retry_reason;  // transient | usage_limit
-  int retry = 0;             // 1-based count
-  std::int64_t delay_ms = 0; // transient: 1 s doubling, capped at 30 s
+  std::string retry_reason;                 // transient | usage_limit
+  int retry = 0;                            // 1-based count
+  std::int64_t delay_ms = 0;                // transient: 1 s doubling, capped at 30 s
   std::optional<std::int64_t> reset_at_ms;  // usage_limit: when the agent said the limit resets
 
   // run_gate

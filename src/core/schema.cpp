@@ -53,9 +53,12 @@ bool is_number_kind(ValueKind kind) {
 template <class A>
 long double as_long_double(const typename A::Value& value) {
   switch (A::kind(value)) {
-    case ValueKind::integer: return static_cast<long double>(A::int64(value));
-    case ValueKind::unsigned_integer: return static_cast<long double>(A::uint64(value));
-    default: return static_cast<long double>(A::float64(value));
+    case ValueKind::integer:
+      return static_cast<long double>(A::int64(value));
+    case ValueKind::unsigned_integer:
+      return static_cast<long double>(A::uint64(value));
+    default:
+      return static_cast<long double>(A::float64(value));
   }
 }
 
@@ -63,12 +66,14 @@ template <class A>
 bool is_integer(const typename A::Value& value) {
   switch (A::kind(value)) {
     case ValueKind::integer:
-    case ValueKind::unsigned_integer: return true;
+    case ValueKind::unsigned_integer:
+      return true;
     case ValueKind::floating: {
       double number = A::float64(value);
       return std::isfinite(number) && std::floor(number) == number;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -84,9 +89,12 @@ bool json_equal(const typename A::Value& a, const typename B::Value& b) {
     return false;
   }
   switch (left) {
-    case ValueKind::null: return true;
-    case ValueKind::boolean: return A::boolean(a) == B::boolean(b);
-    case ValueKind::string: return A::string(a) == B::string(b);
+    case ValueKind::null:
+      return true;
+    case ValueKind::boolean:
+      return A::boolean(a) == B::boolean(b);
+    case ValueKind::string:
+      return A::string(a) == B::string(b);
     case ValueKind::array: {
       if (A::item_count(a) != B::item_count(b)) {
         return false;
@@ -137,7 +145,8 @@ bool json_equal(const typename A::Value& a, const typename B::Value& b) {
         return true;
       }
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -178,13 +187,19 @@ bool search(const Pattern& pattern, std::string_view text) { return pattern.rege
 template <class A>
 bool type_matches(std::uint8_t types, const typename A::Value& value) {
   switch (A::kind(value)) {
-    case ValueKind::null: return (types & k_type_null) != 0;
-    case ValueKind::boolean: return (types & k_type_boolean) != 0;
-    case ValueKind::object: return (types & k_type_object) != 0;
-    case ValueKind::array: return (types & k_type_array) != 0;
-    case ValueKind::string: return (types & k_type_string) != 0;
+    case ValueKind::null:
+      return (types & k_type_null) != 0;
+    case ValueKind::boolean:
+      return (types & k_type_boolean) != 0;
+    case ValueKind::object:
+      return (types & k_type_object) != 0;
+    case ValueKind::array:
+      return (types & k_type_array) != 0;
+    case ValueKind::string:
+      return (types & k_type_string) != 0;
     case ValueKind::integer:
-    case ValueKind::unsigned_integer: return (types & (k_type_number | k_type_integer)) != 0;
+    case ValueKind::unsigned_integer:
+      return (types & (k_type_number | k_type_integer)) != 0;
     case ValueKind::floating:
       return (types & k_type_number) != 0 || ((types & k_type_integer) != 0 && is_integer<A>(value));
   }
@@ -215,16 +230,22 @@ std::string literal(const json& value) {
 // What a value is, for the "found ..." half of a message.
 std::string describe(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return value.get<bool>() ? "true" : "false";
-    case json::value_t::string: return literal(value);
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return value.get<bool>() ? "true" : "false";
+    case json::value_t::string:
+      return literal(value);
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "a number (" + value.dump() + ")";
-    case json::value_t::array: return value.empty() ? "an empty array" : "an array of " + plural(value.size(), "item", "items");
+    case json::value_t::number_float:
+      return "a number (" + value.dump() + ")";
+    case json::value_t::array:
+      return value.empty() ? "an empty array" : "an array of " + plural(value.size(), "item", "items");
     case json::value_t::object:
       return value.empty() ? "an empty object" : "an object with " + plural(value.size(), "property", "properties");
-    default: return "an unusual value";
+    default:
+      return "an unusual value";
   }
 }
 
@@ -308,13 +329,15 @@ public:
       return false;
     }
     switch (node.kind) {
-      case NodeKind::accept_all: return true;
+      case NodeKind::accept_all:
+        return true;
       case NodeKind::reject_all:
         if constexpr (Collect) {
           report(node.pointer, "no value here (the schema is false)", describe(value));
         }
         return false;
-      case NodeKind::keywords: break;
+      case NodeKind::keywords:
+        break;
     }
     if (node.ref != k_no_node) {
       return check(node.ref, value, depth + 1);
@@ -323,17 +346,17 @@ public:
     bool ok = true;
 // Records one failed keyword: the fast walker returns at once; the collecting one reports and goes on until the
 // issue list is full. The message arguments are evaluated only when collecting.
-#define SIMMER_SCHEMA_FAIL(keyword, expected, found)                         \
-  do {                                                                       \
-    if constexpr (!Collect) {                                                \
-      return false;                                                          \
-    } else {                                                                 \
-      report(node.pointer + "/" + (keyword), (expected), (found));             \
-      ok = false;                                                            \
-      if (full()) {                                                          \
-        return false;                                                        \
-      }                                                                      \
-    }                                                                        \
+#define SIMMER_SCHEMA_FAIL(keyword, expected, found)               \
+  do {                                                             \
+    if constexpr (!Collect) {                                      \
+      return false;                                                \
+    } else {                                                       \
+      report(node.pointer + "/" + (keyword), (expected), (found)); \
+      ok = false;                                                  \
+      if (full()) {                                                \
+        return false;                                              \
+      }                                                            \
+    }                                                              \
   } while (false)
 // A subschema failed: it reported its own issues.
 #define SIMMER_SCHEMA_SUB_FAILED() \
@@ -381,7 +404,8 @@ public:
           SIMMER_SCHEMA_SUB_FAILED();
         }
         break;
-      default: break;
+      default:
+        break;
     }
 
     for (NodeId branch : node.all_of) {
@@ -642,11 +666,10 @@ private:
         } else {
           // compare(), not `<`: clang 14 (fuzz/ builds with it) cannot rewrite string < string_view through
           // libstdc++ 12's operator<=>.
-          const auto found = std::lower_bound(
-              node.properties.begin(), declared_end, name,
-              [](const std::pair<std::string, NodeId>& entry, std::string_view wanted) {
-                return entry.first.compare(wanted) < 0;
-              });
+          const auto found = std::lower_bound(node.properties.begin(), declared_end, name,
+                                              [](const std::pair<std::string, NodeId>& entry, std::string_view wanted) {
+                                                return entry.first.compare(wanted) < 0;
+                                              });
           if (found != declared_end && found->first == name) {
             property_schema = found->second;
           }
@@ -867,7 +890,8 @@ Result<Validator> Validator::compile(const nlohmann::json& schema) {
 
 std::vector<Issue> Validator::validate(const nlohmann::json& instance, std::size_t max_issues) const {
   std::vector<Issue> issues;
-  detail::Walker<true, detail::NlohmannAccess> walker(*m_compiled, &issues, max_issues, static_cast<const char*>(__builtin_frame_address(0)));
+  detail::Walker<true, detail::NlohmannAccess> walker(*m_compiled, &issues, max_issues,
+                                                      static_cast<const char*>(__builtin_frame_address(0)));
   walker.check(m_compiled->root, instance, 0);
   std::stable_sort(issues.begin(), issues.end(), detail::before_in_document);
   return issues;

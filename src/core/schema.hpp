@@ -57,9 +57,9 @@ public:
   // is_valid() for the same document read by simdjson, whose parser is several times faster than building an
   // nlohmann tree (tests/unit/test_core_schema_fast.cpp checks the two agree on the whole JSON-Schema-Test-Suite
   // and on simmer's own schemas and fixtures). A name of its own: an overload would make every is_valid({...})
-  // call ask nlohmann whether it converts to the (here incomplete) simdjson type. The document must have no duplicate keys: read it with
-  // FastReader (schema_fast.hpp), which also enforces the rest of core::parse_json's strict rules. Explaining an
-  // invalid document is validate()'s job, over nlohmann.
+  // call ask nlohmann whether it converts to the (here incomplete) simdjson type. The document must have no duplicate
+  // keys: read it with FastReader (schema_fast.hpp), which also enforces the rest of core::parse_json's strict rules.
+  // Explaining an invalid document is validate()'s job, over nlohmann.
   bool is_valid_simdjson(const simdjson::dom::element& instance) const;
 
 private:

@@ -34,28 +34,62 @@ bool is_annotation(std::string_view key) {
 
 bool is_implemented(std::string_view key) {
   static constexpr std::string_view k_keywords[] = {
-      "$ref",          "type",          "properties",    "required",     "additionalProperties",
-      "patternProperties", "propertyNames", "dependencies", "enum",        "const",
-      "items",         "additionalItems", "contains",    "minItems",     "maxItems",
-      "uniqueItems",   "minLength",     "maxLength",     "pattern",      "minimum",
-      "maximum",       "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minProperties",
-      "maxProperties", "allOf",         "anyOf",         "oneOf",        "not",
-      "if",            "then",          "else",          "format",
+      "$ref",
+      "type",
+      "properties",
+      "required",
+      "additionalProperties",
+      "patternProperties",
+      "propertyNames",
+      "dependencies",
+      "enum",
+      "const",
+      "items",
+      "additionalItems",
+      "contains",
+      "minItems",
+      "maxItems",
+      "uniqueItems",
+      "minLength",
+      "maxLength",
+      "pattern",
+      "minimum",
+      "maximum",
+      "exclusiveMinimum",
+      "exclusiveMaximum",
+      "multipleOf",
+      "minProperties",
+      "maxProperties",
+      "allOf",
+      "anyOf",
+      "oneOf",
+      "not",
+      "if",
+      "then",
+      "else",
+      "format",
   };
   return std::find(std::begin(k_keywords), std::end(k_keywords), key) != std::end(k_keywords);
 }
 
 std::string describe_kind(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "a number (" + value.dump() + ")";
-    default: return "an unusual value";
+    case json::value_t::number_float:
+      return "a number (" + value.dump() + ")";
+    default:
+      return "an unusual value";
   }
 }
 
@@ -240,8 +274,7 @@ private:
       return id;
     }
     if (!schema.is_object()) {
-      refuse("invalid schema at " + at(pointer) + ": expected an object or a boolean, found " +
-             describe_kind(schema));
+      refuse("invalid schema at " + at(pointer) + ": expected an object or a boolean, found " + describe_kind(schema));
     }
     fill_keywords(node, schema, pointer, depth);
     m_out.nodes[static_cast<std::size_t>(id)] = std::move(node);
@@ -281,10 +314,17 @@ private:
   static Limit limit(const std::string& keyword, const json& value, const std::string& pointer) {
     Limit out;
     switch (value.type()) {
-      case json::value_t::number_integer: out.value = static_cast<long double>(value.get<std::int64_t>()); break;
-      case json::value_t::number_unsigned: out.value = static_cast<long double>(value.get<std::uint64_t>()); break;
-      case json::value_t::number_float: out.value = static_cast<long double>(value.get<double>()); break;
-      default: invalid_value(keyword, pointer, "a number", value);
+      case json::value_t::number_integer:
+        out.value = static_cast<long double>(value.get<std::int64_t>());
+        break;
+      case json::value_t::number_unsigned:
+        out.value = static_cast<long double>(value.get<std::uint64_t>());
+        break;
+      case json::value_t::number_float:
+        out.value = static_cast<long double>(value.get<double>());
+        break;
+      default:
+        invalid_value(keyword, pointer, "a number", value);
     }
     out.text = value.dump();
     return out;
@@ -512,7 +552,8 @@ private:
       } else if (key == "propertyNames") {
         node.property_names = sub(value, where, depth);
       } else if (key == "required") {
-        if (!value.is_array() || !std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); })) {
+        if (!value.is_array() ||
+            !std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); })) {
           invalid_value(key, where, "an array of strings", value);
         }
         node.required = value.get<std::vector<std::string>>();

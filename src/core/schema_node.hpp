@@ -103,7 +103,7 @@ struct Node {
   bool format_date_time = false;
 
   // Arrays.
-  NodeId items = k_no_node;   // the single-schema form
+  NodeId items = k_no_node;                        // the single-schema form
   std::optional<std::vector<NodeId>> tuple_items;  // the array form
   NodeId additional_items = k_no_node;
   NodeId contains = k_no_node;

@@ -28,15 +28,24 @@ struct NlohmannAccess {
 
   static ValueKind kind(const Value& value) {
     switch (value.type()) {
-      case Value::value_t::null: return ValueKind::null;
-      case Value::value_t::boolean: return ValueKind::boolean;
-      case Value::value_t::object: return ValueKind::object;
-      case Value::value_t::array: return ValueKind::array;
-      case Value::value_t::string: return ValueKind::string;
-      case Value::value_t::number_integer: return ValueKind::integer;
-      case Value::value_t::number_unsigned: return ValueKind::unsigned_integer;
-      case Value::value_t::number_float: return ValueKind::floating;
-      default: return ValueKind::null;  // binary and discarded values never come out of a parser
+      case Value::value_t::null:
+        return ValueKind::null;
+      case Value::value_t::boolean:
+        return ValueKind::boolean;
+      case Value::value_t::object:
+        return ValueKind::object;
+      case Value::value_t::array:
+        return ValueKind::array;
+      case Value::value_t::string:
+        return ValueKind::string;
+      case Value::value_t::number_integer:
+        return ValueKind::integer;
+      case Value::value_t::number_unsigned:
+        return ValueKind::unsigned_integer;
+      case Value::value_t::number_float:
+        return ValueKind::floating;
+      default:
+        return ValueKind::null;  // binary and discarded values never come out of a parser
     }
   }
   static bool boolean(const Value& value) { return *value.get_ptr<const Value::boolean_t*>(); }
@@ -64,14 +73,22 @@ struct SimdjsonAccess {
 
   static ValueKind kind(const Value& value) {
     switch (value.type()) {
-      case simdjson::dom::element_type::NULL_VALUE: return ValueKind::null;
-      case simdjson::dom::element_type::BOOL: return ValueKind::boolean;
-      case simdjson::dom::element_type::OBJECT: return ValueKind::object;
-      case simdjson::dom::element_type::ARRAY: return ValueKind::array;
-      case simdjson::dom::element_type::STRING: return ValueKind::string;
-      case simdjson::dom::element_type::INT64: return ValueKind::integer;
-      case simdjson::dom::element_type::UINT64: return ValueKind::unsigned_integer;
-      case simdjson::dom::element_type::DOUBLE: return ValueKind::floating;
+      case simdjson::dom::element_type::NULL_VALUE:
+        return ValueKind::null;
+      case simdjson::dom::element_type::BOOL:
+        return ValueKind::boolean;
+      case simdjson::dom::element_type::OBJECT:
+        return ValueKind::object;
+      case simdjson::dom::element_type::ARRAY:
+        return ValueKind::array;
+      case simdjson::dom::element_type::STRING:
+        return ValueKind::string;
+      case simdjson::dom::element_type::INT64:
+        return ValueKind::integer;
+      case simdjson::dom::element_type::UINT64:
+        return ValueKind::unsigned_integer;
+      case simdjson::dom::element_type::DOUBLE:
+        return ValueKind::floating;
     }
     return ValueKind::null;
   }

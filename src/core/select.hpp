@@ -31,7 +31,7 @@ std::string refuse_pick(const State& state, std::string_view id);
 struct PickOutcome {
   std::string story_id;  // "" when nothing can run
   bool by_orchestrator = false;
-  std::string warning;   // "" when the pick was accepted
+  std::string warning;  // "" when the pick was accepted
 };
 PickOutcome accept_pick(const State& state, std::string_view picked);
 

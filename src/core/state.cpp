@@ -203,25 +203,30 @@ std::string_view to_string(StoryState status) {
 json to_json(const State& s) {
   json stories = json::object();
   for (const auto& [id, story] : s.stories) {
-    stories[id] = {{"title", story.title},     {"priority", story.priority}, {"dependencies", story.dependencies},
-                   {"epic", story.epic},       {"status", to_string(story.status)}, {"reason", story.reason},
-                   {"attempts", story.attempts}, {"costUsd", story.cost_usd}};
+    stories[id] = {
+        {"title", story.title},       {"priority", story.priority},        {"dependencies", story.dependencies},
+        {"epic", story.epic},         {"status", to_string(story.status)}, {"reason", story.reason},
+        {"attempts", story.attempts}, {"costUsd", story.cost_usd}};
   }
   json failure = nullptr;
   if (s.last_failure) {
     const auto& f = *s.last_failure;
-    failure = {{"kind", f.kind}, {"summary", f.summary}, {"name", f.name}, {"output", f.output},
-               {"criteria", f.criteria}};
+    failure = {
+        {"kind", f.kind}, {"summary", f.summary}, {"name", f.name}, {"output", f.output}, {"criteria", f.criteria}};
   }
   json commit = nullptr;
   if (s.commit) {
-    commit = {{"kind", s.commit->kind}, {"subject", s.commit->subject}, {"runId", s.commit->run_id},
+    commit = {{"kind", s.commit->kind},
+              {"subject", s.commit->subject},
+              {"runId", s.commit->run_id},
               {"keySeq", s.commit->key_seq}};
   }
   json record = nullptr;
   if (s.record) {
-    record = {{"result", to_string(s.record->result)}, {"reason", s.record->reason},
-              {"summary", s.record->summary}, {"committed", s.record->committed}};
+    record = {{"result", to_string(s.record->result)},
+              {"reason", s.record->reason},
+              {"summary", s.record->summary},
+              {"committed", s.record->committed}};
   }
   json halt = nullptr;
   if (s.halt) {

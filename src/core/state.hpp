@@ -52,9 +52,9 @@ struct StoryView {
   std::vector<std::string> dependencies;
   std::string epic;  // "" = none
   StoryState status = StoryState::pending;
-  std::string reason;        // why it is blocked ("" otherwise)
-  std::int64_t attempts = 0; // BUILD + FIX attempts started, across runs
-  double cost_usd = 0.0;     // spend on this story, across runs
+  std::string reason;         // why it is blocked ("" otherwise)
+  std::int64_t attempts = 0;  // BUILD + FIX attempts started, across runs
+  double cost_usd = 0.0;      // spend on this story, across runs
 };
 
 // The limits in force for the current run (simmer.json at run start; budgets 0 = no limit).
@@ -64,19 +64,19 @@ struct Limits {
   int transient = 5;
   double budget_per_story = 0.0;
   double budget_total = 0.0;
-  std::int64_t max_iterations = 0;   // story selections per run; 0 = no limit
-  bool harness_orchestrator = false; // orchestrator: "harness" = no orchestrator agent
-  std::vector<std::string> gates;    // gate names, in order
-  std::string workflow = "one-shot"; // "one-shot" | "epic-checkpoint"
+  std::int64_t max_iterations = 0;    // story selections per run; 0 = no limit
+  bool harness_orchestrator = false;  // orchestrator: "harness" = no orchestrator agent
+  std::vector<std::string> gates;     // gate names, in order
+  std::string workflow = "one-shot";  // "one-shot" | "epic-checkpoint"
   bool operator==(const Limits&) const = default;
 };
 
 // What FIX is told about the failure of the previous attempt.
 struct FailureNote {
-  std::string kind;     // "verdict" | "gate" | "contract" | "timeout" | "fatal"
-  std::string summary;  // one line
-  std::string name;     // gate name (gate)
-  std::string output;   // gate output tail (<= 64 KiB) or contract errors, one per line
+  std::string kind;                                   // "verdict" | "gate" | "contract" | "timeout" | "fatal"
+  std::string summary;                                // one line
+  std::string name;                                   // gate name (gate)
+  std::string output;                                 // gate output tail (<= 64 KiB) or contract errors, one per line
   nlohmann::json criteria = nlohmann::json::array();  // verdict: [{criterion, passed, evidence}]
 };
 
@@ -113,37 +113,37 @@ struct FeedbackNote {
 
 struct State {
   int schema_version = k_state_schema_version;
-  std::string run_id;  // the run that applied the last event
-  std::int64_t seq = 0;  // seq of the last applied event
-  bool running = false;  // between run_started and run_finished
-  std::optional<std::string> result;    // last run_finished result
-  std::optional<int> exit_code;         // last run_finished exitCode
+  std::string run_id;                 // the run that applied the last event
+  std::int64_t seq = 0;               // seq of the last applied event
+  bool running = false;               // between run_started and run_finished
+  std::optional<std::string> result;  // last run_finished result
+  std::optional<int> exit_code;       // last run_finished exitCode
 
   Phase phase = Phase::orchestrate;
   std::optional<std::string> story_id;
   std::int64_t attempt = 0;  // 0 = BUILD, n = n-th FIX
   Step step = Step::launch;
-  std::int64_t phase_seq = 0;     // seq of the phase_started of the running session (0: none)
-  int repairs = 0;                // contract repairs used in this phase
-  int transient_retries = 0;      // transient retries used in this phase
-  int usage_waits = 0;            // usage-limit waits in this phase
-  std::vector<std::string> handoff_errors;  // for `repair`
-  std::optional<std::int64_t> not_before_ms;  // retry_wait: launch not before (Unix ms)
-  std::optional<std::string> retry_reason;    // retry_wait: transient | usage_limit
-  std::optional<std::int64_t> reset_at_ms;    // usage limit reset the agent reported
-  int gate_index = 0;             // next gate to run in GATES
+  std::int64_t phase_seq = 0;                   // seq of the phase_started of the running session (0: none)
+  int repairs = 0;                              // contract repairs used in this phase
+  int transient_retries = 0;                    // transient retries used in this phase
+  int usage_waits = 0;                          // usage-limit waits in this phase
+  std::vector<std::string> handoff_errors;      // for `repair`
+  std::optional<std::int64_t> not_before_ms;    // retry_wait: launch not before (Unix ms)
+  std::optional<std::string> retry_reason;      // retry_wait: transient | usage_limit
+  std::optional<std::int64_t> reset_at_ms;      // usage limit reset the agent reported
+  int gate_index = 0;                           // next gate to run in GATES
   std::map<std::string, std::string> sessions;  // role -> agent session id, for the current story
   std::optional<FailureNote> last_failure;      // what FIX is told
   std::optional<CommitPlan> commit;             // owed commit (step commit, or RECORD)
   std::optional<RecordPlan> record;             // RECORD outcome
   std::optional<HaltInfo> halt;
 
-  double spend_total_usd = 0.0;         // cumulative across runs
-  std::int64_t iterations_total = 0;    // story selections, across runs
-  std::int64_t iterations_run = 0;      // story selections in this run (maxIterations)
+  double spend_total_usd = 0.0;       // cumulative across runs
+  std::int64_t iterations_total = 0;  // story selections, across runs
+  std::int64_t iterations_run = 0;    // story selections in this run (maxIterations)
   Limits limits;
-  std::map<std::string, StoryView> stories;  // by id
-  std::vector<std::string> order;            // story ids in prd.json order (for messages and tables)
+  std::map<std::string, StoryView> stories;    // by id
+  std::vector<std::string> order;              // story ids in prd.json order (for messages and tables)
   std::vector<FeedbackNote> feedback_pending;  // claimed, not yet given to a story
   std::vector<FeedbackNote> guidance;          // claimed notes carried by the current story's brief
   std::int64_t feedback_claimed = 0;           // notes ever claimed: claimed files are numbered 1, 2, ...
@@ -151,9 +151,9 @@ struct State {
   std::vector<std::string> checkpoints;        // epics whose checkpoint halt was already taken
 
   // Volatile (meta): from event fields only, so replay reproduces them.
-  std::string updated_at;     // ts of the last applied event
-  std::string run_started_at; // ts of the current run's run_started
-  std::int64_t pid = 0;       // pid of the current run
+  std::string updated_at;      // ts of the last applied event
+  std::string run_started_at;  // ts of the current run's run_started
+  std::int64_t pid = 0;        // pid of the current run
 };
 
 // state.json form of `state` (camelCase keys; see schemas/state.json).

@@ -325,10 +325,9 @@ void StatsAccumulator::Impl::add(const char* line, std::size_t length) {
     }
   }
   // data_raw points into `text`; everything up to the padded end of the line stays readable.
-  std::size_t capacity = data_raw.empty()
-                             ? 0
-                             : static_cast<std::size_t>(text.data() + text.size() - data_raw.data()) +
-                                   k_stats_line_padding;
+  std::size_t capacity = data_raw.empty() ? 0
+                                          : static_cast<std::size_t>(text.data() + text.size() - data_raw.data()) +
+                                                k_stats_line_padding;
   apply(seq, kind, ts, data_raw, capacity);
 }
 
@@ -338,8 +337,7 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   // half-way counts as malformed and leaves no partial figure behind (see DataView).
   od::document doc;
   od::object data;
-  bool has_data = !data_raw.empty() &&
-                  !data_parser.iterate(data_raw.data(), data_raw.size(), data_capacity).get(doc) &&
+  bool has_data = !data_raw.empty() && !data_parser.iterate(data_raw.data(), data_raw.size(), data_capacity).get(doc) &&
                   !doc.get_object().get(data);
   std::optional<DataView> view;
   if (has_data) {
@@ -525,8 +523,8 @@ StatsReport StatsAccumulator::report() const {
     r.gate_pass_rate = static_cast<double>(r.gates.passed) / static_cast<double>(r.gates.runs);
   }
   if (r.verdicts > 0) {
-    r.verifier_rejection_rate =
-        static_cast<double>(r.verdicts_fail_retry + r.verdicts_fail_abort) / static_cast<double>(r.verdicts);
+    r.verifier_rejection_rate = static_cast<double>(r.verdicts_fail_retry + r.verdicts_fail_abort) /
+                                static_cast<double>(r.verdicts);
   }
   for (const auto& [role, figures] : m_impl->roles) {
     struct Metric {
@@ -549,9 +547,8 @@ StatsReport StatsAccumulator::report() const {
       }
     }
   }
-  std::sort(r.outliers.begin(), r.outliers.end(), [](const Outlier& a, const Outlier& b) {
-    return a.seq != b.seq ? a.seq < b.seq : a.metric < b.metric;
-  });
+  std::sort(r.outliers.begin(), r.outliers.end(),
+            [](const Outlier& a, const Outlier& b) { return a.seq != b.seq ? a.seq < b.seq : a.metric < b.metric; });
   return r;
 }
 
@@ -620,9 +617,7 @@ nlohmann::json stats_to_json(const StatsReport& r) {
   j["iterations"] = r.iterations;
   j["fixes"] = r.fixes;
   j["halts"] = r.halts;
-  j["sessions"] = {{"total", r.sessions},
-                   {"byRole", r.sessions_by_role},
-                   {"byOutcome", r.sessions_by_outcome}};
+  j["sessions"] = {{"total", r.sessions}, {"byRole", r.sessions_by_role}, {"byOutcome", r.sessions_by_outcome}};
   j["cost"] = {{"totalUsd", usd_json(r.cost_usd)},
                {"byModel", usd_map(r.cost_by_model)},
                {"byRole", usd_map(r.cost_by_role)},

@@ -47,9 +47,9 @@ struct Outlier {
   std::int64_t attempt = 0;
   std::int64_t seq = 0;
   std::string session_id;
-  std::string metric;    // "cost" or "duration"
-  double value = 0;      // costUsd or durationMs
-  double median = 0;     // the role's median of the same metric
+  std::string metric;  // "cost" or "duration"
+  double value = 0;    // costUsd or durationMs
+  double median = 0;   // the role's median of the same metric
 };
 
 struct RetryCounts {
@@ -67,18 +67,18 @@ struct GateCounts {
 // Everything `simmer stats` prints. Ratios are nullopt when their denominator is zero (printed as "n/a" / null).
 struct StatsReport {
   RunScope scope = RunScope::latest;
-  std::string run_id;                      // the run reported on; "" with RunScope::all or an empty journal
-  std::vector<std::string> run_ids;        // runs seen in scope, in journal order (at most 1,000 kept)
-  std::uint64_t lines = 0;                 // every non-empty line read, in or out of scope
-  std::uint64_t malformed_lines = 0;       // torn or garbage lines: not JSON, or no seq/kind
-  std::uint64_t events = 0;                // well-formed events in scope
+  std::string run_id;                 // the run reported on; "" with RunScope::all or an empty journal
+  std::vector<std::string> run_ids;   // runs seen in scope, in journal order (at most 1,000 kept)
+  std::uint64_t lines = 0;            // every non-empty line read, in or out of scope
+  std::uint64_t malformed_lines = 0;  // torn or garbage lines: not JSON, or no seq/kind
+  std::uint64_t events = 0;           // well-formed events in scope
   std::int64_t first_seq = 0, last_seq = 0;
   std::string first_ts, last_ts;
 
   std::uint64_t stories_passed = 0;
   std::uint64_t stories_blocked = 0;
-  std::uint64_t iterations = 0;            // story_selected events: one per orchestrate -> record cycle
-  std::uint64_t fixes = 0;                 // phase_started with phase "fix"
+  std::uint64_t iterations = 0;  // story_selected events: one per orchestrate -> record cycle
+  std::uint64_t fixes = 0;       // phase_started with phase "fix"
   std::uint64_t halts = 0;
 
   std::uint64_t sessions = 0;
@@ -92,10 +92,10 @@ struct StatsReport {
   std::optional<double> cost_per_passed_story;
 
   std::uint64_t tokens_input = 0, tokens_output = 0, tokens_cache_read = 0, tokens_cache_write = 0;
-  std::optional<double> cache_hit_ratio;   // cacheRead / (input + cacheRead + cacheWrite)
+  std::optional<double> cache_hit_ratio;  // cacheRead / (input + cacheRead + cacheWrite)
 
-  std::map<std::string, Distribution> phase_durations;   // phase_finished durationMs, by phase
-  std::map<std::string, RetryCounts> retries_by_phase;   // retry_scheduled, by phase and reason
+  std::map<std::string, Distribution> phase_durations;  // phase_finished durationMs, by phase
+  std::map<std::string, RetryCounts> retries_by_phase;  // retry_scheduled, by phase and reason
   std::uint64_t handoff_invalid = 0;
 
   GateCounts gates;
@@ -105,8 +105,8 @@ struct StatsReport {
   std::uint64_t verdicts = 0, verdicts_pass = 0, verdicts_fail_retry = 0, verdicts_fail_abort = 0;
   std::optional<double> verifier_rejection_rate;  // (fail_retry + fail_abort) / verdicts
 
-  std::uint64_t outlier_count = 0;         // exact count while the role's samples are exact
-  std::vector<Outlier> outliers;           // the largest ones, at most 20 per role and metric, by seq
+  std::uint64_t outlier_count = 0;  // exact count while the role's samples are exact
+  std::vector<Outlier> outliers;    // the largest ones, at most 20 per role and metric, by seq
 };
 
 // Folds journal lines into a StatsReport. Not thread-safe; one per report.

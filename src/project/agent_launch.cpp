@@ -13,8 +13,8 @@ agents::AgentOptions agent_options(const core::Config& config, const core::RoleC
 }
 
 agents::LaunchRequest one_off_request(const core::Config& config, const core::RoleConfig& role, agents::Role which,
-                                      const store::ProjectPaths& paths, const std::string& label,
-                                      std::string prompt, const std::filesystem::path& handoff) {
+                                      const store::ProjectPaths& paths, const std::string& label, std::string prompt,
+                                      const std::filesystem::path& handoff) {
   agents::LaunchRequest r = agents::launch_request(config, role, which, paths.root);
   r.prompt = std::move(prompt);
   r.env["SIMMER_ROLE"] = std::string(agents::to_string(which));

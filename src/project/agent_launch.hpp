@@ -25,7 +25,7 @@ std::string agent_name(core::AgentKind kind);
 // and the SIMMER_ROLE / SIMMER_PROJECT / SIMMER_HANDOFF variables the script agent reads (`handoff`: the file the
 // session is asked to write).
 agents::LaunchRequest one_off_request(const core::Config& config, const core::RoleConfig& role, agents::Role which,
-                                      const store::ProjectPaths& paths, const std::string& label,
-                                      std::string prompt, const std::filesystem::path& handoff);
+                                      const store::ProjectPaths& paths, const std::string& label, std::string prompt,
+                                      const std::filesystem::path& handoff);
 
 }  // namespace simmer::project

@@ -34,8 +34,7 @@ bool makefile_has_target(const std::string& text, const std::string& target) {
   return std::regex_search(text, re);
 }
 
-void add(std::vector<GateProposal>& gates, std::string name, std::string run, const char* source,
-         const char* tool) {
+void add(std::vector<GateProposal>& gates, std::string name, std::string run, const char* source, const char* tool) {
   for (const auto& g : gates) {
     if (g.name == name) {
       name += std::string("-") + tool;
@@ -46,9 +45,9 @@ void add(std::vector<GateProposal>& gates, std::string name, std::string run, co
 }
 
 bool looks_like_code(const fs::path& root) {
-  static const std::set<std::string> k_ext = {".c",  ".cc", ".cpp", ".h",  ".hpp",   ".py", ".js", ".ts",
-                                              ".go", ".rs", ".java", ".rb", ".php",   ".cs", ".kt", ".swift",
-                                              ".sh", ".tsx", ".jsx", ".scala", ".lua"};
+  static const std::set<std::string> k_ext = {".c",  ".cc",    ".cpp", ".h",    ".hpp", ".py",    ".js",
+                                              ".ts", ".go",    ".rs",  ".java", ".rb",  ".php",   ".cs",
+                                              ".kt", ".swift", ".sh",  ".tsx",  ".jsx", ".scala", ".lua"};
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {

@@ -10,9 +10,9 @@ namespace simmer::project {
 
 // One deterministic check the loop runs after every build (simmer.json `gates[]`).
 struct GateProposal {
-  std::string name;     // "build", "test", "lint" (suffixed "-<tool>" when two manifests propose the same name)
-  std::string run;      // shell command, run from the project root
-  std::string source;   // the manifest that suggested it ("package.json")
+  std::string name;    // "build", "test", "lint" (suffixed "-<tool>" when two manifests propose the same name)
+  std::string run;     // shell command, run from the project root
+  std::string source;  // the manifest that suggested it ("package.json")
 };
 
 struct ProjectDetection {
@@ -28,11 +28,11 @@ ProjectDetection detect_project(const std::filesystem::path& root);
 
 // An agent CLI simmer can drive, as found on PATH.
 struct AgentCli {
-  std::string name;                // claude, codex, gemini
-  std::string binary;              // the program name looked up (same as name today)
+  std::string name;    // claude, codex, gemini
+  std::string binary;  // the program name looked up (same as name today)
   bool found = false;
-  std::filesystem::path path;      // where it was found
-  std::string version;             // first line of `<binary> --version`, trimmed; empty when it printed nothing
+  std::filesystem::path path;  // where it was found
+  std::string version;         // first line of `<binary> --version`, trimmed; empty when it printed nothing
 };
 
 // The CLIs simmer has adapters for (claude, codex, gemini), in that order, each probed with `--version`

@@ -44,7 +44,8 @@ CheckResult check_config(const store::ProjectPaths& paths, std::optional<core::C
       details.push_back(p.to_line());
     }
     return make("config", CheckLevel::fail,
-                fmt::format("{} is invalid ({} problem{})", display, problems->size(), problems->size() == 1 ? "" : "s"),
+                fmt::format("{} is invalid ({} problem{})", display, problems->size(),
+                            problems->size() == 1 ? "" : "s"),
                 details);
   }
   config = std::get<core::Config>(loaded);
@@ -55,11 +56,13 @@ CheckResult check_files(const store::ProjectPaths& paths) {
   if (!util::exists(paths.dir)) {
     return make("files", CheckLevel::fail, ".simmer/ not found: run `simmer init`");
   }
-  const std::vector<std::pair<fs::path, store::DocKind>> files = {
-      {paths.prd, store::DocKind::prd},           {paths.state, store::DocKind::state},
-      {paths.task, store::DocKind::task},         {paths.build, store::DocKind::build},
-      {paths.verdict, store::DocKind::verdict},   {paths.progress, store::DocKind::progress},
-      {paths.events, store::DocKind::events}};
+  const std::vector<std::pair<fs::path, store::DocKind>> files = {{paths.prd, store::DocKind::prd},
+                                                                  {paths.state, store::DocKind::state},
+                                                                  {paths.task, store::DocKind::task},
+                                                                  {paths.build, store::DocKind::build},
+                                                                  {paths.verdict, store::DocKind::verdict},
+                                                                  {paths.progress, store::DocKind::progress},
+                                                                  {paths.events, store::DocKind::events}};
   std::vector<std::string> details;
   std::vector<std::string> valid;
   for (const auto& [path, kind] : files) {
@@ -75,25 +78,27 @@ CheckResult check_files(const store::ProjectPaths& paths) {
     }
   }
   if (!details.empty()) {
-    return make("files", CheckLevel::fail, fmt::format("{} problem{} in .simmer/", details.size(),
-                                                       details.size() == 1 ? "" : "s"),
-                details);
+    return make("files", CheckLevel::fail,
+                fmt::format("{} problem{} in .simmer/", details.size(), details.size() == 1 ? "" : "s"), details);
   }
   if (!util::exists(paths.prd)) {
-    return make("files", CheckLevel::warn, "no .simmer/prd.json yet: run `simmer to-prd PRD.md` or `simmer import FILE`");
+    return make("files", CheckLevel::warn,
+                "no .simmer/prd.json yet: run `simmer to-prd PRD.md` or `simmer import FILE`");
   }
   std::string list;
   for (const auto& v : valid) {
     list += (list.empty() ? "" : ", ") + v;
   }
-  return make("files", CheckLevel::ok, fmt::format("{} valid: {}", valid.size() == 1 ? "1 file" : fmt::format("{} files", valid.size()), list));
+  return make("files", CheckLevel::ok,
+              fmt::format("{} valid: {}", valid.size() == 1 ? "1 file" : fmt::format("{} files", valid.size()), list));
 }
 
 CheckResult check_prompts(const store::ProjectPaths& paths) {
   // Each override must still tell its agent which hand-off file to write: without it the harness waits for a
   // file that never comes.
-  const std::vector<std::pair<std::string, std::string>> roles = {
-      {"orchestrator", "task.json"}, {"builder", "build.json"}, {"verifier", "verdict.json"}};
+  const std::vector<std::pair<std::string, std::string>> roles = {{"orchestrator", "task.json"},
+                                                                  {"builder", "build.json"},
+                                                                  {"verifier", "verdict.json"}};
   if (!util::exists(paths.prompts)) {
     return make("prompts", CheckLevel::ok, "no prompt overrides: the built-in prompts are used");
   }
@@ -108,9 +113,10 @@ CheckResult check_prompts(const store::ProjectPaths& paths) {
   for (const auto& name : names) {
     const auto it = std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.first + ".md" == name; });
     if (it == roles.end()) {
-      unknown.push_back(fmt::format("{} is not a prompt simmer reads (expected orchestrator.md, builder.md or "
-                                    "verifier.md)",
-                                    paths.display(paths.prompts / name)));
+      unknown.push_back(
+          fmt::format("{} is not a prompt simmer reads (expected orchestrator.md, builder.md or "
+                      "verifier.md)",
+                      paths.display(paths.prompts / name)));
       continue;
     }
     overrides.push_back(it->first);
@@ -203,8 +209,7 @@ CheckResult check_agent(const core::Config& config, const core::RoleConfig& role
       return make(key, CheckLevel::fail, "script agent without a scenario");
     }
     if (!util::exists(paths.root / *role.scenario)) {
-      return make(key, CheckLevel::fail,
-                  fmt::format("script scenario {} not found", *role.scenario));
+      return make(key, CheckLevel::fail, fmt::format("script scenario {} not found", *role.scenario));
     }
     prefix = fmt::format("script (scenario {})", *role.scenario);
   } else if (role.agent == core::AgentKind::command) {
@@ -253,15 +258,16 @@ CheckResult check_git(const store::ProjectPaths& paths) {
   std::string state = "clean";
   if (changes > 0) {
     level = CheckLevel::warn;
-    state = fmt::format("{} uncommitted change{} (simmer's commits would include them)", changes, changes == 1 ? "" : "s");
+    state = fmt::format("{} uncommitted change{} (simmer's commits would include them)", changes,
+                        changes == 1 ? "" : "s");
   }
   return make("git", level, fmt::format("{}, {}", where, state));
 }
 
 bool shell_builtin(const std::string& word) {
-  static const std::set<std::string> k_builtins = {"cd", "test", "[", "true", "false", "exit", "echo", "export",
-                                                   "set", "source", ".", ":", "printf", "exec", "eval", "if", "for",
-                                                   "while", "(", "{", "!"};
+  static const std::set<std::string> k_builtins = {"cd",     "test", "[",      "true",  "false", "exit",   "echo",
+                                                   "export", "set",  "source", ".",     ":",     "printf", "exec",
+                                                   "eval",   "if",   "for",    "while", "(",     "{",      "!"};
   return k_builtins.count(word) > 0;
 }
 
@@ -397,8 +403,7 @@ std::vector<CheckResult> run_doctor(const store::ProjectPaths& paths, const Doct
   for (const auto& [role, which] : roles) {
     const std::string role_name(agents::to_string(which));
     if (!config) {
-      out.push_back(make("agent." + role_name, CheckLevel::warn,
-                         "skipped (no usable simmer.json)"));
+      out.push_back(make("agent." + role_name, CheckLevel::warn, "skipped (no usable simmer.json)"));
       continue;
     }
     out.push_back(check_agent(*config, *role, which, paths, options));

@@ -16,9 +16,9 @@ enum class CheckLevel { ok, warn, fail };
 std::string_view to_string(CheckLevel level);
 
 struct CheckResult {
-  std::string name;     // stable key: "config", "files", "prompts", "agent.builder", "git", "gates", "lock", ...
+  std::string name;  // stable key: "config", "files", "prompts", "agent.builder", "git", "gates", "lock", ...
   CheckLevel level = CheckLevel::ok;
-  std::string message;  // one line for a person
+  std::string message;               // one line for a person
   std::vector<std::string> details;  // further lines (each problem of a file, each missing gate command)
 };
 

@@ -15,17 +15,17 @@ namespace simmer::project {
 
 // Every answer the wizard asks for; each has a flag of the same name (docs/project-commands.md).
 struct InitAnswers {
-  std::string project;                 // project name; default: the directory's name
-  std::string app = ".";               // the app folder agents work in; "app" for a new project
-  std::string workflow = "one-shot";   // one-shot | epic-checkpoint
+  std::string project;                              // project name; default: the directory's name
+  std::string app = ".";                            // the app folder agents work in; "app" for a new project
+  std::string workflow = "one-shot";                // one-shot | epic-checkpoint
   std::optional<Preset> preset = Preset::balanced;  // nothing: keep the models of the current simmer.json
-  std::string orchestrator = "harness";  // harness | claude | codex | gemini | script | command
-  std::string builder = "claude";        // claude | codex | gemini | script | command
+  std::string orchestrator = "harness";             // harness | claude | codex | gemini | script | command
+  std::string builder = "claude";                   // claude | codex | gemini | script | command
   std::string verifier = "claude";
   std::vector<GateProposal> gates;
-  std::string scenario;                // for roles played by the `script` agent (flags only)
-  double budget_per_story = 15.0;      // USD, 0 = no limit
-  double budget_total = 100.0;         // USD, 0 = no limit
+  std::string scenario;            // for roles played by the `script` agent (flags only)
+  double budget_per_story = 15.0;  // USD, 0 = no limit
+  double budget_total = 100.0;     // USD, 0 = no limit
 };
 
 // Default answers for `root`: detected gates, the first installed agent CLI (else claude), a new project's app

@@ -61,7 +61,8 @@ std::optional<std::string> choose_agent(Prompter& p, const std::string& question
   }
   std::vector<std::string> labels;
   for (const auto& n : names) {
-    labels.push_back(n == "harness" ? "harness (no agent: simmer picks the next story itself)" : agent_label(n, agents));
+    labels.push_back(n == "harness" ? "harness (no agent: simmer picks the next story itself)"
+                                    : agent_label(n, agents));
   }
   const auto at = std::find(names.begin(), names.end(), current);
   auto picked = p.choose(question, labels, static_cast<std::size_t>(at - names.begin()));
@@ -178,7 +179,8 @@ std::optional<InitAnswers> ask_init_questions(Prompter& p, const InitAnswers& de
     const std::vector<std::string> labels = {"one-shot: cook every story in one run",
                                              "epic-checkpoint: stop after each epic for your review"};
     auto at = std::find(k_workflows.begin(), k_workflows.end(), a.workflow);
-    auto v = p.choose("Workflow", labels, at == k_workflows.end() ? 0 : static_cast<std::size_t>(at - k_workflows.begin()));
+    auto v = p.choose("Workflow", labels,
+                      at == k_workflows.end() ? 0 : static_cast<std::size_t>(at - k_workflows.begin()));
     if (!v) {
       return std::nullopt;
     }

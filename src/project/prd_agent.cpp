@@ -28,7 +28,8 @@ std::string fill(std::string text, const std::string& key, const std::string& va
 std::string template_text(const char* path) {
   auto t = store::resource(path);
   if (!t) {
-    throw Error(ExitCode::failure, fmt::format("missing embedded template ({}): the binary was built without it", path));
+    throw Error(ExitCode::failure,
+                fmt::format("missing embedded template ({}): the binary was built without it", path));
   }
   return std::string(*t);
 }

@@ -138,8 +138,8 @@ std::vector<PrdProblem> check_prd_semantics(const json& prd) {
         if (dep_id == id) {
           problems.push_back({static_cast<int>(i), "dependencies", fmt::format("{} depends on itself", id)});
         } else if (first.count(dep_id) == 0) {
-          problems.push_back({static_cast<int>(i), "dependencies",
-                              fmt::format("{} depends on {}, which does not exist", id, dep_id)});
+          problems.push_back(
+              {static_cast<int>(i), "dependencies", fmt::format("{} depends on {}, which does not exist", id, dep_id)});
         } else {
           deps.push_back(dep_id);
         }

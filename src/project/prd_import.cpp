@@ -78,9 +78,10 @@ public:
     }
     for (const auto& [key, value] : m_src.items()) {
       if (key == "branchName" && value.is_string()) {
-        m_out.notes.push_back(fmt::format("branchName \"{}\" is not used by simmer (dropped): simmer works on the "
-                                          "branch you run it on",
-                                          value.get<std::string>()));
+        m_out.notes.push_back(
+            fmt::format("branchName \"{}\" is not used by simmer (dropped): simmer works on the "
+                        "branch you run it on",
+                        value.get<std::string>()));
       } else if (key != "project" && key != "description" && key != "userStories") {
         m_out.notes.push_back(fmt::format("top-level key \"{}\" is not part of simmer's prd.json (dropped)", key));
       }
@@ -176,7 +177,8 @@ private:
       const json& p = s["priority"];
       if (p.is_number_integer() && p.get<std::int64_t>() >= 0) {
         priority = p.get<std::int64_t>();
-      } else if (p.is_number_float() && p.get<double>() >= 0 && p.get<double>() == static_cast<double>(static_cast<std::int64_t>(p.get<double>()))) {
+      } else if (p.is_number_float() && p.get<double>() >= 0 &&
+                 p.get<double>() == static_cast<double>(static_cast<std::int64_t>(p.get<double>()))) {
         priority = static_cast<std::int64_t>(p.get<double>());
       } else {
         error(base + "/priority", fmt::format("expected a whole number >= 0, found {}", p.dump()));
@@ -196,12 +198,12 @@ private:
       epic_order.push_back(epic);
     }
     for (const auto& [key, value] : s.items()) {
-      static const std::set<std::string> k_known = {"id",       "title",        "description", "acceptanceCriteria",
-                                                    "priority", "passes",       "notes",       "dependencies",
+      static const std::set<std::string> k_known = {"id",       "title",  "description", "acceptanceCriteria",
+                                                    "priority", "passes", "notes",       "dependencies",
                                                     "epic"};
       if (k_known.count(key) == 0) {
-        m_out.notes.push_back(fmt::format("{}: key \"{}\" is not part of simmer's prd.json (dropped)",
-                                          id.empty() ? base : id, key));
+        m_out.notes.push_back(
+            fmt::format("{}: key \"{}\" is not part of simmer's prd.json (dropped)", id.empty() ? base : id, key));
       }
       (void)value;
     }

@@ -13,9 +13,9 @@ namespace simmer::project {
 
 struct ImportedPrd {
   nlohmann::json prd = nlohmann::json::object();  // valid only when `errors` is empty
-  std::vector<std::string> errors;    // "prd.json#/userStories/3/dependencies/0: US-012 does not exist"
-  std::vector<std::string> notes;     // informational: "branchName \"ralph/todo\" is not used by simmer (dropped)"
-  int passed = 0;                     // stories imported as passed
+  std::vector<std::string> errors;                // "prd.json#/userStories/3/dependencies/0: US-012 does not exist"
+  std::vector<std::string> notes;  // informational: "branchName \"ralph/todo\" is not used by simmer (dropped)"
+  int passed = 0;                  // stories imported as passed
 };
 
 // Converts a parsed marmite/Ralph document. `file` labels messages (`file#/json/pointer: why`). `passes: true`

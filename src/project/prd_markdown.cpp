@@ -110,8 +110,8 @@ bool strip_separator(std::string_view& rest) {
     rest = r;
     return true;
   }
-  for (std::string_view sep : {std::string_view(":"), std::string_view("\xE2\x80\x94"), std::string_view("\xE2\x80\x93"),
-                               std::string_view("-")}) {
+  for (std::string_view sep : {std::string_view(":"), std::string_view("\xE2\x80\x94"),
+                               std::string_view("\xE2\x80\x93"), std::string_view("-")}) {
     if (r.substr(0, sep.size()) == sep) {
       rest = util::trim(r.substr(sep.size()));
       return true;
@@ -181,8 +181,9 @@ std::optional<FieldKind> field_kind(std::string_view name) {
 }
 
 const std::vector<std::string>& field_names() {
-  static const std::vector<std::string> k_names = {"Description", "Acceptance Criteria", "Priority",
-                                                   "Dependencies", "Epic", "Notes"};
+  static const std::vector<std::string> k_names = {"Description", "Acceptance Criteria",
+                                                   "Priority",    "Dependencies",
+                                                   "Epic",        "Notes"};
   return k_names;
 }
 
@@ -241,8 +242,7 @@ std::optional<ListItem> parse_list_item(std::string_view line) {
   }
   std::string_view rest = util::trim(s.substr(i));
   ListItem item;
-  if (rest.size() >= 3 && rest[0] == '[' && rest[2] == ']' &&
-      (rest[1] == ' ' || rest[1] == 'x' || rest[1] == 'X')) {
+  if (rest.size() >= 3 && rest[0] == '[' && rest[2] == ']' && (rest[1] == ' ' || rest[1] == 'x' || rest[1] == 'X')) {
     item.checkbox = true;
     rest = util::trim(rest.substr(3));
   }
@@ -471,8 +471,9 @@ private:
         }
         s.priority_line = lineno;
         std::string v(util::trim(value));
-        bool digits = !v.empty() && v.size() <= 9 &&
-                      std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        bool digits = !v.empty() && v.size() <= 9 && std::all_of(v.begin(), v.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        });
         if (!digits) {
           error(lineno, fmt::format("{}: priority \"{}\" is not a whole number >= 0", s.id, v));
           return;
@@ -552,8 +553,8 @@ private:
       }
       const bool all_ids = std::all_of(words.begin(), words.end(), [](const auto& w) { return is_story_id(w); });
       if (!all_ids) {
-        error(lineno, fmt::format("{}: dependency \"{}\" is not a story id (expected an id such as US-001)",
-                                  story().id, strip_markup(part)));
+        error(lineno, fmt::format("{}: dependency \"{}\" is not a story id (expected an id such as US-001)", story().id,
+                                  strip_markup(part)));
         continue;
       }
       for (auto& id : words) {
@@ -816,10 +817,9 @@ MarkdownPrd parse_prd_markdown(std::string_view text, const std::string& file) {
       invalid.errors.push_back({file, 0, "more lines are not UTF-8: only the first ones are listed"});
       break;
     }
-    invalid.errors.push_back(
-        {file, line_number,
-         fmt::format("invalid UTF-8 (byte 0x{:02x} at column {}): save the file as UTF-8",
-                     static_cast<unsigned char>(line[at]), at + 1)});
+    invalid.errors.push_back({file, line_number,
+                              fmt::format("invalid UTF-8 (byte 0x{:02x} at column {}): save the file as UTF-8",
+                                          static_cast<unsigned char>(line[at]), at + 1)});
   }
   if (!invalid.errors.empty()) {
     return invalid;

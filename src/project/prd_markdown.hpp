@@ -14,7 +14,7 @@ namespace simmer::project {
 // One problem found in a source document, pointing at the line a person must edit. `line` is 1-based; 0 means
 // "the document as a whole" (then to_string() omits it).
 struct SourceDiagnostic {
-  std::string file;     // as the user named it ("PRD.md", "docs/PRD.md")
+  std::string file;  // as the user named it ("PRD.md", "docs/PRD.md")
   int line = 0;
   std::string message;  // "US-007 depends on US-012, which does not exist"
 
@@ -26,8 +26,8 @@ struct SourceDiagnostic {
 // holds whatever could be read and must not be written anywhere.
 struct MarkdownPrd {
   nlohmann::json prd = nlohmann::json::object();
-  std::vector<SourceDiagnostic> errors;   // by line (document-wide ones last), in the order found; all fatal
-  std::map<std::string, int> story_lines; // story id -> line of its heading (for later diagnostics)
+  std::vector<SourceDiagnostic> errors;    // by line (document-wide ones last), in the order found; all fatal
+  std::map<std::string, int> story_lines;  // story id -> line of its heading (for later diagnostics)
 };
 
 // Parses a markdown PRD. `file` only labels diagnostics. Every story gets status "pending" (progress lives in

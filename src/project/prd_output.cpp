@@ -63,7 +63,8 @@ json merge_prd(const json& existing, const json& fresh, MergeReport& report) {
   report = MergeReport{};
   // value() returns a copy: keep pointers into `existing` itself.
   static const json k_none = json::array();
-  const json& old_stories = existing.contains("stories") && existing["stories"].is_array() ? existing["stories"] : k_none;
+  const json& old_stories = existing.contains("stories") && existing["stories"].is_array() ? existing["stories"]
+                                                                                           : k_none;
   std::map<std::string, const json*> old_by_id;
   for (const auto& s : old_stories) {
     if (s.is_object() && s.contains("id") && s["id"].is_string()) {

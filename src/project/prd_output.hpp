@@ -38,9 +38,9 @@ bool prd_has_progress(const nlohmann::json& prd);
 struct PrdWrite {
   enum class Action { created, replaced, merged, unchanged, printed };
   Action action = Action::created;
-  std::filesystem::path path;   // empty when printed to stdout
-  MergeReport merge;            // filled for Action::merged
-  std::string text;             // the canonical JSON that was (or would be) written
+  std::filesystem::path path;  // empty when printed to stdout
+  MergeReport merge;           // filled for Action::merged
+  std::string text;            // the canonical JSON that was (or would be) written
 };
 
 // Writes `prd` (canonical JSON: dump(2) + "\n") to `output`, or returns it with Action::printed when `output` is

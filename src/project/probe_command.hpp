@@ -10,10 +10,10 @@
 namespace simmer::project {
 
 struct ProbeResult {
-  bool started = false;   // false: the program could not be executed (not found, not executable)
-  bool timed_out = false; // killed after the time limit
-  int exit_code = -1;     // exit status; -1 when killed by a signal or not started
-  std::string output;     // stdout and stderr interleaved, at most 64 KiB
+  bool started = false;    // false: the program could not be executed (not found, not executable)
+  bool timed_out = false;  // killed after the time limit
+  int exit_code = -1;      // exit status; -1 when killed by a signal or not started
+  std::string output;      // stdout and stderr interleaved, at most 64 KiB
 };
 
 // Runs argv (argv[0] looked up on PATH) in `cwd` (empty: the current directory) with stdin from /dev/null, kills

@@ -102,8 +102,8 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
   v["criteria"] = criteria_text(story);
   v["attempt"] = std::to_string(state.attempt);
   // Bounded per note (run/feedback.hpp).
-  v["feedback"] = feedback_prompt_text(
-      cx.paths, state.phase == core::Phase::orchestrate ? state.feedback_pending : state.guidance);
+  v["feedback"] = feedback_prompt_text(cx.paths, state.phase == core::Phase::orchestrate ? state.feedback_pending
+                                                                                         : state.guidance);
   v["last_failure"] = failure_text(state);
   fs::path handoff = cx.paths.dir / (effect.handoff + ".json");
   v["handoff_path"] = handoff.string();
@@ -112,8 +112,8 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
   if (effect.handoff == "task") {
     v["handoff_binding"] = "`storyId` must be a story that can run now.";
   } else {
-    v["handoff_binding"] =
-        fmt::format("It must say `\"storyId\": \"{}\"` and `\"attempt\": {}`.", story_id, state.attempt);
+    v["handoff_binding"] = fmt::format("It must say `\"storyId\": \"{}\"` and `\"attempt\": {}`.", story_id,
+                                       state.attempt);
   }
   // Guidance for the builder: the orchestrator's brief when it wrote one for this story.
   std::string guidance = "(none beyond the story)";
@@ -134,8 +134,8 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
   for (const auto& id : state.order) {
     const auto& s = state.stories.at(id);
     if (s.status != core::StoryState::pending) {
-      progress +=
-          fmt::format("- {}: {}{}\n", id, core::to_string(s.status), s.reason.empty() ? "" : " (" + s.reason + ")");
+      progress += fmt::format("- {}: {}{}\n", id, core::to_string(s.status),
+                              s.reason.empty() ? "" : " (" + s.reason + ")");
     }
   }
   v["progress"] = progress.empty() ? "(nothing yet)" : progress;
@@ -225,8 +225,7 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
       fs::remove(dir, link_ec);
     }
   }
-  req.transcript =
-      cx.paths.sessions / cx.run_id / fmt::format("{}-{}-{}.jsonl", state.seq, effect.role, state.attempt);
+  req.transcript = cx.paths.sessions / cx.run_id / fmt::format("{}-{}-{}.jsonl", state.seq, effect.role, state.attempt);
   // A fresh name each session: whatever is already there was planted (a symlink to a file the agent wants
   // overwritten), and is removed, never written through.
   std::error_code planted_ec;
@@ -338,8 +337,8 @@ void journal_recovered_session(RunContext& cx, const json& launched) {
   try {
     const core::RoleConfig& rc = role_config(cx.config, role);
     rec.model = rc.model.value_or("");
-    finished = cx.world.agents.recover(
-        rec.agent, agents::agent_options(cx.config, rc, cx.paths.root, cx.options.simmer_exe), rec);
+    finished = cx.world.agents.recover(rec.agent,
+                                       agents::agent_options(cx.config, rc, cx.paths.root, cx.options.simmer_exe), rec);
     if (!rec.cost_reported) {
       if (auto price = agents::find_price(agents::prices_from(cx.config), rec.model)) {
         rec.cost_usd = agents::cost_usd(*price, rec.tokens);

@@ -19,8 +19,8 @@ namespace simmer::run {
 void run_agent_phase(RunContext& cx, const core::Effect& effect);
 
 // The `session` event's data for one session's record.
-nlohmann::json session_data(const RunContext& cx, const std::string& role, nlohmann::json story,
-                            std::int64_t attempt, const agents::SessionRecord& rec);
+nlohmann::json session_data(const RunContext& cx, const std::string& role, nlohmann::json story, std::int64_t attempt,
+                            const agents::SessionRecord& rec);
 
 // The session a killed run launched (`launched`: its session_launched data) and never recorded: read from its
 // transcript. One whose stream carries its final result had finished (simmer was killed between its end and the

@@ -55,8 +55,8 @@ public:
   const store::ProjectPaths& paths;
   const CookOptions& options;
   const core::Config config;
-  core::Prd prd;          // prd.json as the run last wrote or read it (RECORD updates it)
-  const RunInputs inputs; // simmer.json, prompt overrides and scenarios as the run started (run/inputs.hpp)
+  core::Prd prd;           // prd.json as the run last wrote or read it (RECORD updates it)
+  const RunInputs inputs;  // simmer.json, prompt overrides and scenarios as the run started (run/inputs.hpp)
   World world;
   Reporter& report;
   Profile profile;
@@ -64,11 +64,11 @@ public:
   const std::atomic<int>& signal_number;
 
   std::string run_id;
-  HeadRef head;                      // where the run commits: the branch at the start, its tip as of the last commit
-  std::vector<std::string> foreign;  // dirty at start (--allow-dirty): kept out of every commit
-  std::string actor = "harness";     // who ran last (a role, or "gate"), for tamper found between checks
-  bool interrupted = false;          // a session or gate was cancelled: the loop journals the interrupt
-  SessionTokens session_tokens;      // per session id, what the journal's session records charged to it so far
+  HeadRef head;                         // where the run commits: the branch at the start, its tip as of the last commit
+  std::vector<std::string> foreign;     // dirty at start (--allow-dirty): kept out of every commit
+  std::string actor = "harness";        // who ran last (a role, or "gate"), for tamper found between checks
+  bool interrupted = false;             // a session or gate was cancelled: the loop journals the interrupt
+  SessionTokens session_tokens;         // per session id, what the journal's session records charged to it so far
   std::set<std::string> prompt_warned;  // prompt warnings already journaled in this run
 
 private:

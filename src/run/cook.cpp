@@ -145,8 +145,7 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
   RunInputs inputs = RunInputs::pin(paths.root, paths.config, paths.prompts, scenarios);
   git.set_hooks(cfg.git.hooks ? Hooks::run : Hooks::skip, cfg.git.hook_timeout_s * 1000);
   RunContext cx(paths, options, std::get<core::Config>(std::move(config)), std::get<core::Prd>(std::move(prd)),
-                std::move(journal), *lock, std::move(*cache), std::move(inputs), world,
-                report, cancel, signal_number);
+                std::move(journal), *lock, std::move(*cache), std::move(inputs), world, report, cancel, signal_number);
   cx.head = head;
   cx.foreign = std::move(foreign);
   Loop loop(cx);

@@ -25,13 +25,13 @@ enum class OutputMode {
 };
 
 struct CookOptions {
-  bool allow_dirty = false;           // do not refuse a dirty work tree (outside .simmer/)
-  bool allow_detached = false;        // do not refuse a detached HEAD
+  bool allow_dirty = false;     // do not refuse a dirty work tree (outside .simmer/)
+  bool allow_detached = false;  // do not refuse a detached HEAD
   OutputMode output = OutputMode::plain;
-  bool color = false;                 // ANSI colors (live mode only)
-  bool profile = false;               // time journal/validation/git/spawn per story; summary on stderr
-  nlohmann::json overrides = nullptr; // simmer.json-shaped overrides from the command line (budget, ...)
-  std::filesystem::path simmer_exe;   // this binary, for the script agent
+  bool color = false;                  // ANSI colors (live mode only)
+  bool profile = false;                // time journal/validation/git/spawn per story; summary on stderr
+  nlohmann::json overrides = nullptr;  // simmer.json-shaped overrides from the command line (budget, ...)
+  std::filesystem::path simmer_exe;    // this binary, for the script agent
 };
 
 // Runs the loop in project `paths` until no story is runnable, a halt, or a signal, and returns the exit code

@@ -160,9 +160,10 @@ std::string feedback_prompt_text(const store::ProjectPaths& paths, const std::ve
       continue;
     }
     std::string kept = util::truncate_utf8(text, k_max_note_prompt_bytes);
-    out += fmt::format("From {} (its first {} of {} bytes):\n{}\n[simmer: the note goes on for {} more bytes; the "
-                       "whole note is in {}]\n",
-                       note.path, kept.size(), size, kept, size - static_cast<std::int64_t>(kept.size()), note.path);
+    out += fmt::format(
+        "From {} (its first {} of {} bytes):\n{}\n[simmer: the note goes on for {} more bytes; the "
+        "whole note is in {}]\n",
+        note.path, kept.size(), size, kept, size - static_cast<std::int64_t>(kept.size()), note.path);
   }
   return out.empty() ? "(none)" : out;
 }

@@ -96,8 +96,8 @@ util::ProcessResult git_run(const fs::path& root, const GitCall& call, const std
   return result;
 }
 
-util::ProcessResult git_run(const fs::path& root, std::vector<std::string> args,
-                            const std::vector<std::string>& config, std::string* out = nullptr) {
+util::ProcessResult git_run(const fs::path& root, std::vector<std::string> args, const std::vector<std::string>& config,
+                            std::string* out = nullptr) {
   return git_run(root, GitCall{std::move(args), std::nullopt, std::nullopt, 0}, config, out);
 }
 
@@ -655,8 +655,9 @@ void Git::run_maintenance() const {
   // Best effort, as git's own automatic call after a commit is: a git without `maintenance` just says so. In the
   // foreground: `cook` is a child subreaper that stops whatever is left running when it exits, and a gc that
   // detached itself would be stopped half way instead of finishing.
-  git_run(m_root, {"-c", "gc.autoDetach=false", "-c", "maintenance.autoDetach=false", "maintenance", "run", "--auto",
-                   "--quiet"},
+  git_run(m_root,
+          {"-c", "gc.autoDetach=false", "-c", "maintenance.autoDetach=false", "maintenance", "run", "--auto",
+           "--quiet"},
           m_identity_env);
 }
 

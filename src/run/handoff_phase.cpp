@@ -62,8 +62,7 @@ void validate_handoff_phase(RunContext& cx, const core::Effect& effect) {
       if (auto build = loaded(store::load_build(path, file), errors)) {
         check_binding(state, file, build->story_id, build->attempt, errors);
         accepted_kind = "handoff_accepted";
-        accepted = {
-            {"role", effect.role}, {"file", file}, {"storyId", build->story_id}, {"attempt", build->attempt}};
+        accepted = {{"role", effect.role}, {"file", file}, {"storyId", build->story_id}, {"attempt", build->attempt}};
       }
     } else {
       if (auto verdict = loaded(store::load_verdict(path, file), errors)) {

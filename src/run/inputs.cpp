@@ -161,7 +161,8 @@ std::vector<InputTamper> RunInputs::check_and_restore(const fs::path& save_dir, 
   // A prompt override that did not exist at the start would steer the next session it names.
   std::error_code ec;
   for (fs::directory_iterator it(m_prompts, ec), end; !ec && it != end; it.increment(ec)) {
-    bool pinned = std::any_of(m_files.begin(), m_files.end(), [&](const PinnedFile& f) { return f.path == it->path(); });
+    bool pinned = std::any_of(m_files.begin(), m_files.end(),
+                              [&](const PinnedFile& f) { return f.path == it->path(); });
     if (pinned) {
       continue;
     }

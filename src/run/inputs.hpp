@@ -19,16 +19,16 @@ namespace simmer::run {
 // One pinned file: its bytes at the start of the run, or nullopt when it did not exist.
 struct PinnedFile {
   std::filesystem::path path;
-  std::string display;                // relative to the project root: "simmer.json", ".simmer/prompts/verifier.md"
-  std::optional<std::string> bytes;   // nullopt: absent at the start (and must stay absent)
+  std::string display;               // relative to the project root: "simmer.json", ".simmer/prompts/verifier.md"
+  std::optional<std::string> bytes;  // nullopt: absent at the start (and must stay absent)
 };
 
 // A pinned file found changed on disk, and what was done about it.
 struct InputTamper {
   std::string display;
-  std::string change;        // "changed", "removed", "created"
-  bool restored = false;     // the disk holds the pinned bytes again (or the created file is gone)
-  std::string saved_as;      // where the agent's version was kept ("" when there was none or saving failed)
+  std::string change;     // "changed", "removed", "created"
+  bool restored = false;  // the disk holds the pinned bytes again (or the created file is gone)
+  std::string saved_as;   // where the agent's version was kept ("" when there was none or saving failed)
 };
 
 // Puts `path` back to `want` (its bytes, or absent when nullopt) without following a symlink at it: a symlink,

@@ -161,7 +161,7 @@ int Loop::run() {
                {"pid", static_cast<std::int64_t>(::getpid())},
                {"resumed", resumed},
                {"phase", core::to_string(state.phase == core::Phase::halt && state.halt ? state.halt->resume_phase
-                                                                                         : state.phase)},
+                                                                                        : state.phase)},
                {"storyId", m_cx.story_json()},
                {"stories", prd_snapshot(m_cx.prd)},
                {"limits", core::limits_to_json(limits_from(m_cx.config))},

@@ -18,8 +18,8 @@ namespace simmer::run {
 // The journal folded once at the start, with what the loop needs from it besides the state.
 struct JournalFold {
   core::State state;
-  SessionTokens session_tokens;           // what each agent session id was charged so far
-  std::string last_run_id;                // the journal's last run
+  SessionTokens session_tokens;               // what each agent session id was charged so far
+  std::string last_run_id;                    // the journal's last run
   std::optional<nlohmann::json> open_launch;  // its last session_launched without a session: a killed session
 };
 
@@ -54,9 +54,9 @@ private:
   int interrupt();
 
   RunContext& m_cx;
-  std::string m_last_run_id;             // the journal's last run at start
+  std::string m_last_run_id;                    // the journal's last run at start
   std::optional<nlohmann::json> m_open_launch;  // its last session_launched without a session: the killed session
-  nlohmann::json m_survivors;            // what stop_survivors() stopped, journaled after run_started
+  nlohmann::json m_survivors;                   // what stop_survivors() stopped, journaled after run_started
   std::vector<std::string> m_pending_warnings;
 };
 

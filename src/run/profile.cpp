@@ -9,7 +9,8 @@ namespace simmer::run {
 
 Profile::Scope::~Scope() {
   if (m_profile.m_enabled) {
-    m_profile.m_ms[m_key] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_start).count();
+    m_profile.m_ms[m_key] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_start)
+                                 .count();
     m_profile.m_count[m_key] += 1;
   }
 }

@@ -16,8 +16,8 @@ namespace {
 constexpr const char* k_marker = "{{handoff_instructions}}";
 
 std::string builtin(const std::string& workflow, const std::string& name, std::string& source) {
-  for (const std::string& dir : {std::string("prompts/") + workflow + "/", std::string("prompts/one-shot/"),
-                                 std::string("prompts/")}) {
+  for (const std::string& dir :
+       {std::string("prompts/") + workflow + "/", std::string("prompts/one-shot/"), std::string("prompts/")}) {
     if (auto text = store::resource(dir + name + ".md")) {
       source = "built-in " + dir + name + ".md";
       return std::string(*text);
@@ -97,9 +97,10 @@ RenderedPrompt render_prompt(const std::optional<std::string>& override_text, co
     tmpl = *override_text;
     out.source = ".simmer/prompts/" + name + ".md";
     if (tmpl.find(k_marker) == std::string::npos) {
-      out.warning = fmt::format("prompt override {} has no {{{{handoff_instructions}}}}: the hand-off "
-                                "instructions were appended",
-                                out.source);
+      out.warning = fmt::format(
+          "prompt override {} has no {{{{handoff_instructions}}}}: the hand-off "
+          "instructions were appended",
+          out.source);
       tmpl += "\n\n## Your hand-off\n\n";
       tmpl += k_marker;
       tmpl += "\n";

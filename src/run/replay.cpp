@@ -93,15 +93,15 @@ ReplayCheck check_replay(const store::ProjectPaths& paths) {
   std::string folded = core::canonical_text(s);
   if (folded == *text && upto == check.journal_seq) {
     check.matches = true;
-    check.message = fmt::format("state.json matches the journal ({} events, seq {})", events.size(),
-                                check.journal_seq);
+    check.message = fmt::format("state.json matches the journal ({} events, seq {})", events.size(), check.journal_seq);
     return check;
   }
   if (folded == *text) {
     check.diverging_seq = upto + 1;
-    check.message = fmt::format("state.json lags the journal: it is at seq {}, the journal at seq {}; the next "
-                                "`simmer cook` catches up",
-                                upto, check.journal_seq);
+    check.message = fmt::format(
+        "state.json lags the journal: it is at seq {}, the journal at seq {}; the next "
+        "`simmer cook` catches up",
+        upto, check.journal_seq);
     return check;
   }
   if (check.state_seq && *check.state_seq > check.journal_seq) {
@@ -124,9 +124,10 @@ ReplayCheck check_replay(const store::ProjectPaths& paths) {
   }
   check.diverging_seq = diverging;
   json got = steps.empty() || !steps.back().contains(ptr) ? json() : steps.back().at(ptr);
-  check.message = fmt::format("state.json disagrees with the journal (.simmer/state.json#{}): first diverging seq "
-                              "{}; the journal gives {}, state.json has {}",
-                              check.pointer, diverging, got.dump(), expected.dump());
+  check.message = fmt::format(
+      "state.json disagrees with the journal (.simmer/state.json#{}): first diverging seq "
+      "{}; the journal gives {}, state.json has {}",
+      check.pointer, diverging, got.dump(), expected.dump());
   return check;
 }
 
@@ -148,7 +149,8 @@ std::vector<LaunchedPrompt> launched_prompts(const store::ProjectPaths& paths) {
     // The path comes from the journal: only a file inside the project's sessions folder is read.
     const auto file = paths.root / lp.file;
     const auto rel = file.lexically_normal().lexically_relative(paths.sessions.lexically_normal());
-    auto text = !rel.empty() && *rel.begin() != ".." ? util::read_regular_file(file) : Result<std::string>(Failure{"outside", ExitCode::invalid_input});
+    auto text = !rel.empty() && *rel.begin() != ".." ? util::read_regular_file(file)
+                                                     : Result<std::string>(Failure{"outside", ExitCode::invalid_input});
     if (!text.ok()) {
       lp.status = "missing";
     } else if (util::sha256_hex(*text) != lp.sha256) {

@@ -16,8 +16,8 @@
 namespace simmer::run {
 
 struct ReplayResult {
-  core::State state;       // the fold of the whole journal
-  std::int64_t events = 0; // events folded
+  core::State state;        // the fold of the whole journal
+  std::int64_t events = 0;  // events folded
 };
 
 // Folds .simmer/events.jsonl. A damaged journal throws simmer::Error(journal_corrupt); a missing one folds to the
@@ -30,7 +30,7 @@ struct ReplayCheck {
   std::optional<std::int64_t> state_seq;  // seq in state.json, if readable
   std::string pointer;                    // first differing JSON pointer ("" when they match)
   std::optional<std::int64_t> diverging_seq;
-  std::string message;                    // one line for people
+  std::string message;  // one line for people
 };
 
 // Compares the fold of the journal with .simmer/state.json.
@@ -42,7 +42,7 @@ struct LaunchedPrompt {
   std::string role;
   std::string story_id;  // "" for the orchestrator
   std::int64_t attempt = 0;
-  std::string file;      // relative to the project root
+  std::string file;  // relative to the project root
   std::string sha256;
   std::int64_t bytes = 0;
   // "ok": the file holds exactly what the journal hashed; "changed": it holds something else; "missing": gone

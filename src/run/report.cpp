@@ -87,8 +87,8 @@ void Reporter::on_event(const json& line, const core::State& state) {
     if constexpr (std::is_same_v<T, ev::RunStarted>) {
       std::string story = e.story_id.value_or("");
       std::string where = e.resumed ? fmt::format(" (resuming at {}{})", core::to_string(e.phase),
-                                                   story.empty() ? std::string() : " of " + story)
-                                     : std::string();
+                                                  story.empty() ? std::string() : " of " + story)
+                                    : std::string();
       print_line(fmt::format("simmer cook: run {}{}", event.run_id, where), k_bold);
     } else if constexpr (std::is_same_v<T, ev::StorySelected>) {
       auto it = state.stories.find(e.story_id);
@@ -113,11 +113,8 @@ void Reporter::on_event(const json& line, const core::State& state) {
         print_line(fmt::format("halted ({}): {}", state.halt->reason, state.halt->detail), k_yellow);
       }
     } else if constexpr (std::is_same_v<T, ev::Gate>) {
-      std::string what = e.passed      ? "passed"
-                         : e.timed_out ? "timed out"
-                                        : fmt::format("failed (exit {})", e.exit_code);
-      print_line(fmt::format("  {} gate {} {}", e.story_id.value_or(""), e.name, what),
-                 e.passed ? nullptr : k_yellow);
+      std::string what = e.passed ? "passed" : e.timed_out ? "timed out" : fmt::format("failed (exit {})", e.exit_code);
+      print_line(fmt::format("  {} gate {} {}", e.story_id.value_or(""), e.name, what), e.passed ? nullptr : k_yellow);
     } else if constexpr (std::is_same_v<T, ev::Verdict>) {
       print_line(fmt::format("  {} verdict {}: {}", e.story_id, core::to_string(e.verdict),
                              util::preview(e.summary, 120)),
@@ -125,9 +122,8 @@ void Reporter::on_event(const json& line, const core::State& state) {
     } else if constexpr (std::is_same_v<T, ev::HandoffInvalid>) {
       std::string first = e.errors.empty() ? std::string() : e.errors.front();
       std::string which = e.repair <= e.max_repairs ? fmt::format("repair {} of {}", e.repair, e.max_repairs)
-                                                      : std::string("no repairs left");
-      print_line(fmt::format("  {} {} invalid ({}): {}", state.story_id.value_or("-"), e.file, which, first),
-                 k_yellow);
+                                                    : std::string("no repairs left");
+      print_line(fmt::format("  {} {} invalid ({}): {}", state.story_id.value_or("-"), e.file, which, first), k_yellow);
     } else if constexpr (std::is_same_v<T, ev::RetryScheduled>) {
       print_line(fmt::format("  {} {} retry {} in {} ({})", state.story_id.value_or("-"), core::to_string(e.phase),
                              e.retry, seconds(e.delay_ms), core::to_string(e.reason)),
@@ -153,8 +149,8 @@ void Reporter::on_event(const json& line, const core::State& state) {
       warn(e.message);
     } else if constexpr (std::is_same_v<T, ev::TamperDetected>) {
       std::string role = e.role.value_or("");
-      std::string when =
-          role == "gate" ? std::string("while a gate ran") : fmt::format("during the {}'s session", role);
+      std::string when = role == "gate" ? std::string("while a gate ran")
+                                        : fmt::format("during the {}'s session", role);
       std::string detail = e.detail.value_or("");
       warn(fmt::format("{} was changed {}; {}{}", e.file, when, e.restored ? "restored" : "could not be restored",
                        detail.empty() ? "" : " (" + detail + ")"));
@@ -179,8 +175,8 @@ void Reporter::begin_activity(const std::string& label) {
     while (m_ticking) {
       {
         std::lock_guard<std::mutex> lock(m_mutex);
-        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                             m_started).count();
+        auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_started).count();
         std::fprintf(m_out, "\r\033[2K%s %s %s", k_frames[frame++ % 4], m_label.c_str(), seconds(elapsed).c_str());
         std::fflush(m_out);
         m_ticker_drawn = true;

@@ -54,8 +54,12 @@ public:
     std::fflush(m_out);
   }
   void init(const fs::path& cwd) {
-    line({{"type", "system"}, {"subtype", "init"}, {"cwd", cwd.string()}, {"model", m_model},
-          {"tools", {"Write", "Edit", "Bash"}}, {"permissionMode", "bypassPermissions"}});
+    line({{"type", "system"},
+          {"subtype", "init"},
+          {"cwd", cwd.string()},
+          {"model", m_model},
+          {"tools", {"Write", "Edit", "Bash"}},
+          {"permissionMode", "bypassPermissions"}});
   }
   void text(const std::string& t) {
     ++m_turns;
@@ -67,11 +71,15 @@ public:
     ++m_turns;
     std::string id = fmt::format("toolu_script_{}", m_turns);
     line({{"type", "assistant"},
-          {"message", {{"role", "assistant"}, {"model", m_model},
-                       {"content", {{{"type", "tool_use"}, {"id", id}, {"name", name}, {"input", std::move(input)}}}}}}});
+          {"message",
+           {{"role", "assistant"},
+            {"model", m_model},
+            {"content", {{{"type", "tool_use"}, {"id", id}, {"name", name}, {"input", std::move(input)}}}}}}});
     line({{"type", "user"},
-          {"message", {{"role", "user"}, {"content", {{{"tool_use_id", id}, {"type", "tool_result"},
-                                                        {"content", result}, {"is_error", is_error}}}}}}});
+          {"message",
+           {{"role", "user"},
+            {"content",
+             {{{"tool_use_id", id}, {"type", "tool_result"}, {"content", result}, {"is_error", is_error}}}}}}});
   }
   void result(bool is_error, const std::string& text, double cost, const json& tokens) {
     json usage = {{"input_tokens", tokens.value("input", 0)},
@@ -87,9 +95,11 @@ public:
           {"result", text.empty() ? m_last_text : text},
           {"total_cost_usd", cost},
           {"usage", usage},
-          {"modelUsage", {{m_model, {{"inputTokens", tokens.value("input", 0)},
-                                     {"outputTokens", tokens.value("output", 0)},
-                                     {"costUSD", cost}}}}}});
+          {"modelUsage",
+           {{m_model,
+             {{"inputTokens", tokens.value("input", 0)},
+              {"outputTokens", tokens.value("output", 0)},
+              {"costUSD", cost}}}}}});
   }
 
 private:
@@ -148,8 +158,8 @@ json default_handoff(const ScriptContext& c, const std::vector<std::string>& fil
     return {{"schemaVersion", 1},
             {"storyId", c.story_id},
             {"attempt", c.attempt},
-            {"summary", c.attempt == 0 ? fmt::format("Built {}.", title)
-                                       : fmt::format("Fixed {} (fix {}).", title, c.attempt)},
+            {"summary",
+             c.attempt == 0 ? fmt::format("Built {}.", title) : fmt::format("Fixed {} (fix {}).", title, c.attempt)},
             {"filesChanged", files},
             {"testsAdded", json::array()},
             {"patterns", json::array()}};
@@ -178,9 +188,7 @@ bool matches(const json& step, const ScriptContext& c) {
       return false;
     }
   }
-  auto int_matches = [&](const char* key, long value) {
-    return !step.contains(key) || step[key].get<long>() == value;
-  };
+  auto int_matches = [&](const char* key, long value) { return !step.contains(key) || step[key].get<long>() == value; };
   return int_matches("attempt", c.attempt) && int_matches("repair", c.repair) && int_matches("retry", c.retry);
 }
 
@@ -344,8 +352,8 @@ int play_scenario(const json& scenario, const ScriptContext& c, std::FILE* out) 
                   "\"Overloaded\"}}",
                   cost, tokens);
   } else if (outcome == "usage_limit") {
-    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                     .count();
     stream.result(true, fmt::format("Claude AI usage limit reached|{}", now_s + step.value("resetInS", 1)), cost,
                   tokens);
   } else if (outcome == "fatal") {

@@ -48,7 +48,7 @@ private:
   std::optional<std::int64_t> m_start_seq;
   bool m_start_is_prefix = false;
   core::State m_state;
-  std::string m_text;   // what the file holds, as this process last wrote it (or found it)
+  std::string m_text;    // what the file holds, as this process last wrote it (or found it)
   bool m_dirty = false;  // events were folded since the file was last written
 };
 

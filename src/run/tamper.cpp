@@ -52,13 +52,13 @@ void check_head(RunContext& cx, const std::string& role, std::vector<json>& foun
     return;
   }
   auto r = repo.restore_head(cx.head);
-  found.push_back({{"file", "HEAD"},
-                   {"role", role},
-                   {"restored", r.ok()},
-                   {"change", "moved"},
-                   {"detail", fmt::format("HEAD was on {}, the run is on {}{}", where(now), where(cx.head),
-                                          r.ok() ? "; the work tree is kept as the agent left it"
-                                                 : ": " + r.failure().message)}});
+  found.push_back(
+      {{"file", "HEAD"},
+       {"role", role},
+       {"restored", r.ok()},
+       {"change", "moved"},
+       {"detail", fmt::format("HEAD was on {}, the run is on {}{}", where(now), where(cx.head),
+                              r.ok() ? "; the work tree is kept as the agent left it" : ": " + r.failure().message)}});
 }
 
 }  // namespace
@@ -84,7 +84,8 @@ void check_tamper(RunContext& cx, const Snapshot& before, const std::string& rol
   bool journal_changed = size != before.journal_size || mtime_ns(cx.paths.events) != before.journal_mtime_ns;
   if (found.empty() && journal_changed) {
     // Lines appended by the agent are cut off through the harness's own handle (the path may be a link).
-    bool restored = size > before.journal_size && before.journal_size >= 0 && cx.journal().cut_back(before.journal_size);
+    bool restored = size > before.journal_size && before.journal_size >= 0 &&
+                    cx.journal().cut_back(before.journal_size);
     found.push_back({{"file", ".simmer/events.jsonl"}, {"role", role}, {"restored", restored}});
   }
   if (!cx.lock().at_path()) {
@@ -94,7 +95,8 @@ void check_tamper(RunContext& cx, const Snapshot& before, const std::string& rol
     }
     found.push_back({{"file", ".simmer/lock"}, {"role", role}, {"restored", true}});
   }
-  for (const auto& [path, bytes] : {std::pair{cx.paths.prd, before.prd}, std::pair{cx.paths.progress, before.progress}}) {
+  for (const auto& [path, bytes] :
+       {std::pair{cx.paths.prd, before.prd}, std::pair{cx.paths.progress, before.progress}}) {
     if (auto t = restore_file(path, cx.paths.display(path), bytes)) {
       found.push_back({{"file", t->display}, {"role", role}, {"restored", t->restored}});
     }
@@ -109,8 +111,8 @@ void check_tamper(RunContext& cx, const Snapshot& before, const std::string& rol
     json data = {{"file", t.display}, {"role", role}, {"restored", t.restored}, {"change", t.change}};
     if (!t.saved_as.empty()) {
       data["savedAs"] = t.saved_as;
-      data["detail"] =
-          fmt::format("the {} version is kept as {}", t.change == "created" ? "new" : "changed", t.saved_as);
+      data["detail"] = fmt::format("the {} version is kept as {}", t.change == "created" ? "new" : "changed",
+                                   t.saved_as);
     }
     found.push_back(std::move(data));
   }

@@ -33,8 +33,7 @@ agents::SessionRecord CliAgents::run(const std::string& agent, const agents::Age
   return agents::run_session(*adapter, request, {}, cancel);
 }
 
-bool CliAgents::recover(const std::string& agent, const agents::AgentOptions& options,
-                        agents::SessionRecord& record) {
+bool CliAgents::recover(const std::string& agent, const agents::AgentOptions& options, agents::SessionRecord& record) {
   auto adapter = agents::make_adapter(agent, options);
   auto parser = adapter->make_parser();
   std::ifstream in(record.transcript, std::ios::binary);

@@ -37,8 +37,8 @@ struct HeadRef {
 
 // A hook that refused a commit: which one, how it ended and the end of what it printed.
 struct HookFailure {
-  std::string hook;        // "pre-commit", "prepare-commit-msg" or "commit-msg"
-  int exit_code = -1;      // -1 when it was killed (timed out) or could not start
+  std::string hook;    // "pre-commit", "prepare-commit-msg" or "commit-msg"
+  int exit_code = -1;  // -1 when it was killed (timed out) or could not start
   bool timed_out = false;
   std::string output_tail;
   std::int64_t duration_ms = 0;
@@ -69,9 +69,8 @@ public:
   virtual Result<CommitOutcome> commit(const std::vector<std::string>& paths, const std::string& subject,
                                        const std::string& run_id, long long seq) = 0;
   // Commits every change outside `.simmer/` and the `excluded` paths, as commit() does.
-  virtual Result<CommitOutcome> commit_work_tree(const std::vector<std::string>& excluded,
-                                                 const std::string& subject, const std::string& run_id,
-                                                 long long seq) = 0;
+  virtual Result<CommitOutcome> commit_work_tree(const std::vector<std::string>& excluded, const std::string& subject,
+                                                 const std::string& run_id, long long seq) = 0;
   virtual HeadRef head() const = 0;
   // Puts HEAD back to `want` without touching the work tree.
   virtual Result<bool> restore_head(const HeadRef& want) const = 0;
@@ -84,8 +83,8 @@ class ProcessRunner {
 public:
   virtual ~ProcessRunner() = default;
   // Runs a gate's shell command in `cwd` (util::run_shell: its own process group, killed on timeout or cancel).
-  virtual util::ProcessResult run_shell(const std::string& command, const std::filesystem::path& cwd,
-                                        int timeout_ms, const std::atomic<bool>& cancel) = 0;
+  virtual util::ProcessResult run_shell(const std::string& command, const std::filesystem::path& cwd, int timeout_ms,
+                                        const std::atomic<bool>& cancel) = 0;
   // The processes a killed run left running: the live members of the group it journaled for its last session
   // (`journaled`, pid 0: none), and every process whose environment has SIMMER_RUN_ID=`run_id`. Sorted, unique.
   virtual std::vector<int> survivors(const std::optional<util::SpawnedProcess>& journaled,
@@ -129,8 +128,7 @@ class SystemProcesses final : public ProcessRunner {
 public:
   util::ProcessResult run_shell(const std::string& command, const std::filesystem::path& cwd, int timeout_ms,
                                 const std::atomic<bool>& cancel) override;
-  std::vector<int> survivors(const std::optional<util::SpawnedProcess>& journaled,
-                             const std::string& run_id) override;
+  std::vector<int> survivors(const std::optional<util::SpawnedProcess>& journaled, const std::string& run_id) override;
   bool stop(const std::vector<int>& pids) override;
 };
 

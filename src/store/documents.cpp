@@ -140,8 +140,8 @@ void append(std::vector<Problem>& to, std::vector<Problem> from) {
 }
 
 // seq is contiguous across the whole journal: a gap or a repeat means lines were lost or duplicated.
-void check_seq(std::int64_t seq, std::optional<std::int64_t>& previous_seq, const std::string& display,
-               int line_number, std::vector<Problem>& problems) {
+void check_seq(std::int64_t seq, std::optional<std::int64_t>& previous_seq, const std::string& display, int line_number,
+               std::vector<Problem>& problems) {
   if (previous_seq && seq != *previous_seq + 1) {
     Problem p;
     p.file = fmt::format("{}:{}", display, line_number);
@@ -176,8 +176,8 @@ bool fast_line_ok(const simdjson::dom::element& event, const Compiled& envelope,
   if (object.at_key("kind").get(kind_value) == simdjson::SUCCESS &&
       kind_value.get_string().get(kind) == simdjson::SUCCESS && object.at_key("data").get(data) == simdjson::SUCCESS) {
     const bool plain_name = kind.find_first_of("/.") == std::string_view::npos && !kind.empty();
-    const Compiled* data_schema =
-        plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
+    const Compiled* data_schema = plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false)
+                                             : nullptr;
     if (data_schema != nullptr && !data_schema->validator.is_valid_simdjson(data)) {
       return false;
     }
@@ -264,8 +264,9 @@ std::vector<Problem> check_events(std::string_view text, const std::string& disp
       continue;
     }
     if (!terminated) {
-      problems.push_back(file_problem(where, "expected a newline at the end of the line, found end of file (a torn "
-                                             "last line: `simmer cook` cuts it off)"));
+      problems.push_back(file_problem(where,
+                                      "expected a newline at the end of the line, found end of file (a torn "
+                                      "last line: `simmer cook` cuts it off)"));
     }
     const json& event = parsed.value;
     if (envelope == nullptr) {
@@ -284,15 +285,15 @@ struct Checked {
   json doc;
 };
 
-Checked check_document(std::string_view text, DocKind kind, const std::string& display,
-                       const json& overrides = nullptr, JournalReader reader = JournalReader::fast) {
+Checked check_document(std::string_view text, DocKind kind, const std::string& display, const json& overrides = nullptr,
+                       JournalReader reader = JournalReader::fast) {
   Checked out;
   if (kind == DocKind::events) {
     out.problems = check_events(text, display, reader);
     return out;
   }
-  const auto parsed =
-      core::parse_json(text, kind == DocKind::config ? core::JsonDialect::jsonc : core::JsonDialect::strict);
+  const auto parsed = core::parse_json(text,
+                                       kind == DocKind::config ? core::JsonDialect::jsonc : core::JsonDialect::strict);
   if (!parsed.ok) {
     out.problems.push_back(parse_problem(display, parsed.error));
     return out;
@@ -457,8 +458,8 @@ bool event_valid_simdjson(const simdjson::dom::element& event) {
     return false;
   }
   const bool plain_name = kind.find_first_of("/.") == std::string_view::npos && !kind.empty();
-  const Compiled* data_schema =
-      plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false) : nullptr;
+  const Compiled* data_schema = plain_name ? compiled_schema(fmt::format("schemas/events/{}.json", kind), false)
+                                           : nullptr;
   return data_schema == nullptr || data_schema->validator.is_valid_simdjson(data);
 }
 

@@ -54,7 +54,9 @@ AtomicFile::AtomicFile(fs::path target, unsigned mode) : m_target(std::move(targ
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : m_target(std::move(other.m_target)), m_temp(std::move(other.m_temp)), m_fd(other.m_fd),
+    : m_target(std::move(other.m_target)),
+      m_temp(std::move(other.m_temp)),
+      m_fd(other.m_fd),
       m_committed(other.m_committed) {
   other.m_fd = -1;
   other.m_committed = true;  // the moved-from object owns no temp any more
@@ -71,8 +73,8 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::write(std::string_view data) {
   if (m_committed || m_fd < 0) {
-    throw Error(ExitCode::failure, "cannot write " + m_target.string() + " (" + m_temp.string() +
-                                       "): the file was already committed");
+    throw Error(ExitCode::failure,
+                "cannot write " + m_target.string() + " (" + m_temp.string() + "): the file was already committed");
   }
   if (const IoResult written = write_all(m_fd, data); written.error != 0) {
     fail(m_target, m_temp, written.error);
@@ -81,8 +83,8 @@ void AtomicFile::write(std::string_view data) {
 
 void AtomicFile::commit() {
   if (m_committed || m_fd < 0) {
-    throw Error(ExitCode::failure, "cannot commit " + m_target.string() + " (" + m_temp.string() +
-                                       "): the file was already committed");
+    throw Error(ExitCode::failure,
+                "cannot commit " + m_target.string() + " (" + m_temp.string() + "): the file was already committed");
   }
   crash_point("atomic-after-write");
   // Data must be on disk before the rename makes it visible, or a crash can leave the new name on an empty file.

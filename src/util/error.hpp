@@ -12,17 +12,17 @@ namespace simmer {
 
 // Every exit code simmer documents. README.md "Exit codes" lists the same table; keep both in step.
 enum class ExitCode : int {
-  ok = 0,                  // success; for `cook`: every story passed
-  failure = 1,             // a check failed (doctor found a problem) or an unexpected internal error
-  invalid_input = 2,       // a file or argument is malformed: the message names the file and where
-  schema_unusable = 3,     // `validate --schema`: the schema uses a keyword simmer does not implement
-  journal_corrupt = 4,     // events.jsonl is damaged before its last line: refused, nothing changed
-  lock_held = 5,           // another simmer process holds the project lock
-  unsafe_storage = 6,      // fsync/rename/write failed: state on disk can no longer be trusted
-  halted = 10,             // `cook` stopped at a checkpoint, a budget or maxIterations; resume with `cook`
-  blocked = 11,            // `cook` finished, but some stories are blocked
-  usage = 64,              // bad command line (unknown flag, missing argument)
-  interrupted = 130,       // `cook` stopped by SIGINT/SIGTERM; the next `cook` resumes
+  ok = 0,               // success; for `cook`: every story passed
+  failure = 1,          // a check failed (doctor found a problem) or an unexpected internal error
+  invalid_input = 2,    // a file or argument is malformed: the message names the file and where
+  schema_unusable = 3,  // `validate --schema`: the schema uses a keyword simmer does not implement
+  journal_corrupt = 4,  // events.jsonl is damaged before its last line: refused, nothing changed
+  lock_held = 5,        // another simmer process holds the project lock
+  unsafe_storage = 6,   // fsync/rename/write failed: state on disk can no longer be trusted
+  halted = 10,          // `cook` stopped at a checkpoint, a budget or maxIterations; resume with `cook`
+  blocked = 11,         // `cook` finished, but some stories are blocked
+  usage = 64,           // bad command line (unknown flag, missing argument)
+  interrupted = 130,    // `cook` stopped by SIGINT/SIGTERM; the next `cook` resumes
 };
 
 inline int to_int(ExitCode code) { return static_cast<int>(code); }
@@ -49,7 +49,7 @@ struct Failure {
 template <class T>
 class Result {
 public:
-  Result(T value) : m_v(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : m_v(std::move(value)) {}            // NOLINT: implicit by design
   Result(Failure failure) : m_v(std::move(failure)) {}  // NOLINT
   bool ok() const { return m_v.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -248,8 +248,8 @@ std::size_t sweep_stale_temps(const fs::path& dir) {
   for (const auto& name : doomed) {
     fs::path p = dir / name;
     if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
-      throw Error(ExitCode::unsafe_storage, "cannot remove a stale temp file (" + p.string() + "): " +
-                                                errno_text(errno));
+      throw Error(ExitCode::unsafe_storage,
+                  "cannot remove a stale temp file (" + p.string() + "): " + errno_text(errno));
     }
   }
   if (!doomed.empty()) {

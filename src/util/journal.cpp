@@ -86,8 +86,8 @@ nlohmann::json check_line(std::string_view text, std::uint64_t expected_seq, std
 
 std::string torn_message(const std::string& name, std::uint64_t line, std::uint64_t bytes, std::uint64_t offset,
                          std::string_view why) {
-  return "cut a torn last line off the journal (" + name + ":" + std::to_string(line) + "): " +
-         std::to_string(bytes) + " bytes at byte offset " + std::to_string(offset) + ", " + std::string(why);
+  return "cut a torn last line off the journal (" + name + ":" + std::to_string(line) + "): " + std::to_string(bytes) +
+         " bytes at byte offset " + std::to_string(offset) + ", " + std::string(why);
 }
 
 // Streams the journal open on `fd` from its start. Calls `visit` for each good line; returns the summary. A bad
@@ -97,7 +97,7 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
                     int& read_errno) {
   read_errno = 0;
   JournalScan scan;
-  std::string pending;  // bytes of the line being assembled (none once it is overlong)
+  std::string pending;             // bytes of the line being assembled (none once it is overlong)
   std::uint64_t pending_size = 0;  // its length so far
   bool pending_overlong = false;
   std::uint64_t offset = 0;  // file offset of pending's first byte
@@ -192,8 +192,7 @@ JournalScan scan_fd(int fd, const std::string& name, const std::function<void(co
 void make_storable(nlohmann::json& value) {
   // nlohmann's own replacement, applied to one string at a time: exactly what dump() writes for it.
   auto stored = [](const std::string& text) {
-    return nlohmann::json::parse(
-        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return nlohmann::json::parse(nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   };
   if (value.is_string()) {
     if (!utf8_valid(value.get_ref<const std::string&>())) {
@@ -275,9 +274,9 @@ Journal Journal::open(const fs::path& path, std::vector<std::string>& warnings, 
     }
   }
   if (fd < 0 && errno == ELOOP) {
-    throw Error(ExitCode::unsafe_storage,
-                "cannot open the journal (" + name + "): it is a symbolic link; simmer writes its journal only to a "
-                "regular file inside the project (move the real file back in place)");
+    throw Error(ExitCode::unsafe_storage, "cannot open the journal (" + name +
+                                              "): it is a symbolic link; simmer writes its journal only to a "
+                                              "regular file inside the project (move the real file back in place)");
   }
   if (fd < 0) {
     fail("cannot open the journal", errno);
@@ -285,7 +284,8 @@ Journal Journal::open(const fs::path& path, std::vector<std::string>& warnings, 
   int read_errno = 0;
   JournalScan scan;
   try {
-    scan = scan_fd(fd, name, [](const JournalLine&) {}, read_errno);
+    scan = scan_fd(
+        fd, name, [](const JournalLine&) {}, read_errno);
   } catch (...) {
     ::close(fd);
     throw;
@@ -319,14 +319,19 @@ Journal::Journal(fs::path path, std::string name, int fd, std::uint64_t last_seq
 }
 
 Journal::Journal(Journal&& other) noexcept
-    : m_path(std::move(other.m_path)), m_name(std::move(other.m_name)), m_fd(other.m_fd),
-      m_dir_dev(other.m_dir_dev), m_dir_ino(other.m_dir_ino), m_last_seq(other.m_last_seq),
+    : m_path(std::move(other.m_path)),
+      m_name(std::move(other.m_name)),
+      m_fd(other.m_fd),
+      m_dir_dev(other.m_dir_dev),
+      m_dir_ino(other.m_dir_ino),
+      m_last_seq(other.m_last_seq),
       m_broken(other.m_broken) {
   other.m_fd = -1;
 }
 
 bool Journal::at_path() const {
-  struct stat open_st {}, path_st {}, dir_st {};
+  struct stat open_st {
+  }, path_st{}, dir_st{};
   if (m_fd < 0 || ::fstat(m_fd, &open_st) != 0 || ::lstat(m_path.c_str(), &path_st) != 0 ||
       ::lstat(dir_of(m_path).c_str(), &dir_st) != 0) {
     return false;
@@ -431,8 +436,8 @@ std::uint64_t Journal::append(nlohmann::json event) {
     // A short write is a torn line already on disk: do not add a second piece that another crash could tear.
     m_broken = true;
     int err = n < 0 ? errno : EIO;
-    throw Error(ExitCode::unsafe_storage, "cannot append to the journal (" + m_name + "): " +
-                                              (n < 0 ? errno_text(err) : std::string("short write")));
+    throw Error(ExitCode::unsafe_storage, "cannot append to the journal (" + m_name +
+                                              "): " + (n < 0 ? errno_text(err) : std::string("short write")));
   }
   if (int err = sync_fd(m_fd, SyncKind::data_only); err != 0) {
     m_broken = true;

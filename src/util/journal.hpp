@@ -42,9 +42,9 @@ struct JournalLine {
 
 // What a read-only scan found.
 struct JournalScan {
-  std::uint64_t last_seq = 0;      // seq of the last good line; 0 for an empty or missing journal
-  std::uint64_t lines = 0;         // number of good lines
-  std::uint64_t good_bytes = 0;    // length of the good prefix (where a repair would cut)
+  std::uint64_t last_seq = 0;            // seq of the last good line; 0 for an empty or missing journal
+  std::uint64_t lines = 0;               // number of good lines
+  std::uint64_t good_bytes = 0;          // length of the good prefix (where a repair would cut)
   std::optional<std::string> torn_tail;  // the torn-tail message (see the file comment) when the last line is torn
 };
 

@@ -38,7 +38,8 @@ std::string this_host() {
 // happened; a text cut short parses as no holder.
 std::string holder_text(int fd) {
   std::string out;
-  read_all(fd, [&](std::string_view chunk) { out.append(chunk); }, 0);
+  read_all(
+      fd, [&](std::string_view chunk) { out.append(chunk); }, 0);
   return out;
 }
 
@@ -131,8 +132,8 @@ Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string comma
   }
   if (fd < 0) {
     // A lock that cannot be written (read-only folder, full disk) is a storage problem, not a wrong input.
-    return Failure{"cannot open the lock file (" + name + "): " +
-                       (errno == ELOOP ? std::string("it is a symbolic link") : errno_text(errno)),
+    return Failure{"cannot open the lock file (" + name +
+                       "): " + (errno == ELOOP ? std::string("it is a symbolic link") : errno_text(errno)),
                    ExitCode::unsafe_storage};
   }
   for (int attempt = 1;; ++attempt) {
@@ -148,8 +149,7 @@ Result<ProjectLock> ProjectLock::acquire(const fs::path& path, std::string comma
       return Failure{"cannot lock the lock file (" + name + "): " + errno_text(err), ExitCode::unsafe_storage};
     }
     auto holder = parse_holder(holder_text(fd));
-    if ((holder && running_here(*holder)) || (holder && holder->host != this_host()) ||
-        attempt >= k_acquire_attempts) {
+    if ((holder && running_here(*holder)) || (holder && holder->host != this_host()) || attempt >= k_acquire_attempts) {
       ::close(fd);
       return Failure{held_message(name, holder), ExitCode::lock_held};
     }
@@ -219,13 +219,16 @@ ProjectLock::ProjectLock(fs::path path, int fd, LockHolder holder, std::string t
     : m_path(std::move(path)), m_fd(fd), m_holder(std::move(holder)), m_takeover_note(std::move(takeover_note)) {}
 
 ProjectLock::ProjectLock(ProjectLock&& other) noexcept
-    : m_path(std::move(other.m_path)), m_fd(other.m_fd), m_holder(std::move(other.m_holder)),
+    : m_path(std::move(other.m_path)),
+      m_fd(other.m_fd),
+      m_holder(std::move(other.m_holder)),
       m_takeover_note(std::move(other.m_takeover_note)) {
   other.m_fd = -1;
 }
 
 bool ProjectLock::at_path() const {
-  struct stat held {}, now {};
+  struct stat held {
+  }, now{};
   return m_fd >= 0 && ::fstat(m_fd, &held) == 0 && ::lstat(m_path.c_str(), &now) == 0 && S_ISREG(now.st_mode) &&
          held.st_dev == now.st_dev && held.st_ino == now.st_ino;
 }
@@ -234,8 +237,8 @@ Result<bool> ProjectLock::restore_at_path() {
   std::string name = m_path.string();
   struct stat st {};
   if (::lstat(m_path.c_str(), &st) == 0 && ::unlink(m_path.c_str()) != 0) {
-    throw Error(ExitCode::unsafe_storage, "cannot remove what replaced the lock file (" + name + "): " +
-                                              errno_text(errno));
+    throw Error(ExitCode::unsafe_storage,
+                "cannot remove what replaced the lock file (" + name + "): " + errno_text(errno));
   }
   int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) {

@@ -629,10 +629,10 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   }
 
   bool leader_exited = false;
-  bool killing = false;               // SIGTERM sent to the group
-  bool killed_hard = false;           // SIGKILL sent
-  Clock::time_point kill_deadline{};  // when SIGKILL follows
-  Clock::time_point drain_deadline{}; // leader gone: stop waiting for pipes held by others
+  bool killing = false;                // SIGTERM sent to the group
+  bool killed_hard = false;            // SIGKILL sent
+  Clock::time_point kill_deadline{};   // when SIGKILL follows
+  Clock::time_point drain_deadline{};  // leader gone: stop waiting for pipes held by others
   Clock::time_point last_output = started;
   const Clock::time_point wall_deadline = started + std::chrono::milliseconds(spec.timeout_ms);
   char buffer[65536];
@@ -796,8 +796,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   }
   finish_tail(result.output_tail, spec.tail_bytes);
   finish_tail(result.stderr_tail, spec.tail_bytes);
-  result.duration_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   return result;
 }
 

@@ -21,10 +21,10 @@ namespace simmer::util {
 // Who a started child is, in terms that survive simmer itself: journaled before a session does any work, so that
 // the next `simmer cook` can tell whether a process it finds is still that child (pid reuse) and stop it.
 struct SpawnedProcess {
-  int pid = 0;                    // the child's pid, which is also its process group id
+  int pid = 0;  // the child's pid, which is also its process group id
   int pgid = 0;
-  std::uint64_t start_time = 0;   // /proc/<pid>/stat starttime (clock ticks since boot)
-  std::string boot_id;            // /proc/sys/kernel/random/boot_id: a start time means nothing after a reboot
+  std::uint64_t start_time = 0;  // /proc/<pid>/stat starttime (clock ticks since boot)
+  std::string boot_id;           // /proc/sys/kernel/random/boot_id: a start time means nothing after a reboot
 };
 
 // Which of the child's output streams a line came from.
@@ -43,9 +43,9 @@ struct ProcessSpec {
   std::filesystem::path cwd;
   // Written to the child's stdin, which is then closed; nothing: stdin is /dev/null.
   std::optional<std::string> stdin_payload;
-  int timeout_ms = 0;       // wall clock from spawn to the end of the child
-  int idle_timeout_ms = 0;  // no byte on stdout or stderr for this long
-  int kill_grace_ms = 2000; // SIGTERM to the group, this long, then SIGKILL
+  int timeout_ms = 0;        // wall clock from spawn to the end of the child
+  int idle_timeout_ms = 0;   // no byte on stdout or stderr for this long
+  int kill_grace_ms = 2000;  // SIGTERM to the group, this long, then SIGKILL
   // A line longer than this is cut: the callback gets its first max_line_bytes bytes (truncated = true) and the
   // rest is counted in ProcessResult::dropped_bytes, never buffered.
   std::size_t max_line_bytes = 4 * 1024 * 1024;
@@ -61,18 +61,18 @@ struct ProcessSpec {
 
 // How the child ended and what it printed, bounded.
 struct ProcessResult {
-  bool spawned = false;        // false: the program could not be started (see spawn_error); nothing ran
-  std::string spawn_error;     // e.g. "cannot start 'codex': No such file or directory"
-  int exit_code = -1;          // the child's exit status; -1 when it died from a signal or never ran
-  int term_signal = 0;         // the signal that ended it, 0 when it exited
-  bool timed_out = false;      // the wall-clock limit was hit and the group killed
-  bool idle_timed_out = false; // the idle limit was hit and the group killed
-  bool cancelled = false;      // the cancel flag was raised and the group killed
-  std::string output_tail;     // the last tail_bytes of stdout and stderr, interleaved as they arrived
-  std::string stderr_tail;     // the last tail_bytes of stderr alone (error messages of CLIs land there)
+  bool spawned = false;         // false: the program could not be started (see spawn_error); nothing ran
+  std::string spawn_error;      // e.g. "cannot start 'codex': No such file or directory"
+  int exit_code = -1;           // the child's exit status; -1 when it died from a signal or never ran
+  int term_signal = 0;          // the signal that ended it, 0 when it exited
+  bool timed_out = false;       // the wall-clock limit was hit and the group killed
+  bool idle_timed_out = false;  // the idle limit was hit and the group killed
+  bool cancelled = false;       // the cancel flag was raised and the group killed
+  std::string output_tail;      // the last tail_bytes of stdout and stderr, interleaved as they arrived
+  std::string stderr_tail;      // the last tail_bytes of stderr alone (error messages of CLIs land there)
   std::uint64_t stdout_bytes = 0;
   std::uint64_t stderr_bytes = 0;
-  std::uint64_t dropped_bytes = 0;   // bytes of over-long lines that were counted but not delivered
+  std::uint64_t dropped_bytes = 0;  // bytes of over-long lines that were counted but not delivered
   std::uint64_t truncated_lines = 0;
   std::int64_t duration_ms = 0;
 

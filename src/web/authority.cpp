@@ -6,9 +6,7 @@ namespace simmer::web {
 
 namespace {
 
-bool is_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-}
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }
 
 // A trailing '.' is the fully qualified form ("localhost."), legal in a Host and refused later as not loopback.
 bool valid_name(std::string_view name) {

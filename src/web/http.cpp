@@ -206,24 +206,42 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 
@@ -254,8 +272,7 @@ struct Server::Impl {
   enum class ReadResult { data, closed, timed_out, failed };
 
   static std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
   }
 
@@ -521,7 +538,7 @@ struct Server::Impl {
       }
       // A stream's client sends nothing more, so a closed or reset connection shows as readable: stop there
       // rather than at the second write after it (the first into a closed connection still succeeds).
-      pollfd p {fd, POLLRDHUP, 0};
+      pollfd p{fd, POLLRDHUP, 0};
       if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
         return;
       }
@@ -589,7 +606,7 @@ struct Server::Impl {
   }
 
   void accept_one() {
-    sockaddr_storage peer {};
+    sockaddr_storage peer{};
     socklen_t peer_len = sizeof peer;
     int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
@@ -671,12 +688,12 @@ Server::~Server() {
 
 int Server::bind(const std::string& host, int port) {
   std::string name = host.size() > 2 && host.front() == '[' && host.back() == ']' ? host.substr(1, host.size() - 2)
-                                                                               : host;
+                                                                                  : host;
   auto fail = [&](const std::string& why) {
     std::string shown = name.find(':') != std::string::npos ? "[" + name + "]" : name;
     return Error(ExitCode::failure, fmt::format("cannot listen ({}:{}): {}", shown, port, why));
   };
-  addrinfo hints {};
+  addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
@@ -704,7 +721,7 @@ int Server::bind(const std::string& host, int port) {
   if (m_impl->listen_fd < 0) {
     throw fail(why);
   }
-  sockaddr_storage addr {};
+  sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   ::getsockname(m_impl->listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
   return ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port

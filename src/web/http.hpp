@@ -19,9 +19,9 @@
 namespace simmer::web::http {
 
 struct Request {
-  std::string method;   // "GET", "POST", ...; HEAD is answered as GET without the body
-  std::string target;   // as sent: "/api/events?after=3"
-  std::string path;     // target before '?', percent-decoded
+  std::string method;  // "GET", "POST", ...; HEAD is answered as GET without the body
+  std::string target;  // as sent: "/api/events?after=3"
+  std::string path;    // target before '?', percent-decoded
   std::vector<std::pair<std::string, std::string>> params;   // the query, percent-decoded ('+' is a space)
   std::vector<std::pair<std::string, std::string>> headers;  // as sent, in order
   std::string body;
@@ -69,14 +69,14 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
 std::string_view reason_phrase(int status);
 
 struct Limits {
-  std::size_t max_body_bytes = 64 * 1024;   // larger bodies: 413
-  std::size_t max_head_bytes = 16 * 1024;   // larger heads: 431
-  std::size_t max_connections = 24;         // open connections at once (see "Connection slots" below)
+  std::size_t max_body_bytes = 64 * 1024;       // larger bodies: 413
+  std::size_t max_head_bytes = 16 * 1024;       // larger heads: 431
+  std::size_t max_connections = 24;             // open connections at once (see "Connection slots" below)
   std::size_t max_connections_per_client = 16;  // open connections from one peer address at once
-  int idle_timeout_ms = 5000;               // a connection waiting this long for a request's first byte is closed
-  int request_timeout_ms = 10000;           // a request's head and body must arrive this soon after its first
-                                            // byte, however it trickles in (a total deadline, not per read): 408
-  int io_timeout_ms = 30000;                // an answer not written within this (client not reading) is dropped
+  int idle_timeout_ms = 5000;                   // a connection waiting this long for a request's first byte is closed
+  int request_timeout_ms = 10000;               // a request's head and body must arrive this soon after its first
+                                                // byte, however it trickles in (a total deadline, not per read): 408
+  int io_timeout_ms = 30000;                    // an answer not written within this (client not reading) is dropped
 };
 
 // Connection slots. One thread per connection, so a client that holds connections without finishing a request

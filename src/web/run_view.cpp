@@ -159,9 +159,9 @@ void RunView::apply(const json& event) {
     } else if constexpr (std::is_same_v<T, ev::Commit>) {
       if (e.story_id && !e.story_id->empty()) {
         push_bounded(story(*e.story_id).commits, {{"sha", e.sha.value_or("")},
-                                                   {"subject", e.subject},
-                                                   {"kind", core::to_string(e.kind)},
-                                                   {"attempt", e.attempt}});
+                                                  {"subject", e.subject},
+                                                  {"kind", core::to_string(e.kind)},
+                                                  {"attempt", e.attempt}});
       }
     } else if constexpr (std::is_same_v<T, ev::StoryPassed>) {
       ++m_passed;

@@ -54,8 +54,8 @@ private:
     std::int64_t attempts = 0;
     double cost_usd = 0;
     std::optional<std::string> blocked_reason;
-    nlohmann::json verdict;                     // last verdict event's data (null: none)
-    std::string verdict_kind;                   // its verdict ("" until there is one)
+    nlohmann::json verdict;    // last verdict event's data (null: none)
+    std::string verdict_kind;  // its verdict ("" until there is one)
     nlohmann::json verdicts = nlohmann::json::array();
     nlohmann::json commits = nlohmann::json::array();
     std::map<std::string, nlohmann::json> gates;  // by gate name: the last run

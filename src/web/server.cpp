@@ -66,8 +66,7 @@ void send_error(http::Response& res, int status, const std::string& message) {
 std::vector<std::string> headers_named(const http::Request& req, std::string_view name) {
   std::vector<std::string> out;
   for (const auto& [key, value] : req.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
       out.push_back(value);
@@ -104,8 +103,8 @@ struct CachedFile {
   std::filesystem::path path;
   core::JsonDialect dialect = core::JsonDialect::strict;
   std::string stamp;
-  json value;          // null when absent or invalid
-  std::string error;   // why value is null ("" when the file is simply absent)
+  json value;         // null when absent or invalid
+  std::string error;  // why value is null ("" when the file is simply absent)
 
   // True when the file changed since the last call (and re-reads it).
   bool refresh() {
@@ -142,7 +141,7 @@ std::string utc_file_stamp() {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm {};
+  std::tm tm{};
   ::gmtime_r(&secs, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
@@ -204,8 +203,9 @@ struct Server::Impl {
       : paths(std::move(p)),
         options(std::move(o)),
         feed(paths.events),
-        http_server(limits_for(options), [this](const http::Request& req, http::Response& res) { handle(req, res); },
-                    [this](int status, http::Response& res) { on_error(status, res); }) {
+        http_server(
+            limits_for(options), [this](const http::Request& req, http::Response& res) { handle(req, res); },
+            [this](int status, http::Response& res) { on_error(status, res); }) {
     state.path = paths.state;
     prd.path = paths.prd;
     config.path = paths.config;
@@ -239,8 +239,9 @@ bool Server::Impl::guard(const http::Request& req, http::Response& res) {
   // One Host, as HTTP/1.1 demands, and a well-formed one: two could be read differently by two readers.
   std::vector<std::string> hosts = headers_named(req, "Host");
   if (hosts.size() != 1) {
-    send_error(res, 400, hosts.empty() ? std::string("refusing a request without a Host header")
-                                       : fmt::format("refusing a request with {} Host headers", hosts.size()));
+    send_error(res, 400,
+               hosts.empty() ? std::string("refusing a request without a Host header")
+                             : fmt::format("refusing a request with {} Host headers", hosts.size()));
     return false;
   }
   std::optional<Authority> host = parse_host_header(hosts[0]);
@@ -261,9 +262,10 @@ bool Server::Impl::guard(const http::Request& req, http::Response& res) {
       return false;
     }
   } else if (!is_loopback_host(host->host)) {
-    send_error(res, 403, fmt::format("refusing Host \"{}\": without a token this dashboard answers only to "
-                                     "127.0.0.1, localhost or [::1]",
-                                     host->host));
+    send_error(res, 403,
+               fmt::format("refusing Host \"{}\": without a token this dashboard answers only to "
+                           "127.0.0.1, localhost or [::1]",
+                           host->host));
     return false;
   }
   // A browser names the page behind every cross-origin request (and every POST): only the dashboard's own page,
@@ -272,9 +274,10 @@ bool Server::Impl::guard(const http::Request& req, http::Response& res) {
   if (!origins.empty()) {
     std::optional<Authority> origin = origins.size() == 1 ? parse_origin(origins[0]) : std::nullopt;
     if (!origin || !same_authority(*origin, *host)) {
-      send_error(res, 403, fmt::format("refusing a request from another origin ({}): only the dashboard's own "
-                                       "page may call it",
-                                       origins[0]));
+      send_error(res, 403,
+                 fmt::format("refusing a request from another origin ({}): only the dashboard's own "
+                             "page may call it",
+                             origins[0]));
       return false;
     }
   }
@@ -485,8 +488,8 @@ void Server::Impl::stream_events(const http::Request& req, http::Response& res) 
   // Count first, then check: two racing requests can never both take the last slot.
   if (streams.fetch_add(1) >= options.max_streams) {
     streams.fetch_sub(1);
-    send_error(res, 503, fmt::format("too many event streams ({} open): close a dashboard tab and retry",
-                                     options.max_streams));
+    send_error(res, 503,
+               fmt::format("too many event streams ({} open): close a dashboard tab and retry", options.max_streams));
     return;
   }
   std::int64_t after = feed.last_seq();
@@ -512,13 +515,13 @@ void Server::Impl::stream_events(const http::Request& req, http::Response& res) 
       first = false;
       out = "retry: 1000\n\n";
     }
-    auto batch = feed.wait_after(sent, out.empty() ? std::chrono::milliseconds(k_keepalive)
-                                                   : std::chrono::milliseconds(0));
+    auto batch = feed.wait_after(sent,
+                                 out.empty() ? std::chrono::milliseconds(k_keepalive) : std::chrono::milliseconds(0));
     if (batch.stopped) {
       return false;
     }
-    std::vector<JournalLine> lines =
-        batch.gap ? feed.read_after(sent, k_max_events_per_request) : std::move(batch.lines);
+    std::vector<JournalLine> lines = batch.gap ? feed.read_after(sent, k_max_events_per_request)
+                                               : std::move(batch.lines);
     for (const auto& line : lines) {
       out += fmt::format("id: {}\ndata: {}\n\n", line.seq, line.text);
       sent = line.seq;
@@ -553,8 +556,7 @@ void Server::Impl::feedback(const http::Request& req, http::Response& res) {
   util::ensure_dir(paths.inbox);
   auto target = paths.inbox / (utc_file_stamp() + "-" + random_hex(4) + ".md");
   util::write_file_atomic(target, text);
-  send_json(res, 201,
-            json{{"file", paths.display(target)}, {"bytes", text.size()}}.dump() + "\n");
+  send_json(res, 201, json{{"file", paths.display(target)}, {"bytes", text.size()}}.dump() + "\n");
 }
 
 void Server::Impl::transcript(const http::Request& req, http::Response& res) {
@@ -591,15 +593,22 @@ void Server::Impl::transcript(const http::Request& req, http::Response& res) {
 void Server::Impl::on_error(int status, http::Response& res) const {
   res.set_header("X-Content-Type-Options", "nosniff");
   switch (status) {
-    case 413: return send_error(res, 413, fmt::format("request body over {} bytes refused", options.max_body_bytes));
-    case 431: return send_error(res, 431, fmt::format("request head over {} KiB refused", k_max_head_bytes / 1024));
-    case 411: return send_error(res, 411, "chunked request bodies are not accepted: send a Content-Length");
-    case 503: return send_error(res, 503, "too many connections: close a dashboard tab and retry");
+    case 413:
+      return send_error(res, 413, fmt::format("request body over {} bytes refused", options.max_body_bytes));
+    case 431:
+      return send_error(res, 431, fmt::format("request head over {} KiB refused", k_max_head_bytes / 1024));
+    case 411:
+      return send_error(res, 411, "chunked request bodies are not accepted: send a Content-Length");
+    case 503:
+      return send_error(res, 503, "too many connections: close a dashboard tab and retry");
     case 408:
-      return send_error(res, 408, fmt::format("request not complete within {} s of its first byte: send it at once",
-                                              k_request_timeout_ms / 1000));
-    case 500: return send_error(res, 500, "internal error: the dashboard could not answer this request");
-    default: return send_error(res, status, fmt::format("HTTP {} {}", status, http::reason_phrase(status)));
+      return send_error(res, 408,
+                        fmt::format("request not complete within {} s of its first byte: send it at once",
+                                    k_request_timeout_ms / 1000));
+    case 500:
+      return send_error(res, 500, "internal error: the dashboard could not answer this request");
+    default:
+      return send_error(res, status, fmt::format("HTTP {} {}", status, http::reason_phrase(status)));
   }
 }
 

@@ -35,9 +35,9 @@ namespace simmer::web {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 4321;                       // 0 = any free port (see Server::port())
-  std::string token;                     // "" = none; required (non-empty) when host is not loopback
-  std::size_t max_streams = 8;           // concurrent /api/events/stream connections
+  int port = 4321;              // 0 = any free port (see Server::port())
+  std::string token;            // "" = none; required (non-empty) when host is not loopback
+  std::size_t max_streams = 8;  // concurrent /api/events/stream connections
   std::size_t max_body_bytes = 64 * 1024;
 };
 

@@ -93,8 +93,8 @@ public:
 
 private:
   Scenario m_scenario;
-  std::map<std::string, int> m_cursor;      // marker -> turn entry index
-  std::map<std::string, int> m_error_count; // marker -> times the current error entry was answered
+  std::map<std::string, int> m_cursor;       // marker -> turn entry index
+  std::map<std::string, int> m_error_count;  // marker -> times the current error entry was answered
 };
 
 }  // namespace fake

@@ -26,9 +26,7 @@ using nlohmann::json;
 std::atomic<bool> g_stop{false};
 httplib::Server* g_server = nullptr;
 
-void on_signal(int) {
-  g_stop = true;
-}
+void on_signal(int) { g_stop = true; }
 
 std::string sse(const std::string& event, const json& data) {
   std::string out;
@@ -50,7 +48,8 @@ std::string arguments_text(const ToolCall& call) {
 
 class Handler {
 public:
-  Handler(Scenario scenario, const std::string& log_path) : m_player(std::move(scenario)), m_log(log_path, std::ios::app) {}
+  Handler(Scenario scenario, const std::string& log_path)
+      : m_player(std::move(scenario)), m_log(log_path, std::ios::app) {}
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     json body = json::parse(req.body, nullptr, false);
@@ -92,8 +91,7 @@ public:
     } else if (api == "other") {
       status = 404;
       res.status = 404;
-      res.set_content(json{{"error", {{"message", "not served by the fake model server"}}}}.dump(),
-                      "application/json");
+      res.set_content(json{{"error", {{"message", "not served by the fake model server"}}}}.dump(), "application/json");
     } else if (step.turn != nullptr && step.turn->error) {
       status = step.turn->error->status;
       answer_error(api, *step.turn->error, res);
@@ -116,15 +114,12 @@ public:
       answer(api, path, body, *turn, seq, res);
     }
 
-    json entry = {{"seq", seq},
-                  {"api", api},
-                  {"method", req.method},
-                  {"path", path},
-                  {"main", main_request},
-                  {"conversation", conversation != nullptr ? json(conversation->marker) : json(nullptr)},
-                  {"turn", step.index},
-                  {"status", status},
-                  {"body", body}};
+    json entry = {
+        {"seq", seq},           {"api", api},
+        {"method", req.method}, {"path", path},
+        {"main", main_request}, {"conversation", conversation != nullptr ? json(conversation->marker) : json(nullptr)},
+        {"turn", step.index},   {"status", status},
+        {"body", body}};
     std::lock_guard<std::mutex> lock(m_mutex);
     m_log << entry.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     m_log.flush();
@@ -173,11 +168,15 @@ private:
                                                : "invalid_request_error";
       body = {{"type", "error"}, {"error", {{"type", type}, {"message", error.message}}}};
     } else if (api == "openai") {
-      std::string type = error.status == 429 ? "rate_limit_exceeded" : error.status >= 500 ? "server_error" : "invalid_request_error";
+      std::string type = error.status == 429   ? "rate_limit_exceeded"
+                         : error.status >= 500 ? "server_error"
+                                               : "invalid_request_error";
       body = {{"error", {{"message", error.message}, {"type", type}, {"code", type}}}};
     } else {
-      std::string status = error.status == 429 ? "RESOURCE_EXHAUSTED" : error.status == 503 ? "UNAVAILABLE"
-                           : error.status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT";
+      std::string status = error.status == 429   ? "RESOURCE_EXHAUSTED"
+                           : error.status == 503 ? "UNAVAILABLE"
+                           : error.status >= 500 ? "INTERNAL"
+                                                 : "INVALID_ARGUMENT";
       body = {{"error", {{"code", error.status}, {"message", error.message}, {"status", status}}}};
     }
     res.set_content(body.dump(), "application/json");
@@ -299,10 +298,11 @@ private:
       out += sse("content_block_stop", {{"type", "content_block_stop"}, {"index", index}});
       ++index;
     }
-    out += sse("message_delta", {{"type", "message_delta"},
-                                 {"delta", {{"stop_reason", turn.tool_calls.empty() ? "end_turn" : "tool_use"},
-                                            {"stop_sequence", nullptr}}},
-                                 {"usage", anthropic_usage(turn.usage)}});
+    out += sse("message_delta",
+               {{"type", "message_delta"},
+                {"delta",
+                 {{"stop_reason", turn.tool_calls.empty() ? "end_turn" : "tool_use"}, {"stop_sequence", nullptr}}},
+                {"usage", anthropic_usage(turn.usage)}});
     out += sse("message_stop", {{"type", "message_stop"}});
     return out;
   }
@@ -310,14 +310,20 @@ private:
   static std::string openai_stream(const Turn& turn, const std::string& model, int seq) {
     std::string out;
     const std::string response_id = id_for("resp_fake", seq);
-    json response = {{"id", response_id}, {"object", "response"}, {"model", model}, {"status", "in_progress"},
+    json response = {{"id", response_id},
+                     {"object", "response"},
+                     {"model", model},
+                     {"status", "in_progress"},
                      {"output", json::array()}};
     out += sse("response.created", {{"type", "response.created"}, {"response", response}});
     int index = 0;
     json output = json::array();
     if (!turn.text.empty()) {
       const std::string item_id = id_for("msg_fake", seq);
-      json added = {{"type", "message"}, {"id", item_id}, {"role", "assistant"}, {"status", "in_progress"},
+      json added = {{"type", "message"},
+                    {"id", item_id},
+                    {"role", "assistant"},
+                    {"status", "in_progress"},
                     {"content", json::array()}};
       out += sse("response.output_item.added",
                  {{"type", "response.output_item.added"}, {"output_index", index}, {"item", added}});
@@ -330,7 +336,8 @@ private:
                    {"id", item_id},
                    {"role", "assistant"},
                    {"status", "completed"},
-                   {"content", json::array({{{"type", "output_text"}, {"text", turn.text}, {"annotations", json::array()}}})}};
+                   {"content",
+                    json::array({{{"type", "output_text"}, {"text", turn.text}, {"annotations", json::array()}}})}};
       out += sse("response.output_item.done",
                  {{"type", "response.output_item.done"}, {"output_index", index}, {"item", item}});
       output.push_back(item);
@@ -347,12 +354,8 @@ private:
                 {"input", call.input.get<std::string>()},
                 {"status", "completed"}};
       } else {
-        item = {{"type", "function_call"},
-                {"id", id_for("fc_fake", seq, i)},
-                {"call_id", id_for("call_fake", seq, i)},
-                {"name", call.name},
-                {"arguments", call.input.dump()},
-                {"status", "completed"}};
+        item = {{"type", "function_call"}, {"id", id_for("fc_fake", seq, i)}, {"call_id", id_for("call_fake", seq, i)},
+                {"name", call.name},       {"arguments", call.input.dump()},  {"status", "completed"}};
       }
       out += sse("response.output_item.added",
                  {{"type", "response.output_item.added"}, {"output_index", index}, {"item", item}});
@@ -382,9 +385,9 @@ private:
       parts.push_back({{"functionCall", {{"name", call.name}, {"args", call.input}}}});
     }
     const Usage& u = turn.usage;
-    return {{"candidates", json::array({{{"content", {{"role", "model"}, {"parts", parts}}},
-                                         {"finishReason", "STOP"},
-                                         {"index", 0}}})},
+    return {{"candidates",
+             json::array(
+                 {{{"content", {{"role", "model"}, {"parts", parts}}}, {"finishReason", "STOP"}, {"index", 0}}})},
             {"usageMetadata",
              {{"promptTokenCount", u.input + u.cache_read},
               {"cachedContentTokenCount", u.cache_read},

@@ -30,12 +30,18 @@ void on_signal(int) { g_cancel = true; }
 
 const char* kind_name(StreamEvent::Kind kind) {
   switch (kind) {
-    case StreamEvent::Kind::text: return "text";
-    case StreamEvent::Kind::tool_call: return "tool_call";
-    case StreamEvent::Kind::tool_result: return "tool_result";
-    case StreamEvent::Kind::usage: return "usage";
-    case StreamEvent::Kind::session_id: return "session_id";
-    case StreamEvent::Kind::result: return "result";
+    case StreamEvent::Kind::text:
+      return "text";
+    case StreamEvent::Kind::tool_call:
+      return "tool_call";
+    case StreamEvent::Kind::tool_result:
+      return "tool_result";
+    case StreamEvent::Kind::usage:
+      return "usage";
+    case StreamEvent::Kind::session_id:
+      return "session_id";
+    case StreamEvent::Kind::result:
+      return "result";
   }
   return "?";
 }
@@ -54,22 +60,38 @@ int main(int argc, char** argv) {
       return 64;
     }
     std::string value = argv[++i];
-    if (flag == "--agent") agent = value;
-    else if (flag == "--cwd") request.cwd = value;
-    else if (flag == "--prompt-file") prompt_file = value;
-    else if (flag == "--transcript") request.transcript = value;
-    else if (flag == "--resume") request.resume_session = value;
-    else if (flag == "--model") options.model = value;
-    else if (flag == "--timeout") request.timeout_s = std::stoi(value);
-    else if (flag == "--idle-timeout") request.idle_timeout_s = std::stoi(value);
-    else if (flag == "--max-turns") options.max_turns = std::stoi(value);
-    else if (flag == "--scenario") options.scenario = value;
-    else if (flag == "--simmer") options.simmer_exe = value;
-    else if (flag == "--executable") options.executable = value;
-    else if (flag == "--command") options.command.push_back(value);
-    else if (flag == "--prompt-via") options.prompt_via = value == "argument" ? PromptVia::argument : PromptVia::stdin_pipe;
-    else if (flag == "--arg") options.args.push_back(value);
-    else if (flag == "--sandbox") options.sandbox = value;
+    if (flag == "--agent")
+      agent = value;
+    else if (flag == "--cwd")
+      request.cwd = value;
+    else if (flag == "--prompt-file")
+      prompt_file = value;
+    else if (flag == "--transcript")
+      request.transcript = value;
+    else if (flag == "--resume")
+      request.resume_session = value;
+    else if (flag == "--model")
+      options.model = value;
+    else if (flag == "--timeout")
+      request.timeout_s = std::stoi(value);
+    else if (flag == "--idle-timeout")
+      request.idle_timeout_s = std::stoi(value);
+    else if (flag == "--max-turns")
+      options.max_turns = std::stoi(value);
+    else if (flag == "--scenario")
+      options.scenario = value;
+    else if (flag == "--simmer")
+      options.simmer_exe = value;
+    else if (flag == "--executable")
+      options.executable = value;
+    else if (flag == "--command")
+      options.command.push_back(value);
+    else if (flag == "--prompt-via")
+      options.prompt_via = value == "argument" ? PromptVia::argument : PromptVia::stdin_pipe;
+    else if (flag == "--arg")
+      options.args.push_back(value);
+    else if (flag == "--sandbox")
+      options.sandbox = value;
     else if (flag == "--env") {
       auto eq = value.find('=');
       options.env[value.substr(0, eq)] = eq == std::string::npos ? "" : value.substr(eq + 1);
@@ -95,12 +117,15 @@ int main(int argc, char** argv) {
     SessionRecord r = run_session(
         *adapter, request,
         [](const StreamEvent& e) {
-          nlohmann::json line = {{"kind", kind_name(e.kind)}, {"text", e.text}, {"preview", e.preview},
+          nlohmann::json line = {{"kind", kind_name(e.kind)},
+                                 {"text", e.text},
+                                 {"preview", e.preview},
                                  {"isError", e.is_error}};
           if (e.kind == StreamEvent::Kind::usage) {
             line["tokens"] = {e.tokens.input, e.tokens.output, e.tokens.cache_read, e.tokens.cache_write};
           }
-          std::fprintf(stderr, "event %s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+          std::fprintf(stderr, "event %s\n",
+                       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         },
         g_cancel);
     nlohmann::json out = {{"agent", r.agent},

@@ -108,8 +108,8 @@ void run_file(const fs::path& path, const std::string& name, Totals& totals) {
     const ExpectedRefusal* refusal = expected_refusal(name, description);
     if (!validator) {
       if (refusal == nullptr) {
-        std::cout << "  MISMATCH " << name << " / " << description << ": refused at load: "
-                  << validator.failure().message << "\n";
+        std::cout << "  MISMATCH " << name << " / " << description
+                  << ": refused at load: " << validator.failure().message << "\n";
         ++totals.mismatches;
       } else {
         std::cout << "  refused (expected) " << name << " / " << description << " (" << group.at("tests").size()

@@ -172,7 +172,7 @@ struct FakeSession {
   std::string prompt;
   std::filesystem::path handoff;  // SIMMER_HANDOFF
   std::map<std::string, std::string> env;
-  std::int64_t started_ms = 0;    // the clock when it was launched
+  std::int64_t started_ms = 0;  // the clock when it was launched
 };
 
 // Thrown by an agent's script to stand for simmer being killed (kill -9) during the session: the loop unwinds
@@ -185,8 +185,8 @@ class FakeAgents final : public run::AgentLauncher {
 public:
   explicit FakeAgents(const run::SleepingClock& clock) : m_clock(clock) {}
 
-  agents::SessionRecord run(const std::string& agent, const agents::AgentOptions&,
-                            const agents::LaunchRequest& request, const std::atomic<bool>&) override {
+  agents::SessionRecord run(const std::string& agent, const agents::AgentOptions&, const agents::LaunchRequest& request,
+                            const std::atomic<bool>&) override {
     FakeSession s;
     s.agent = agent;
     s.role = request.env.at("SIMMER_ROLE");
@@ -241,11 +241,18 @@ public:
   static void write_handoff(const FakeSession& s, const std::string& verdict) {
     nlohmann::json doc;
     if (s.role == "builder") {
-      doc = {{"schemaVersion", 1}, {"storyId", s.story_id}, {"attempt", s.attempt}, {"summary", "built it"},
-             {"filesChanged", {"src.txt"}}, {"testsAdded", nlohmann::json::array()},
+      doc = {{"schemaVersion", 1},
+             {"storyId", s.story_id},
+             {"attempt", s.attempt},
+             {"summary", "built it"},
+             {"filesChanged", {"src.txt"}},
+             {"testsAdded", nlohmann::json::array()},
              {"patterns", nlohmann::json::array()}};
     } else if (s.role == "verifier") {
-      doc = {{"schemaVersion", 1}, {"storyId", s.story_id}, {"attempt", s.attempt}, {"verdict", verdict},
+      doc = {{"schemaVersion", 1},
+             {"storyId", s.story_id},
+             {"attempt", s.attempt},
+             {"verdict", verdict},
              {"summary", verdict == "pass" ? "all met" : "not met"},
              {"criteria", {{{"criterion", "it works"}, {"passed", verdict == "pass"}, {"evidence", "ran it"}}}}};
     } else {
@@ -276,7 +283,8 @@ public:
 
   // simmer.json: script agents for builder and verifier (never started: the fake launcher answers), the harness
   // orchestrating, `gates` as [{name, run}], `extra` members merged in.
-  void config(const nlohmann::json& gates = nlohmann::json::array(), const nlohmann::json& extra = nlohmann::json::object()) {
+  void config(const nlohmann::json& gates = nlohmann::json::array(),
+              const nlohmann::json& extra = nlohmann::json::object()) {
     nlohmann::json doc = {{"schemaVersion", 1},
                           {"project", "demo"},
                           {"agents",
@@ -305,14 +313,18 @@ public:
         }
       }
       auto epic = epics.find(id);
-      list.push_back({{"id", id}, {"title", "Story " + id}, {"description", "Do " + id + "."},
-                      {"acceptanceCriteria", {id + " works", id + " is tested"}}, {"priority", priority++},
-                      {"dependencies", deps}, {"epic", epic == epics.end() ? "" : epic->second}, {"notes", ""},
+      list.push_back({{"id", id},
+                      {"title", "Story " + id},
+                      {"description", "Do " + id + "."},
+                      {"acceptanceCriteria", {id + " works", id + " is tested"}},
+                      {"priority", priority++},
+                      {"dependencies", deps},
+                      {"epic", epic == epics.end() ? "" : epic->second},
+                      {"notes", ""},
                       {"status", "pending"}});
     }
     spit(paths.prd,
-                     nlohmann::json{{"schemaVersion", 1}, {"project", "demo"}, {"description", "unit"}, {"stories", list}}
-                         .dump(2));
+         nlohmann::json{{"schemaVersion", 1}, {"project", "demo"}, {"description", "unit"}, {"stories", list}}.dump(2));
   }
 
   // A person's note at `relative` (e.g. ".simmer/inbox/note.md"), last changed `age_ms` ago on the fake clock:

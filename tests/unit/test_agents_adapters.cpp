@@ -42,12 +42,26 @@ TEST_CASE("adapters: claude passes model, max turns, tools, MCP servers, resume 
   auto adapter = make_adapter("claude", options);
   LaunchRequest r = request("3f1c2a9e-0000-4000-8000-000000000001");
   r.extra_args = {"--effort", "high"};
-  CHECK(adapter->command_line(r) ==
-        Args{"/opt/claude/bin/claude", "-p", "--output-format", "stream-json", "--verbose", "--model",
-             "claude-sonnet-4-5", "--max-turns", "30", "--permission-mode", "acceptEdits",
-             "--allowedTools=Write,Bash(git *)", R"(--mcp-config={"mcpServers":{"docs":{"command":"docs-mcp"}}})",
-             "--strict-mcp-config", "--resume", "3f1c2a9e-0000-4000-8000-000000000001", "--fallback-model", "haiku",
-             "--effort", "high"});
+  CHECK(adapter->command_line(r) == Args{"/opt/claude/bin/claude",
+                                         "-p",
+                                         "--output-format",
+                                         "stream-json",
+                                         "--verbose",
+                                         "--model",
+                                         "claude-sonnet-4-5",
+                                         "--max-turns",
+                                         "30",
+                                         "--permission-mode",
+                                         "acceptEdits",
+                                         "--allowedTools=Write,Bash(git *)",
+                                         R"(--mcp-config={"mcpServers":{"docs":{"command":"docs-mcp"}}})",
+                                         "--strict-mcp-config",
+                                         "--resume",
+                                         "3f1c2a9e-0000-4000-8000-000000000001",
+                                         "--fallback-model",
+                                         "haiku",
+                                         "--effort",
+                                         "high"});
   r.model = "opus";
   r.max_turns = 5;
   auto line = adapter->command_line(r);
@@ -109,8 +123,7 @@ TEST_CASE("adapters: gemini launch and resume lines, prompt on stdin with an emp
   adapter = make_adapter("gemini", options);
   CHECK(adapter->command_line(request("5b1e0c3a-1111-4000-8000-000000000002")) ==
         Args{"gemini", "--output-format", "stream-json", "--approval-mode", "auto_edit", "--skip-trust", "--model",
-             "gemini-2.5-pro",
-             "--resume", "5b1e0c3a-1111-4000-8000-000000000002", "-p", ""});
+             "gemini-2.5-pro", "--resume", "5b1e0c3a-1111-4000-8000-000000000002", "-p", ""});
   CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
 }
 

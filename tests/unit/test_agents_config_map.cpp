@@ -18,12 +18,12 @@ using Env = std::map<std::string, std::string>;
 namespace {
 
 core::Config config_with(const nlohmann::json& builder) {
-  nlohmann::json doc = {
-      {"schemaVersion", 1},
-      {"agents", {{"orchestrator", {{"agent", "harness"}}}, {"builder", builder}}},
-      {"mcpServers", {{"docs", {{"command", "docs-mcp"}, {"args", {"--stdio"}}, {"env", {{"TOKEN", "t"}}}}},
-                      {"web", {{"type", "http"}, {"url", "http://127.0.0.1:9/mcp"}}}}},
-      {"pricing", {{"my-model", {{"input", 2}, {"output", 10}, {"cacheRead", 0.5}}}}}};
+  nlohmann::json doc = {{"schemaVersion", 1},
+                        {"agents", {{"orchestrator", {{"agent", "harness"}}}, {"builder", builder}}},
+                        {"mcpServers",
+                         {{"docs", {{"command", "docs-mcp"}, {"args", {"--stdio"}}, {"env", {{"TOKEN", "t"}}}}},
+                          {"web", {{"type", "http"}, {"url", "http://127.0.0.1:9/mcp"}}}}},
+                        {"pricing", {{"my-model", {{"input", 2}, {"output", 10}, {"cacheRead", 0.5}}}}}};
   auto config = core::resolve_config(store::config_schema(), doc, "simmer.json");
   REQUIRE(config.ok());
   return *config;
@@ -54,8 +54,8 @@ Launch one_off_launch(const core::Config& config) {
   store::ProjectPaths paths = store::ProjectPaths::at("/proj");
   auto adapter = agents::make_adapter(agents::agent_name(config.builder.agent),
                                       project::agent_options(config, config.builder, paths));
-  auto request = project::one_off_request(config, config.builder, agents::Role::builder, paths, "doctor",
-                                          "build S-1", "/proj/.simmer/draft.json");
+  auto request = project::one_off_request(config, config.builder, agents::Role::builder, paths, "doctor", "build S-1",
+                                          "/proj/.simmer/draft.json");
   Env env = adapter->environment(request);
   for (const char* own : {"SIMMER_ROLE", "SIMMER_PROJECT", "SIMMER_HANDOFF", "SIMMER_STORY_ID", "SIMMER_ATTEMPT",
                           "SIMMER_REPAIR", "SIMMER_RETRY"}) {
@@ -78,11 +78,26 @@ void check_prices(const Launch& launch) {
 }  // namespace
 
 TEST_CASE("config map: claude gets model, max turns, MCP servers and args once, with its env and prices") {
-  auto config = config_with({{"agent", "claude"}, {"model", "my-model"}, {"args", {"--fallback-model", "haiku"}},
-                             {"env", {{"CLAUDE_CODE_MAX_RETRIES", "0"}}}, {"maxTurns", 7}});
-  const Args argv = {"claude", "-p", "--output-format", "stream-json", "--verbose", "--model", "my-model",
-                     "--max-turns", "7", "--permission-mode", "bypassPermissions", "--mcp-config=" + k_mcp,
-                     "--strict-mcp-config", "--fallback-model", "haiku"};
+  auto config = config_with({{"agent", "claude"},
+                             {"model", "my-model"},
+                             {"args", {"--fallback-model", "haiku"}},
+                             {"env", {{"CLAUDE_CODE_MAX_RETRIES", "0"}}},
+                             {"maxTurns", 7}});
+  const Args argv = {"claude",
+                     "-p",
+                     "--output-format",
+                     "stream-json",
+                     "--verbose",
+                     "--model",
+                     "my-model",
+                     "--max-turns",
+                     "7",
+                     "--permission-mode",
+                     "bypassPermissions",
+                     "--mcp-config=" + k_mcp,
+                     "--strict-mcp-config",
+                     "--fallback-model",
+                     "haiku"};
   Env env = {{"CLAUDE_CODE_MAX_RETRIES", "0"}, {"SIMMER_ROLE", "builder"}};
   if (::geteuid() == 0) {
     env["IS_SANDBOX"] = "1";
@@ -95,19 +110,29 @@ TEST_CASE("config map: claude gets model, max turns, MCP servers and args once, 
 }
 
 TEST_CASE("config map: codex and gemini get model and args once, and MCP servers are for Claude Code only") {
-  auto codex = config_with({{"agent", "codex"}, {"model", "my-model"}, {"args", {"-c", "x=1"}},
-                            {"env", {{"OPENAI_API_KEY", "k"}}}});
-  const Args codex_argv = {"codex", "exec", "--json", "--skip-git-repo-check", "--model", "my-model",
-                           "--sandbox", "workspace-write", "-c", "x=1", "-"};
+  auto codex = config_with(
+      {{"agent", "codex"}, {"model", "my-model"}, {"args", {"-c", "x=1"}}, {"env", {{"OPENAI_API_KEY", "k"}}}});
+  const Args codex_argv = {"codex",   "exec",     "--json",    "--skip-git-repo-check",
+                           "--model", "my-model", "--sandbox", "workspace-write",
+                           "-c",      "x=1",      "-"};
   for (const auto& launch : {cook_launch(codex), one_off_launch(codex)}) {
     CHECK(launch.argv == codex_argv);
     CHECK(launch.env == Env{{"OPENAI_API_KEY", "k"}, {"SIMMER_ROLE", "builder"}});
     check_prices(launch);
   }
-  auto gemini = config_with({{"agent", "gemini"}, {"model", "my-model"}, {"args", {"--debug"}},
-                             {"env", {{"GEMINI_API_KEY", "k"}}}});
-  const Args gemini_argv = {"gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "--skip-trust",
-                            "--model", "my-model", "--debug", "-p", ""};
+  auto gemini = config_with(
+      {{"agent", "gemini"}, {"model", "my-model"}, {"args", {"--debug"}}, {"env", {{"GEMINI_API_KEY", "k"}}}});
+  const Args gemini_argv = {"gemini",
+                            "--output-format",
+                            "stream-json",
+                            "--approval-mode",
+                            "yolo",
+                            "--skip-trust",
+                            "--model",
+                            "my-model",
+                            "--debug",
+                            "-p",
+                            ""};
   for (const auto& launch : {cook_launch(gemini), one_off_launch(gemini)}) {
     CHECK(launch.argv == gemini_argv);
     CHECK(launch.env == Env{{"GEMINI_API_KEY", "k"}, {"SIMMER_ROLE", "builder"}});
@@ -116,8 +141,11 @@ TEST_CASE("config map: codex and gemini get model and args once, and MCP servers
 }
 
 TEST_CASE("config map: command and script agents get their argv, args once, and the scenario from the root") {
-  auto command = config_with({{"agent", "command"}, {"command", {"my-agent", "--fast"}}, {"args", {"--x"}},
-                              {"env", {{"A", "1"}}}, {"model", "my-model"}});
+  auto command = config_with({{"agent", "command"},
+                              {"command", {"my-agent", "--fast"}},
+                              {"args", {"--x"}},
+                              {"env", {{"A", "1"}}},
+                              {"model", "my-model"}});
   for (const auto& launch : {cook_launch(command), one_off_launch(command)}) {
     CHECK(launch.argv == Args{"my-agent", "--fast", "--x"});
     CHECK(launch.env == Env{{"A", "1"}, {"SIMMER_ROLE", "builder"}});

@@ -56,11 +56,25 @@ std::vector<const StreamEvent*> of_kind(const Parsed& p, Kind kind) {
 
 // Garbage every parser must shrug off: not JSON, not objects, wrong field types, unknown event types.
 const std::vector<std::string> k_garbage = {
-    "", "not json at all", "{", "[]", "null", "42", "\"str\"", "{\"type\":5}", "{\"type\":\"assistant\",\"message\":\"x\"}",
-    "{\"type\":\"assistant\",\"message\":{\"content\":\"x\",\"usage\":[]}}", "{\"type\":\"user\",\"message\":{\"content\":[1,2]}}",
-    "{\"type\":\"result\",\"usage\":\"x\",\"total_cost_usd\":\"y\",\"num_turns\":\"z\"}", "{\"type\":\"brand_new_event\",\"x\":{}}",
-    "{\"type\":\"item.completed\",\"item\":7}", "{\"type\":\"turn.completed\",\"usage\":null}", "{\"type\":\"tool_use\",\"parameters\":[]}",
-    "{\"type\":\"result\",\"stats\":\"x\",\"status\":1}", std::string("\xff\xfe\x00\x01", 4), "{\"type\":\"message\",\"role\":\"assistant\",\"content\":null}"};
+    "",
+    "not json at all",
+    "{",
+    "[]",
+    "null",
+    "42",
+    "\"str\"",
+    "{\"type\":5}",
+    "{\"type\":\"assistant\",\"message\":\"x\"}",
+    "{\"type\":\"assistant\",\"message\":{\"content\":\"x\",\"usage\":[]}}",
+    "{\"type\":\"user\",\"message\":{\"content\":[1,2]}}",
+    "{\"type\":\"result\",\"usage\":\"x\",\"total_cost_usd\":\"y\",\"num_turns\":\"z\"}",
+    "{\"type\":\"brand_new_event\",\"x\":{}}",
+    "{\"type\":\"item.completed\",\"item\":7}",
+    "{\"type\":\"turn.completed\",\"usage\":null}",
+    "{\"type\":\"tool_use\",\"parameters\":[]}",
+    "{\"type\":\"result\",\"stats\":\"x\",\"status\":1}",
+    std::string("\xff\xfe\x00\x01", 4),
+    "{\"type\":\"message\",\"role\":\"assistant\",\"content\":null}"};
 
 }  // namespace
 
@@ -151,8 +165,9 @@ TEST_CASE("parsers: claude max turns and a rejected rate_limit_event with its re
   CHECK(p.record.outcome == Outcome::fatal);
   CHECK(p.record.error == "reached the maximum number of turns (30)");
   ClaudeStreamParser limited;
-  p = parse(limited, {R"({"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1767225600}})",
-                      R"({"type":"result","subtype":"success","is_error":true,"result":"Claude AI usage limit reached"})"});
+  p = parse(limited,
+            {R"({"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1767225600}})",
+             R"({"type":"result","subtype":"success","is_error":true,"result":"Claude AI usage limit reached"})"});
   CHECK(p.record.outcome == Outcome::usage_limit);
   REQUIRE(p.record.reset_at_ms.has_value());
   CHECK(*p.record.reset_at_ms == 1767225600000);
@@ -192,15 +207,17 @@ TEST_CASE("parsers: codex resumed thread reports running totals") {
 
 TEST_CASE("parsers: codex failed turn and connection errors without a turn") {
   CodexStreamParser failed;
-  auto p = parse(failed, {R"({"type":"thread.started","thread_id":"t1"})", R"({"type":"turn.started"})",
-                          R"({"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized: invalid api key"}})"});
+  auto p = parse(
+      failed, {R"({"type":"thread.started","thread_id":"t1"})", R"({"type":"turn.started"})",
+               R"({"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized: invalid api key"}})"});
   CHECK(p.saw_result);
   CHECK(p.record.outcome == Outcome::cannot_start);
   CHECK(p.record.error == "unexpected status 401 Unauthorized: invalid api key");
   CodexStreamParser reconnecting;
-  p = parse(reconnecting,
-            {R"({"type":"thread.started","thread_id":"t2"})",
-             R"j({"type":"error","message":"Reconnecting... 5/5 (stream disconnected before completion: error sending request)"})j"});
+  p = parse(
+      reconnecting,
+      {R"({"type":"thread.started","thread_id":"t2"})",
+       R"j({"type":"error","message":"Reconnecting... 5/5 (stream disconnected before completion: error sending request)"})j"});
   CHECK_FALSE(p.saw_result);
   CHECK(p.record.outcome == Outcome::transient);
 }
@@ -236,8 +253,10 @@ TEST_CASE("parsers: gemini resumed session and an error result") {
   CHECK(p.record.tokens.input == 1100);
   CHECK(p.record.turns == 1);
   GeminiStreamParser failed;
-  p = parse(failed, {R"({"type":"init","session_id":"g1","model":"auto"})",
-                     R"({"type":"result","status":"error","error":{"type":"FatalError","message":"[API Error: 503 The model is overloaded.]"},"stats":{}})"});
+  p = parse(
+      failed,
+      {R"({"type":"init","session_id":"g1","model":"auto"})",
+       R"({"type":"result","status":"error","error":{"type":"FatalError","message":"[API Error: 503 The model is overloaded.]"},"stats":{}})"});
   CHECK(p.record.outcome == Outcome::transient);
   CHECK(p.record.error == "[API Error: 503 The model is overloaded.]");
   CHECK(p.record.model.empty());
@@ -274,9 +293,10 @@ TEST_CASE("parsers: garbage and unknown events are ignored by every parser") {
 }
 
 TEST_CASE("parsers: every real stream cut at every line, with the cut line truncated, never throws") {
-  const std::vector<std::pair<std::string, int>> fixtures = {
-      {"claude-write-bash.jsonl", 0}, {"claude-529-overloaded.jsonl", 0}, {"codex-exec-command.jsonl", 1},
-      {"gemini-write-shell.jsonl", 2}};
+  const std::vector<std::pair<std::string, int>> fixtures = {{"claude-write-bash.jsonl", 0},
+                                                             {"claude-529-overloaded.jsonl", 0},
+                                                             {"codex-exec-command.jsonl", 1},
+                                                             {"gemini-write-shell.jsonl", 2}};
   for (const auto& [name, which] : fixtures) {
     auto lines = fixture_lines(name);
     for (std::size_t keep = 0; keep < lines.size(); ++keep) {

@@ -49,7 +49,8 @@ std::string read(const fs::path& p) {
 TEST_CASE("session: a claude stream that exits 1 with a 529 is transient, transcript and prompt are kept") {
   TempDir dir;
   AgentOptions options;
-  options.executable = fake_cli(dir.path, "cat '" + fixture("claude-529-overloaded.jsonl") + "'; echo boom >&2; exit 1");
+  options.executable = fake_cli(dir.path,
+                                "cat '" + fixture("claude-529-overloaded.jsonl") + "'; echo boom >&2; exit 1");
   auto adapter = make_adapter("claude", options);
   LaunchRequest request;
   request.prompt = "the prompt";
@@ -57,7 +58,8 @@ TEST_CASE("session: a claude stream that exits 1 with a 529 is transient, transc
   request.transcript = dir.path / "sessions" / "r1" / "3-builder-0.jsonl";
   std::vector<StreamEvent::Kind> kinds;
   std::atomic<bool> cancel{false};
-  auto record = run_session(*adapter, request, [&](const StreamEvent& e) { kinds.push_back(e.kind); }, cancel);
+  auto record = run_session(
+      *adapter, request, [&](const StreamEvent& e) { kinds.push_back(e.kind); }, cancel);
   CHECK(record.agent == "claude");
   CHECK(record.outcome == Outcome::transient);
   CHECK(record.exit_code == 1);
@@ -121,7 +123,8 @@ TEST_CASE("session: a CLI that dies without a result is classified from stderr")
 TEST_CASE("session: idle timeout kills the CLI and says so") {
   TempDir dir;
   AgentOptions options;
-  options.executable = fake_cli(dir.path, "echo '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}'; sleep 300");
+  options.executable = fake_cli(dir.path,
+                                "echo '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}'; sleep 300");
   LaunchRequest request;
   request.cwd = dir.path;
   request.idle_timeout_s = 1;
@@ -168,8 +171,8 @@ TEST_CASE("session: the transcript stops at its cap with one closing marker line
   std::atomic<bool> cancel{false};
   run_session(*make_adapter("command", options), request, {}, cancel);
   CHECK(read(request.transcript) == std::string(10 * 11, ' ').replace(0, 110, [] {
-          std::string s;
-          for (int i = 0; i < 10; ++i) s += "0123456789\n";
-          return s;
-        }()) + "{\"omittedBytes\":990,\"type\":\"simmer.transcript_truncated\"}\n");
+    std::string s;
+    for (int i = 0; i < 10; ++i) s += "0123456789\n";
+    return s;
+  }()) + "{\"omittedBytes\":990,\"type\":\"simmer.transcript_truncated\"}\n");
 }

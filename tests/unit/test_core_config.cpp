@@ -54,12 +54,15 @@ TEST_CASE("config: the defaults are the documented ones", "[config]") {
 }
 
 TEST_CASE("config: git.hooks turns the commit hooks off, git.hookTimeout bounds them, both checked", "[config]") {
-  auto off = core::resolve_config(store::config_schema(), nlohmann::json::parse(R"({"schemaVersion":1,"git":{"hooks":false,"hookTimeout":"2m"}})"),
+  auto off = core::resolve_config(store::config_schema(),
+                                  nlohmann::json::parse(
+                                      R"({"schemaVersion":1,"git":{"hooks":false,"hookTimeout":"2m"}})"),
                                   "simmer.json");
   REQUIRE(off.ok());
   CHECK_FALSE(off->git.hooks);
   CHECK(off->git.hook_timeout_s == 120);
-  auto bad = core::resolve_config(store::config_schema(), nlohmann::json::parse(R"({"schemaVersion":1,"git":{"hooks":"no"}})"), "simmer.json");
+  auto bad = core::resolve_config(store::config_schema(),
+                                  nlohmann::json::parse(R"({"schemaVersion":1,"git":{"hooks":"no"}})"), "simmer.json");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.failure().message.find("simmer.json#/git/hooks") != std::string::npos);
 }
@@ -85,11 +88,13 @@ TEST_CASE("config: precedence is defaults < file < overrides", "[config]") {
 }
 
 TEST_CASE("config: an unknown key names its pointer and the nearest known key", "[config]") {
-  auto c = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1, "retires": {"fix": 1}})"), "simmer.json");
+  auto c = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1, "retires": {"fix": 1}})"),
+                                "simmer.json");
   REQUIRE_FALSE(c.ok());
   CHECK(c.failure().message == "unknown key \"retires\" (simmer.json#/retires): did you mean \"retries\"?");
   CHECK(c.failure().code == ExitCode::invalid_input);
-  auto nested = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"timeuot": 5}}})"),
+  auto nested = core::resolve_config(store::config_schema(),
+                                     jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"timeuot": 5}}})"),
                                      "simmer.json");
   REQUIRE_FALSE(nested.ok());
   CHECK(nested.failure().message ==
@@ -97,13 +102,14 @@ TEST_CASE("config: an unknown key names its pointer and the nearest known key", 
 }
 
 TEST_CASE("config: problems in overrides are attributed to the command line", "[config]") {
-  auto c = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1})"), "simmer.json", {{"budget", {{"totl", 5}}}});
+  auto c = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1})"), "simmer.json",
+                                {{"budget", {{"totl", 5}}}});
   REQUIRE_FALSE(c.ok());
   CHECK(c.failure().message == "unknown key \"totl\" (command line#/budget/totl): did you mean \"total\"?");
-  auto typed = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1})"), "simmer.json", {{"budget", {{"total", "x"}}}});
+  auto typed = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1})"), "simmer.json",
+                                    {{"budget", {{"total", "x"}}}});
   REQUIRE_FALSE(typed.ok());
-  CHECK(typed.failure().message ==
-        "invalid value (command line#/budget/total): expected a number, found \"x\"");
+  CHECK(typed.failure().message == "invalid value (command line#/budget/total): expected a number, found \"x\"");
 }
 
 TEST_CASE("config: durations accept seconds and units", "[config]") {
@@ -114,7 +120,8 @@ TEST_CASE("config: durations accept seconds and units", "[config]") {
   CHECK_FALSE(core::parse_timeout(-1).ok());
   CHECK_FALSE(core::parse_timeout("soon").ok());
   CHECK_FALSE(core::parse_timeout(1.5).ok());
-  auto c = core::resolve_config(store::config_schema(), 
+  auto c = core::resolve_config(
+      store::config_schema(),
       jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"timeout": "45m", "idleTimeout": "2m"}},
                "gates": [{"name": "t", "run": "true", "timeout": "90s"}]})"),
       "simmer.json");
@@ -123,27 +130,31 @@ TEST_CASE("config: durations accept seconds and units", "[config]") {
   CHECK(c->builder.idle_timeout_s == 120);
   CHECK(c->verifier.timeout_s == 900);
   CHECK(c->gates.at(0).timeout_s == 90);
-  auto bad = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"timeout": "soon"}}})"),
+  auto bad = core::resolve_config(store::config_schema(),
+                                  jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"timeout": "soon"}}})"),
                                   "simmer.json");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.failure().message.rfind("invalid value (simmer.json#/agents/builder/timeout): expected ", 0) == 0);
 }
 
 TEST_CASE("config: role rules the schema cannot say", "[config]") {
-  auto harness = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1, "agents": {"verifier": {"agent": "harness"}}})"),
+  auto harness = core::resolve_config(store::config_schema(),
+                                      jsonc(R"({"schemaVersion": 1, "agents": {"verifier": {"agent": "harness"}}})"),
                                       "simmer.json");
   REQUIRE_FALSE(harness.ok());
   CHECK(harness.failure().message ==
         "invalid value (simmer.json#/agents/verifier/agent): expected one of \"claude\", \"codex\", \"gemini\", "
         "\"command\", \"script\" (\"harness\" is for the orchestrator only), found \"harness\"");
-  auto command = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"agent": "command"}}})"),
+  auto command = core::resolve_config(store::config_schema(),
+                                      jsonc(R"({"schemaVersion": 1, "agents": {"builder": {"agent": "command"}}})"),
                                       "simmer.json");
   REQUIRE_FALSE(command.ok());
   CHECK(command.failure().message ==
         "invalid value (simmer.json#/agents/builder): expected \"command\" (the program agent \"command\" runs), "
         "found nothing");
-  auto orchestrator = core::resolve_config(store::config_schema(), 
-      jsonc(R"({"schemaVersion": 1, "agents": {"orchestrator": {"agent": "harness"}}})"), "simmer.json");
+  auto orchestrator = core::resolve_config(
+      store::config_schema(), jsonc(R"({"schemaVersion": 1, "agents": {"orchestrator": {"agent": "harness"}}})"),
+      "simmer.json");
   REQUIRE(orchestrator.ok());
   CHECK(orchestrator->orchestrator.agent == core::AgentKind::harness);
 }

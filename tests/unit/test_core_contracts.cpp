@@ -95,15 +95,15 @@ TEST_CASE("contracts: schema problems read as expected/found with pointers", "[c
     "summary": "", "criteria": [{"criterion": "c", "passed": "yes", "evidence": "", "note": 1}]})";
   const auto problems = store::check_text(text, store::DocKind::verdict, "verdict.json");
   CHECK(lines(problems) == std::vector<std::string>{
-                              "verdict.json#/attempt: expected a number >= 0, found a number (-1)",
-                              "verdict.json#/criteria/0/note: unknown key \"note\": expected one of \"criterion\", "
-                              "\"evidence\", \"passed\"",
-                              "verdict.json#/criteria/0/passed: expected a boolean, found \"yes\"",
-                              "verdict.json#/summary: expected a string of at least 1 character, found a string of 0 "
-                              "characters (\"\")",
-                              "verdict.json#/verdict: expected one of \"pass\", \"fail_retry\", \"fail_abort\", "
-                              "found \"maybe\"",
-                          });
+                               "verdict.json#/attempt: expected a number >= 0, found a number (-1)",
+                               "verdict.json#/criteria/0/note: unknown key \"note\": expected one of \"criterion\", "
+                               "\"evidence\", \"passed\"",
+                               "verdict.json#/criteria/0/passed: expected a boolean, found \"yes\"",
+                               "verdict.json#/summary: expected a string of at least 1 character, found a string of 0 "
+                               "characters (\"\")",
+                               "verdict.json#/verdict: expected one of \"pass\", \"fail_retry\", \"fail_abort\", "
+                               "found \"maybe\"",
+                           });
 }
 
 TEST_CASE("contracts: a failing verdict needs a summary", "[contracts]") {
@@ -120,11 +120,12 @@ TEST_CASE("contracts: a failing verdict needs a summary", "[contracts]") {
 TEST_CASE("contracts: PRD duplicate ids, unknown dependencies and cycles", "[contracts]") {
   auto story = [](const std::string& id, const std::string& deps) {
     return R"({"id": ")" + id + R"(", "title": "t", "description": "", "acceptanceCriteria": ["a"], "priority": 0,
-      "dependencies": )" + deps + R"(, "epic": "", "notes": "", "status": "pending"})";
+      "dependencies": )" +
+           deps + R"(, "epic": "", "notes": "", "status": "pending"})";
   };
   const std::string text = R"({"schemaVersion": 1, "project": "p", "description": "", "stories": [)" +
-                           story("A", R"(["C"])") + "," + story("B", R"(["A", "X"])") + "," +
-                           story("C", R"(["B"])") + "," + story("A", "[]") + "," + story("D", R"(["D"])") + "]}";
+                           story("A", R"(["C"])") + "," + story("B", R"(["A", "X"])") + "," + story("C", R"(["B"])") +
+                           "," + story("A", "[]") + "," + story("D", R"(["D"])") + "]}";
   const auto problems = store::check_text(text, store::DocKind::prd, "prd.json");
   CHECK(lines(problems) ==
         std::vector<std::string>{
@@ -140,16 +141,18 @@ TEST_CASE("contracts: PRD duplicate ids, unknown dependencies and cycles", "[con
 TEST_CASE("contracts: a long dependency chain is checked without recursion", "[contracts]") {
   nlohmann::json doc{{"schemaVersion", 1}, {"project", "p"}, {"description", ""}, {"stories", nlohmann::json::array()}};
   for (int i = 0; i < 20000; ++i) {
-    doc["stories"].push_back({{"id", "S" + std::to_string(i)},
-                              {"dependencies", i == 0 ? nlohmann::json::array() : nlohmann::json{"S" + std::to_string(i - 1)}}});
+    doc["stories"].push_back(
+        {{"id", "S" + std::to_string(i)},
+         {"dependencies", i == 0 ? nlohmann::json::array() : nlohmann::json{"S" + std::to_string(i - 1)}}});
   }
   CHECK(core::check_prd(doc, "prd.json").empty());
   doc["stories"][0]["dependencies"] = {"S19999"};
   const auto problems = core::check_prd(doc, "prd.json");
   REQUIRE(problems.size() == 1);
   // S0 -> S19999 -> ... -> S1 -> S0: the edge found closing it is S1's.
-  CHECK(problems[0].to_line() == "prd.json#/stories/1/dependencies/0: dependency cycle: expected no cycle, found S0 "
-                                 "-> S19999 -> S19998 -> S19997 -> ... (19993 more) -> S3 -> S2 -> S1 -> S0");
+  CHECK(problems[0].to_line() ==
+        "prd.json#/stories/1/dependencies/0: dependency cycle: expected no cycle, found S0 "
+        "-> S19999 -> S19998 -> S19997 -> ... (19993 more) -> S3 -> S2 -> S1 -> S0");
 }
 
 TEST_CASE("contracts: problems render as lines and as errors", "[contracts]") {

@@ -63,10 +63,11 @@ std::vector<EventData> full_samples() {
                          .head = events::Head{.branch = "refs/heads/main", .sha = "0123abcd"}},
       events::RunFinished{.result = RunResult::halted, .exit_code = 10},
       events::PhaseStarted{.phase = Phase::fix, .story_id = "S-1", .attempt = 2},
-      events::PhaseFinished{.phase = Phase::gates, .story_id = "S-1", .attempt = 1, .duration_ms = 12,
-                            .outcome = "failed"},
+      events::PhaseFinished{
+          .phase = Phase::gates, .story_id = "S-1", .attempt = 1, .duration_ms = 12, .outcome = "failed"},
       events::StorySelected{.story_id = "S-2", .by = PickedBy::harness, .warning = "the orchestrator failed"},
-      events::FeedbackClaimed{.files = {{.path = ".simmer/feedback/claimed/000001-feedback.md", .bytes = 17,
+      events::FeedbackClaimed{.files = {{.path = ".simmer/feedback/claimed/000001-feedback.md",
+                                         .bytes = 17,
                                          .preview = "Please use tabs."}}},
       events::SessionLaunched{.role = AgentRole::verifier,
                               .story_id = "S-1",
@@ -94,13 +95,18 @@ std::vector<EventData> full_samples() {
                       .reset_at_ms = 1764000000000,
                       .recovered = true},
       events::AgentsStopped{.run_id = "r0", .pids = {12, 13}, .forced = true},
-      events::RetryScheduled{.phase = Phase::build, .reason = RetryReason::usage_limit, .delay_ms = 3000,
-                             .retry = 2, .not_before_ms = 1764000003000},
-      events::HandoffInvalid{.role = AgentRole::orchestrator, .file = ".simmer/task.json",
-                             .errors = {".simmer/task.json#/storyId: expected a string"}, .repair = 3,
+      events::RetryScheduled{.phase = Phase::build,
+                             .reason = RetryReason::usage_limit,
+                             .delay_ms = 3000,
+                             .retry = 2,
+                             .not_before_ms = 1764000003000},
+      events::HandoffInvalid{.role = AgentRole::orchestrator,
+                             .file = ".simmer/task.json",
+                             .errors = {".simmer/task.json#/storyId: expected a string"},
+                             .repair = 3,
                              .max_repairs = 2},
-      events::HandoffAccepted{.role = AgentRole::builder, .file = ".simmer/build.json", .story_id = "S-1",
-                              .attempt = 0},
+      events::HandoffAccepted{
+          .role = AgentRole::builder, .file = ".simmer/build.json", .story_id = "S-1", .attempt = 0},
       events::Gate{.name = "pre-commit hook",
                    .story_id = "S-1",
                    .attempt = 0,
@@ -116,8 +122,8 @@ std::vector<EventData> full_samples() {
                       .summary = "criterion 2 is not met",
                       .criteria = {{.criterion = "c1", .passed = true, .evidence = "read it"},
                                    {.criterion = "c2", .passed = false, .evidence = std::nullopt}}},
-      events::Commit{.story_id = "S-1", .attempt = 1, .kind = CommitKind::fix, .sha = "abc123",
-                     .subject = "S-1: One (fix 1)"},
+      events::Commit{
+          .story_id = "S-1", .attempt = 1, .kind = CommitKind::fix, .sha = "abc123", .subject = "S-1: One (fix 1)"},
       events::StoryPassed{.story_id = "S-1", .attempts = 2, .cost_usd = 0.5},
       events::StoryBlocked{.story_id = "S-1", .reason = "gave up after 4 attempts"},
       events::TamperDetected{.file = ".simmer/prompts/verifier.md",
@@ -274,32 +280,38 @@ TEST_CASE("events: refusals say what was expected and what was found") {
   json gate = to_data(full_samples()[12]);
   REQUIRE(gate["name"] == "pre-commit hook");
   gate["attempt"] = "one";
-  CHECK(refusal("gate", gate, 12) == "invalid journal event (.simmer/events.jsonl#/data/attempt): expected an integer, "
-                                     "found \"one\" (seq 12, kind gate)");
+  CHECK(refusal("gate", gate, 12) ==
+        "invalid journal event (.simmer/events.jsonl#/data/attempt): expected an integer, "
+        "found \"one\" (seq 12, kind gate)");
   gate["attempt"] = 1.0;
-  CHECK(refusal("gate", gate, 12) == "invalid journal event (.simmer/events.jsonl#/data/attempt): expected an integer, "
-                                     "found a number (1.0) (seq 12, kind gate)");
+  CHECK(refusal("gate", gate, 12) ==
+        "invalid journal event (.simmer/events.jsonl#/data/attempt): expected an integer, "
+        "found a number (1.0) (seq 12, kind gate)");
   gate["attempt"] = 18446744073709551615ULL;
   CHECK(refusal("gate", gate, 12) ==
         "invalid journal event (.simmer/events.jsonl#/data/attempt): expected an integer from -9223372036854775808 to "
         "9223372036854775807, found a number (18446744073709551615) (seq 12, kind gate)");
   json commit = to_data(full_samples()[14]);
   commit["kind"] = "merge";
-  CHECK(refusal("commit", commit, 3) == "invalid journal event (.simmer/events.jsonl#/data/kind): expected one of "
-                                        "\"build\", \"fix\", \"record\", found \"merge\" (seq 3, kind commit)");
+  CHECK(refusal("commit", commit, 3) ==
+        "invalid journal event (.simmer/events.jsonl#/data/kind): expected one of "
+        "\"build\", \"fix\", \"record\", found \"merge\" (seq 3, kind commit)");
   commit["sha"] = 5;
   commit["kind"] = "fix";
-  CHECK(refusal("commit", commit, 3) == "invalid journal event (.simmer/events.jsonl#/data/sha): expected a string, "
-                                        "found a number (5) (seq 3, kind commit)");
+  CHECK(refusal("commit", commit, 3) ==
+        "invalid journal event (.simmer/events.jsonl#/data/sha): expected a string, "
+        "found a number (5) (seq 3, kind commit)");
   json run = to_data(full_samples()[0]);
   run["stories"][0].erase("id");
-  CHECK(refusal("run_started", run, 1) == "invalid journal event (.simmer/events.jsonl#/data/stories/0): expected "
-                                          "property \"id\", found nothing (seq 1, kind run_started)");
+  CHECK(refusal("run_started", run, 1) ==
+        "invalid journal event (.simmer/events.jsonl#/data/stories/0): expected "
+        "property \"id\", found nothing (seq 1, kind run_started)");
   run = to_data(full_samples()[0]);
   run["limits"]["harnessOrchestrator"] = "yes";
-  CHECK(refusal("run_started", run, 1) == "invalid journal event (.simmer/events.jsonl#/data/limits/"
-                                          "harnessOrchestrator): expected a boolean, found \"yes\" (seq 1, kind "
-                                          "run_started)");
+  CHECK(refusal("run_started", run, 1) ==
+        "invalid journal event (.simmer/events.jsonl#/data/limits/"
+        "harnessOrchestrator): expected a boolean, found \"yes\" (seq 1, kind "
+        "run_started)");
   CHECK(refusal("bogus", json::object(), 9) ==
         "invalid journal event (.simmer/events.jsonl#/kind): unknown kind \"bogus\" (seq 9, kind bogus)");
   CHECK(refusal("warning", json::array(), 9) ==
@@ -313,7 +325,7 @@ TEST_CASE("events: every value of every enum the schemas list is read, and writt
     const json schema = schema_of(kind);
     const json data = to_data(sample);
     for (const auto& [key, property] : schema["properties"].items()) {
-      const json values = property.contains("enum") ? property["enum"]
+      const json values = property.contains("enum")    ? property["enum"]
                           : property.contains("const") ? json::array({property["const"]})
                                                        : json();
       if (values.is_null()) {
@@ -344,15 +356,16 @@ TEST_CASE("events: members the kind does not declare are accepted and not kept")
 TEST_CASE("events: null and missing stay apart") {
   // commit's sha and phase_started's storyId are always written, null when empty; a session's resetAtMs only
   // when it is known.
-  json commit = to_data(events::Commit{.story_id = std::nullopt, .attempt = 0, .kind = CommitKind::record,
-                                       .sha = std::nullopt, .subject = "s"});
+  json commit = to_data(events::Commit{
+      .story_id = std::nullopt, .attempt = 0, .kind = CommitKind::record, .sha = std::nullopt, .subject = "s"});
   CHECK(commit.dump() == R"({"attempt":0,"kind":"record","sha":null,"storyId":null,"subject":"s"})");
   json session = to_data(events::Session{});
   CHECK(!session.contains("resetAtMs"));
   CHECK(!session.contains("recovered"));
   session["resetAtMs"] = nullptr;
-  CHECK(refusal("session", session) == "invalid journal event (.simmer/events.jsonl#/data/resetAtMs): expected an "
-                                       "integer, found null (seq 7, kind session)");
+  CHECK(refusal("session", session) ==
+        "invalid journal event (.simmer/events.jsonl#/data/resetAtMs): expected an "
+        "integer, found null (seq 7, kind session)");
   json selected = to_data(events::StorySelected{.story_id = "S-1", .by = PickedBy::orchestrator});
   CHECK(selected.dump() == R"({"by":"orchestrator","storyId":"S-1"})");
   json stopped = to_data(events::TamperDetected{.file = "f", .restored = true, .stops_story = false});
@@ -436,9 +449,9 @@ TEST_CASE("events: the recorded journals hold every kind and the optional member
       kinds.insert(kind);
       for (const auto& [key, value] : line["data"].items()) {
         seen.insert(kind + "/" + key + (value.is_null() ? "=null" : ""));
-        if (value.is_boolean() || (value.is_string() && (key == "outcome" || key == "reason" || key == "result" ||
-                                                         key == "verdict" || key == "change" || key == "by" ||
-                                                         key == "kind" || key == "phase"))) {
+        if (value.is_boolean() ||
+            (value.is_string() && (key == "outcome" || key == "reason" || key == "result" || key == "verdict" ||
+                                   key == "change" || key == "by" || key == "kind" || key == "phase"))) {
           seen.insert(kind + "/" + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
         }
       }
@@ -446,23 +459,59 @@ TEST_CASE("events: the recorded journals hold every kind and the optional member
   }
   CHECK(kinds == std::set<std::string>(kind_names().begin(), kind_names().end()));
   for (const char* wanted : {
-           "run_started/resumed=true", "run_started/resumed=false", "run_started/storyId=null", "run_started/storyId",
-           "run_started/phase=verify", "run_finished/result=passed", "run_finished/result=halted",
-           "run_finished/result=blocked", "run_finished/result=interrupted", "phase_started/phase=done",
-           "phase_started/phase=gates", "phase_started/phase=fix", "phase_started/phase=orchestrate",
-           "phase_finished/outcome=failed", "phase_finished/outcome=timeout", "story_selected/warning",
-           "story_selected/by=orchestrator", "story_selected/by=harness", "session/resetAtMs",
-           "session/recovered=true", "session/storyId=null", "session/outcome=transient",
-           "session/outcome=usage_limit", "session/outcome=timeout", "session/outcome=fatal",
-           "session/outcome=interrupted", "session/outcome=cannot_start", "session/costReported=true",
-           "agents_stopped/forced=true", "retry_scheduled/reason=transient", "retry_scheduled/reason=usage_limit",
-           "gate/hook=true", "gate/passed=false", "verdict/verdict=pass", "verdict/verdict=fail_retry",
-           "verdict/verdict=fail_abort", "commit/sha=null", "commit/kind=build", "commit/kind=fix",
-           "commit/kind=record", "tamper_detected/savedAs", "tamper_detected/stopsStory=true",
-           "tamper_detected/change=created", "tamper_detected/change=moved", "tamper_detected/change=removed",
+           "run_started/resumed=true",
+           "run_started/resumed=false",
+           "run_started/storyId=null",
+           "run_started/storyId",
+           "run_started/phase=verify",
+           "run_finished/result=passed",
+           "run_finished/result=halted",
+           "run_finished/result=blocked",
+           "run_finished/result=interrupted",
+           "phase_started/phase=done",
+           "phase_started/phase=gates",
+           "phase_started/phase=fix",
+           "phase_started/phase=orchestrate",
+           "phase_finished/outcome=failed",
+           "phase_finished/outcome=timeout",
+           "story_selected/warning",
+           "story_selected/by=orchestrator",
+           "story_selected/by=harness",
+           "session/resetAtMs",
+           "session/recovered=true",
+           "session/storyId=null",
+           "session/outcome=transient",
+           "session/outcome=usage_limit",
+           "session/outcome=timeout",
+           "session/outcome=fatal",
+           "session/outcome=interrupted",
+           "session/outcome=cannot_start",
+           "session/costReported=true",
+           "agents_stopped/forced=true",
+           "retry_scheduled/reason=transient",
+           "retry_scheduled/reason=usage_limit",
+           "gate/hook=true",
+           "gate/passed=false",
+           "verdict/verdict=pass",
+           "verdict/verdict=fail_retry",
+           "verdict/verdict=fail_abort",
+           "commit/sha=null",
+           "commit/kind=build",
+           "commit/kind=fix",
+           "commit/kind=record",
+           "tamper_detected/savedAs",
+           "tamper_detected/stopsStory=true",
+           "tamper_detected/change=created",
+           "tamper_detected/change=moved",
+           "tamper_detected/change=removed",
            "tamper_detected/change=changed",
-           "tamper_detected/detail", "tamper_detected/role", "halted/epic", "halted/reason=checkpoint",
-           "halted/reason=budget_story", "halted/reason=budget_total", "halted/reason=max_iterations",
+           "tamper_detected/detail",
+           "tamper_detected/role",
+           "halted/epic",
+           "halted/reason=checkpoint",
+           "halted/reason=budget_story",
+           "halted/reason=budget_total",
+           "halted/reason=max_iterations",
        }) {
     INFO(wanted);
     CHECK(seen.count(wanted) == 1);

@@ -27,8 +27,8 @@ core::EventData default_event(std::string_view kind, std::index_sequence<I...>) 
 // `data` over to_data() of a default-constructed event of `kind` (top-level members only: a nested object the
 // test gives replaces the default one whole). An unknown kind completes over a warning's members.
 inline nlohmann::json complete(std::string_view kind, const nlohmann::json& data) {
-  nlohmann::json full =
-      core::to_data(default_event(kind, std::make_index_sequence<std::variant_size_v<core::EventData>>{}));
+  nlohmann::json full = core::to_data(
+      default_event(kind, std::make_index_sequence<std::variant_size_v<core::EventData>>{}));
   full.update(data);
   return full;
 }

@@ -13,8 +13,7 @@ namespace {
 std::string failure(const std::string& text, JsonDialect dialect = JsonDialect::strict) {
   const auto outcome = parse_json(text, dialect);
   REQUIRE_FALSE(outcome.ok);
-  return std::to_string(outcome.error.line) + ":" + std::to_string(outcome.error.column) + ": " +
-         outcome.error.message;
+  return std::to_string(outcome.error.line) + ":" + std::to_string(outcome.error.column) + ": " + outcome.error.message;
 }
 
 }  // namespace

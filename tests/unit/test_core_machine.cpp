@@ -42,27 +42,38 @@ struct Run {
 };
 
 json story(const std::string& id, int priority, std::vector<std::string> deps = {}, std::string epic = "") {
-  return {{"id", id}, {"title", "Title " + id}, {"priority", priority}, {"dependencies", deps},
+  return {{"id", id},     {"title", "Title " + id}, {"priority", priority}, {"dependencies", deps},
           {"epic", epic}, {"status", "pending"}};
 }
 
 json limits(json over = json::object()) {
-  json l = {{"fix", 3},           {"contract", 2},          {"transient", 5},  {"budgetPerStory", 0.0},
-            {"budgetTotal", 0.0}, {"maxIterations", 0},     {"gates", {"test"}}, {"harnessOrchestrator", true},
+  json l = {{"fix", 3},
+            {"contract", 2},
+            {"transient", 5},
+            {"budgetPerStory", 0.0},
+            {"budgetTotal", 0.0},
+            {"maxIterations", 0},
+            {"gates", {"test"}},
+            {"harnessOrchestrator", true},
             {"workflow", "one-shot"}};
   l.update(over);
   return l;
 }
 
 Effect start(Run& run, json stories, json over = json::object()) {
-  return run.feed("run_started", {{"version", "0.1.0"}, {"pid", 42}, {"resumed", false}, {"phase", "orchestrate"},
-                                  {"storyId", nullptr}, {"stories", stories}, {"limits", limits(over)}});
+  return run.feed("run_started", {{"version", "0.1.0"},
+                                  {"pid", 42},
+                                  {"resumed", false},
+                                  {"phase", "orchestrate"},
+                                  {"storyId", nullptr},
+                                  {"stories", stories},
+                                  {"limits", limits(over)}});
 }
 
 json session(const std::string& role, const std::string& story, int attempt, const std::string& outcome,
              double cost = 0.01, const std::string& id = "sess-1") {
-  return {{"role", role}, {"storyId", story}, {"attempt", attempt}, {"outcome", outcome}, {"costUsd", cost},
-          {"sessionId", id}, {"agent", "script"}, {"error", outcome == "success" ? "" : "boom"}};
+  return {{"role", role},    {"storyId", story}, {"attempt", attempt}, {"outcome", outcome},
+          {"costUsd", cost}, {"sessionId", id},  {"agent", "script"},  {"error", outcome == "success" ? "" : "boom"}};
 }
 
 // Runs the current BUILD or FIX attempt through to its commit; returns the effect after the commit.
@@ -72,16 +83,24 @@ Effect build_ok(Run& run, const std::string& id, int attempt, double cost = 0.01
   Effect e = run.feed("session", session("builder", id, attempt, "success", cost));
   REQUIRE(e.kind == Effect::Kind::validate_handoff);
   REQUIRE(e.handoff == "build");
-  e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"storyId", id},
-                                    {"attempt", attempt}});
+  e = run.feed("handoff_accepted",
+               {{"role", "builder"}, {"file", ".simmer/build.json"}, {"storyId", id}, {"attempt", attempt}});
   REQUIRE(e.kind == Effect::Kind::commit);
-  return run.feed("commit", {{"storyId", id}, {"attempt", attempt}, {"kind", e.commit->kind}, {"sha", "abc"},
+  return run.feed("commit", {{"storyId", id},
+                             {"attempt", attempt},
+                             {"kind", e.commit->kind},
+                             {"sha", "abc"},
                              {"subject", e.commit->subject}});
 }
 
 Effect gate(Run& run, const std::string& id, int attempt, bool passed) {
-  return run.feed("gate", {{"name", "test"}, {"storyId", id}, {"attempt", attempt}, {"exitCode", passed ? 0 : 2},
-                           {"passed", passed}, {"timedOut", false}, {"durationMs", 5},
+  return run.feed("gate", {{"name", "test"},
+                           {"storyId", id},
+                           {"attempt", attempt},
+                           {"exitCode", passed ? 0 : 2},
+                           {"passed", passed},
+                           {"timedOut", false},
+                           {"durationMs", 5},
                            {"outputTail", passed ? "ok\n" : "FAIL: add\n"}});
 }
 
@@ -100,7 +119,10 @@ Effect verdict(Run& run, const std::string& id, int attempt, const std::string& 
 Effect record(Run& run, const std::string& id) {
   Effect e = simmer::core::next_effect(run.state);
   REQUIRE(e.kind == Effect::Kind::record);
-  e = run.feed("commit", {{"storyId", id}, {"attempt", run.state.attempt}, {"kind", "record"}, {"sha", "def"},
+  e = run.feed("commit", {{"storyId", id},
+                          {"attempt", run.state.attempt},
+                          {"kind", "record"},
+                          {"sha", "def"},
                           {"subject", e.commit->subject}});
   REQUIRE(e.kind == Effect::Kind::emit);
   return run.take(e);
@@ -121,8 +143,8 @@ TEST_CASE("machine: run_started loads the PRD snapshot and the harness picks by 
 TEST_CASE("machine: story_selected starts BUILD attempt 0 with the claimed feedback as guidance") {
   Run run;
   start(run, {story("A", 0)});
-  run.feed("feedback_claimed", {{"files", {{{"path", ".simmer/feedback/claimed/1-feedback.md"}, {"bytes", 5},
-                                            {"preview", "hello"}}}}});
+  run.feed("feedback_claimed",
+           {{"files", {{{"path", ".simmer/feedback/claimed/1-feedback.md"}, {"bytes", 5}, {"preview", "hello"}}}}});
   CHECK(run.state.feedback_pending.size() == 1);
   Effect e = run.take(simmer::core::next_effect(run.state));
   CHECK(run.state.phase == Phase::build);
@@ -296,8 +318,8 @@ TEST_CASE("machine: transient failures back off 1 s doubling capped at 30 s, the
   CHECK(e.retry_reason == "transient");
   CHECK(e.retry == 1);
   CHECK(e.delay_ms == 1000);
-  e = run.feed("retry_scheduled", {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 1000}, {"retry", 1},
-                                   {"notBeforeMs", 5000}});
+  e = run.feed("retry_scheduled",
+               {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 1000}, {"retry", 1}, {"notBeforeMs", 5000}});
   REQUIRE(e.kind == Effect::Kind::run_agent);
   CHECK(e.not_before_ms == std::int64_t{5000});
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
@@ -305,8 +327,8 @@ TEST_CASE("machine: transient failures back off 1 s doubling capped at 30 s, the
   e = run.feed("session", session("builder", "A", 0, "transient"));
   CHECK(e.retry == 2);
   CHECK(e.delay_ms == 2000);
-  run.feed("retry_scheduled", {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 2000}, {"retry", 2},
-                               {"notBeforeMs", 7000}});
+  run.feed("retry_scheduled",
+           {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 2000}, {"retry", 2}, {"notBeforeMs", 7000}});
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   e = run.feed("session", session("builder", "A", 0, "transient"));
   CHECK(run.state.phase == Phase::halt);
@@ -357,9 +379,11 @@ TEST_CASE("machine: an invalid hand-off is repaired in the same session, then fa
   run.take(start(run, {story("A", 0)}, {{"contract", 1}}));
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   run.feed("session", session("builder", "A", 0, "success", 0.01, "b-7"));
-  Effect e = run.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"},
+  Effect e = run.feed("handoff_invalid", {{"role", "builder"},
+                                          {"file", ".simmer/build.json"},
                                           {"errors", {".simmer/build.json#/storyId: expected \"A\""}},
-                                          {"repair", 1}, {"maxRepairs", 1}});
+                                          {"repair", 1},
+                                          {"maxRepairs", 1}});
   CHECK(run.state.step == Step::repair);
   REQUIRE(e.kind == Effect::Kind::run_agent);
   CHECK(e.resume_session == std::string("b-7"));
@@ -371,8 +395,9 @@ TEST_CASE("machine: an invalid hand-off is repaired in the same session, then fa
   CHECK(e.repair_errors.size() == 1);
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   run.feed("session", session("builder", "A", 0, "success", 0.01, "b-7"));
-  e = run.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"again"}},
-                                   {"repair", 2}, {"maxRepairs", 1}});
+  e = run.feed(
+      "handoff_invalid",
+      {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"again"}}, {"repair", 2}, {"maxRepairs", 1}});
   CHECK(run.state.phase == Phase::fix);
   CHECK(run.state.last_failure->kind == "contract");
   CHECK(run.state.last_failure->summary == "contract_violation: .simmer/build.json still invalid after 1 repair");
@@ -419,11 +444,15 @@ TEST_CASE("machine: budgets are cumulative across runs, raising the budget resum
   CHECK_FALSE(run.state.running);
   CHECK(run.state.exit_code == 10);
   // Same budget: halts again at once. Raised: continues at VERIFY with the spend kept.
-  run.feed("run_started", {{"pid", 2}, {"resumed", true}, {"stories", {story("A", 0)}},
+  run.feed("run_started", {{"pid", 2},
+                           {"resumed", true},
+                           {"stories", {story("A", 0)}},
                            {"limits", limits({{"budgetPerStory", 0.05}})}});
   CHECK(run.state.phase == Phase::verify);
   CHECK(simmer::core::next_effect(run.state).event_kind == "halted");
-  run.feed("run_started", {{"pid", 3}, {"resumed", true}, {"stories", {story("A", 0)}},
+  run.feed("run_started", {{"pid", 3},
+                           {"resumed", true},
+                           {"stories", {story("A", 0)}},
                            {"limits", limits({{"budgetPerStory", 1.0}})}});
   CHECK(run.state.stories.at("A").cost_usd == Approx(0.06));
   e = simmer::core::next_effect(run.state);
@@ -452,8 +481,8 @@ TEST_CASE("machine: maxIterations counts story selections per run") {
   REQUIRE(e.event_kind == "halted");
   CHECK(e.event_data["reason"] == "max_iterations");
   run.take(e);
-  e = run.feed("run_started", {{"pid", 2}, {"stories", {story("A", 0), story("B", 1)}},
-                               {"limits", limits({{"maxIterations", 1}})}});
+  e = run.feed("run_started",
+               {{"pid", 2}, {"stories", {story("A", 0), story("B", 1)}}, {"limits", limits({{"maxIterations", 1}})}});
   // The new snapshot says A is pending again only if the PRD says so; here the user reset it.
   CHECK(run.state.iterations_run == 0);
   CHECK(e.event_kind == "story_selected");
@@ -485,8 +514,8 @@ TEST_CASE("machine: a crash while a session ran relaunches it with the same atte
   gate(run, "A", 0, false);
   run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
   CHECK(run.state.step == Step::running);
-  Effect e = run.feed("run_started", {{"pid", 9}, {"resumed", true}, {"stories", {story("A", 0)}},
-                                      {"limits", limits()}});
+  Effect e = run.feed("run_started",
+                      {{"pid", 9}, {"resumed", true}, {"stories", {story("A", 0)}}, {"limits", limits()}});
   CHECK(run.state.phase == Phase::fix);
   CHECK(run.state.attempt == 1);
   CHECK(run.state.step == Step::launch);
@@ -541,8 +570,7 @@ TEST_CASE("machine: state_from_json names the bad pointer") {
   CHECK(parsed.failure().message == "invalid state (.simmer/state.json#/phase): unknown phase \"cooking\"");
   doc = simmer::core::to_json(State{});
   doc.erase("stories");
-  CHECK(simmer::core::state_from_json(doc).failure().message ==
-        "invalid state (.simmer/state.json#/stories): missing");
+  CHECK(simmer::core::state_from_json(doc).failure().message == "invalid state (.simmer/state.json#/stories): missing");
 }
 
 TEST_CASE("machine: a tamper that erased the journal blocks the story, other tampering changes nothing") {
@@ -560,9 +588,12 @@ TEST_CASE("machine: a tamper that erased the journal blocks the story, other tam
   bad.data = {{"file", "x"}, {"restored", true}, {"stopsStory", "yes"}};
   CHECK_THROWS_WITH(simmer::core::apply(run.state, bad),
                     "invalid journal event (.simmer/events.jsonl#/data/stopsStory): expected a boolean, found \"yes\" "
-                    "(seq " + std::to_string(bad.seq) + ", kind tamper_detected)");
+                    "(seq " +
+                        std::to_string(bad.seq) + ", kind tamper_detected)");
   CHECK(run.state.phase == Phase::build);
-  Effect e = run.feed("tamper_detected", {{"file", ".simmer/events.jsonl"}, {"role", "builder"}, {"restored", true},
+  Effect e = run.feed("tamper_detected", {{"file", ".simmer/events.jsonl"},
+                                          {"role", "builder"},
+                                          {"restored", true},
                                           {"stopsStory", true}});
   CHECK(run.state.phase == Phase::record);
   REQUIRE(e.kind == Effect::Kind::record);
@@ -602,7 +633,8 @@ TEST_CASE("machine: an agent that cannot start halts the run, blocks nothing and
     CHECK(run.state.halt->reason == "agent_cannot_start");
     CHECK(run.state.halt->detail ==
           "the " + role + " (claude) cannot start: cannot start 'claude': not found in PATH; fix simmer.json#/agents/" +
-              role + " or the agent's installation or login (`simmer doctor --probe` tries it), then run "
+              role +
+              " or the agent's installation or login (`simmer doctor --probe` tries it), then run "
               "`simmer cook` to resume");
     REQUIRE(e.event_kind == "run_finished");
     CHECK(e.event_data == json{{"result", "halted"}, {"exitCode", 10}});
@@ -626,8 +658,14 @@ TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, an
   REQUIRE(e.kind == Effect::Kind::run_gate);
   CHECK(e.gate_index == 0);
   CHECK(e.gate_name == "build");
-  e = run.feed("gate", {{"name", "build"}, {"storyId", "A"}, {"attempt", 0}, {"exitCode", 0}, {"passed", true},
-                        {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  e = run.feed("gate", {{"name", "build"},
+                        {"storyId", "A"},
+                        {"attempt", 0},
+                        {"exitCode", 0},
+                        {"passed", true},
+                        {"timedOut", false},
+                        {"durationMs", 5},
+                        {"outputTail", ""}});
   CHECK(run.state.phase == Phase::gates);
   REQUIRE(e.kind == Effect::Kind::run_gate);
   CHECK(e.gate_index == 1);
@@ -640,8 +678,14 @@ TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, an
   e = build_ok(run, "A", 1);
   REQUIRE(e.kind == Effect::Kind::run_gate);
   CHECK(e.gate_name == "build");
-  run.feed("gate", {{"name", "build"}, {"storyId", "A"}, {"attempt", 1}, {"exitCode", 0}, {"passed", true},
-                    {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  run.feed("gate", {{"name", "build"},
+                    {"storyId", "A"},
+                    {"attempt", 1},
+                    {"exitCode", 0},
+                    {"passed", true},
+                    {"timedOut", false},
+                    {"durationMs", 5},
+                    {"outputTail", ""}});
   CHECK(run.state.phase == Phase::gates);
   e = gate(run, "A", 1, true);
   CHECK(run.state.phase == Phase::verify);
@@ -664,8 +708,9 @@ TEST_CASE("machine: spending exactly the story budget halts, and exactly the tot
   total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   total.feed("session", session("builder", "A", 0, "success", 0.25));
   // A repair session of the same attempt brings the spend to exactly 0.75.
-  total.feed("handoff_invalid", {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"bad"}},
-                                 {"repair", 1}, {"maxRepairs", 2}});
+  total.feed(
+      "handoff_invalid",
+      {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"bad"}}, {"repair", 1}, {"maxRepairs", 2}});
   total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   e = total.feed("session", session("builder", "A", 0, "transient", 0.5));
   REQUIRE(e.kind == Effect::Kind::emit);
@@ -688,8 +733,14 @@ TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FI
   run.feed("session", session("builder", "A", 0, "success"));
   Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 0}});
   REQUIRE(e.kind == Effect::Kind::commit);
-  e = run.feed("gate", {{"name", "pre-commit hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 0},
-                        {"exitCode", 1}, {"passed", false}, {"timedOut", false}, {"durationMs", 3},
+  e = run.feed("gate", {{"name", "pre-commit hook"},
+                        {"hook", true},
+                        {"storyId", "A"},
+                        {"attempt", 0},
+                        {"exitCode", 1},
+                        {"passed", false},
+                        {"timedOut", false},
+                        {"durationMs", 3},
                         {"outputTail", "secret found in src/key.txt\n"}});
   CHECK(run.state.phase == Phase::fix);
   CHECK(run.state.attempt == 1);
@@ -707,13 +758,27 @@ TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FI
   run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
   run.feed("session", session("builder", "A", 1, "success"));
   run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 1}});
-  run.feed("gate", {{"name", "commit-msg hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 1},
-                    {"exitCode", -1}, {"passed", false}, {"timedOut", true}, {"durationMs", 3}, {"outputTail", ""}});
+  run.feed("gate", {{"name", "commit-msg hook"},
+                    {"hook", true},
+                    {"storyId", "A"},
+                    {"attempt", 1},
+                    {"exitCode", -1},
+                    {"passed", false},
+                    {"timedOut", true},
+                    {"durationMs", 3},
+                    {"outputTail", ""}});
   CHECK(run.state.attempt == 2);
   CHECK(run.state.last_failure->summary == "gate \"commit-msg hook\" timed out");
   State before = run.state;
-  run.feed("gate", {{"name", "pre-commit hook"}, {"hook", true}, {"storyId", "A"}, {"attempt", 2},
-                    {"exitCode", 1}, {"passed", false}, {"timedOut", false}, {"durationMs", 3}, {"outputTail", ""}});
+  run.feed("gate", {{"name", "pre-commit hook"},
+                    {"hook", true},
+                    {"storyId", "A"},
+                    {"attempt", 2},
+                    {"exitCode", 1},
+                    {"passed", false},
+                    {"timedOut", false},
+                    {"durationMs", 3},
+                    {"outputTail", ""}});
   CHECK(run.state.attempt == before.attempt);
   CHECK(run.state.phase == before.phase);
 }

@@ -96,8 +96,9 @@ TEST_CASE("schema: additionalProperties names the stray property and the allowed
 }
 
 TEST_CASE("schema: propertyNames, minProperties and maxProperties", "[schema]") {
-  CHECK(issues_of(json::parse(R"({"propertyNames": {"pattern": "^[a-z]+$"}})"), json::parse(R"({"ok": 1, "Bad": 2})")) ==
-        Lines{R"(#/Bad #/propertyNames: a property name that is a string matching the pattern ^[a-z]+$, found "Bad")"});
+  CHECK(
+      issues_of(json::parse(R"({"propertyNames": {"pattern": "^[a-z]+$"}})"), json::parse(R"({"ok": 1, "Bad": 2})")) ==
+      Lines{R"(#/Bad #/propertyNames: a property name that is a string matching the pattern ^[a-z]+$, found "Bad")"});
   CHECK(issues_of(json::parse(R"({"minProperties": 2})"), json::parse(R"({"a": 1})")) ==
         Lines{"# #/minProperties: an object with at least 2 properties, found an object with 1 property"});
   CHECK(issues_of(json::parse(R"({"maxProperties": 0})"), json::parse(R"({"a": 1})")) ==
@@ -120,7 +121,7 @@ TEST_CASE("schema: string lengths count code points, pattern and date-time", "[s
   CHECK(issues_of(stamp, "2026-02-29T10:00:00Z") ==
         Lines{R"(# #/format: a date-time (RFC 3339, such as "2026-01-31T09:30:00Z"), found "2026-02-29T10:00:00Z")"});
   CHECK(issues_of(stamp, "2026-01-01T10:00:60Z").size() == 1);  // a leap second only at 23:59 UTC
-  CHECK(issues_of(stamp, 5).empty());                            // format applies to strings only
+  CHECK(issues_of(stamp, 5).empty());                           // format applies to strings only
 }
 
 TEST_CASE("schema: long strings are cut in messages at a character boundary", "[schema]") {
@@ -170,27 +171,36 @@ TEST_CASE("schema: array keywords", "[schema]") {
         Lines{"#/1 #/items/type: a string, found a number (2)", "#/3 #/items/type: a string, found null"});
   json tuple = json::parse(R"({"items": [{"type": "integer"}, {"type": "string"}], "additionalItems": false})");
   CHECK(issues_of(tuple, json::parse(R"([1, "x"])")).empty());
-  CHECK(issues_of(tuple, json::parse(R"(["1", "x", 3])")) ==
-        Lines{R"(# #/additionalItems: an array of at most 2 items (additional items are not allowed), found an array of 3 items)",
-              R"(#/0 #/items/0/type: an integer, found "1")"});
+  CHECK(
+      issues_of(tuple, json::parse(R"(["1", "x", 3])")) ==
+      Lines{
+          R"(# #/additionalItems: an array of at most 2 items (additional items are not allowed), found an array of 3 items)",
+          R"(#/0 #/items/0/type: an integer, found "1")"});
   CHECK(issues_of(json::parse(R"({"items": [{}], "additionalItems": {"type": "null"}})"), json::parse("[1, 2]")) ==
         Lines{"#/1 #/additionalItems/type: null, found a number (2)"});
-  CHECK(issues_of(json::parse(R"({"contains": {"const": 3}})"), json::array({1, 2})) ==
-        Lines{R"(# #/contains: an array with at least one item matching the "contains" schema, found an array of 2 items, none matching)"});
+  CHECK(
+      issues_of(json::parse(R"({"contains": {"const": 3}})"), json::array({1, 2})) ==
+      Lines{
+          R"(# #/contains: an array with at least one item matching the "contains" schema, found an array of 2 items, none matching)"});
   CHECK(issues_of(json::parse(R"({"contains": true})"), json::array()) ==
         Lines{R"(# #/contains: an array with at least one item matching the "contains" schema, found an empty array)"});
 }
 
 TEST_CASE("schema: anyOf and oneOf say which branches failed and why", "[schema]") {
   json any = json::parse(R"({"anyOf": [{"type": "string"}, {"required": ["id"]}]})");
-  CHECK(issues_of(any, json::object()) ==
-        Lines{R"(# #/anyOf: a value matching at least one of the 2 anyOf schemas, found none: branch 0: a string, found an empty object; branch 1: property "id", found nothing)"});
-  json nested = json::parse(R"({"properties": {"a": {"oneOf": [{"properties": {"b": {"type": "integer"}}}, {"type": "string"}]}}})");
-  CHECK(issues_of(nested, json::parse(R"({"a": {"b": "x"}})")) ==
-        Lines{R"(#/a #/properties/a/oneOf: a value matching exactly one of the 2 oneOf schemas, found none: branch 0 at /b: an integer, found "x"; branch 1: a string, found an object with 1 property)"});
+  CHECK(
+      issues_of(any, json::object()) ==
+      Lines{
+          R"(# #/anyOf: a value matching at least one of the 2 anyOf schemas, found none: branch 0: a string, found an empty object; branch 1: property "id", found nothing)"});
+  json nested = json::parse(
+      R"({"properties": {"a": {"oneOf": [{"properties": {"b": {"type": "integer"}}}, {"type": "string"}]}}})");
+  CHECK(
+      issues_of(nested, json::parse(R"({"a": {"b": "x"}})")) ==
+      Lines{
+          R"(#/a #/properties/a/oneOf: a value matching exactly one of the 2 oneOf schemas, found none: branch 0 at /b: an integer, found "x"; branch 1: a string, found an object with 1 property)"});
   json both = json::parse(R"({"oneOf": [{"type": "integer"}, {"minimum": 0}, {"type": "number"}]})");
-  CHECK(issues_of(both, 3) ==
-        Lines{"# #/oneOf: a value matching exactly one of the 3 oneOf schemas, found a value matching branches 0, 1 and 2"});
+  CHECK(issues_of(both, 3) == Lines{"# #/oneOf: a value matching exactly one of the 3 oneOf schemas, found a value "
+                                    "matching branches 0, 1 and 2"});
   CHECK(issues_of(both, -1.5).empty());
 }
 
@@ -224,7 +234,8 @@ TEST_CASE("schema: $ref to the root, to definitions, to escaped pointers, recurs
               "#/y #/definitions/c%d/type: null, found a number (1)"});
   json with_id = json::parse(R"({"$id": "https://example.com/prd.json", "definitions": {"s": {"type": "string"}},
     "properties": {"a": {"$ref": "https://example.com/prd.json#/definitions/s"}}})");
-  CHECK(issues_of(with_id, json::parse(R"({"a": 1})")) == Lines{"#/a #/definitions/s/type: a string, found a number (1)"});
+  CHECK(issues_of(with_id, json::parse(R"({"a": 1})")) ==
+        Lines{"#/a #/definitions/s/type: a string, found a number (1)"});
 }
 
 TEST_CASE("schema: issues come in document order and stop at max_issues", "[schema]") {
@@ -262,11 +273,13 @@ TEST_CASE("schema: 10,000 levels of nesting stop at the depth guard", "[schema]"
   CHECK(issues[0].instance_pointer.size() <= 501 * 2);
   CHECK(issues[0].instance_pointer.size() >= 50 * 2);
   CHECK(issues[0].instance_pointer.find_first_not_of("/0") == std::string::npos);
-  CHECK(issues[0].message() == "nesting at most 1000 schema levels deep, found deeper nesting (validation stopped here)");
+  CHECK(issues[0].message() ==
+        "nesting at most 1000 schema levels deep, found deeper nesting (validation stopped here)");
   // A schema that does not recurse does not care how deep the instance goes.
   CHECK(compiled(json::parse(R"({"type": "array"})")).is_valid(deep));
   // A $ref cycle that never consumes the instance trips the same guard instead of looping.
-  Validator loop = compiled(json::parse(R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}, "$ref": "#/definitions/a"})"));
+  Validator loop = compiled(json::parse(
+      R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}, "$ref": "#/definitions/a"})"));
   CHECK_FALSE(loop.is_valid(1));
 }
 
@@ -295,8 +308,8 @@ TEST_CASE("schema: unsupported keywords are refused at load, naming keyword and 
         "\"number\", \"integer\", \"string\", found \"text\"");
   CHECK(refusal_of(json::parse(R"({"items": 3})")) ==
         "invalid schema at #/items: expected an object or a boolean, found a number (3)");
-  CHECK(refusal_of(json::parse(R"({"pattern": "(unclosed"})")).rfind(
-            "unsupported regular expression \"(unclosed\" at #/pattern: ", 0) == 0);
+  CHECK(refusal_of(json::parse(R"({"pattern": "(unclosed"})"))
+            .rfind("unsupported regular expression \"(unclosed\" at #/pattern: ", 0) == 0);
   CHECK(refusal_of(json::parse(R"({"multipleOf": 0})")) ==
         "invalid value of \"multipleOf\" at #/multipleOf: expected a number greater than 0, found a number (0)");
 }
@@ -320,12 +333,39 @@ TEST_CASE("schema: annotations are accepted, and an unknown key is allowed only 
 #include "core/schema_regex.hpp"
 
 TEST_CASE("schema: the simple-pattern fast path agrees with std::regex", "[schema]") {
-  const std::vector<std::string> patterns = {
-      "^[A-Za-z][A-Za-z0-9_-]*$", "^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$", "^a*$", "^a*a$", "^\\d+\\.\\d{1,2}$",
-      "^[^a-c]?x{2,}$", "^\\w+@\\w+$", "^$", "^[-a]+$", "^a{0}b$", "^[a\\]]+$"};
-  const std::vector<std::string> texts = {
-      "", "a", "aa", "aaa", "US-001", "9-bad id", "r20261122T100000Z-4f2a", "r2026112T100000Z-4f2a", "12.5",
-      "12.", "1.234", "dxx", "axx", "xx", "x", "me@host", "me@", "b", "-a-", "a]a", "\xC3\xA9xx", "US-001\n"};
+  const std::vector<std::string> patterns = {"^[A-Za-z][A-Za-z0-9_-]*$",
+                                             "^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$",
+                                             "^a*$",
+                                             "^a*a$",
+                                             "^\\d+\\.\\d{1,2}$",
+                                             "^[^a-c]?x{2,}$",
+                                             "^\\w+@\\w+$",
+                                             "^$",
+                                             "^[-a]+$",
+                                             "^a{0}b$",
+                                             "^[a\\]]+$"};
+  const std::vector<std::string> texts = {"",
+                                          "a",
+                                          "aa",
+                                          "aaa",
+                                          "US-001",
+                                          "9-bad id",
+                                          "r20261122T100000Z-4f2a",
+                                          "r2026112T100000Z-4f2a",
+                                          "12.5",
+                                          "12.",
+                                          "1.234",
+                                          "dxx",
+                                          "axx",
+                                          "xx",
+                                          "x",
+                                          "me@host",
+                                          "me@",
+                                          "b",
+                                          "-a-",
+                                          "a]a",
+                                          "\xC3\xA9xx",
+                                          "US-001\n"};
   for (const auto& pattern : patterns) {
     simmer::schema::detail::Regex fast(pattern);
     std::regex reference(pattern, std::regex::ECMAScript);

@@ -35,12 +35,18 @@ std::string slurp(const fs::path& path) {
 // A simdjson document as nlohmann, keeping integer/unsigned/float apart, to compare values exactly.
 json to_json(const simdjson::dom::element& value) {
   switch (value.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return nullptr;
-    case simdjson::dom::element_type::BOOL: return bool(value.get_bool());
-    case simdjson::dom::element_type::INT64: return std::int64_t(value.get_int64());
-    case simdjson::dom::element_type::UINT64: return std::uint64_t(value.get_uint64());
-    case simdjson::dom::element_type::DOUBLE: return double(value.get_double());
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(value.get_string()));
+    case simdjson::dom::element_type::NULL_VALUE:
+      return nullptr;
+    case simdjson::dom::element_type::BOOL:
+      return bool(value.get_bool());
+    case simdjson::dom::element_type::INT64:
+      return std::int64_t(value.get_int64());
+    case simdjson::dom::element_type::UINT64:
+      return std::uint64_t(value.get_uint64());
+    case simdjson::dom::element_type::DOUBLE:
+      return double(value.get_double());
+    case simdjson::dom::element_type::STRING:
+      return std::string(std::string_view(value.get_string()));
     case simdjson::dom::element_type::ARRAY: {
       json out = json::array();
       for (const simdjson::dom::element item : simdjson::dom::array(value.get_array())) {
@@ -215,16 +221,28 @@ TEST_CASE("schema fast path: FastReader keeps the strict reader's rules", "[sche
   FastReader reader;
   // Refused by both readers.
   const std::vector<std::string> refused = {
-      "\xEF\xBB\xBF{}",             // byte order mark
-      "{\"a\":1,\"a\":2}",          // duplicate key
+      "\xEF\xBB\xBF{}",                               // byte order mark
+      "{\"a\":1,\"a\":2}",                            // duplicate key
       "{\"x\":[{\"b\":1,\"c\":{\"d\":0,\"d\":0}}]}",  // nested duplicate key
-      "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",  // lone surrogates
-      "\"a\x01\"",                  // control character
-      "\"\xed\xa0\x80\"",           // invalid UTF-8 (an encoded surrogate)
-      "\xff",                       // invalid UTF-8
-      "1e400", "-1e400",            // outside double's range
-      "18446744073709551616", "-9223372036854775809",  // outside 64 bits
-      "", " ", "[1,]", "01", "1 2", "nul", "{}x", "{'a':1}", "// c\n{}",
+      "\"\\ud800\"",
+      "\"\\udc00\"",
+      "\"\\ud800\\u0041\"",  // lone surrogates
+      "\"a\x01\"",           // control character
+      "\"\xed\xa0\x80\"",    // invalid UTF-8 (an encoded surrogate)
+      "\xff",                // invalid UTF-8
+      "1e400",
+      "-1e400",  // outside double's range
+      "18446744073709551616",
+      "-9223372036854775809",  // outside 64 bits
+      "",
+      " ",
+      "[1,]",
+      "01",
+      "1 2",
+      "nul",
+      "{}x",
+      "{'a':1}",
+      "// c\n{}",
       std::string(513, '[') + std::string(513, ']'),  // deeper than 512
   };
   for (const auto& text : refused) {
@@ -240,9 +258,23 @@ TEST_CASE("schema fast path: FastReader keeps the strict reader's rules", "[sche
   CHECK(reader.read(wide + "\"k7\":0}") == std::nullopt);
   // Accepted by both, with the same value and number categories.
   const std::vector<std::string> accepted = {
-      wide + "\"k40\":0}", "{}", "[]", "-0", "-0.0", "1.0", "1E2", "1e-400", "4.9e-324", "18446744073709551615",
-      "-9223372036854775808", "9223372036854775807", "9007199254740993", "\"\\u0000\"", "\"\\ud83d\\ude00\"",
-      "\"h\xc3\xa9llo \xf0\x9f\x98\x80\"", " {\"b\":[1,2.5,true,null,\"x\"],\"a\":{}} ",
+      wide + "\"k40\":0}",
+      "{}",
+      "[]",
+      "-0",
+      "-0.0",
+      "1.0",
+      "1E2",
+      "1e-400",
+      "4.9e-324",
+      "18446744073709551615",
+      "-9223372036854775808",
+      "9223372036854775807",
+      "9007199254740993",
+      "\"\\u0000\"",
+      "\"\\ud83d\\ude00\"",
+      "\"h\xc3\xa9llo \xf0\x9f\x98\x80\"",
+      " {\"b\":[1,2.5,true,null,\"x\"],\"a\":{}} ",
       std::string(512, '[') + std::string(512, ']'),
   };
   for (const auto& text : accepted) {
@@ -270,8 +302,8 @@ TEST_CASE("schema fast path: numbers, lengths and key order give the same answer
        {"{\"b\":[1,2.0],\"a\":1.0}", "{\"a\":1,\"b\":[2,1]}", "null", "{\"a\":1}", "{\"a\":1,\"b\":[1,2],\"c\":0}"}},
       {json{{"uniqueItems", true}},
        {"[{\"a\":1,\"b\":2},{\"b\":2,\"a\":1.0}]", "[1,1.0]", "[[1],[true]]", "[{\"a\":1},{\"a\":2}]", "[]"}},
-      {json{{"minLength", 2}, {"maxLength", 3}}, {"\"\xc3\xa9\xc3\xa9\"", "\"\xf0\x9f\x98\x80\"", "\"abcd\"",
-                                                  "\"\\u00e9\\u00e9\\u00e9\""}},
+      {json{{"minLength", 2}, {"maxLength", 3}},
+       {"\"\xc3\xa9\xc3\xa9\"", "\"\xf0\x9f\x98\x80\"", "\"abcd\"", "\"\\u00e9\\u00e9\\u00e9\""}},
       {json{{"properties", {{"a", {{"type", "string"}}}, {"m", {{"type", "integer"}}}, {"z", {{"type", "null"}}}}},
             {"patternProperties", {{"^x", {{"minimum", 3}}}}},
             {"additionalProperties", false}},
@@ -341,10 +373,11 @@ TEST_CASE("schema fast path: simmer validate's journal check gives the same prob
   journals.emplace_back("mixed, unterminated valid", mixed + ok1);
   std::string many;
   for (int seq = 1; seq <= 300; ++seq) {
-    many += R"({"data":{"message":"m"},"kind":"warning","runId":"r1","seq":)" + std::to_string(seq % 97 == 0 ? seq + 1 : seq) +
-            R"(,"ts":"2026-11-22T10:00:01Z"})" + "\n";
+    many += R"({"data":{"message":"m"},"kind":"warning","runId":"r1","seq":)" +
+            std::to_string(seq % 97 == 0 ? seq + 1 : seq) + R"(,"ts":"2026-11-22T10:00:01Z"})" + "\n";
   }
-  journals.emplace_back("many lines (more than 100 problems would be cut)", many + mixed + mixed + mixed + mixed + mixed);
+  journals.emplace_back("many lines (more than 100 problems would be cut)",
+                        many + mixed + mixed + mixed + mixed + mixed);
 
   // Every field `simmer validate` prints, in text or --json.
   auto lines_of = [](const std::vector<simmer::core::Problem>& problems) {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+using nlohmann::json;
 using simmer::core::RunScope;
 using simmer::core::StatsAccumulator;
-using nlohmann::json;
 
 namespace {
 
@@ -18,15 +18,21 @@ std::string event(int seq, const std::string& run, const std::string& kind, cons
   return e.dump();
 }
 
-json session(const std::string& role, const std::string& story, const std::string& model, double cost,
-             double duration, int input = 100, int output = 10, int cache_read = 300, int cache_write = 100) {
-  return {{"role", role},       {"storyId", story},
-          {"attempt", 0},       {"agent", "script"},
-          {"model", model},     {"sessionId", "s-" + story + "-" + role},
+json session(const std::string& role, const std::string& story, const std::string& model, double cost, double duration,
+             int input = 100, int output = 10, int cache_read = 300, int cache_write = 100) {
+  return {{"role", role},
+          {"storyId", story},
+          {"attempt", 0},
+          {"agent", "script"},
+          {"model", model},
+          {"sessionId", "s-" + story + "-" + role},
           {"tokens", {{"input", input}, {"output", output}, {"cacheRead", cache_read}, {"cacheWrite", cache_write}}},
-          {"turns", 3},         {"durationMs", duration},
-          {"costUsd", cost},    {"costReported", true},
-          {"outcome", "success"}, {"error", nullptr},
+          {"turns", 3},
+          {"durationMs", duration},
+          {"costUsd", cost},
+          {"costReported", true},
+          {"outcome", "success"},
+          {"error", nullptr},
           {"transcript", ".simmer/sessions/r1/x.jsonl"}};
 }
 
@@ -34,25 +40,39 @@ json session(const std::string& role, const std::string& story, const std::strin
 std::vector<std::string> sample_run(const std::string& run, int first_seq) {
   int s = first_seq;
   return {
-      event(s++, run, "run_started", {{"version", "0.1.0"}, {"pid", 1}, {"resumed", false}, {"phase", "orchestrate"},
-                                      {"storyId", nullptr}}),
+      event(s++, run, "run_started",
+            {{"version", "0.1.0"}, {"pid", 1}, {"resumed", false}, {"phase", "orchestrate"}, {"storyId", nullptr}}),
       event(s++, run, "story_selected", {{"storyId", "US-1"}, {"by", "harness"}}),
       event(s++, run, "phase_started", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}}),
       event(s++, run, "session", session("builder", "US-1", "sonnet", 0.50, 1000)),
       event(s++, run, "phase_finished",
             {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}, {"durationMs", 1000}, {"outcome", "ok"}}),
-      event(s++, run, "gate", {{"name", "test"}, {"storyId", "US-1"}, {"attempt", 0}, {"exitCode", 1},
-                               {"passed", false}, {"timedOut", false}, {"durationMs", 5}, {"outputTail", "x"}}),
+      event(s++, run, "gate",
+            {{"name", "test"},
+             {"storyId", "US-1"},
+             {"attempt", 0},
+             {"exitCode", 1},
+             {"passed", false},
+             {"timedOut", false},
+             {"durationMs", 5},
+             {"outputTail", "x"}}),
       event(s++, run, "phase_started", {{"phase", "fix"}, {"storyId", "US-1"}, {"attempt", 1}}),
       event(s++, run, "retry_scheduled", {{"phase", "fix"}, {"reason", "transient"}, {"delayMs", 10}, {"retry", 1}}),
       event(s++, run, "session", session("builder", "US-1", "sonnet", 0.25, 3000)),
       event(s++, run, "phase_finished",
             {{"phase", "fix"}, {"storyId", "US-1"}, {"attempt", 1}, {"durationMs", 3000}, {"outcome", "ok"}}),
-      event(s++, run, "gate", {{"name", "test"}, {"storyId", "US-1"}, {"attempt", 1}, {"exitCode", 0},
-                               {"passed", true}, {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}}),
+      event(s++, run, "gate",
+            {{"name", "test"},
+             {"storyId", "US-1"},
+             {"attempt", 1},
+             {"exitCode", 0},
+             {"passed", true},
+             {"timedOut", false},
+             {"durationMs", 5},
+             {"outputTail", ""}}),
       event(s++, run, "session", session("verifier", "US-1", "haiku", 0.25, 2000)),
-      event(s++, run, "verdict", {{"storyId", "US-1"}, {"attempt", 1}, {"verdict", "pass"}, {"summary", "ok"},
-                                  {"criteria", json::array()}}),
+      event(s++, run, "verdict",
+            {{"storyId", "US-1"}, {"attempt", 1}, {"verdict", "pass"}, {"summary", "ok"}, {"criteria", json::array()}}),
       event(s++, run, "story_passed", {{"storyId", "US-1"}, {"attempts", 2}, {"costUsd", 1.0}}),
       event(s++, run, "story_selected", {{"storyId", "US-2"}, {"by", "orchestrator"}}),
       event(s++, run, "phase_started", {{"phase", "build"}, {"storyId", "US-2"}, {"attempt", 0}}),
@@ -61,8 +81,12 @@ std::vector<std::string> sample_run(const std::string& run, int first_seq) {
             {{"phase", "build"}, {"storyId", "US-2"}, {"attempt", 0}, {"durationMs", 2000}, {"outcome", "ok"}}),
       event(s++, run, "retry_scheduled", {{"phase", "verify"}, {"reason", "contract"}, {"delayMs", 0}, {"retry", 1}}),
       event(s++, run, "session", session("verifier", "US-2", "haiku", 0.5, 1000)),
-      event(s++, run, "verdict", {{"storyId", "US-2"}, {"attempt", 0}, {"verdict", "fail_abort"}, {"summary", "no"},
-                                  {"criteria", json::array()}}),
+      event(s++, run, "verdict",
+            {{"storyId", "US-2"},
+             {"attempt", 0},
+             {"verdict", "fail_abort"},
+             {"summary", "no"},
+             {"criteria", json::array()}}),
       event(s++, run, "story_blocked", {{"storyId", "US-2"}, {"reason", "verifier aborted"}}),
       event(s++, run, "run_finished", {{"result", "blocked"}, {"exitCode", 11}}),
   };
@@ -202,7 +226,8 @@ TEST_CASE("stats: garbage lines and envelopes without seq or kind are counted", 
                         "{\"seq\":1,\"kind\":\"x\"} trailing", "\xff\xfe", "   ", ""}) {
     acc.add_line(l);
   }
-  acc.add_line(R"({"data":{"storyId":"A","attempts":1,"costUsd":0},"kind":"story_passed","runId":"r","seq":3,"ts":"t"})");
+  acc.add_line(
+      R"({"data":{"storyId":"A","attempts":1,"costUsd":0},"kind":"story_passed","runId":"r","seq":3,"ts":"t"})");
   auto r = acc.report();
   CHECK(r.lines == 7);
   CHECK(r.malformed_lines == 6);

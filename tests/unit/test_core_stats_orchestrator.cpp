@@ -12,13 +12,12 @@ using nlohmann::json;
 namespace {
 
 std::string event(int seq, const std::string& kind, const json& data) {
-  return json{{"seq", seq}, {"ts", "2026-11-22T10:00:00.000Z"}, {"runId", "r1"}, {"kind", kind}, {"data", data}}
-      .dump();
+  return json{{"seq", seq}, {"ts", "2026-11-22T10:00:00.000Z"}, {"runId", "r1"}, {"kind", kind}, {"data", data}}.dump();
 }
 
 json session(const std::string& role, const json& story, double cost) {
-  return {{"role", role}, {"storyId", story}, {"attempt", 0}, {"agent", "claude"}, {"model", "m"},
-          {"sessionId", "s"}, {"turns", 1}, {"durationMs", 10}, {"costUsd", cost}, {"outcome", "success"}};
+  return {{"role", role},     {"storyId", story}, {"attempt", 0},     {"agent", "claude"}, {"model", "m"},
+          {"sessionId", "s"}, {"turns", 1},       {"durationMs", 10}, {"costUsd", cost},   {"outcome", "success"}};
 }
 
 }  // namespace

@@ -80,10 +80,10 @@ TEST_CASE("init: Cargo, Go and Python manifests", "[project][init]") {
   dir.write("pyproject.toml", "[tool.ruff]\nline-length = 100\n");
   auto d = detect_project(dir.path);
   CHECK(d.manifests == std::vector<std::string>{"pyproject.toml", "Cargo.toml", "go.mod"});
-  CHECK(gate_runs(d) == std::vector<std::string>{"test=python3 -m pytest -q", "lint=ruff check .",
-                                                 "build=cargo build", "test-cargo=cargo test",
-                                                 "lint-cargo=cargo clippy -- -D warnings", "build-go=go build ./...",
-                                                 "test-go=go test ./...", "lint-go=go vet ./..."});
+  CHECK(gate_runs(d) == std::vector<std::string>{"test=python3 -m pytest -q", "lint=ruff check .", "build=cargo build",
+                                                 "test-cargo=cargo test", "lint-cargo=cargo clippy -- -D warnings",
+                                                 "build-go=go build ./...", "test-go=go test ./...",
+                                                 "lint-go=go vet ./..."});
 }
 
 TEST_CASE("init: default answers follow detection, then the current simmer.json", "[project][init]") {
@@ -149,11 +149,11 @@ TEST_CASE("init: check_answers names what the schema cannot see", "[project][ini
   a.builder = "harness";
   a.verifier = "script";
   a.gates = {{"t", "a", ""}, {"t", "b", ""}};
-  CHECK(check_answers(a) == std::vector<std::string>{
-                                "unknown agent \"harness\" for the builder (expected one of: claude, codex, gemini, "
-                                "script)",
-                                "the verifier uses the script agent, which needs --scenario FILE",
-                                "two gates are named \"t\""});
+  CHECK(check_answers(a) ==
+        std::vector<std::string>{"unknown agent \"harness\" for the builder (expected one of: claude, codex, gemini, "
+                                 "script)",
+                                 "the verifier uses the script agent, which needs --scenario FILE",
+                                 "two gates are named \"t\""});
 }
 
 TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init]") {
@@ -162,18 +162,18 @@ TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init
   CHECK(merged.find(".simmer/events.jsonl\n") != std::string::npos);
   CHECK(merged.find(".simmer/lock", 20) == std::string::npos);
   CHECK(merged_gitignore(merged) == merged);
-  CHECK(merged_gitignore("") .rfind("# simmer:", 0) == 0);
+  CHECK(merged_gitignore("").rfind("# simmer:", 0) == 0);
 }
 
 TEST_CASE("init: the missing .gitignore lines are the template's patterns a file lacks, in order", "[project][init]") {
   const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/", ".simmer/lock",
-                                        ".simmer/feedback.md", ".simmer/inbox/",    ".simmer/feedback/",
+                                        ".simmer/feedback.md",  ".simmer/inbox/",    ".simmer/feedback/",
                                         ".simmer/*.tmp.*"};
   CHECK(missing_gitignore_lines("") == all);
   // Surrounding blanks do not hide a line; a pattern inside a longer line does not count; comments are never due.
   CHECK(missing_gitignore_lines("  .simmer/lock \n# .simmer/inbox/\nx.simmer/sessions/\n") ==
-        std::vector<std::string>{".simmer/events.jsonl", ".simmer/sessions/", ".simmer/feedback.md",
-                                 ".simmer/inbox/", ".simmer/feedback/", ".simmer/*.tmp.*"});
+        std::vector<std::string>{".simmer/events.jsonl", ".simmer/sessions/", ".simmer/feedback.md", ".simmer/inbox/",
+                                 ".simmer/feedback/", ".simmer/*.tmp.*"});
   CHECK(missing_gitignore_lines(merged_gitignore("node_modules/\n")).empty());
 }
 
@@ -217,8 +217,8 @@ TEST_CASE("init: flags skip their questions", "[project][init]") {
   StreamPrompter prompter(in, out);
   InitAnswers defaults;
   defaults.project = "p";
-  AnsweredFlags all = {"project", "app", "workflow", "builder", "verifier", "orchestrator",
-                       "preset", "gates", "budget-story", "budget-total"};
+  AnsweredFlags all = {"project",      "app",    "workflow", "builder",      "verifier",
+                       "orchestrator", "preset", "gates",    "budget-story", "budget-total"};
   auto a = ask_init_questions(prompter, defaults, {}, all, false);
   REQUIRE(a.has_value());
   CHECK(out.str().empty());

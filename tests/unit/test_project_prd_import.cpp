@@ -35,8 +35,7 @@ TEST_CASE("prd_import: marmite prd.json keeps passed stories passed and lists it
   CHECK(r.notes.empty());
 }
 
-TEST_CASE("prd_import: Ralph prd.json without epics or dependencies, branchName is reported",
-          "[project][import]") {
+TEST_CASE("prd_import: Ralph prd.json without epics or dependencies, branchName is reported", "[project][import]") {
   auto r = import_prd(fixture("ralph-prd.json"), "prd.json");
   REQUIRE(r.errors.empty());
   CHECK_FALSE(r.prd.contains("epics"));
@@ -49,8 +48,8 @@ TEST_CASE("prd_import: Ralph prd.json without epics or dependencies, branchName 
 
 TEST_CASE("prd_import: an unknown dependency points at the source story", "[project][import]") {
   auto r = import_prd(fixture("bad-dependency.json"), "prd.json");
-  CHECK(r.errors ==
-        std::vector<std::string>{"prd.json#/userStories/1/dependencies: US-002 depends on US-012, which does not exist"});
+  CHECK(r.errors == std::vector<std::string>{
+                        "prd.json#/userStories/1/dependencies: US-002 depends on US-012, which does not exist"});
 }
 
 TEST_CASE("prd_import: wrong shapes are each reported", "[project][import]") {

@@ -70,9 +70,10 @@ TEST_CASE("prd_markdown: the same text gives byte-identical output", "[project][
 }
 
 TEST_CASE("prd_markdown: priority defaults to the order of appearance", "[project][prd_markdown]") {
-  auto parsed = parse_prd_markdown("# P\n\n### A-1: one\n- [ ] x\n\n### A-2: two\n**Priority:** 0\n- [ ] y\n\n"
-                                   "### A-3: three\n- [ ] z\n",
-                                   "p.md");
+  auto parsed = parse_prd_markdown(
+      "# P\n\n### A-1: one\n- [ ] x\n\n### A-2: two\n**Priority:** 0\n- [ ] y\n\n"
+      "### A-3: three\n- [ ] z\n",
+      "p.md");
   REQUIRE(parsed.errors.empty());
   const auto& s = parsed.prd["stories"];
   CHECK(s[0]["priority"] == 1);
@@ -82,9 +83,10 @@ TEST_CASE("prd_markdown: priority defaults to the order of appearance", "[projec
 
 TEST_CASE("prd_markdown: an epic heading groups the stories under it until the next section",
           "[project][prd_markdown]") {
-  auto parsed = parse_prd_markdown("# P\n\n## EP-7: Billing\n\n### B-1: invoice\n- [ ] x\n\n## Misc\n\n"
-                                   "### B-2: other\n- [ ] y\n",
-                                   "p.md");
+  auto parsed = parse_prd_markdown(
+      "# P\n\n## EP-7: Billing\n\n### B-1: invoice\n- [ ] x\n\n## Misc\n\n"
+      "### B-2: other\n- [ ] y\n",
+      "p.md");
   REQUIRE(parsed.errors.empty());
   CHECK(parsed.prd["epics"] == nlohmann::json::parse(R"([{"id":"EP-7","title":"Billing"}])"));
   CHECK(parsed.prd["stories"][0]["epic"] == "EP-7");
@@ -100,9 +102,10 @@ TEST_CASE("prd_markdown: without epics the epics key is absent", "[project][prd_
 }
 
 TEST_CASE("prd_markdown: field sub-headings and dependency lists", "[project][prd_markdown]") {
-  auto parsed = parse_prd_markdown("# P\n\n### A-1: one\n- [ ] x\n\n### A-2: two\n#### Acceptance Criteria\n"
-                                   "- first\n- second\n#### Dependencies\n- A-1\n",
-                                   "p.md");
+  auto parsed = parse_prd_markdown(
+      "# P\n\n### A-1: one\n- [ ] x\n\n### A-2: two\n#### Acceptance Criteria\n"
+      "- first\n- second\n#### Dependencies\n- A-1\n",
+      "p.md");
   REQUIRE(parsed.errors.empty());
   CHECK(parsed.prd["stories"][1]["acceptanceCriteria"] == nlohmann::json::parse(R"(["first","second"])"));
   CHECK(parsed.prd["stories"][1]["dependencies"] == nlohmann::json::parse(R"(["A-1"])"));

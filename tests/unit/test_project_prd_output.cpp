@@ -16,8 +16,10 @@ using nlohmann::json;
 using namespace simmer::project;
 
 json story(const std::string& id, const std::string& title, const std::string& status = "pending") {
-  json s = {{"id", id},       {"title", title}, {"description", ""}, {"acceptanceCriteria", {"works"}},
-            {"priority", 1},  {"dependencies", json::array()},     {"epic", ""}, {"notes", ""},
+  json s = {{"id", id},          {"title", title},
+            {"description", ""}, {"acceptanceCriteria", {"works"}},
+            {"priority", 1},     {"dependencies", json::array()},
+            {"epic", ""},        {"notes", ""},
             {"status", status}};
   if (status == "blocked") {
     s["blockedReason"] = "gave up";
@@ -81,8 +83,7 @@ TEST_CASE("prd_output: progress means a passed or blocked story", "[project][prd
 TEST_CASE("prd_output: refuses to replace progress, leaving the file as it was", "[project][prd_output]") {
   TempDir dir;
   const fs::path out = dir.path / ".simmer" / "prd.json";
-  REQUIRE(write_prd_output(prd({story("A-1", "one", "passed")}), out, ".simmer/prd.json",
-                           ExistingPolicy::force).ok());
+  REQUIRE(write_prd_output(prd({story("A-1", "one", "passed")}), out, ".simmer/prd.json", ExistingPolicy::force).ok());
   const std::string before = slurp(out);
   auto refused = write_prd_output(prd({story("A-1", "other")}), out, ".simmer/prd.json",
                                   ExistingPolicy::refuse_progress);

@@ -5,11 +5,11 @@
 #include "test_util_support.hpp"
 #include "util/sha256.hpp"
 
+using nlohmann::json;
 using simmer::run::RunInputs;
 using simmer::test::slurp;
 using simmer::test::spit;
 using simmer::test::TempDir;
-using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
@@ -33,7 +33,8 @@ TEST_CASE("inputs: the hashes name each input relative to the project, absent on
   fs::remove(p.dir / "scenario.json");
   auto in = p.pin();
   json want = json::array({
-      {{"file", ".simmer/prompts/builder.md"}, {"sha256", simmer::util::sha256_hex("Build it. {{handoff_instructions}}\n")}},
+      {{"file", ".simmer/prompts/builder.md"},
+       {"sha256", simmer::util::sha256_hex("Build it. {{handoff_instructions}}\n")}},
       {{"file", "scenario.json"}, {"sha256", nullptr}},
       {{"file", "simmer.json"}, {"sha256", simmer::util::sha256_hex(slurp(p.dir / "simmer.json"))}},
   });

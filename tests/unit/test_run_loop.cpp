@@ -77,8 +77,9 @@ TEST_CASE("run loop: one story through build, gate, verify and record") {
   CHECK(start.at("limits").at("gates") == json::array({"test"}));
   CHECK(start.at("limits").at("harnessOrchestrator") == true);
   CHECK(start.at("inputs") ==
-        json::array({{{"file", "scenario.json"}, {"sha256", nullptr}},
-                     {{"file", "simmer.json"}, {"sha256", simmer::util::sha256_hex(simmer::test::slurp(h.paths.config))}}}));
+        json::array(
+            {{{"file", "scenario.json"}, {"sha256", nullptr}},
+             {{"file", "simmer.json"}, {"sha256", simmer::util::sha256_hex(simmer::test::slurp(h.paths.config))}}}));
   CHECK(start.at("head") == json{{"branch", "refs/heads/main"}, {"sha", FakeRepository::k_root_sha}});
   REQUIRE(h.agents.sessions.size() == 2);
   CHECK(h.agents.sessions[0].role == "builder");
@@ -87,8 +88,14 @@ TEST_CASE("run loop: one story through build, gate, verify and record") {
   CHECK(h.agents.sessions[1].role == "verifier");
   CHECK(h.processes.gates_run == std::vector<std::string>{"make test"});
   json gate = h.of_kind("gate").at(0);
-  CHECK(gate == json{{"name", "test"}, {"storyId", "S1"}, {"attempt", 0}, {"exitCode", 0}, {"passed", true},
-                     {"timedOut", false}, {"durationMs", 5}, {"outputTail", ""}});
+  CHECK(gate == json{{"name", "test"},
+                     {"storyId", "S1"},
+                     {"attempt", 0},
+                     {"exitCode", 0},
+                     {"passed", true},
+                     {"timedOut", false},
+                     {"durationMs", 5},
+                     {"outputTail", ""}});
   REQUIRE(h.repository.commits.size() == 2);
   CHECK(h.repository.commits[0].subject == "S1: Story S1 (build)");
   CHECK(h.repository.commits[0].paths.empty());  // the work tree
@@ -99,8 +106,11 @@ TEST_CASE("run loop: one story through build, gate, verify and record") {
   REQUIRE(accepted.at("kind") == "handoff_accepted");
   CHECK(h.repository.commits[0].seq == accepted.at("seq"));
   CHECK(h.repository.commits[0].run_id == accepted.at("runId"));
-  CHECK(h.of_kind("commit").at(0) == json{{"storyId", "S1"}, {"attempt", 0}, {"kind", "build"},
-                                           {"sha", h.repository.commits[0].sha}, {"subject", "S1: Story S1 (build)"}});
+  CHECK(h.of_kind("commit").at(0) == json{{"storyId", "S1"},
+                                          {"attempt", 0},
+                                          {"kind", "build"},
+                                          {"sha", h.repository.commits[0].sha},
+                                          {"subject", "S1: Story S1 (build)"}});
   CHECK(h.of_kind("story_passed").at(0) == json{{"storyId", "S1"}, {"attempts", 1}, {"costUsd", 0.02}});
   CHECK(h.of_kind("run_finished").at(0) == json{{"result", "passed"}, {"exitCode", 0}});
   CHECK(contains(simmer::test::slurp(h.paths.prd), "\"status\": \"passed\""));
@@ -222,7 +232,10 @@ TEST_CASE("run loop: a verifier's fail_abort blocks the story at once and the ne
   h.prd({"S1", "S2"});
   h.agents.script = [&](const FakeSession& s, SessionRecord&) {
     if (s.role == "verifier" && s.story_id == "S1") {
-      json doc = {{"schemaVersion", 1}, {"storyId", "S1"}, {"attempt", 0}, {"verdict", "fail_abort"},
+      json doc = {{"schemaVersion", 1},
+                  {"storyId", "S1"},
+                  {"attempt", 0},
+                  {"verdict", "fail_abort"},
                   {"summary", "the criteria contradict each other"},
                   {"criteria", {{{"criterion", "S1 works"}, {"passed", false}, {"evidence", "read them"}}}}};
       simmer::test::spit(s.handoff, doc.dump());
@@ -302,14 +315,14 @@ TEST_CASE("run loop: a commit hook's refusal fails the attempt as the pre-commit
         "phase_started session_launched session phase_finished verdict commit story_passed phase_started "
         "run_finished");
   CHECK(h.of_kind("gate").at(0) == json{{"name", "pre-commit hook"},
-                                         {"hook", true},
-                                         {"storyId", "S1"},
-                                         {"attempt", 0},
-                                         {"exitCode", 3},
-                                         {"passed", false},
-                                         {"timedOut", false},
-                                         {"durationMs", 40},
-                                         {"outputTail", "secret-scan: a secret is staged in src/a.txt\n"}});
+                                        {"hook", true},
+                                        {"storyId", "S1"},
+                                        {"attempt", 0},
+                                        {"exitCode", 3},
+                                        {"passed", false},
+                                        {"timedOut", false},
+                                        {"durationMs", 40},
+                                        {"outputTail", "secret-scan: a secret is staged in src/a.txt\n"}});
   CHECK(launched(h) == std::vector<std::string>{"builder S1/0", "builder S1/1", "verifier S1/1"});
   const FakeSession& fix = h.agents.sessions[1];
   CHECK(fix.resume == std::optional<std::string>("sess-1"));
@@ -327,9 +340,12 @@ TEST_CASE("run loop: an orchestrator's pick that can run is taken, with its guid
     if (s.role == "orchestrator") {
       // Against the harness's suggestion (S1 first), with a reason.
       std::string pick = h.of_kind("story_passed").empty() ? "S2" : "S1";
-      simmer::test::spit(s.handoff, json{{"schemaVersion", 1}, {"storyId", pick}, {"title", "t"},
-                                         {"guidance", "reuse the parser in src/p.c"}, {"reasoning", "r"}}
-                                            .dump());
+      simmer::test::spit(s.handoff, json{{"schemaVersion", 1},
+                                         {"storyId", pick},
+                                         {"title", "t"},
+                                         {"guidance", "reuse the parser in src/p.c"},
+                                         {"reasoning", "r"}}
+                                        .dump());
       return;
     }
     FakeAgents::write_handoff(s, "pass");
@@ -338,8 +354,8 @@ TEST_CASE("run loop: an orchestrator's pick that can run is taken, with its guid
   REQUIRE(r.ok());
   CHECK(*r == 0);
   const std::string orchestrate = "phase_started session_launched session phase_finished ";
-  CHECK(h.kinds() == "run_started " + orchestrate + k_story + " " + orchestrate + k_story +
-                         " phase_started run_finished");
+  CHECK(h.kinds() ==
+        "run_started " + orchestrate + k_story + " " + orchestrate + k_story + " phase_started run_finished");
   CHECK(selected(h) == std::vector<std::string>{"S2 by orchestrator", "S1 by orchestrator"});
   CHECK(h.of_kind("story_selected").at(0) == json{{"storyId", "S2"}, {"by", "orchestrator"}});
   CHECK(h.of_kind("run_started").at(0).at("limits").at("harnessOrchestrator") == false);
@@ -359,9 +375,9 @@ TEST_CASE("run loop: an orchestrator's pick that cannot run is refused and the h
   h.config(json::array(), {{"agents", {{"orchestrator", {{"agent", "script"}, {"scenario", "scenario.json"}}}}}});
   h.agents.script = [&](const FakeSession& s, SessionRecord&) {
     if (s.role == "orchestrator") {
-      simmer::test::spit(s.handoff, json{{"schemaVersion", 1}, {"storyId", "S2"}, {"title", "t"},
-                                         {"guidance", "g"}, {"reasoning", "r"}}
-                                            .dump());
+      simmer::test::spit(
+          s.handoff,
+          json{{"schemaVersion", 1}, {"storyId", "S2"}, {"title", "t"}, {"guidance", "g"}, {"reasoning", "r"}}.dump());
       return;
     }
     FakeAgents::write_handoff(s, "pass");
@@ -395,8 +411,8 @@ TEST_CASE("run loop: an orchestrator that fails leaves the pick to the harness, 
   auto r = h.cook();
   REQUIRE(r.ok());
   CHECK(*r == 0);
-  CHECK(h.kinds() == "run_started phase_started session_launched session phase_finished " + k_story +
-                         " phase_started run_finished");
+  CHECK(h.kinds() ==
+        "run_started phase_started session_launched session phase_finished " + k_story + " phase_started run_finished");
   CHECK(h.of_kind("story_selected").at(0) ==
         json{{"storyId", "S1"}, {"by", "harness"}, {"warning", "orchestrator failed: exit 1; the harness picked"}});
 }

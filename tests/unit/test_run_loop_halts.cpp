@@ -50,9 +50,8 @@ TEST_CASE("run loop: a per-story budget halts before the next session, and a rai
   REQUIRE(r.ok());
   CHECK(*r == 0);
   CHECK(h.of_kind("run_started").at(2).at("limits").at("budgetPerStory") == 1);
-  CHECK(h.kinds(3) ==
-        "run_started phase_started session_launched session phase_finished verdict commit story_passed " + k_story +
-            " phase_started run_finished");
+  CHECK(h.kinds(3) == "run_started phase_started session_launched session phase_finished verdict commit story_passed " +
+                          k_story + " phase_started run_finished");
   CHECK(h.agents.sessions.at(1).role == "verifier");
   CHECK(h.agents.sessions.at(1).story_id == "S1");
   CHECK(h.state().at("spend").at("totalUsd").get<double>() == Approx(0.04));
@@ -108,9 +107,8 @@ TEST_CASE("run loop: the epic-checkpoint workflow halts after each completed epi
   CHECK(*r == 10);
   CHECK(h.of_kind("run_started").at(0).at("limits").at("workflow") == "epic-checkpoint");
   CHECK(h.kinds() == "run_started " + k_story + " " + k_story + " halted run_finished");
-  CHECK(h.of_kind("halted").at(0) == json{{"reason", "checkpoint"},
-                                           {"detail", "epic E1 is complete: review, then run cook again"},
-                                           {"epic", "E1"}});
+  CHECK(h.of_kind("halted").at(0) ==
+        json{{"reason", "checkpoint"}, {"detail", "epic E1 is complete: review, then run cook again"}, {"epic", "E1"}});
 
   r = h.cook();
   REQUIRE(r.ok());

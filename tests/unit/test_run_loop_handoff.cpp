@@ -40,9 +40,9 @@ const std::string k_repaired =
 // was told them, and was accepted.
 void check_one_repair(const CookHarness& h, const std::vector<std::string>& errors) {
   CHECK(h.kinds() == k_repaired);
-  CHECK(h.of_kind("handoff_invalid").at(0) ==
-        json{{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", errors}, {"repair", 1},
-             {"maxRepairs", 2}});
+  CHECK(
+      h.of_kind("handoff_invalid").at(0) ==
+      json{{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", errors}, {"repair", 1}, {"maxRepairs", 2}});
   REQUIRE(h.agents.sessions.size() == 3);
   const FakeSession& repair = h.agents.sessions[1];
   CHECK(repair.role == "builder");
@@ -85,8 +85,12 @@ TEST_CASE("run loop: a hand-off that breaks its schema is repaired by the same s
   CookHarness h;
   h.prd({"S1"});
   // No summary, and filesChanged is not a list.
-  first_build_handoff(h, json{{"schemaVersion", 1}, {"storyId", "S1"}, {"attempt", 0}, {"filesChanged", "a.txt"},
-                              {"testsAdded", json::array()}, {"patterns", json::array()}}
+  first_build_handoff(h, json{{"schemaVersion", 1},
+                              {"storyId", "S1"},
+                              {"attempt", 0},
+                              {"filesChanged", "a.txt"},
+                              {"testsAdded", json::array()},
+                              {"patterns", json::array()}}
                              .dump());
   auto r = h.cook();
   REQUIRE(r.ok());
@@ -98,8 +102,12 @@ TEST_CASE("run loop: a hand-off that breaks its schema is repaired by the same s
 TEST_CASE("run loop: a hand-off bound to another story is refused with the exact error and repaired") {
   CookHarness h;
   h.prd({"S1"});
-  first_build_handoff(h, json{{"schemaVersion", 1}, {"storyId", "WRONG"}, {"attempt", 0}, {"summary", "s"},
-                              {"filesChanged", json::array()}, {"testsAdded", json::array()},
+  first_build_handoff(h, json{{"schemaVersion", 1},
+                              {"storyId", "WRONG"},
+                              {"attempt", 0},
+                              {"summary", "s"},
+                              {"filesChanged", json::array()},
+                              {"testsAdded", json::array()},
                               {"patterns", json::array()}}
                              .dump());
   auto r = h.cook();
@@ -172,9 +180,10 @@ TEST_CASE("run loop: when the repairs are spent the attempt fails as a contract 
   CHECK(invalid[1].at("repair") == 2);
   CHECK(invalid[1].at("maxRepairs") == 1);
   CHECK(invalid[1].at("errors") == invalid[0].at("errors"));
-  CHECK(h.of_kind("story_blocked").at(0) ==
-        json{{"storyId", "S1"},
-             {"reason", "gave up after 1 attempt: contract_violation: .simmer/build.json still invalid after 1 repair"}});
+  CHECK(
+      h.of_kind("story_blocked").at(0) ==
+      json{{"storyId", "S1"},
+           {"reason", "gave up after 1 attempt: contract_violation: .simmer/build.json still invalid after 1 repair"}});
   // Nothing of the invalid attempt was committed but the record.
   CHECK(h.repository.commits.at(0).subject == "S1: Story S1 (record blocked)");
   // Both of S1's builder sessions were the same session.

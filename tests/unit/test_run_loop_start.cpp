@@ -156,13 +156,13 @@ TEST_CASE("run loop: a killed run's survivors are stopped first and its unfinish
   CHECK(h.processes.asked_survivors[0] == std::pair<int, std::string>{4242, killed_run});
   CHECK(h.processes.stopped == std::vector<int>{4242, 5151});
   // The new run says what it stopped, records the killed session, then builds again.
-  CHECK(h.kinds(2) == "run_started warning agents_stopped session phase_started session_launched session "
-                      "phase_finished handoff_accepted commit phase_started session_launched session phase_finished "
-                      "verdict commit story_passed phase_started run_finished");
+  CHECK(h.kinds(2) ==
+        "run_started warning agents_stopped session phase_started session_launched session "
+        "phase_finished handoff_accepted commit phase_started session_launched session phase_finished "
+        "verdict commit story_passed phase_started run_finished");
   CHECK(h.of_kind("warning").at(0) ==
         json{{"message", "stopped 2 processes left running by the killed run " + killed_run + " (pids 4242, 5151)"}});
-  CHECK(h.of_kind("agents_stopped").at(0) ==
-        json{{"runId", killed_run}, {"pids", {4242, 5151}}, {"forced", false}});
+  CHECK(h.of_kind("agents_stopped").at(0) == json{{"runId", killed_run}, {"pids", {4242, 5151}}, {"forced", false}});
   json recovered = h.of_kind("session").at(0);
   CHECK(recovered.at("recovered") == true);
   CHECK(recovered.at("role") == "builder");
@@ -197,8 +197,9 @@ TEST_CASE("run loop: a killed run's session that had finished is recorded from i
   REQUIRE(r.ok());
   CHECK(*r == 0);
   // Nothing was left running: no warning, no agents_stopped; the builder is not run again.
-  CHECK(h.kinds(2) == "run_started session handoff_accepted commit phase_started session_launched session "
-                      "phase_finished verdict commit story_passed phase_started run_finished");
+  CHECK(h.kinds(2) ==
+        "run_started session handoff_accepted commit phase_started session_launched session "
+        "phase_finished verdict commit story_passed phase_started run_finished");
   json recovered = h.of_kind("session").at(0);
   CHECK(recovered.at("recovered") == true);
   CHECK(recovered.at("outcome") == "success");
@@ -211,11 +212,10 @@ TEST_CASE("run loop: a killed run's session that had finished is recorded from i
 TEST_CASE("run loop: a git storage failure ends the cook with exit 6, the journal intact, and the next cook commits") {
   CookHarness h;
   h.prd({"S1"});
-  const std::string message =
-      "git add failed (" + h.paths.root.string() + "): error: " + simmer::util::errno_text(ENOSPC) +
-      "\nfatal: adding files failed";
-  h.repository.on_commit = [&](const FakeRepository::Commit&)
-      -> std::optional<simmer::Result<simmer::run::CommitOutcome>> {
+  const std::string message = "git add failed (" + h.paths.root.string() +
+                              "): error: " + simmer::util::errno_text(ENOSPC) + "\nfatal: adding files failed";
+  h.repository.on_commit =
+      [&](const FakeRepository::Commit&) -> std::optional<simmer::Result<simmer::run::CommitOutcome>> {
     return simmer::Result<simmer::run::CommitOutcome>(simmer::Failure{message, simmer::ExitCode::failure});
   };
   try {
@@ -237,8 +237,9 @@ TEST_CASE("run loop: a git storage failure ends the cook with exit 6, the journa
   auto r = h.cook();
   REQUIRE(r.ok());
   CHECK(*r == 0);
-  CHECK(h.kinds(2) == "run_started commit phase_started session_launched session phase_finished verdict commit "
-                      "story_passed phase_started run_finished");
+  CHECK(h.kinds(2) ==
+        "run_started commit phase_started session_launched session phase_finished verdict commit "
+        "story_passed phase_started run_finished");
   CHECK(h.agents.sessions.size() == 2);
   CHECK(h.repository.commits.at(0).subject == "S1: Story S1 (build)");
 }
@@ -246,8 +247,8 @@ TEST_CASE("run loop: a git storage failure ends the cook with exit 6, the journa
 TEST_CASE("run loop: a git failure that is not about storage keeps its own exit code") {
   CookHarness h;
   h.prd({"S1"});
-  h.repository.on_commit = [&](const FakeRepository::Commit&)
-      -> std::optional<simmer::Result<simmer::run::CommitOutcome>> {
+  h.repository.on_commit =
+      [&](const FakeRepository::Commit&) -> std::optional<simmer::Result<simmer::run::CommitOutcome>> {
     return simmer::Result<simmer::run::CommitOutcome>(
         simmer::Failure{"git commit failed: fatal: bad object HEAD", simmer::ExitCode::failure});
   };
@@ -272,14 +273,15 @@ TEST_CASE("run loop: feedback notes are claimed before the next pick and reach t
   auto r = h.cook();
   REQUIRE(r.ok());
   CHECK(*r == 0);
-  CHECK(h.kinds() == "run_started feedback_claimed " + k_story + " feedback_claimed " + k_story +
-                         " phase_started run_finished");
+  CHECK(h.kinds() ==
+        "run_started feedback_claimed " + k_story + " feedback_claimed " + k_story + " phase_started run_finished");
   auto claims = h.of_kind("feedback_claimed");
   REQUIRE(claims.size() == 2);
-  CHECK(claims[0] == json{{"files",
-                           {{{"path", ".simmer/feedback/claimed/000001-feedback.md"},
-                             {"bytes", 15},
-                             {"preview", "Keep it small."}}}}});
+  CHECK(
+      claims[0] ==
+      json{
+          {"files",
+           {{{"path", ".simmer/feedback/claimed/000001-feedback.md"}, {"bytes", 15}, {"preview", "Keep it small."}}}}});
   CHECK(claims[1] == json{{"files",
                            {{{"path", ".simmer/feedback/claimed/000002-inbox-note.md"},
                              {"bytes", 17},

@@ -52,11 +52,8 @@ TEST_CASE("run loop: a transient agent failure is retried after a backoff on the
         "run_started story_selected phase_started session_launched session phase_finished retry_scheduled "
         "phase_started session_launched session phase_finished " +
             k_rest_of_story);
-  CHECK(h.of_kind("retry_scheduled").at(0) == json{{"phase", "build"},
-                                                    {"reason", "transient"},
-                                                    {"delayMs", 1000},
-                                                    {"retry", 1},
-                                                    {"notBeforeMs", t0 + 1000}});
+  CHECK(h.of_kind("retry_scheduled").at(0) ==
+        json{{"phase", "build"}, {"reason", "transient"}, {"delayMs", 1000}, {"retry", 1}, {"notBeforeMs", t0 + 1000}});
   CHECK(h.of_kind("session").at(0).at("outcome") == "transient");
   CHECK(h.of_kind("session").at(0).at("error") == "overloaded");
   // The wait happened on the fake clock, to the millisecond the journal promised.
@@ -114,9 +111,9 @@ TEST_CASE("run loop: a transient failure past the retries halts the run without 
   CHECK(delays(h) == std::vector<std::int64_t>{1000, 2000});
   CHECK(h.of_kind("run_finished").at(0) == json{{"result", "halted"}, {"exitCode", 10}});
   json state = h.state();
-  CHECK(state.at("halt") ==
-        json{{"reason", "transient"}, {"detail", "the builder failed 3 times in a row: overloaded"},
-             {"resumePhase", "build"}});
+  CHECK(state.at("halt") == json{{"reason", "transient"},
+                                 {"detail", "the builder failed 3 times in a row: overloaded"},
+                                 {"resumePhase", "build"}});
   CHECK(state.at("stories").at("S1").at("status") == "pending");
   CHECK(h.repository.commits.empty());
 }
@@ -144,10 +141,10 @@ TEST_CASE("run loop: a usage limit with a known reset waits until then and resum
             k_rest_of_story);
   CHECK(h.of_kind("session").at(0).at("resetAtMs") == reset);
   CHECK(h.of_kind("retry_scheduled").at(0) == json{{"phase", "build"},
-                                                    {"reason", "usage_limit"},
-                                                    {"delayMs", 2 * 3600 * 1000},
-                                                    {"retry", 1},
-                                                    {"notBeforeMs", reset}});
+                                                   {"reason", "usage_limit"},
+                                                   {"delayMs", 2 * 3600 * 1000},
+                                                   {"retry", 1},
+                                                   {"notBeforeMs", reset}});
   CHECK(h.clock.slept_ms == 2 * 3600 * 1000);
   REQUIRE(h.agents.sessions.size() == 3);
   CHECK(h.agents.sessions[1].started_ms == reset);

@@ -45,7 +45,8 @@ std::string refusal(const TempProject& p) {
 TEST_CASE("journal_events: good lines become events in order") {
   TempProject p;
   p.journal(k_run_started + "\n" +
-            R"({"data":{"message":"hi"},"kind":"warning","runId":"r1","seq":2,"ts":"2026-12-01T10:00:01.000Z"})" + "\n");
+            R"({"data":{"message":"hi"},"kind":"warning","runId":"r1","seq":2,"ts":"2026-12-01T10:00:01.000Z"})" +
+            "\n");
   auto events = simmer::store::read_checked_events(p.paths());
   REQUIRE(events.size() == 2);
   CHECK(events[0].kind == "run_started");
@@ -60,14 +61,16 @@ TEST_CASE("journal_events: a line that fails its data schema names the line, poi
   std::string line = k_run_started;
   line.replace(line.find(R"("id":"S-1",)"), 11, "");
   p.journal(line + "\n");
-  CHECK(refusal(p) == "invalid journal event (.simmer/events.jsonl:1#/data/stories/0): expected property \"id\", "
-                      "found nothing (seq 1, kind run_started); nothing was changed");
+  CHECK(refusal(p) ==
+        "invalid journal event (.simmer/events.jsonl:1#/data/stories/0): expected property \"id\", "
+        "found nothing (seq 1, kind run_started); nothing was changed");
   // A limit the fold reads as a boolean, written as a string.
   line = k_run_started;
   line.replace(line.find(R"("fix":3)"), 7, R"("fix":3,"harnessOrchestrator":"yes")");
   p.journal(line + "\n");
-  CHECK(refusal(p) == "invalid journal event (.simmer/events.jsonl:1#/data/limits/harnessOrchestrator): expected a "
-                      "boolean, found \"yes\" (seq 1, kind run_started); nothing was changed");
+  CHECK(refusal(p) ==
+        "invalid journal event (.simmer/events.jsonl:1#/data/limits/harnessOrchestrator): expected a "
+        "boolean, found \"yes\" (seq 1, kind run_started); nothing was changed");
 }
 
 TEST_CASE("journal_events: the strict JSON rules apply to journal lines too") {
@@ -75,16 +78,19 @@ TEST_CASE("journal_events: the strict JSON rules apply to journal lines too") {
   const std::string tail = R"(,"runId":"r1","seq":2,"ts":"2026-12-01T10:00:01.000Z"})";
   // nlohmann keeps the last of two equal keys: the line would fold as a halt.
   p.journal(k_run_started + "\n" + R"({"data":{"message":"a"},"kind":"warning","kind":"halted")" + tail + "\n");
-  CHECK(refusal(p) == "invalid journal event (.simmer/events.jsonl:2:42): duplicate key \"kind\" (seq 2, kind "
-                      "halted); nothing was changed");
+  CHECK(refusal(p) ==
+        "invalid journal event (.simmer/events.jsonl:2:42): duplicate key \"kind\" (seq 2, kind "
+        "halted); nothing was changed");
   // Kept in the state or the dashboard's view, a value this deep would overflow every recursive dump after it.
   const std::string deep = std::string(600, '[') + std::string(600, ']');
   p.journal(k_run_started + "\n" + R"({"data":{"message":"a","x":)" + deep + R"(},"kind":"warning")" + tail + "\n");
-  CHECK(refusal(p) == "invalid journal event (.simmer/events.jsonl:2:538): nesting deeper than 512 levels (seq 2, "
-                      "kind warning); nothing was changed");
+  CHECK(refusal(p) ==
+        "invalid journal event (.simmer/events.jsonl:2:538): nesting deeper than 512 levels (seq 2, "
+        "kind warning); nothing was changed");
   // A number beyond double's range is not JSON to the journal's own reader: damage before the last line.
   p.journal(k_run_started + "\n" + R"({"data":{"message":"a","x":1e400},"kind":"warning")" + tail + "\n" +
             R"({"data":{"message":"b"},"kind":"warning","runId":"r1","seq":3,"ts":"2026-12-01T10:00:02.000Z"})" + "\n");
-  CHECK(refusal(p) == "the journal is damaged before its last line (.simmer/events.jsonl:2): not valid JSON; nothing "
-                      "was changed");
+  CHECK(refusal(p) ==
+        "the journal is damaged before its last line (.simmer/events.jsonl:2): not valid JSON; nothing "
+        "was changed");
 }

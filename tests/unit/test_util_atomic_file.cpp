@@ -9,12 +9,12 @@
 #include "util/fs.hpp"
 
 using simmer::ExitCode;
-using simmer::util::AtomicFile;
-using simmer::util::write_file_atomic;
 using simmer::test::slurp;
 using simmer::test::spit;
 using simmer::test::TempDir;
 using simmer::test::temps_in;
+using simmer::util::AtomicFile;
+using simmer::util::write_file_atomic;
 
 TEST_CASE("atomic_file: commit replaces the target and leaves no temp") {
   TempDir dir;
@@ -99,8 +99,8 @@ TEST_CASE("atomic_file: a failed fsync throws and keeps the old content") {
     message = e.what();
   }
   ::unsetenv("SIMMER_FAULT");
-  CHECK(message == "cannot write " + target.string() + " (" + target.string() + ".tmp." +
-                       std::to_string(::getpid()) + "): Input/output error");
+  CHECK(message == "cannot write " + target.string() + " (" + target.string() + ".tmp." + std::to_string(::getpid()) +
+                       "): Input/output error");
   CHECK(slurp(target) == "old\n");
   CHECK(temps_in(dir.path()).empty());
 }

@@ -67,8 +67,8 @@ TEST_CASE("fs: ensure_dir creates nested directories and accepts existing ones")
     FAIL("ensure_dir went through a regular file");
   } catch (const simmer::Error& e) {
     CHECK(e.code() == ExitCode::unsafe_storage);
-    CHECK(std::string(e.what()) == "cannot create directory (" + (dir / "file" / "sub").string() + "): " +
-                                       (dir / "file").string() + " is not a directory");
+    CHECK(std::string(e.what()) == "cannot create directory (" + (dir / "file" / "sub").string() +
+                                       "): " + (dir / "file").string() + " is not a directory");
   }
 }
 
@@ -92,7 +92,7 @@ TEST_CASE("fs: sweep_stale_temps removes only the temps of dead writers") {
   spit(dir / ("state.json.tmp." + std::to_string(dead)), "x");
   spit(dir / ("prd.json.tmp." + std::to_string(::getpid())), "x");
   spit(dir / ("task.json.tmp." + std::to_string(live)), "x");
-  spit(dir / "notes.tmp.abc", "x");   // not a pid: not ours
+  spit(dir / "notes.tmp.abc", "x");  // not a pid: not ours
   spit(dir / "state.json", "keep");
   std::filesystem::create_directory(dir / ("sub.tmp." + std::to_string(dead)));  // directories are left alone
 
@@ -138,7 +138,8 @@ TEST_CASE("fs: fsync_dir names a missing directory") {
     FAIL("synced a missing directory");
   } catch (const simmer::Error& e) {
     CHECK(e.code() == ExitCode::unsafe_storage);
-    CHECK(std::string(e.what()) == "cannot sync directory (" + (dir / "gone").string() + "): No such file or directory");
+    CHECK(std::string(e.what()) ==
+          "cannot sync directory (" + (dir / "gone").string() + "): No such file or directory");
   }
 }
 
@@ -236,7 +237,8 @@ TEST_CASE("fs: read_all hands over every byte, from the descriptor's offset or f
   // From an offset: pread, and the descriptor stays where it was.
   REQUIRE(::lseek(fd, 7, SEEK_SET) == 7);
   got.clear();
-  result = util::read_all(fd, [&](std::string_view chunk) { got.append(chunk); }, 100'000);
+  result = util::read_all(
+      fd, [&](std::string_view chunk) { got.append(chunk); }, 100'000);
   CHECK(result.error == 0);
   CHECK(result.bytes == 100'000);
   CHECK(got == data.substr(100'000));

@@ -7,12 +7,12 @@
 #include "util/journal.hpp"
 #include "util/sha256.hpp"
 
+using nlohmann::json;
 using simmer::ExitCode;
-using simmer::util::Journal;
 using simmer::test::slurp;
 using simmer::test::spit;
 using simmer::test::TempDir;
-using nlohmann::json;
+using simmer::util::Journal;
 
 namespace {
 
@@ -99,7 +99,8 @@ TEST_CASE("journal: recovers from a cut at every byte offset of its last two rec
     for (int variant = 0; variant < 3; ++variant) {
       INFO("cut at byte " << cut << ", variant " << variant);
       std::size_t whole = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), cut) -
-                                                   starts.begin()) - 1;  // complete records before `cut`
+                                                   starts.begin()) -
+                          1;  // complete records before `cut`
       std::size_t good_end = starts[whole];
       std::size_t partial = cut - good_end;
       std::string content = full.substr(0, cut);
@@ -125,8 +126,8 @@ TEST_CASE("journal: recovers from a cut at every byte offset of its last two rec
       } else {
         REQUIRE(warnings.size() == 1);
         CHECK(warnings[0] == "cut a torn last line off the journal (events.jsonl:" + std::to_string(whole + 1) +
-                                 "): " + std::to_string(partial) + " bytes at byte offset " +
-                                 std::to_string(good_end) + ", " + why);
+                                 "): " + std::to_string(partial) + " bytes at byte offset " + std::to_string(good_end) +
+                                 ", " + why);
       }
       CHECK(slurp(path) == full.substr(0, good_end));
 
@@ -159,7 +160,7 @@ TEST_CASE("journal: refuses damage before its last line and changes nothing") {
   };
   std::string line2 = full.substr(starts[1], starts[2] - starts[1]);
   std::string garbled = full;
-  garbled[starts[1]] = '#';  // line 2 no longer parses, good lines follow
+  garbled[starts[1]] = '#';                                              // line 2 no longer parses, good lines follow
   std::string gap = full.substr(0, starts[2]) + full.substr(starts[3]);  // line 3 gone: seq 4 follows seq 2
   std::string duplicate = full.substr(0, starts[2]) + line2 + full.substr(starts[2]);
   std::string blank = full.substr(0, starts[1]) + "\n" + full.substr(starts[1]);
@@ -267,8 +268,11 @@ TEST_CASE("journal: append refuses a non-object and replaces invalid UTF-8") {
   CHECK_THROWS_WITH(journal.append(json::array()),
                     "cannot append to the journal (events.jsonl): the event is not a JSON object");
   CHECK(slurp(path).empty());
-  CHECK(journal.append(json{{"m", std::string("a\xff" "b")}}) == 1);
-  CHECK(slurp(path) == "{\"m\":\"a\xef\xbf\xbd" "b\",\"seq\":1}\n");
+  CHECK(journal.append(json{{"m", std::string("a\xff"
+                                              "b")}}) == 1);
+  CHECK(slurp(path) ==
+        "{\"m\":\"a\xef\xbf\xbd"
+        "b\",\"seq\":1}\n");
 }
 
 TEST_CASE("journal: append that cannot sync throws unsafe_storage and refuses more") {
@@ -401,9 +405,10 @@ TEST_CASE("journal: make_storable gives the event exactly as the journal stores 
   auto path = dir / "events.jsonl";
   std::vector<std::string> warnings;
   auto journal = Journal::open(path, warnings, "events.jsonl");
-  json event = {{"data", {{"out", std::string("ok \xff\xfe end")},
-                          {"list", {std::string("\xc3"), "fine", 3}},
-                          {std::string("k\x80"), {{"nested", std::string("x\xe2\x82")}}}}}};
+  json event = {{"data",
+                 {{"out", std::string("ok \xff\xfe end")},
+                  {"list", {std::string("\xc3"), "fine", 3}},
+                  {std::string("k\x80"), {{"nested", std::string("x\xe2\x82")}}}}}};
   json stored = event;
   simmer::util::make_storable(stored["data"]);
   journal.append(event);
@@ -429,7 +434,8 @@ TEST_CASE("journal: a line longer than 64 MiB is never held whole: damage before
                     "the journal is damaged before its last line (events.jsonl:2): longer than 64 MiB, not a line "
                     "simmer wrote; nothing was changed");
   spit(path, good + huge);
-  auto scan = Journal::for_each_line(path, [](const simmer::util::JournalLine&) {}, "events.jsonl");
+  auto scan = Journal::for_each_line(
+      path, [](const simmer::util::JournalLine&) {}, "events.jsonl");
   REQUIRE(scan.ok());
   CHECK(scan->last_seq == 1);
   CHECK(scan->good_bytes == good.size());

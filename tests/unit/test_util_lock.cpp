@@ -13,11 +13,11 @@
 #include "util/lock.hpp"
 
 using simmer::ExitCode;
-using simmer::util::LockState;
-using simmer::util::ProjectLock;
 using simmer::test::slurp;
 using simmer::test::spit;
 using simmer::test::TempDir;
+using simmer::util::LockState;
+using simmer::util::ProjectLock;
 
 namespace {
 

@@ -162,12 +162,13 @@ TEST_CASE("process: the cancel flag kills the group") {
   ProcessSpec spec = shell("echo $$; sleep 300");
   spec.kill_grace_ms = 300;
   std::string pid;
-  auto result = run_process(spec,
-                            [&](StreamId, std::string_view line, bool) {
-                              pid = line;
-                              cancel = true;
-                            },
-                            &cancel);
+  auto result = run_process(
+      spec,
+      [&](StreamId, std::string_view line, bool) {
+        pid = line;
+        cancel = true;
+      },
+      &cancel);
   CHECK(result.cancelled);
   CHECK_FALSE(result.timed_out);
   CHECK_FALSE(simmer::util::process_group_alive(std::stoi(pid)));
@@ -282,12 +283,14 @@ TEST_CASE("process: as a subreaper, what left the group (setsid, double fork) is
   const auto double_pid = scratch("double.pid");
   // One escapee starts its own session; the other is a grandchild whose parent exits at once (double fork), in a
   // group of its own so that the group sweep cannot reach it either.
-  const std::string script =
-      "setsid sh -c 'echo $$ > " + setsid_pid.string() + "; exec sleep 300' >/dev/null 2>&1 &\n"
-      "(setsid sh -c 'trap \"\" TERM; sh -c \"echo \\$\\$ > " + double_pid.string() +
-      "; exec sleep 300\" &' >/dev/null 2>&1 &)\n"
-      "for i in $(seq 1 500); do [ -s " + setsid_pid.string() + " ] && [ -s " + double_pid.string() +
-      " ] && exit 0; sleep 0.01; done; exit 1\n";
+  const std::string script = "setsid sh -c 'echo $$ > " + setsid_pid.string() +
+                             "; exec sleep 300' >/dev/null 2>&1 &\n"
+                             "(setsid sh -c 'trap \"\" TERM; sh -c \"echo \\$\\$ > " +
+                             double_pid.string() +
+                             "; exec sleep 300\" &' >/dev/null 2>&1 &)\n"
+                             "for i in $(seq 1 500); do [ -s " +
+                             setsid_pid.string() + " ] && [ -s " + double_pid.string() +
+                             " ] && exit 0; sleep 0.01; done; exit 1\n";
   ProcessSpec spec = shell(script);
   spec.kill_grace_ms = 100;
   auto result = run_process(spec, {});
@@ -348,8 +351,8 @@ TEST_CASE("process: surviving_group trusts a journaled group only with its leade
 TEST_CASE("process: processes_with_env finds a process by a variable it inherited, wherever it went") {
   const auto pid_file = scratch("env.pid");
   const std::string marker = "simmer-test-" + std::to_string(::getpid());
-  std::string cmd = "SIMMER_TEST_MARKER=" + marker + " setsid sh -c 'trap \"\" TERM; echo $$ > " +
-                    pid_file.string() + "; exec sleep 300' >/dev/null 2>&1 &";
+  std::string cmd = "SIMMER_TEST_MARKER=" + marker + " setsid sh -c 'trap \"\" TERM; echo $$ > " + pid_file.string() +
+                    "; exec sleep 300' >/dev/null 2>&1 &";
   REQUIRE(std::system(cmd.c_str()) == 0);
   int pid = pid_from_file(pid_file);
   REQUIRE(pid > 0);

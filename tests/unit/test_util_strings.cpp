@@ -44,11 +44,11 @@ TEST_CASE("strings: utf8_valid follows RFC 3629") {
   CHECK(util::utf8_valid(""));
   CHECK(util::utf8_valid("plain"));
   CHECK(util::utf8_valid("caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x8d\xb2"));
-  CHECK(!util::utf8_valid("\xc3"));                // truncated
-  CHECK(!util::utf8_valid("\xc0\xaf"));            // overlong "/"
-  CHECK(!util::utf8_valid("\xe0\x80\xaf"));        // overlong
-  CHECK(!util::utf8_valid("\xed\xa0\x80"));        // surrogate U+D800
-  CHECK(!util::utf8_valid("\xf4\x90\x80\x80"));    // above U+10FFFF
+  CHECK(!util::utf8_valid("\xc3"));              // truncated
+  CHECK(!util::utf8_valid("\xc0\xaf"));          // overlong "/"
+  CHECK(!util::utf8_valid("\xe0\x80\xaf"));      // overlong
+  CHECK(!util::utf8_valid("\xed\xa0\x80"));      // surrogate U+D800
+  CHECK(!util::utf8_valid("\xf4\x90\x80\x80"));  // above U+10FFFF
   CHECK(!util::utf8_valid("\xff"));
   CHECK(!util::utf8_valid("a\x80"));
 }
@@ -74,7 +74,11 @@ TEST_CASE("strings: preview makes one short line") {
   CHECK(util::preview("abcdefg", 6) == "abcde\xe2\x80\xa6");
   CHECK(util::preview("ab cdefg", 4) == "ab\xe2\x80\xa6");  // no space before the ellipsis
   CHECK(util::preview("\xc3\xa9\xc3\xa9\xc3\xa9", 2) == "\xc3\xa9\xe2\x80\xa6");
-  CHECK(util::preview("a\xff" "b", 10) == "a\xef\xbf\xbd" "b");
+  CHECK(util::preview("a\xff"
+                      "b",
+                      10) ==
+        "a\xef\xbf\xbd"
+        "b");
   CHECK(util::preview("anything", 0) == "");
   CHECK(util::preview("", 5) == "");
   CHECK(util::preview("abc", 1) == "\xe2\x80\xa6");

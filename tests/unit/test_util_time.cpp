@@ -50,8 +50,8 @@ TEST_CASE("time: parses durations with units") {
   CHECK(util::parse_duration_s("2d").value() == 172800);
   CHECK(util::parse_duration_s("1h30m").value() == 5400);
   CHECK(util::parse_duration_s(" 1m30s\n").value() == 90);
-  for (const char* bad : {"", "  ", "-5", "1.5", "10x", "m", "1m30", "1 m", "99999999999999999999",
-                          "9223372036854775807d"}) {
+  for (const char* bad :
+       {"", "  ", "-5", "1.5", "10x", "m", "1m30", "1 m", "99999999999999999999", "9223372036854775807d"}) {
     INFO(bad);
     auto r = util::parse_duration_s(bad);
     REQUIRE(!r);

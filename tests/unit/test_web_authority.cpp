@@ -14,9 +14,7 @@ using simmer::web::same_authority;
 
 namespace {
 
-std::string shown(const std::optional<Authority>& a) {
-  return a ? a->host + "|" + std::to_string(a->port) : "refused";
-}
+std::string shown(const std::optional<Authority>& a) { return a ? a->host + "|" + std::to_string(a->port) : "refused"; }
 
 }  // namespace
 
@@ -30,12 +28,42 @@ TEST_CASE("parse_host_header reads host[:port] exactly", "[web][authority]") {
   CHECK(shown(parse_host_header("dash-board_1.example")) == "dash-board_1.example|0");
   CHECK(shown(parse_host_header("localhost.:80")) == "localhost.|80");  // fully qualified: parsed, not loopback
 
-  for (const char* bad : {"", ":80", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:123456",
-                          "127.0.0.1:+80", "127.0.0.1:-1", "127.0.0.1:8 0", "127.0.0.1:80:80", "127.0.0.1 ",
-                          " 127.0.0.1", "127.0.0.1\t", "127.0.0.1..", "127.0.0.1 evil.example", "127.0.0.1\tevil.example",
-                          "user@127.0.0.1", "127.0.0.1/path", "127.0.0.1?q", "127.0.0.1#f", ".127.0.0.1",
-                          "127..0.1", "localhost-.", "-localhost", "localhost-", "::1", "[::1", "[::1]x", "[::1]:",
-                          "[]", "[:]x", "[::g]", "[127.0.0.1]", "http://127.0.0.1", "127.0.0.1%00", "local\\host"}) {
+  for (const char* bad : {"",
+                          ":80",
+                          "127.0.0.1:",
+                          "127.0.0.1:0",
+                          "127.0.0.1:65536",
+                          "127.0.0.1:123456",
+                          "127.0.0.1:+80",
+                          "127.0.0.1:-1",
+                          "127.0.0.1:8 0",
+                          "127.0.0.1:80:80",
+                          "127.0.0.1 ",
+                          " 127.0.0.1",
+                          "127.0.0.1\t",
+                          "127.0.0.1..",
+                          "127.0.0.1 evil.example",
+                          "127.0.0.1\tevil.example",
+                          "user@127.0.0.1",
+                          "127.0.0.1/path",
+                          "127.0.0.1?q",
+                          "127.0.0.1#f",
+                          ".127.0.0.1",
+                          "127..0.1",
+                          "localhost-.",
+                          "-localhost",
+                          "localhost-",
+                          "::1",
+                          "[::1",
+                          "[::1]x",
+                          "[::1]:",
+                          "[]",
+                          "[:]x",
+                          "[::g]",
+                          "[127.0.0.1]",
+                          "http://127.0.0.1",
+                          "127.0.0.1%00",
+                          "local\\host"}) {
     INFO("Host: \"" << bad << "\"");
     CHECK(shown(parse_host_header(bad)) == "refused");
   }
@@ -76,19 +104,44 @@ TEST_CASE("every port from 0 to 99999 is accepted exactly in 1..65535, with at m
   CHECK(shown(parse_host_header("127.0.0.1:000080")) == "refused");
 }
 
-TEST_CASE("is_loopback_host takes localhost, canonical 127/8 dotted quads and ::1, nothing else",
-          "[web][authority]") {
-  for (const char* yes : {"localhost", "LOCALHOST", "127.0.0.1", "127.255.255.255", "127.0.0.0", "127.1.2.3", "::1",
-                          "[::1]"}) {
+TEST_CASE("is_loopback_host takes localhost, canonical 127/8 dotted quads and ::1, nothing else", "[web][authority]") {
+  for (const char* yes :
+       {"localhost", "LOCALHOST", "127.0.0.1", "127.255.255.255", "127.0.0.0", "127.1.2.3", "::1", "[::1]"}) {
     INFO(yes);
     CHECK(is_loopback_host(yes));
   }
-  for (const char* no : {"", "127.0.0.1.evil.example", "127.0.0.1.", "localhost.evil.example", "localhost.",
-                         "evil.example", "127.0.0.01", "0127.0.0.1", "127.0.0", "127.0.0.1.5", "127.1",
-                         "2130706433", "0x7f.0.0.1", "0x7f000001", "127.0.0.256", "127.0.0.-1", "127.0.0.+1",
-                         "127.0..1", "127.0.0.1:80", "[::1]:80", "::ffff:127.0.0.1", "[::ffff:7f00:1]",
-                         "0:0:0:0:0:0:0:1", "[0:0:0:0:0:0:0:1]", "::", "0.0.0.0", "128.0.0.1", "126.255.255.255",
-                         "localhost\n", " localhost", "1.2.3.127", "127.0.0.1 "}) {
+  for (const char* no : {"",
+                         "127.0.0.1.evil.example",
+                         "127.0.0.1.",
+                         "localhost.evil.example",
+                         "localhost.",
+                         "evil.example",
+                         "127.0.0.01",
+                         "0127.0.0.1",
+                         "127.0.0",
+                         "127.0.0.1.5",
+                         "127.1",
+                         "2130706433",
+                         "0x7f.0.0.1",
+                         "0x7f000001",
+                         "127.0.0.256",
+                         "127.0.0.-1",
+                         "127.0.0.+1",
+                         "127.0..1",
+                         "127.0.0.1:80",
+                         "[::1]:80",
+                         "::ffff:127.0.0.1",
+                         "[::ffff:7f00:1]",
+                         "0:0:0:0:0:0:0:1",
+                         "[0:0:0:0:0:0:0:1]",
+                         "::",
+                         "0.0.0.0",
+                         "128.0.0.1",
+                         "126.255.255.255",
+                         "localhost\n",
+                         " localhost",
+                         "1.2.3.127",
+                         "127.0.0.1 "}) {
     INFO("\"" << no << "\"");
     CHECK_FALSE(is_loopback_host(no));
   }
@@ -123,14 +176,13 @@ TEST_CASE("every octet spelling from 0 to 999 is loopback only as a canonical 0.
   CHECK(accepted == 256 * 3);
 }
 
-TEST_CASE("parse_origin takes http:// and a host[:port] only, as a browser serialises an origin",
-          "[web][authority]") {
+TEST_CASE("parse_origin takes http:// and a host[:port] only, as a browser serialises an origin", "[web][authority]") {
   CHECK(shown(parse_origin("http://127.0.0.1:4321")) == "127.0.0.1|4321");
   CHECK(shown(parse_origin("HTTP://LOCALHOST")) == "localhost|0");
   CHECK(shown(parse_origin("http://[::1]:8080")) == "[::1]|8080");
-  for (const char* bad : {"", "null", "http://", "https://127.0.0.1:4321", "ws://127.0.0.1:4321",
-                          "file://", "127.0.0.1:4321", "//127.0.0.1:4321", "http://127.0.0.1:4321/",
-                          "http://127.0.0.1:4321/path", "http://user@127.0.0.1", "http://127.0.0.1.evil.example:4321x",
+  for (const char* bad : {"", "null", "http://", "https://127.0.0.1:4321", "ws://127.0.0.1:4321", "file://",
+                          "127.0.0.1:4321", "//127.0.0.1:4321", "http://127.0.0.1:4321/", "http://127.0.0.1:4321/path",
+                          "http://user@127.0.0.1", "http://127.0.0.1.evil.example:4321x",
                           "http://127.0.0.1:4321 http://evil.example", "http:/127.0.0.1", "http:127.0.0.1"}) {
     INFO("Origin: \"" << bad << "\"");
     CHECK(shown(parse_origin(bad)) == "refused");

@@ -52,8 +52,7 @@ TEST_CASE("parse_head refuses malformed heads with 400 and other versions with 5
   CHECK(http::parse_head("GET / HTTP/2.0", head) == 505);
 }
 
-TEST_CASE("parse_head refuses every line break but CRLF and every control byte but a tab in a value",
-          "[web][http]") {
+TEST_CASE("parse_head refuses every line break but CRLF and every control byte but a tab in a value", "[web][http]") {
   http::Head head;
   CHECK(http::parse_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\nX-Evil: 1", head) == 400);  // bare LF in a value
   CHECK(http::parse_head("GET / HTTP/1.1\nHost: 127.0.0.1", head) == 400);               // bare LF ends the line
@@ -125,8 +124,7 @@ struct LiveServer {
                 return;
               }
               res.set_header("X-Seen-Host", req.header("host"));
-              res.set_content(req.method + " " + req.path + " q=" + req.param("q") + " body=" + req.body,
-                              "text/plain");
+              res.set_content(req.method + " " + req.path + " q=" + req.param("q") + " body=" + req.body, "text/plain");
             },
             [](int status, http::Response& res) {
               res.set_content("refused " + std::to_string(status), "text/plain");
@@ -147,12 +145,12 @@ struct Client {
   explicit Client(int port, const char* source = nullptr) {
     fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (source != nullptr) {
-      sockaddr_in local {};
+      sockaddr_in local{};
       local.sin_family = AF_INET;
       REQUIRE(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
       REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
     }
-    sockaddr_in addr {};
+    sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -173,7 +171,7 @@ struct Client {
       return n;
     };
     while (marker.empty() || count() < times) {
-      pollfd p {fd, POLLIN, 0};
+      pollfd p{fd, POLLIN, 0};
       if (::poll(&p, 1, 5000) <= 0) {
         break;
       }
@@ -319,8 +317,7 @@ TEST_CASE("an idle keep-alive connection is closed silently to make room for a n
   CHECK(first.closed);
 }
 
-TEST_CASE("a request trickled in byte by byte gets 408 at its deadline, not a fresh timeout per byte",
-          "[web][http]") {
+TEST_CASE("a request trickled in byte by byte gets 408 at its deadline, not a fresh timeout per byte", "[web][http]") {
   http::Limits limits;
   limits.request_timeout_ms = 300;
   LiveServer live(limits);
@@ -332,7 +329,7 @@ TEST_CASE("a request trickled in byte by byte gets 408 at its deadline, not a fr
     int sent = 0;
     // A byte every 20 ms, far inside any per-read timeout: only a total deadline ends this. Bounded: 10 s.
     for (; sent < 500 && got.empty(); ++sent) {
-      pollfd p {c.fd, POLLIN, 0};
+      pollfd p{c.fd, POLLIN, 0};
       if (::poll(&p, 1, 20) > 0) {
         got = c.read_until("");
         break;
@@ -348,8 +345,7 @@ TEST_CASE("a request trickled in byte by byte gets 408 at its deadline, not a fr
   }
 }
 
-TEST_CASE("slow clients holding every slot do not lock out a client that sends its request at once",
-          "[web][http]") {
+TEST_CASE("slow clients holding every slot do not lock out a client that sends its request at once", "[web][http]") {
   http::Limits limits;
   limits.max_connections = 4;
   LiveServer live(limits);
@@ -369,7 +365,7 @@ TEST_CASE("slow clients holding every slot do not lock out a client that sends i
     // The slow client that waited longest made room: it hears 503, the youngest still holds its slot.
     std::string taken = slow[round]->read_until("");
     CHECK(taken.find("HTTP/1.1 503 Service Unavailable\r\n") == 0);
-    pollfd p {slow.back()->fd, POLLIN, 0};
+    pollfd p{slow.back()->fd, POLLIN, 0};
     CHECK(::poll(&p, 1, 0) == 0);
     // The attacker comes back at once: every slot is held by a slow client again.
     slow.push_back(std::make_unique<Client>(live.port));
@@ -400,8 +396,7 @@ TEST_CASE("one client address cannot hold more than its share of the slots", "[w
   CHECK(b.read_until("GET /b").find("HTTP/1.1 200 OK\r\n") == 0);
 }
 
-TEST_CASE("two Content-Length fields, an empty one, a bare LF or a NUL in a head are refused at once",
-          "[web][http]") {
+TEST_CASE("two Content-Length fields, an empty one, a bare LF or a NUL in a head are refused at once", "[web][http]") {
   LiveServer live;
   auto status_line = [&](const std::string& request) {
     Client c(live.port);
@@ -433,7 +428,8 @@ TEST_CASE("a handler that throws answers 500 and the server goes on serving", "[
 
 TEST_CASE("bind names the address it could not use", "[web][http]") {
   LiveServer live;
-  http::Server other({}, [](const http::Request&, http::Response&) {}, [](int, http::Response&) {});
+  http::Server other(
+      {}, [](const http::Request&, http::Response&) {}, [](int, http::Response&) {});
   try {
     other.bind("127.0.0.1", live.port);
     FAIL("a second bind to the same port succeeded");

@@ -13,8 +13,11 @@ namespace {
 
 // One journal line; members the test does not name take their kind's defaults (test_core_events_support.hpp).
 json ev(int seq, const std::string& kind, json data, const std::string& run = "r1") {
-  return {{"seq", seq}, {"ts", "2026-11-22T10:00:0" + std::to_string(seq % 10) + ".000Z"}, {"runId", run},
-          {"kind", kind}, {"data", simmer::test::complete(kind, data)}};
+  return {{"seq", seq},
+          {"ts", "2026-11-22T10:00:0" + std::to_string(seq % 10) + ".000Z"},
+          {"runId", run},
+          {"kind", kind},
+          {"data", simmer::test::complete(kind, data)}};
 }
 
 }  // namespace
@@ -40,15 +43,25 @@ TEST_CASE("run_view: follows a story from selection to passed", "[web]") {
   CHECK(run["phase"] == "build");
   CHECK(run["storyId"] == "US-1");
   CHECK(run["phaseStartedAt"] == "2026-11-22T10:00:03.000Z");
-  view.apply(ev(4, "session", {{"role", "builder"}, {"storyId", "US-1"}, {"attempt", 0}, {"costUsd", 0.5},
-                               {"durationMs", 100}, {"transcript", ".simmer/sessions/r1/a.jsonl"}}));
+  view.apply(ev(4, "session",
+                {{"role", "builder"},
+                 {"storyId", "US-1"},
+                 {"attempt", 0},
+                 {"costUsd", 0.5},
+                 {"durationMs", 100},
+                 {"transcript", ".simmer/sessions/r1/a.jsonl"}}));
   view.apply(ev(5, "phase_finished", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}, {"durationMs", 100}}));
-  view.apply(ev(6, "gate", {{"name", "test"}, {"storyId", "US-1"}, {"attempt", 0}, {"passed", true},
-                            {"outputTail", "ok"}}));
-  view.apply(ev(7, "verdict", {{"storyId", "US-1"}, {"attempt", 0}, {"verdict", "pass"}, {"summary", "good"},
-                               {"criteria", {{{"criterion", "a"}, {"passed", true}}}}}));
-  view.apply(ev(8, "commit", {{"storyId", "US-1"}, {"attempt", 0}, {"kind", "record"}, {"sha", "abc1234"},
-                              {"subject", "feat: US-1"}}));
+  view.apply(
+      ev(6, "gate", {{"name", "test"}, {"storyId", "US-1"}, {"attempt", 0}, {"passed", true}, {"outputTail", "ok"}}));
+  view.apply(ev(7, "verdict",
+                {{"storyId", "US-1"},
+                 {"attempt", 0},
+                 {"verdict", "pass"},
+                 {"summary", "good"},
+                 {"criteria", {{{"criterion", "a"}, {"passed", true}}}}}));
+  view.apply(
+      ev(8, "commit",
+         {{"storyId", "US-1"}, {"attempt", 0}, {"kind", "record"}, {"sha", "abc1234"}, {"subject", "feat: US-1"}}));
   view.apply(ev(9, "story_passed", {{"storyId", "US-1"}, {"attempts", 1}, {"costUsd", 0.5}}));
   view.apply(ev(10, "run_finished", {{"result", "passed"}, {"exitCode", 0}}));
 
@@ -79,7 +92,10 @@ TEST_CASE("run_view: replayed or older seqs are ignored", "[web]") {
   CHECK(view.story_summary("A")["costUsd"] == 1.0);
   CHECK(view.last_seq() == 1);
   // A line the fold would refuse (costUsd is not a number) advances seq and shows nothing.
-  view.apply({{"seq", 2}, {"ts", "2026-11-22T10:00:02.000Z"}, {"runId", "r1"}, {"kind", "session"},
+  view.apply({{"seq", 2},
+              {"ts", "2026-11-22T10:00:02.000Z"},
+              {"runId", "r1"},
+              {"kind", "session"},
               {"data", simmer::test::complete("session", {{"storyId", "A"}, {"costUsd", "lots"}})}});
   CHECK(view.last_seq() == 2);
   CHECK(view.story_summary("A")["costUsd"] == 1.0);
