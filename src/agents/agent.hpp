@@ -6,6 +6,7 @@
 // CONTRACT NOTE for other modules: the loop (src/run/) only uses the types in this header and run_session() from
 // agents/session.hpp. Extend freely; do not remove or rename fields without updating the callers.
 
+#include "core/vocabulary.hpp"
 #include "util/process.hpp"
 
 #include <cstdint>
@@ -20,21 +21,19 @@
 
 namespace simmer::agents {
 
-enum class Role { orchestrator, builder, verifier };
-std::string_view to_string(Role role);
-
-// How a session ended, read from the stream (never from the exit code alone: these CLIs exit 0 on failure).
-enum class Outcome {
-  success,       // the agent finished its turn normally
-  timeout,       // wall clock or idle timeout hit; the process group was killed
-  transient,     // HTTP 5xx / 529 overloaded / connection error: worth retrying with backoff
-  usage_limit,   // plan or rate limit: retry after `reset_at_ms`
-  fatal,         // prompt too long, max turns, a crash mid-session: this attempt failed, another may not
-  interrupted,   // simmer itself was asked to stop (SIGINT/SIGTERM) and killed the session
-  cannot_start,  // the agent cannot work at all (missing binary, bad flags, not logged in): no attempt or retry
-                 // can fix it, so the run halts (exit 10) instead of spending every attempt of a story on it
-};
-std::string_view to_string(Outcome outcome);
+// The roles and how a session ended are the core's vocabulary (core/vocabulary.hpp), read from the stream (never
+// from the exit code alone: these CLIs exit 0 on failure):
+//   success       the agent finished its turn normally
+//   timeout       wall clock or idle timeout hit; the process group was killed
+//   transient     HTTP 5xx / 529 overloaded / connection error: worth retrying with backoff
+//   usage_limit   plan or rate limit: retry after `reset_at_ms`
+//   fatal         prompt too long, max turns, a crash mid-session: this attempt failed, another may not
+//   interrupted   simmer itself was asked to stop (SIGINT/SIGTERM) and killed the session
+//   cannot_start  the agent cannot work at all (missing binary, bad flags, not logged in): no attempt or retry can
+//                 fix it, so the run halts (exit 10) instead of spending every attempt of a story on it
+using Role = core::AgentRole;
+using Outcome = core::SessionOutcome;
+using core::to_string;
 
 // Token counts, normalized across CLIs: `input` never includes the cached part (Codex and Gemini report cached
 // tokens inside their input count; the parsers subtract them), so cost = sum of each count times its price.

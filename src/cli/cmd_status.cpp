@@ -111,8 +111,10 @@ Runner setup_status(CLI::App& sub) {
                   {"step", core::to_string(state.step)},
                   {"spendUsd", state.spend_total_usd},
                   {"budget", {{"perStory", state.limits.budget_per_story}, {"total", state.limits.budget_total}}},
-                  {"halt", state.halt ? json{{"reason", state.halt->reason}, {"detail", state.halt->detail}} : json()},
-                  {"lastResult", state.result ? json(*state.result) : json()},
+                  {"halt", state.halt
+                               ? json{{"reason", core::to_string(state.halt->reason)}, {"detail", state.halt->detail}}
+                               : json()},
+                  {"lastResult", state.result ? json(core::to_string(*state.result)) : json()},
                   {"exitCode", state.exit_code ? json(*state.exit_code) : json()},
                   {"counts", {{"passed", passed}, {"blocked", blocked}, {"pending", pending}}},
                   {"stories", stories}};
@@ -126,7 +128,8 @@ Runner setup_status(CLI::App& sub) {
     } else if (!cooked) {
       head = "not cooked yet";
     } else if (state.result) {
-      head = fmt::format("not running; last run {} (exit {})", *state.result, state.exit_code.value_or(-1));
+      head = fmt::format("not running; last run {} (exit {})", core::to_string(*state.result),
+                         state.exit_code.value_or(-1));
     } else {
       head = "not running; the last run stopped without finishing (the next `simmer cook` resumes)";
     }
@@ -139,7 +142,7 @@ Runner setup_status(CLI::App& sub) {
                              state.attempt);
       }
       if (state.halt) {
-        where += fmt::format("; halted ({}): {}", state.halt->reason, state.halt->detail);
+        where += fmt::format("; halted ({}): {}", core::to_string(state.halt->reason), state.halt->detail);
       }
       out += where + "\n";
       out += fmt::format("spent ${:.4f}", state.spend_total_usd);

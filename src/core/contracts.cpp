@@ -167,15 +167,6 @@ std::string_view to_string(StoryStatus status) {
   return "pending";
 }
 
-std::string_view to_string(VerdictKind verdict) {
-  for (const auto& [name, value] : k_verdicts) {
-    if (value == verdict) {
-      return name;
-    }
-  }
-  return "fail_retry";
-}
-
 std::string_view to_string(StoryOutcome outcome) { return outcome == StoryOutcome::passed ? "passed" : "blocked"; }
 
 const Story* Prd::find(std::string_view id) const {

@@ -116,7 +116,7 @@ struct Build {
 };
 
 enum class VerdictKind { pass, fail_retry, fail_abort };
-std::string_view to_string(VerdictKind verdict);
+std::string_view to_string(VerdictKind verdict);  // spelt with the other value sets, in core/vocabulary.cpp
 
 struct CriterionResult {
   std::string criterion;

@@ -29,185 +29,6 @@ namespace simmer::core {
 
 using nlohmann::json;
 
-// --- enum names ----------------------------------------------------------------------------------------------
-
-std::string_view to_string(AgentRole value) {
-  switch (value) {
-    case AgentRole::orchestrator:
-      return "orchestrator";
-    case AgentRole::builder:
-      return "builder";
-    case AgentRole::verifier:
-      return "verifier";
-  }
-  return "?";
-}
-
-std::string_view to_string(RunResult value) {
-  switch (value) {
-    case RunResult::passed:
-      return "passed";
-    case RunResult::halted:
-      return "halted";
-    case RunResult::blocked:
-      return "blocked";
-    case RunResult::interrupted:
-      return "interrupted";
-    case RunResult::failed:
-      return "failed";
-  }
-  return "?";
-}
-
-std::string_view to_string(PickedBy value) {
-  switch (value) {
-    case PickedBy::orchestrator:
-      return "orchestrator";
-    case PickedBy::harness:
-      return "harness";
-  }
-  return "?";
-}
-
-std::string_view to_string(SessionOutcome value) {
-  switch (value) {
-    case SessionOutcome::success:
-      return "success";
-    case SessionOutcome::timeout:
-      return "timeout";
-    case SessionOutcome::transient:
-      return "transient";
-    case SessionOutcome::usage_limit:
-      return "usage_limit";
-    case SessionOutcome::fatal:
-      return "fatal";
-    case SessionOutcome::interrupted:
-      return "interrupted";
-    case SessionOutcome::cannot_start:
-      return "cannot_start";
-  }
-  return "?";
-}
-
-std::string_view to_string(RetryReason value) {
-  switch (value) {
-    case RetryReason::transient:
-      return "transient";
-    case RetryReason::usage_limit:
-      return "usage_limit";
-    case RetryReason::contract:
-      return "contract";
-  }
-  return "?";
-}
-
-std::string_view to_string(CommitKind value) {
-  switch (value) {
-    case CommitKind::build:
-      return "build";
-    case CommitKind::fix:
-      return "fix";
-    case CommitKind::record:
-      return "record";
-  }
-  return "?";
-}
-
-std::string_view to_string(HaltReason value) {
-  switch (value) {
-    case HaltReason::budget_story:
-      return "budget_story";
-    case HaltReason::budget_total:
-      return "budget_total";
-    case HaltReason::max_iterations:
-      return "max_iterations";
-    case HaltReason::checkpoint:
-      return "checkpoint";
-    case HaltReason::transient:
-      return "transient";
-  }
-  return "?";
-}
-
-std::string_view to_string(TamperChange value) {
-  switch (value) {
-    case TamperChange::changed:
-      return "changed";
-    case TamperChange::removed:
-      return "removed";
-    case TamperChange::created:
-      return "created";
-    case TamperChange::moved:
-      return "moved";
-  }
-  return "?";
-}
-
-namespace {
-
-// Every value of each enum, in declaration order: from_string and the "expected one of" messages walk these,
-// reading each name from to_string, which spells it once.
-template <class E>
-constexpr auto k_values = nullptr;
-template <>
-constexpr std::array k_values<AgentRole> = {AgentRole::orchestrator, AgentRole::builder, AgentRole::verifier};
-template <>
-constexpr std::array k_values<RunResult> = {RunResult::passed, RunResult::halted, RunResult::blocked,
-                                            RunResult::interrupted, RunResult::failed};
-template <>
-constexpr std::array k_values<PickedBy> = {PickedBy::orchestrator, PickedBy::harness};
-template <>
-constexpr std::array k_values<SessionOutcome> = {SessionOutcome::success,     SessionOutcome::timeout,
-                                                 SessionOutcome::transient,   SessionOutcome::usage_limit,
-                                                 SessionOutcome::fatal,       SessionOutcome::interrupted,
-                                                 SessionOutcome::cannot_start};
-template <>
-constexpr std::array k_values<RetryReason> = {RetryReason::transient, RetryReason::usage_limit, RetryReason::contract};
-template <>
-constexpr std::array k_values<CommitKind> = {CommitKind::build, CommitKind::fix, CommitKind::record};
-template <>
-constexpr std::array k_values<HaltReason> = {HaltReason::budget_story, HaltReason::budget_total,
-                                             HaltReason::max_iterations, HaltReason::checkpoint, HaltReason::transient};
-template <>
-constexpr std::array k_values<TamperChange> = {TamperChange::changed, TamperChange::removed, TamperChange::created,
-                                               TamperChange::moved};
-template <>
-constexpr std::array k_values<Phase> = {Phase::orchestrate, Phase::build,  Phase::gates, Phase::verify,
-                                        Phase::fix,         Phase::record, Phase::halt,  Phase::done};
-template <>
-constexpr std::array k_values<StoryState> = {StoryState::pending, StoryState::passed, StoryState::blocked};
-template <>
-constexpr std::array k_values<VerdictKind> = {VerdictKind::pass, VerdictKind::fail_retry, VerdictKind::fail_abort};
-
-template <class E>
-std::optional<E> lookup(std::string_view name) {
-  for (E value : k_values<E>) {
-    if (to_string(value) == name) {
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-template <class E>
-std::optional<E> from_string(std::string_view name) {
-  return lookup<E>(name);
-}
-
-template std::optional<AgentRole> from_string<AgentRole>(std::string_view);
-template std::optional<RunResult> from_string<RunResult>(std::string_view);
-template std::optional<PickedBy> from_string<PickedBy>(std::string_view);
-template std::optional<SessionOutcome> from_string<SessionOutcome>(std::string_view);
-template std::optional<RetryReason> from_string<RetryReason>(std::string_view);
-template std::optional<CommitKind> from_string<CommitKind>(std::string_view);
-template std::optional<HaltReason> from_string<HaltReason>(std::string_view);
-template std::optional<TamperChange> from_string<TamperChange>(std::string_view);
-template std::optional<Phase> from_string<Phase>(std::string_view);
-template std::optional<StoryState> from_string<StoryState>(std::string_view);
-template std::optional<VerdictKind> from_string<VerdictKind>(std::string_view);
-
 // --- the envelope --------------------------------------------------------------------------------------------
 
 json to_json(const Event& event) {
@@ -352,6 +173,7 @@ void fields(auto& m, Is<events::RunStarted> auto& v) {
   m(key::limits, v.limits, k_omitted);
   m(key::inputs, v.inputs, k_omitted);
   m(key::head, v.head, k_omitted);
+  m(key::foreign, v.foreign, k_omitted);
 }
 
 void fields(auto& m, Is<events::RunFinished> auto& v) {
@@ -657,8 +479,8 @@ private:
       std::optional<V> value = j.is_string() ? from_string<V>(j.get<std::string>()) : std::nullopt;
       if (!value) {
         std::string names;
-        for (V v : k_values<V>) {
-          names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", to_string(v));
+        for (std::string_view name : names_of<V>()) {
+          names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", name);
         }
         m_line.fail(pointer, fmt::format("expected one of {}, found {}", names, describe(j)));
       }

@@ -48,30 +48,7 @@ struct Event {
 nlohmann::json to_json(const Event& event);
 Result<Event> event_from_json(const nlohmann::json& line);
 
-// The closed value sets of event fields. Phase and StoryState are state.hpp's, VerdictKind is contracts.hpp's.
-enum class AgentRole { orchestrator, builder, verifier };
-enum class RunResult { passed, halted, blocked, interrupted, failed };
-enum class PickedBy { orchestrator, harness };
-enum class SessionOutcome { success, timeout, transient, usage_limit, fatal, interrupted, cannot_start };
-enum class RetryReason { transient, usage_limit, contract };
-enum class CommitKind { build, fix, record };
-enum class HaltReason { budget_story, budget_total, max_iterations, checkpoint, transient };
-enum class TamperChange { changed, removed, created, moved };
-
-// The journal's spelling of each value ("usage_limit", "budget_story"...).
-std::string_view to_string(AgentRole value);
-std::string_view to_string(RunResult value);
-std::string_view to_string(PickedBy value);
-std::string_view to_string(SessionOutcome value);
-std::string_view to_string(RetryReason value);
-std::string_view to_string(CommitKind value);
-std::string_view to_string(HaltReason value);
-std::string_view to_string(TamperChange value);
-
-// The value spelt `name` (as to_string writes it), or nothing for any other text. Defined for every enum above
-// and for Phase, StoryState and VerdictKind.
-template <class E>
-std::optional<E> from_string(std::string_view name);
+// The closed value sets of event fields (AgentRole, SessionOutcome, HaltReason...) are core/vocabulary.hpp's.
 
 namespace events {
 
@@ -92,6 +69,7 @@ inline constexpr std::string_view stories = "stories";
 inline constexpr std::string_view limits = "limits";
 inline constexpr std::string_view inputs = "inputs";
 inline constexpr std::string_view head = "head";
+inline constexpr std::string_view foreign = "foreign";
 inline constexpr std::string_view id = "id";
 inline constexpr std::string_view title = "title";
 inline constexpr std::string_view priority = "priority";
@@ -211,6 +189,9 @@ struct RunStarted {
   std::optional<Limits> limits;                       // omitted: the state keeps its limits; members "default"
   std::optional<std::vector<InputHash>> inputs;       // omitted in journals older than pinned inputs
   std::optional<Head> head;                           // omitted in journals older than the run's branch
+  // Omitted when empty: the paths dirty at the start (--allow-dirty) that no simmer commit takes, the human's. A
+  // run resuming mid-story inherits the killed run's list (the tree it finds is the agent's work on top of it).
+  std::optional<std::vector<std::string>> foreign;
   bool operator==(const RunStarted&) const = default;
 };
 

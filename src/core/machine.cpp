@@ -33,35 +33,7 @@ namespace ev = events;
 
 constexpr double k_max_spend_usd = 1e300;
 
-std::string_view role_of(Phase phase) {
-  switch (phase) {
-    case Phase::orchestrate:
-      return "orchestrator";
-    case Phase::build:
-    case Phase::fix:
-      return "builder";
-    case Phase::verify:
-      return "verifier";
-    default:
-      return "";
-  }
-}
-
-std::string_view handoff_of(Phase phase) {
-  switch (phase) {
-    case Phase::orchestrate:
-      return "task";
-    case Phase::build:
-    case Phase::fix:
-      return "build";
-    case Phase::verify:
-      return "verdict";
-    default:
-      return "";
-  }
-}
-
-bool is_agent_phase(Phase phase) { return !role_of(phase).empty(); }
+bool is_agent_phase(Phase phase) { return role_of(phase).has_value(); }
 
 // The event belongs to the story and attempt the cursor is on (orchestrator events have no story).
 bool on_cursor(const State& s, const std::optional<std::string>& story, std::int64_t attempt) {
@@ -105,7 +77,7 @@ void to_record(State& s, const TypedEvent& e, StoryState result, std::string rea
   s.phase = Phase::record;
   reset_phase_counters(s);
   s.record = RecordPlan{result, std::move(reason), std::move(summary), false};
-  s.commit = CommitPlan{std::string(to_string(CommitKind::record)),
+  s.commit = CommitPlan{CommitKind::record,
                         fmt::format("{}: {} (record {})", s.story_id.value_or(""), story_title(s), to_string(result)),
                         e.run_id, e.seq};
 }
@@ -131,8 +103,8 @@ void fail_attempt(State& s, const TypedEvent& e, FailureNote note) {
   to_record(s, e, StoryState::blocked, std::move(reason), std::move(summary));
 }
 
-void halt(State& s, std::string reason, std::string detail) {
-  s.halt = HaltInfo{std::move(reason), std::move(detail), s.phase};
+void halt(State& s, HaltReason reason, std::string detail) {
+  s.halt = HaltInfo{reason, std::move(detail), s.phase};
   s.phase = Phase::halt;
 }
 
@@ -191,7 +163,7 @@ void apply_event(State& s, const TypedEvent& at, const ev::RunStarted& e) {
 
 void apply_event(State& s, const TypedEvent&, const ev::RunFinished& e) {
   s.running = false;
-  s.result = std::string(to_string(e.result));
+  s.result = e.result;
   s.exit_code = static_cast<int>(e.exit_code);
 }
 
@@ -239,7 +211,7 @@ void apply_event(State& s, const TypedEvent& at, const ev::Session& e) {
     }
   }
   const std::string role(to_string(e.role));
-  if (!is_agent_phase(s.phase) || role != role_of(s.phase) || !on_cursor(s, e.story_id, e.attempt)) {
+  if (role_of(s.phase) != e.role || !on_cursor(s, e.story_id, e.attempt)) {
     return;
   }
   if (!e.session_id.empty()) {
@@ -255,17 +227,17 @@ void apply_event(State& s, const TypedEvent& at, const ev::Session& e) {
       if (s.transient_retries > s.limits.transient) {
         std::string detail = fmt::format("the {} failed {} times in a row: {}", role, s.transient_retries, error);
         reset_phase_counters(s);
-        halt(s, std::string(to_string(HaltReason::transient)), detail);
+        halt(s, HaltReason::transient, detail);
       } else {
         s.step = Step::retry_wait;
-        s.retry_reason = std::string(to_string(RetryReason::transient));
+        s.retry_reason = RetryReason::transient;
         s.not_before_ms.reset();
       }
       return;
     case SessionOutcome::usage_limit:
       s.usage_waits += 1;
       s.step = Step::retry_wait;
-      s.retry_reason = std::string(to_string(RetryReason::usage_limit));
+      s.retry_reason = RetryReason::usage_limit;
       s.not_before_ms.reset();
       s.reset_at_ms = e.reset_at_ms;
       return;
@@ -281,7 +253,7 @@ void apply_event(State& s, const TypedEvent& at, const ev::Session& e) {
           "(`simmer doctor --probe` tries it), then run `simmer cook` to resume",
           role, e.agent, error.empty() ? "no reason given" : error, role);
       reset_phase_counters(s);
-      halt(s, "agent_cannot_start", detail);
+      halt(s, HaltReason::agent_cannot_start, detail);
       return;
     }
     case SessionOutcome::timeout:
@@ -289,16 +261,16 @@ void apply_event(State& s, const TypedEvent& at, const ev::Session& e) {
       break;
   }
   // timeout or fatal: retrying the same session will not help.
-  const std::string outcome(to_string(e.outcome));
+  const FailureKind kind = e.outcome == SessionOutcome::timeout ? FailureKind::timeout : FailureKind::fatal;
   std::string summary = fmt::format("{} {}{}", role, e.outcome == SessionOutcome::timeout ? "timed out" : "failed",
                                     error.empty() ? "" : ": " + error);
   if (s.phase == Phase::orchestrate) {
     s.step = Step::fallback;
-    s.last_failure = FailureNote{outcome, summary, "", "", json::array()};
+    s.last_failure = FailureNote{kind, summary, "", "", json::array()};
   } else if (s.phase == Phase::verify) {
     to_record(s, at, StoryState::blocked, summary, summary);
   } else {
-    fail_attempt(s, at, FailureNote{outcome, summary, "", error, json::array()});
+    fail_attempt(s, at, FailureNote{kind, summary, "", error, json::array()});
   }
 }
 
@@ -309,7 +281,7 @@ void apply_event(State& s, const TypedEvent&, const ev::RetryScheduled& e) {
 }
 
 void apply_event(State& s, const TypedEvent& at, const ev::HandoffInvalid& e) {
-  if (!is_agent_phase(s.phase) || to_string(e.role) != role_of(s.phase)) {
+  if (role_of(s.phase) != e.role) {
     return;
   }
   if (e.repair <= e.max_repairs) {
@@ -326,11 +298,11 @@ void apply_event(State& s, const TypedEvent& at, const ev::HandoffInvalid& e) {
   }
   if (s.phase == Phase::orchestrate) {
     s.step = Step::fallback;
-    s.last_failure = FailureNote{"contract", summary, "", detail, json::array()};
+    s.last_failure = FailureNote{FailureKind::contract, summary, "", detail, json::array()};
   } else if (s.phase == Phase::verify) {
     to_record(s, at, StoryState::blocked, summary, summary);
   } else {
-    fail_attempt(s, at, FailureNote{"contract", summary, "", detail, json::array()});
+    fail_attempt(s, at, FailureNote{FailureKind::contract, summary, "", detail, json::array()});
   }
 }
 
@@ -340,8 +312,8 @@ void apply_event(State& s, const TypedEvent& at, const ev::HandoffAccepted& e) {
     s.handoff_errors.clear();
     CommitKind kind = s.phase == Phase::build ? CommitKind::build : CommitKind::fix;
     std::string what = s.phase == Phase::build ? "build" : fmt::format("fix {}", s.attempt);
-    s.commit = CommitPlan{std::string(to_string(kind)),
-                          fmt::format("{}: {} ({})", s.story_id.value_or(""), story_title(s), what), at.run_id, at.seq};
+    s.commit = CommitPlan{kind, fmt::format("{}: {} ({})", s.story_id.value_or(""), story_title(s), what), at.run_id,
+                          at.seq};
   }
 }
 
@@ -367,7 +339,7 @@ void apply_event(State& s, const TypedEvent&, const ev::Commit& e) {
 FailureNote gate_failure(const ev::Gate& e) {
   std::string summary = e.timed_out ? fmt::format("gate \"{}\" timed out", e.name)
                                     : fmt::format("gate \"{}\" failed (exit {})", e.name, e.exit_code);
-  return FailureNote{"gate", summary, e.name, e.output_tail, json::array()};
+  return FailureNote{FailureKind::gate, summary, e.name, e.output_tail, json::array()};
 }
 
 void apply_event(State& s, const TypedEvent& at, const ev::Gate& e) {
@@ -406,7 +378,8 @@ void apply_event(State& s, const TypedEvent& at, const ev::Verdict& e) {
       to_record(s, at, StoryState::blocked, "fail_abort: " + e.summary, e.summary);
       return;
     case VerdictKind::fail_retry:
-      fail_attempt(s, at, FailureNote{"verdict", "verifier: " + e.summary, "", "", criteria_to_json(e.criteria)});
+      fail_attempt(s, at,
+                   FailureNote{FailureKind::verdict, "verifier: " + e.summary, "", "", criteria_to_json(e.criteria)});
       return;
   }
 }
@@ -434,7 +407,7 @@ void apply_event(State& s, const TypedEvent&, const ev::Halted& e) {
   if (e.reason == HaltReason::checkpoint) {
     s.checkpoints.push_back(e.epic.value_or(e.detail));
   }
-  halt(s, std::string(to_string(e.reason)), e.detail);
+  halt(s, e.reason, e.detail);
 }
 
 void apply_event(State& s, const TypedEvent& at, const ev::TamperDetected& e) {
@@ -481,13 +454,7 @@ std::string due_checkpoint(const State& s) {
 }
 
 // A decision of the machine: the executor journals `event` as it is.
-Effect emit(const EventData& event) {
-  Effect e;
-  e.kind = Effect::Kind::emit;
-  e.event_kind = std::string(kind_name(event));
-  e.event_data = to_data(event);
-  return e;
-}
+Effect emit(EventData event) { return effects::Emit{std::move(event)}; }
 
 std::optional<Effect> budget_halt(const State& s) {
   if (s.limits.budget_total > 0 && s.spend_total_usd >= s.limits.budget_total) {
@@ -507,34 +474,31 @@ std::optional<Effect> budget_halt(const State& s) {
 }
 
 Effect agent_effect(const State& s) {
-  Effect e;
-  e.role = std::string(role_of(s.phase));
-  e.handoff = std::string(handoff_of(s.phase));
+  const AgentRole role = *role_of(s.phase);
+  const Handoff handoff = *handoff_of(s.phase);
   auto session = [&]() -> std::optional<std::string> {
-    if (auto it = s.sessions.find(e.role); it != s.sessions.end()) {
+    if (auto it = s.sessions.find(std::string(to_string(role))); it != s.sessions.end()) {
       return it->second;
     }
     return std::nullopt;
   };
+  effects::RunAgent e{.role = role, .handoff = handoff};
   switch (s.step) {
     case Step::validate:
-      e.kind = Effect::Kind::validate_handoff;
-      return e;
+      return effects::ValidateHandoff{.role = role, .handoff = handoff};
     case Step::retry_wait:
       if (!s.not_before_ms) {
-        e.kind = Effect::Kind::schedule_retry;
-        e.retry_reason = s.retry_reason.value_or("transient");
-        e.retry = e.retry_reason == "usage_limit" ? s.usage_waits : s.transient_retries;
-        e.delay_ms = transient_delay_ms(e.retry);
-        e.reset_at_ms = s.reset_at_ms;
-        return e;
+        effects::ScheduleRetry r{.reason = s.retry_reason.value_or(RetryReason::transient)};
+        r.retry = r.reason == RetryReason::usage_limit ? s.usage_waits : s.transient_retries;
+        r.delay_ms = transient_delay_ms(r.retry);
+        r.reset_at_ms = s.reset_at_ms;
+        return r;
       }
       e.not_before_ms = s.not_before_ms;
       break;
     default:
       break;
   }
-  e.kind = Effect::Kind::run_agent;
   if (!s.handoff_errors.empty()) {
     // A repair resumes the session that wrote the invalid hand-off.
     e.repair_errors = s.handoff_errors;
@@ -543,7 +507,7 @@ Effect agent_effect(const State& s) {
     // FIX resumes the builder's session; a retried session continues where it was, when it got an id.
     e.resume_session = session();
   }
-  if (s.step == Step::retry_wait && s.retry_reason == std::string("transient") && s.phase != Phase::fix &&
+  if (s.step == Step::retry_wait && s.retry_reason == RetryReason::transient && s.phase != Phase::fix &&
       s.handoff_errors.empty()) {
     // A session that failed transiently may not have started at all: a fresh launch is the safe retry.
     e.resume_session.reset();
@@ -582,7 +546,7 @@ State apply(State s, const Event& e) {
 
 Effect next_effect(const State& s) {
   if (!s.running) {
-    return Effect{};
+    return effects::Idle{};
   }
   switch (s.phase) {
     case Phase::halt: {
@@ -625,11 +589,8 @@ Effect next_effect(const State& s) {
     case Phase::build:
     case Phase::fix:
     case Phase::verify: {
-      if (s.step == Step::commit && s.phase != Phase::verify) {
-        Effect e;
-        e.kind = Effect::Kind::commit;
-        e.commit = s.commit;
-        return e;
+      if (s.step == Step::commit && s.phase != Phase::verify && s.commit) {
+        return effects::Commit{*s.commit};
       }
       if (s.step != Step::validate) {
         if (auto h = budget_halt(s)) {
@@ -639,18 +600,14 @@ Effect next_effect(const State& s) {
       return agent_effect(s);
     }
     case Phase::gates: {
-      Effect e;
-      e.kind = Effect::Kind::run_gate;
-      e.gate_index = s.gate_index;
-      e.gate_name = s.gate_index < static_cast<int>(s.limits.gates.size()) ? s.limits.gates[s.gate_index] : "";
-      return e;
+      return effects::RunGate{.index = s.gate_index,
+                              .name = s.gate_index < static_cast<int>(s.limits.gates.size())
+                                          ? s.limits.gates[s.gate_index]
+                                          : ""};
     }
     case Phase::record: {
-      if (s.record && !s.record->committed) {
-        Effect e;
-        e.kind = Effect::Kind::record;
-        e.commit = s.commit;
-        return e;
+      if (s.record && !s.record->committed && s.commit) {
+        return effects::Record{*s.commit};
       }
       if (s.record && s.record->result == StoryState::passed) {
         return emit(ev::StoryPassed{.story_id = s.story_id.value_or(""),
@@ -661,7 +618,7 @@ Effect next_effect(const State& s) {
                                    .reason = s.record ? s.record->reason : std::string("blocked")});
     }
   }
-  return Effect{};
+  return effects::Idle{};
 }
 
 bool feedback_due(const State& state) {

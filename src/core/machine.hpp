@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/events.hpp"
@@ -27,44 +28,71 @@
 
 namespace simmer::core {
 
-struct Effect {
-  enum class Kind {
-    emit,              // journal `event_kind` / `event_data` as they are (a decision of the machine; to_data of a
-                       // typed event, so they parse back with parse_event)
-    schedule_retry,    // journal retry_scheduled: the executor stamps notBeforeMs = now + delay (or the reset)
-    run_agent,         // launch `role` for the current phase (after waiting until not_before_ms, if set)
-    validate_handoff,  // validate `handoff` (task/build/verdict.json) for the current story and attempt
-    run_gate,          // run gate number `gate_index` (`gate_name`) in the project
-    commit,            // commit the attempt's work tree changes (kind build/fix) per `commit`
-    record,            // write prd.json + progress.json for state.record, commit them, journal the commit
-    idle,              // nothing to do: the run has finished (exit with state.exit_code)
-  };
-  Kind kind = Kind::idle;
+// What the shell must do next: one struct per kind of work, and Effect, the variant of them. Each names only what
+// its work needs; the shell (run/loop.cpp) visits it and journals the event the work yields.
+namespace effects {
 
-  // emit
-  std::string event_kind;
-  nlohmann::json event_data = nlohmann::json::object();
+// Nothing to do: the run has finished (exit with state.exit_code).
+struct Idle {
+  bool operator==(const Idle&) const = default;
+};
 
-  // run_agent / validate_handoff
-  std::string role;                           // orchestrator | builder | verifier
-  std::string handoff;                        // task | build | verdict
-  std::optional<std::string> resume_session;  // resume this agent session (FIX, repairs)
-  std::vector<std::string> repair_errors;     // repair: the exact validation errors to hand back
-  std::optional<std::int64_t> not_before_ms;  // wait until then before launching
+// A decision of the machine (select a story as the harness, halt, finish the run...): journal `event` as it is.
+struct Emit {
+  EventData event;
+  bool operator==(const Emit&) const = default;
+};
 
-  // schedule_retry
-  std::string retry_reason;                 // transient | usage_limit
+// Journal retry_scheduled: the shell stamps notBeforeMs = now + delay_ms (usage_limit: the reset time, or 30 s
+// when the agent did not say).
+struct ScheduleRetry {
+  RetryReason reason = RetryReason::transient;
   int retry = 0;                            // 1-based count
   std::int64_t delay_ms = 0;                // transient: 1 s doubling, capped at 30 s
   std::optional<std::int64_t> reset_at_ms;  // usage_limit: when the agent said the limit resets
-
-  // run_gate
-  int gate_index = 0;
-  std::string gate_name;
-
-  // commit / record
-  std::optional<CommitPlan> commit;
+  bool operator==(const ScheduleRetry&) const = default;
 };
+
+// Launch `role` for the current phase, after waiting until not_before_ms when it is set.
+struct RunAgent {
+  AgentRole role = AgentRole::builder;
+  Handoff handoff = Handoff::build;           // the file the session must write
+  std::optional<std::string> resume_session;  // resume this agent session (FIX, repairs, a retried session)
+  std::vector<std::string> repair_errors;     // a repair: the exact validation errors to hand back
+  std::optional<std::int64_t> not_before_ms;  // a retry: wait until then
+  bool operator==(const RunAgent&) const = default;
+};
+
+// Validate the hand-off file `role` wrote for the current story and attempt.
+struct ValidateHandoff {
+  AgentRole role = AgentRole::builder;
+  Handoff handoff = Handoff::build;
+  bool operator==(const ValidateHandoff&) const = default;
+};
+
+// Run gate number `index` of simmer.json, named `name`, in the project.
+struct RunGate {
+  int index = 0;
+  std::string name;
+  bool operator==(const RunGate&) const = default;
+};
+
+// Commit the attempt's work tree changes (a build or fix commit) as `plan` says.
+struct Commit {
+  CommitPlan plan;
+  bool operator==(const Commit&) const = default;
+};
+
+// Write prd.json and progress.json for state.record, commit them as `plan` says, journal the commit.
+struct Record {
+  CommitPlan plan;
+  bool operator==(const Record&) const = default;
+};
+
+}  // namespace effects
+
+using Effect = std::variant<effects::Idle, effects::Emit, effects::ScheduleRetry, effects::RunAgent,
+                            effects::ValidateHandoff, effects::RunGate, effects::Commit, effects::Record>;
 
 // Transient retry delay for the n-th retry (1-based): 1 s, 2 s, 4 s, ... capped at 30 s.
 std::int64_t transient_delay_ms(int retry);

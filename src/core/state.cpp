@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include <array>
+#include <type_traits>
 #include <utility>
 
 namespace simmer::core {
@@ -20,30 +20,13 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::pair<Phase, std::string_view>, 8> k_phases{{
-    {Phase::orchestrate, "orchestrate"},
-    {Phase::build, "build"},
-    {Phase::gates, "gates"},
-    {Phase::verify, "verify"},
-    {Phase::fix, "fix"},
-    {Phase::record, "record"},
-    {Phase::halt, "halt"},
-    {Phase::done, "done"},
-}};
-
-constexpr std::array<std::pair<Step, std::string_view>, 7> k_steps{{
-    {Step::launch, "launch"},
-    {Step::running, "running"},
-    {Step::retry_wait, "retry_wait"},
-    {Step::validate, "validate"},
-    {Step::repair, "repair"},
-    {Step::commit, "commit"},
-    {Step::fallback, "fallback"},
-}};
-
 template <class T>
 json opt(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
+  if constexpr (std::is_enum_v<T>) {
+    return value ? json(to_string(*value)) : json(nullptr);
+  } else {
+    return value ? json(*value) : json(nullptr);
+  }
 }
 
 json feedback_to_json(const std::vector<FeedbackNote>& notes) {
@@ -125,13 +108,26 @@ public:
     }
     return out;
   }
-  Phase phase(const json& obj, const std::string& ptr, const char* key) const {
+  // A value of one of the closed sets of core/vocabulary.hpp, by its name.
+  template <class E>
+  E value(const json& obj, const std::string& ptr, const char* key) const {
     auto name = str(obj, ptr, key);
-    auto p = phase_from_string(name);
-    if (!p) {
-      fail(ptr + "/" + key, fmt::format("unknown phase \"{}\"", name));
+    auto v = from_string<E>(name);
+    if (!v) {
+      std::string names;
+      for (auto n : names_of<E>()) {
+        names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", n);
+      }
+      fail(ptr + "/" + key, fmt::format("expected one of {}, found \"{}\"", names, name));
     }
-    return *p;
+    return *v;
+  }
+  template <class E>
+  std::optional<E> opt_value(const json& obj, const std::string& ptr, const char* key) const {
+    if (at(obj, ptr, key).is_null()) {
+      return std::nullopt;
+    }
+    return value<E>(obj, ptr, key);
   }
   std::vector<FeedbackNote> notes(const json& obj, const std::string& ptr, const char* key) const {
     const json& v = at(obj, ptr, key);
@@ -152,54 +148,6 @@ private:
 
 }  // namespace
 
-std::string_view to_string(Phase phase) {
-  for (const auto& [value, name] : k_phases) {
-    if (value == phase) {
-      return name;
-    }
-  }
-  return "?";
-}
-
-std::optional<Phase> phase_from_string(std::string_view name) {
-  for (const auto& [value, text] : k_phases) {
-    if (text == name) {
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(Step step) {
-  for (const auto& [value, name] : k_steps) {
-    if (value == step) {
-      return name;
-    }
-  }
-  return "?";
-}
-
-std::optional<Step> step_from_string(std::string_view name) {
-  for (const auto& [value, text] : k_steps) {
-    if (text == name) {
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(StoryState status) {
-  switch (status) {
-    case StoryState::pending:
-      return "pending";
-    case StoryState::passed:
-      return "passed";
-    case StoryState::blocked:
-      return "blocked";
-  }
-  return "?";
-}
-
 json to_json(const State& s) {
   json stories = json::object();
   for (const auto& [id, story] : s.stories) {
@@ -211,12 +159,15 @@ json to_json(const State& s) {
   json failure = nullptr;
   if (s.last_failure) {
     const auto& f = *s.last_failure;
-    failure = {
-        {"kind", f.kind}, {"summary", f.summary}, {"name", f.name}, {"output", f.output}, {"criteria", f.criteria}};
+    failure = {{"kind", to_string(f.kind)},
+               {"summary", f.summary},
+               {"name", f.name},
+               {"output", f.output},
+               {"criteria", f.criteria}};
   }
   json commit = nullptr;
   if (s.commit) {
-    commit = {{"kind", s.commit->kind},
+    commit = {{"kind", to_string(s.commit->kind)},
               {"subject", s.commit->subject},
               {"runId", s.commit->run_id},
               {"keySeq", s.commit->key_seq}};
@@ -230,7 +181,9 @@ json to_json(const State& s) {
   }
   json halt = nullptr;
   if (s.halt) {
-    halt = {{"reason", s.halt->reason}, {"detail", s.halt->detail}, {"resumePhase", to_string(s.halt->resume_phase)}};
+    halt = {{"reason", to_string(s.halt->reason)},
+            {"detail", s.halt->detail},
+            {"resumePhase", to_string(s.halt->resume_phase)}};
   }
   return json{
       {"schemaVersion", s.schema_version},
@@ -289,26 +242,21 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     s.run_id = r.str(doc, "", "runId");
     s.seq = r.integer(doc, "", "seq");
     s.running = r.boolean(doc, "", "running");
-    s.result = r.opt_str(doc, "", "result");
+    s.result = r.opt_value<RunResult>(doc, "", "result");
     if (auto code = r.opt_int(doc, "", "exitCode")) {
       s.exit_code = static_cast<int>(*code);
     }
-    s.phase = r.phase(doc, "", "phase");
+    s.phase = r.value<Phase>(doc, "", "phase");
     s.story_id = r.opt_str(doc, "", "storyId");
     s.attempt = r.integer(doc, "", "attempt");
-    auto step_name = r.str(doc, "", "step");
-    auto step = step_from_string(step_name);
-    if (!step) {
-      r.fail("/step", fmt::format("unknown step \"{}\"", step_name));
-    }
-    s.step = *step;
+    s.step = r.value<Step>(doc, "", "step");
     s.phase_seq = r.integer(doc, "", "phaseSeq");
     s.repairs = static_cast<int>(r.integer(doc, "", "repairs"));
     s.transient_retries = static_cast<int>(r.integer(doc, "", "transientRetries"));
     s.usage_waits = static_cast<int>(r.integer(doc, "", "usageWaits"));
     s.handoff_errors = r.strings(doc, "", "handoffErrors");
     s.not_before_ms = r.opt_int(doc, "", "notBeforeMs");
-    s.retry_reason = r.opt_str(doc, "", "retryReason");
+    s.retry_reason = r.opt_value<RetryReason>(doc, "", "retryReason");
     s.reset_at_ms = r.opt_int(doc, "", "resetAtMs");
     s.gate_index = static_cast<int>(r.integer(doc, "", "gateIndex"));
     const json& sessions = r.at(doc, "", "sessions");
@@ -323,7 +271,7 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     }
     if (const json& f = r.at(doc, "", "lastFailure"); !f.is_null()) {
       FailureNote note;
-      note.kind = r.str(f, "/lastFailure", "kind");
+      note.kind = r.value<FailureKind>(f, "/lastFailure", "kind");
       note.summary = r.str(f, "/lastFailure", "summary");
       note.name = r.str(f, "/lastFailure", "name");
       note.output = r.str(f, "/lastFailure", "output");
@@ -331,8 +279,8 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       s.last_failure = note;
     }
     if (const json& c = r.at(doc, "", "commit"); !c.is_null()) {
-      s.commit = CommitPlan{r.str(c, "/commit", "kind"), r.str(c, "/commit", "subject"), r.str(c, "/commit", "runId"),
-                            r.integer(c, "/commit", "keySeq")};
+      s.commit = CommitPlan{r.value<CommitKind>(c, "/commit", "kind"), r.str(c, "/commit", "subject"),
+                            r.str(c, "/commit", "runId"), r.integer(c, "/commit", "keySeq")};
     }
     if (const json& rec = r.at(doc, "", "record"); !rec.is_null()) {
       RecordPlan plan;
@@ -347,7 +295,8 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       s.record = plan;
     }
     if (const json& h = r.at(doc, "", "halt"); !h.is_null()) {
-      s.halt = HaltInfo{r.str(h, "/halt", "reason"), r.str(h, "/halt", "detail"), r.phase(h, "/halt", "resumePhase")};
+      s.halt = HaltInfo{r.value<HaltReason>(h, "/halt", "reason"), r.str(h, "/halt", "detail"),
+                        r.value<Phase>(h, "/halt", "resumePhase")};
     }
     s.spend_total_usd = r.number(r.at(doc, "", "spend"), "/spend", "totalUsd");
     const json& it = r.at(doc, "", "iterations");
@@ -374,11 +323,7 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       story.priority = r.integer(v, p, "priority");
       story.dependencies = r.strings(v, p, "dependencies");
       story.epic = r.str(v, p, "epic");
-      auto status = from_string<StoryState>(r.str(v, p, "status"));
-      if (!status) {
-        r.fail(p + "/status", "expected \"pending\", \"passed\" or \"blocked\"");
-      }
-      story.status = *status;
+      story.status = r.value<StoryState>(v, p, "status");
       story.reason = r.str(v, p, "reason");
       story.attempts = r.integer(v, p, "attempts");
       story.cost_usd = r.number(v, p, "costUsd");

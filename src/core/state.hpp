@@ -17,33 +17,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/vocabulary.hpp"
 #include "util/error.hpp"
 
 namespace simmer::core {
 
 // The only state.json schemaVersion this build reads and writes.
 inline constexpr int k_state_schema_version = 1;
-
-enum class Phase { orchestrate, build, gates, verify, fix, record, halt, done };
-std::string_view to_string(Phase phase);
-// "build" -> Phase::build; nothing for an unknown name.
-std::optional<Phase> phase_from_string(std::string_view name);
-
-// Where an agent phase (orchestrate, build, verify, fix) stands.
-enum class Step {
-  launch,      // start the phase's agent session (fresh, or resuming the builder's session for FIX)
-  running,     // phase_started was journaled: a session is (or was, before a crash) running; re-launch on resume
-  retry_wait,  // a retry is scheduled: wait until `not_before_ms`, then launch again
-  validate,    // the session ended well: validate the hand-off file it wrote
-  repair,      // the hand-off was invalid: resume the same session with `handoff_errors`
-  commit,      // BUILD/FIX hand-off accepted: commit the attempt's work tree changes
-  fallback,    // ORCHESTRATE only: the orchestrator failed; the harness picks, with a warning (last_failure)
-};
-std::string_view to_string(Step step);
-std::optional<Step> step_from_string(std::string_view name);
-
-enum class StoryState { pending, passed, blocked };
-std::string_view to_string(StoryState status);
 
 // One story as the machine sees it: what selection needs from prd.json plus the harness's counters.
 struct StoryView {
@@ -73,7 +53,7 @@ struct Limits {
 
 // What FIX is told about the failure of the previous attempt.
 struct FailureNote {
-  std::string kind;                                   // "verdict" | "gate" | "contract" | "timeout" | "fatal"
+  FailureKind kind = FailureKind::verdict;
   std::string summary;                                // one line
   std::string name;                                   // gate name (gate)
   std::string output;                                 // gate output tail (<= 64 KiB) or contract errors, one per line
@@ -83,10 +63,11 @@ struct FailureNote {
 // A commit the loop owes for the current attempt; its key (run id + seq of the event that decided it) goes into
 // the commit's `Simmer-Run:` / `Simmer-Seq:` trailers, so a resumed run can see it was already made.
 struct CommitPlan {
-  std::string kind;     // "build" | "fix" | "record"
+  CommitKind kind = CommitKind::build;
   std::string subject;  // "<ID>: <title> (build)", "(fix N)", "(record passed|blocked)"
   std::string run_id;
   std::int64_t key_seq = 0;
+  bool operator==(const CommitPlan&) const = default;
 };
 
 // RECORD's pending outcome for the current story.
@@ -98,7 +79,7 @@ struct RecordPlan {
 };
 
 struct HaltInfo {
-  std::string reason;  // budget_story | budget_total | max_iterations | checkpoint | transient
+  HaltReason reason = HaltReason::budget_total;
   std::string detail;
   Phase resume_phase = Phase::orchestrate;
 };
@@ -113,11 +94,11 @@ struct FeedbackNote {
 
 struct State {
   int schema_version = k_state_schema_version;
-  std::string run_id;                 // the run that applied the last event
-  std::int64_t seq = 0;               // seq of the last applied event
-  bool running = false;               // between run_started and run_finished
-  std::optional<std::string> result;  // last run_finished result
-  std::optional<int> exit_code;       // last run_finished exitCode
+  std::string run_id;               // the run that applied the last event
+  std::int64_t seq = 0;             // seq of the last applied event
+  bool running = false;             // between run_started and run_finished
+  std::optional<RunResult> result;  // last run_finished result
+  std::optional<int> exit_code;     // last run_finished exitCode
 
   Phase phase = Phase::orchestrate;
   std::optional<std::string> story_id;
@@ -129,7 +110,7 @@ struct State {
   int usage_waits = 0;                          // usage-limit waits in this phase
   std::vector<std::string> handoff_errors;      // for `repair`
   std::optional<std::int64_t> not_before_ms;    // retry_wait: launch not before (Unix ms)
-  std::optional<std::string> retry_reason;      // retry_wait: transient | usage_limit
+  std::optional<RetryReason> retry_reason;      // retry_wait: transient | usage_limit
   std::optional<std::int64_t> reset_at_ms;      // usage limit reset the agent reported
   int gate_index = 0;                           // next gate to run in GATES
   std::map<std::string, std::string> sessions;  // role -> agent session id, for the current story
@@ -161,8 +142,8 @@ nlohmann::json to_json(const State& state);
 // Canonical text: to_json(state).dump(2) + "\n". Replay compares these bytes.
 std::string canonical_text(const State& state);
 // Reads what to_json wrote. A document that is not such a state (missing key, wrong type, unknown enum value,
-// other schemaVersion) is a Failure(invalid_input) naming the JSON pointer: "invalid state (.simmer/state.json#/phase):
-// unknown phase \"x\"". `display` names the file.
+// other schemaVersion) is a Failure(invalid_input) naming the JSON pointer: "invalid state (.simmer/state.json#/step):
+// expected one of "launch", "running", ..., found \"x\"". `display` names the file.
 Result<State> state_from_json(const nlohmann::json& doc, const std::string& display = ".simmer/state.json");
 
 }  // namespace simmer::core

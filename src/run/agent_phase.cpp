@@ -23,37 +23,25 @@ namespace {
 
 constexpr std::size_t k_gate_tail_kib = 64;
 
-const core::RoleConfig& role_config(const core::Config& config, const std::string& role) {
-  if (role == "orchestrator") {
-    return config.orchestrator;
-  }
-  if (role == "verifier") {
-    return config.verifier;
+const core::RoleConfig& role_config(const core::Config& config, core::AgentRole role) {
+  switch (role) {
+    case core::AgentRole::orchestrator:
+      return config.orchestrator;
+    case core::AgentRole::verifier:
+      return config.verifier;
+    case core::AgentRole::builder:
+      break;
   }
   return config.builder;
 }
 
-agents::Role role_enum(const std::string& role) {
-  if (role == "orchestrator") {
-    return agents::Role::orchestrator;
-  }
-  if (role == "verifier") {
-    return agents::Role::verifier;
-  }
-  return agents::Role::builder;
+fs::path handoff_path(const RunContext& cx, core::Handoff handoff) {
+  return cx.paths.dir / (std::string(core::to_string(handoff)) + ".json");
 }
 
 bool is_link(const fs::path& p) {
   std::error_code ec;
   return fs::symlink_status(p, ec).type() == fs::file_type::symlink;
-}
-
-std::optional<std::string> read_if_there(const fs::path& p) {
-  if (!util::exists(p)) {
-    return std::nullopt;
-  }
-  auto text = util::read_file(p);
-  return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
 }
 
 std::string criteria_text(const core::Story* story) {
@@ -74,10 +62,10 @@ std::string failure_text(const core::State& state) {
   }
   const auto& f = *state.last_failure;
   std::string out = f.summary + "\n";
-  if (f.kind == "gate") {
+  if (f.kind == core::FailureKind::gate) {
     out += fmt::format("\nOutput of gate \"{}\" (last {} KiB at most):\n```\n{}\n```\n", f.name, k_gate_tail_kib,
                        f.output);
-  } else if (f.kind == "verdict") {
+  } else if (f.kind == core::FailureKind::verdict) {
     out += "\nThe verifier's judgement per criterion:\n";
     for (const auto& c : f.criteria) {
       out += fmt::format("- [{}] {}{}\n", c.value("passed", false) ? "met" : "NOT met",
@@ -91,7 +79,8 @@ std::string failure_text(const core::State& state) {
 }
 
 // What the agent is told: the pinned prompt of its role with the placeholders filled from the state.
-std::string render(RunContext& cx, const core::Effect& effect, const std::string& story_id, std::string& warning) {
+std::string render(RunContext& cx, const core::effects::RunAgent& effect, const std::string& story_id,
+                   std::string& warning) {
   const core::State& state = cx.state();
   const core::Story* story = cx.prd.find(story_id);
   std::map<std::string, std::string> v;
@@ -105,11 +94,11 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
   v["feedback"] = feedback_prompt_text(cx.paths, state.phase == core::Phase::orchestrate ? state.feedback_pending
                                                                                          : state.guidance);
   v["last_failure"] = failure_text(state);
-  fs::path handoff = cx.paths.dir / (effect.handoff + ".json");
-  v["handoff_path"] = handoff.string();
-  auto schema = store::resource("schemas/" + effect.handoff + ".json");
+  const std::string handoff(core::to_string(effect.handoff));
+  v["handoff_path"] = handoff_path(cx, effect.handoff).string();
+  auto schema = store::resource("schemas/" + handoff + ".json");
   v["handoff_schema"] = schema ? std::string(*schema) : "{}";
-  if (effect.handoff == "task") {
+  if (effect.handoff == core::Handoff::task) {
     v["handoff_binding"] = "`storyId` must be a story that can run now.";
   } else {
     v["handoff_binding"] = fmt::format("It must say `\"storyId\": \"{}\"` and `\"attempt\": {}`.", story_id,
@@ -117,7 +106,7 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
   }
   // Guidance for the builder: the orchestrator's brief when it wrote one for this story.
   std::string guidance = "(none beyond the story)";
-  if (auto task = read_if_there(cx.paths.task)) {
+  if (auto task = util::read_if_readable(cx.paths.task)) {
     auto doc = json::parse(*task, nullptr, false);
     if (doc.is_object() && doc.value("storyId", std::string()) == story_id) {
       guidance = doc.value("guidance", guidance);
@@ -140,7 +129,7 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
   }
   v["progress"] = progress.empty() ? "(nothing yet)" : progress;
   std::string build_summary = "(no report)";
-  if (auto build = read_if_there(cx.paths.build)) {
+  if (auto build = util::read_if_readable(cx.paths.build)) {
     auto doc = json::parse(*build, nullptr, false);
     if (doc.is_object()) {
       build_summary = doc.value("summary", build_summary);
@@ -152,10 +141,9 @@ std::string render(RunContext& cx, const core::Effect& effect, const std::string
     errors += "- " + e + "\n";
   }
   v["repair_errors"] = errors;
-  std::string name = effect.role == "orchestrator"     ? "orchestrator"
-                     : effect.role == "verifier"       ? "verifier"
-                     : state.phase == core::Phase::fix ? "fix"
-                                                       : "builder";
+  std::string name = effect.role != core::AgentRole::builder ? std::string(core::to_string(effect.role))
+                     : state.phase == core::Phase::fix       ? "fix"
+                                                             : "builder";
   if (!effect.repair_errors.empty()) {
     name = "repair";
   }
@@ -177,7 +165,7 @@ bool wait_until(RunContext& cx, std::int64_t until_ms) {
 
 }  // namespace
 
-void run_agent_phase(RunContext& cx, const core::Effect& effect) {
+void run_agent_phase(RunContext& cx, const core::effects::RunAgent& effect) {
   if (effect.not_before_ms) {
     // A retry wait: status and the dashboard show the scheduled retry meanwhile.
     cx.flush_state();
@@ -187,29 +175,29 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
     }
   }
   const core::RoleConfig& rc = role_config(cx.config, effect.role);
+  const std::string role(core::to_string(effect.role));
   if (rc.agent == core::AgentKind::harness) {
     throw Error(ExitCode::invalid_input, fmt::format("agent 'harness' (simmer.json#/agents/{}): only the "
                                                      "orchestrator can be the harness",
-                                                     effect.role));
+                                                     role));
   }
   const core::State& state = cx.state();
   std::string story_id = state.story_id.value_or("");
-  if (effect.role == "orchestrator") {
+  if (effect.role == core::AgentRole::orchestrator) {
     story_id = core::harness_pick(state).value_or("");
   }
   // The file this phase writes: a stale one from an earlier phase must not pass for the new one.
-  fs::path handoff = cx.paths.dir / (effect.handoff + ".json");
+  const fs::path handoff = handoff_path(cx, effect.handoff);
   std::error_code ec;
   fs::remove(handoff, ec);
-  cx.append("phase_started",
-            {{"phase", core::to_string(state.phase)}, {"storyId", cx.story_json()}, {"attempt", state.attempt}});
+  cx.append(core::events::PhaseStarted{.phase = state.phase, .story_id = state.story_id, .attempt = state.attempt});
   std::string warning;
   std::string prompt = render(cx, effect, story_id, warning);
   if (!warning.empty() && cx.prompt_warned.insert(warning).second) {
-    cx.append("warning", {{"message", warning}});
+    cx.append(core::events::Warning{.message = warning});
   }
   // The one mapping of simmer.json to an agent (agents/config_map.hpp): doctor --probe and to-prd use it too.
-  agents::LaunchRequest req = agents::launch_request(cx.config, rc, role_enum(effect.role), cx.paths.root);
+  agents::LaunchRequest req = agents::launch_request(cx.config, rc, effect.role, cx.paths.root);
   req.prompt = prompt;
   req.resume_session = effect.resume_session;
   if (req.resume_session) {
@@ -225,16 +213,16 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
       fs::remove(dir, link_ec);
     }
   }
-  req.transcript = cx.paths.sessions / cx.run_id / fmt::format("{}-{}-{}.jsonl", state.seq, effect.role, state.attempt);
+  req.transcript = cx.paths.sessions / cx.run_id / fmt::format("{}-{}-{}.jsonl", state.seq, role, state.attempt);
   // A fresh name each session: whatever is already there was planted (a symlink to a file the agent wants
   // overwritten), and is removed, never written through.
   std::error_code planted_ec;
   if (fs::symlink_status(req.transcript, planted_ec).type() != fs::file_type::not_found) {
     fs::remove_all(req.transcript, planted_ec);
-    cx.append("tamper_detected", {{"file", cx.paths.display(req.transcript)},
-                                  {"role", cx.actor},
-                                  {"restored", !planted_ec},
-                                  {"change", "created"}});
+    cx.append(core::events::TamperDetected{.file = cx.paths.display(req.transcript),
+                                           .restored = !planted_ec,
+                                           .role = cx.actor,
+                                           .change = core::TamperChange::created});
   }
   // What the agent is told is kept beside its transcript and its hash journaled with the launch, so a replay can
   // show it and tell whether the file still holds it (`simmer replay --prompts`).
@@ -245,10 +233,10 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
     throw Error(ExitCode::unsafe_storage,
                 fmt::format("cannot write {}: {}", cx.paths.display(prompt_file), util::errno_text(err)));
   }
-  const json prompt_record = {{"file", cx.paths.display(prompt_file)},
-                              {"sha256", util::sha256_hex(prompt)},
-                              {"bytes", static_cast<std::int64_t>(prompt.size())}};
-  req.env = {{"SIMMER_ROLE", effect.role},
+  const core::events::PromptRecord prompt_record{.file = cx.paths.display(prompt_file),
+                                                 .sha256 = util::sha256_hex(prompt),
+                                                 .bytes = static_cast<std::int64_t>(prompt.size())};
+  req.env = {{"SIMMER_ROLE", role},
              {"SIMMER_STORY_ID", story_id},
              {"SIMMER_ATTEMPT", std::to_string(state.attempt)},
              {"SIMMER_HANDOFF", fs::absolute(handoff).string()},
@@ -261,81 +249,77 @@ void run_agent_phase(RunContext& cx, const core::Effect& effect) {
   // The agent may read state.json, and check_tamper compares it with what this process wrote.
   cx.flush_state();
   Snapshot before = take_snapshot(cx);
-  cx.actor = effect.role;
+  cx.actor = role;
   // Who the agent is goes into the journal before it does anything we read: if simmer is killed during the
   // session, the next start finds the group by it and stops it (run/loop.cpp, stop_survivors).
   req.on_spawn = [&](const util::SpawnedProcess& p) {
-    cx.append("session_launched", {{"role", effect.role},
-                                   {"storyId", cx.story_json()},
-                                   {"attempt", cx.state().attempt},
-                                   {"agent", agent},
-                                   {"pid", p.pid},
-                                   {"pgid", p.pgid},
-                                   {"startTime", p.start_time},
-                                   {"bootId", p.boot_id},
-                                   {"transcript", cx.paths.display(req.transcript)},
-                                   {"prompt", prompt_record}});
+    cx.append(core::events::SessionLaunched{.role = effect.role,
+                                            .story_id = cx.state().story_id,
+                                            .attempt = cx.state().attempt,
+                                            .agent = agent,
+                                            .pid = p.pid,
+                                            .pgid = p.pgid,
+                                            .start_time = p.start_time,
+                                            .boot_id = p.boot_id,
+                                            .transcript = cx.paths.display(req.transcript),
+                                            .prompt = prompt_record});
     // state.json is current whenever the loop waits; and that append is ours, not the agent's.
     cx.flush_state();
     restamp_journal(cx, before);
   };
   cx.report.begin_activity(
-      fmt::format("{} {} ({})", story_id.empty() ? "-" : story_id, core::to_string(state.phase), effect.role));
+      fmt::format("{} {} ({})", story_id.empty() ? "-" : story_id, core::to_string(state.phase), role));
   agents::SessionRecord rec;
   {
     auto t = cx.profile.time("agent");
     rec = cx.world.agents.run(agent, options, req, cx.cancel);
   }
   cx.report.end_activity();
-  check_tamper(cx, before, effect.role);
-  const std::string phase(core::to_string(cx.state().phase));
-  const json story = cx.story_json();
+  check_tamper(cx, before, role);
+  // Read once: the session event can move the state on (to FIX's attempt) before phase_finished is written.
+  const core::Phase phase = cx.state().phase;
+  const std::optional<std::string> story = cx.state().story_id;
   const std::int64_t attempt = cx.state().attempt;
-  cx.append("session", session_data(cx, effect.role, story, attempt, rec));
-  cx.append("phase_finished", {{"phase", phase},
-                               {"storyId", story},
-                               {"attempt", attempt},
-                               {"durationMs", rec.duration_ms},
-                               {"outcome", agents::to_string(rec.outcome)}});
+  cx.append(session_event(cx, effect.role, story, attempt, rec));
+  cx.append(core::events::PhaseFinished{.phase = phase,
+                                        .story_id = story,
+                                        .attempt = attempt,
+                                        .duration_ms = rec.duration_ms,
+                                        .outcome = std::string(core::to_string(rec.outcome))});
   if (rec.outcome == agents::Outcome::interrupted) {
     cx.interrupted = true;
   }
 }
 
-json session_data(const RunContext& cx, const std::string& role, json story, std::int64_t attempt,
-                  const agents::SessionRecord& rec) {
-  json tokens = {{"input", rec.tokens.input},
-                 {"output", rec.tokens.output},
-                 {"cacheRead", rec.tokens.cache_read},
-                 {"cacheWrite", rec.tokens.cache_write}};
-  json data = {{"role", role},
-               {"storyId", std::move(story)},
-               {"attempt", attempt},
-               {"agent", rec.agent},
-               {"model", rec.model},
-               {"sessionId", rec.session_id},
-               {"tokens", tokens},
-               {"turns", rec.turns},
-               {"durationMs", rec.duration_ms},
-               {"costUsd", rec.cost_usd},
-               {"costReported", rec.cost_reported},
-               {"outcome", agents::to_string(rec.outcome)},
-               {"error", rec.error},
-               {"transcript", cx.paths.display(rec.transcript)}};
-  if (rec.reset_at_ms) {
-    data["resetAtMs"] = *rec.reset_at_ms;
-  }
-  return data;
+core::events::Session session_event(const RunContext& cx, core::AgentRole role, std::optional<std::string> story,
+                                    std::int64_t attempt, const agents::SessionRecord& rec) {
+  return {.role = role,
+          .story_id = std::move(story),
+          .attempt = attempt,
+          .agent = rec.agent,
+          .model = rec.model,
+          .session_id = rec.session_id,
+          .tokens = {.input = rec.tokens.input,
+                     .output = rec.tokens.output,
+                     .cache_read = rec.tokens.cache_read,
+                     .cache_write = rec.tokens.cache_write},
+          .turns = rec.turns,
+          .duration_ms = rec.duration_ms,
+          .cost_usd = rec.cost_usd,
+          .cost_reported = rec.cost_reported,
+          .outcome = rec.outcome,
+          .error = rec.error,
+          .transcript = cx.paths.display(rec.transcript),
+          .reset_at_ms = rec.reset_at_ms};
 }
 
-void journal_recovered_session(RunContext& cx, const json& launched) {
-  const std::string role = launched.value("role", std::string("builder"));
+void journal_recovered_session(RunContext& cx, const core::events::SessionLaunched& launched) {
   agents::SessionRecord rec;
-  rec.agent = launched.value("agent", std::string());
-  rec.transcript = cx.paths.root / launched.value("transcript", std::string());
+  rec.agent = launched.agent;
+  rec.transcript = cx.paths.root / launched.transcript;
   bool finished = false;
   try {
-    const core::RoleConfig& rc = role_config(cx.config, role);
+    const core::RoleConfig& rc = role_config(cx.config, launched.role);
     rec.model = rc.model.value_or("");
     finished = cx.world.agents.recover(rec.agent,
                                        agents::agent_options(cx.config, rc, cx.paths.root, cx.options.simmer_exe), rec);
@@ -351,10 +335,9 @@ void journal_recovered_session(RunContext& cx, const json& launched) {
     rec.outcome = agents::Outcome::interrupted;
     rec.error = "simmer was killed during this session; its spend is what its transcript shows";
   }
-  json data = session_data(cx, role, launched.contains("storyId") ? launched["storyId"] : json(nullptr),
-                           launched.value("attempt", std::int64_t{0}), rec);
-  data["recovered"] = true;
-  cx.append("session", data);
+  core::events::Session session = session_event(cx, launched.role, launched.story_id, launched.attempt, rec);
+  session.recovered = true;
+  cx.append(session);
 }
 
 }  // namespace simmer::run

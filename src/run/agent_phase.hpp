@@ -7,8 +7,6 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "agents/agent.hpp"
 #include "run/context.hpp"
 
@@ -16,16 +14,16 @@ namespace simmer::run {
 
 // Performs a run_agent effect: waits until its not_before_ms (a retry), then runs the session. A cancel during
 // the wait or the session sets cx.interrupted.
-void run_agent_phase(RunContext& cx, const core::Effect& effect);
+void run_agent_phase(RunContext& cx, const core::effects::RunAgent& effect);
 
-// The `session` event's data for one session's record.
-nlohmann::json session_data(const RunContext& cx, const std::string& role, nlohmann::json story, std::int64_t attempt,
-                            const agents::SessionRecord& rec);
+// The `session` event of one session's record (story: none for the orchestrator's sessions).
+core::events::Session session_event(const RunContext& cx, core::AgentRole role, std::optional<std::string> story,
+                                    std::int64_t attempt, const agents::SessionRecord& rec);
 
-// The session a killed run launched (`launched`: its session_launched data) and never recorded: read from its
+// The session a killed run launched (`launched`: its session_launched event) and never recorded: read from its
 // transcript. One whose stream carries its final result had finished (simmer was killed between its end and the
 // journal) and is recorded as it ended, so the loop goes on instead of paying for it twice; otherwise it is
 // recorded as interrupted, with the spend its transcript shows. Journals the session event (recovered: true).
-void journal_recovered_session(RunContext& cx, const nlohmann::json& launched);
+void journal_recovered_session(RunContext& cx, const core::events::SessionLaunched& launched);
 
 }  // namespace simmer::run

@@ -47,38 +47,38 @@ CommitOutcome commit_paths(RunContext& cx, const core::CommitPlan& plan,
 }
 
 // A hook's refusal in the journal's gate form (docs/events.md, "hook": true).
-json hook_gate_data(const RunContext& cx, const HookFailure& f) {
-  return {{"name", f.hook + " hook"},
-          {"hook", true},
-          {"storyId", cx.story_json()},
-          {"attempt", cx.state().attempt},
-          {"exitCode", f.exit_code},
-          {"passed", false},
-          {"timedOut", f.timed_out},
-          {"durationMs", f.duration_ms},
-          {"outputTail", gate_tail(f.output_tail)}};
+core::events::Gate hook_gate(const RunContext& cx, const HookFailure& f) {
+  return {.name = f.hook + " hook",
+          .story_id = cx.state().story_id,
+          .attempt = cx.state().attempt,
+          .exit_code = f.exit_code,
+          .passed = false,
+          .timed_out = f.timed_out,
+          .duration_ms = f.duration_ms,
+          .output_tail = gate_tail(f.output_tail),
+          .hook = true};
 }
 
 }  // namespace
 
-void commit_attempt_phase(RunContext& cx, const core::Effect& effect) {
-  const core::CommitPlan& plan = *effect.commit;
+void commit_attempt_phase(RunContext& cx, const core::effects::Commit& effect) {
+  const core::CommitPlan& plan = effect.plan;
   cx.flush_state();
   auto outcome = commit_paths(cx, plan, std::nullopt);
   if (outcome.hook_failure) {
     // Nothing was committed: the attempt fails like a gate and FIX gets the hook's output.
-    cx.append("gate", hook_gate_data(cx, *outcome.hook_failure));
+    cx.append(hook_gate(cx, *outcome.hook_failure));
     return;
   }
-  cx.append("commit", {{"storyId", cx.story_json()},
-                       {"attempt", cx.state().attempt},
-                       {"kind", plan.kind},
-                       {"sha", outcome.sha ? json(*outcome.sha) : json(nullptr)},
-                       {"subject", plan.subject}});
+  cx.append(core::events::Commit{.story_id = cx.state().story_id,
+                                 .attempt = cx.state().attempt,
+                                 .kind = plan.kind,
+                                 .sha = outcome.sha,
+                                 .subject = plan.subject});
 }
 
-void record_phase(RunContext& cx, const core::Effect& effect) {
-  const core::CommitPlan& plan = *effect.commit;
+void record_phase(RunContext& cx, const core::effects::Record& effect) {
+  const core::CommitPlan& plan = effect.plan;
   const core::State& state = cx.state();
   const std::string id = state.story_id.value_or("");
   cx.flush_state();
@@ -121,16 +121,17 @@ void record_phase(RunContext& cx, const core::Effect& effect) {
       // The story's outcome is settled and no agent is left to fix the harness's own files: the refusal is said,
       // prd.json and progress.json stay uncommitted (the next record commit takes them along).
       const auto& f = *outcome.hook_failure;
-      cx.append("warning", {{"message", fmt::format("the {} hook refused the record commit of {} ({}): {}", f.hook, id,
-                                                    f.timed_out ? "timed out" : fmt::format("exit {}", f.exit_code),
-                                                    util::preview(f.output_tail, 400))}});
+      cx.append(core::events::Warning{
+          .message = fmt::format("the {} hook refused the record commit of {} ({}): {}", f.hook, id,
+                                 f.timed_out ? "timed out" : fmt::format("exit {}", f.exit_code),
+                                 util::preview(f.output_tail, 400))});
     }
   }
-  cx.append("commit", {{"storyId", id},
-                       {"attempt", cx.state().attempt},
-                       {"kind", "record"},
-                       {"sha", sha ? json(*sha) : json(nullptr)},
-                       {"subject", plan.subject}});
+  cx.append(core::events::Commit{.story_id = id,
+                                 .attempt = cx.state().attempt,
+                                 .kind = core::CommitKind::record,
+                                 .sha = sha,
+                                 .subject = plan.subject});
 }
 
 }  // namespace simmer::run

@@ -9,7 +9,7 @@
 
 namespace simmer::run {
 
-void commit_attempt_phase(RunContext& cx, const core::Effect& effect);
-void record_phase(RunContext& cx, const core::Effect& effect);
+void commit_attempt_phase(RunContext& cx, const core::effects::Commit& effect);
+void record_phase(RunContext& cx, const core::effects::Record& effect);
 
 }  // namespace simmer::run

@@ -25,17 +25,18 @@ RunContext::RunContext(const store::ProjectPaths& project, const CookOptions& co
       m_lock(lock),
       m_cache(std::move(cache)) {}
 
-void RunContext::append(const std::string& kind, json data) {
+void RunContext::append(const core::EventData& event) {
   // The journal must still be where readers look for it; an agent (or anything it left running) may have removed
   // or moved it since the last append. Put it back before writing, and say so right after.
-  std::optional<json> moved;
+  std::optional<core::events::TamperDetected> moved;
   if (!m_journal.at_path()) {
     moved = restore_journal(*this, actor);
   }
+  const std::string kind(core::kind_name(event));
   json line = {{"ts", util::iso8601_utc_ms(world.clock.now_ms())},
                {"runId", run_id},
                {"kind", kind},
-               {"data", std::move(data)}};
+               {"data", core::to_data(event)}};
   // Fold what the journal stores: invalid UTF-8 (a gate's output) becomes U+FFFD in both, never only on disk.
   util::make_storable(line["data"]);
   {
@@ -48,22 +49,17 @@ void RunContext::append(const std::string& kind, json data) {
   e.run_id = run_id;
   e.kind = kind;
   e.data = line["data"];
-  if (kind == "session") {
-    session_tokens.add(e.data);
+  if (const auto* session = std::get_if<core::events::Session>(&event)) {
+    session_tokens.add(*session);
   }
   m_cache.apply(e);
   report.on_event(line, m_cache.state());
   if (moved) {
-    append("tamper_detected", std::move(*moved));
+    append(*moved);
   }
 }
 
-json RunContext::story_json() const {
-  const auto& id = m_cache.state().story_id;
-  return id ? json(*id) : json(nullptr);
-}
-
-json restore_journal(RunContext& cx, const std::string& role) {
+core::events::TamperDetected restore_journal(RunContext& cx, const std::string& role) {
   cx.journal().restore_at_path();
   if (!cx.lock().at_path()) {
     if (auto r = cx.lock().restore_at_path(); !r.ok()) {
@@ -71,12 +67,12 @@ json restore_journal(RunContext& cx, const std::string& role) {
     }
   }
   cx.cache().mark_stale();
-  return {{"file", ".simmer/events.jsonl"},
-          {"role", role},
-          {"restored", true},
-          {"change", "removed"},
-          {"stopsStory", true},
-          {"detail", "the journal was removed, moved or replaced by a symlink; restored from the harness's copy"}};
+  return {.file = ".simmer/events.jsonl",
+          .restored = true,
+          .role = role,
+          .change = core::TamperChange::removed,
+          .detail = "the journal was removed, moved or replaced by a symlink; restored from the harness's copy",
+          .stops_story = true};
 }
 
 }  // namespace simmer::run

@@ -40,7 +40,7 @@ public:
   const core::State& state() const { return m_cache.state(); }
   // Journals one event of this run, folds it and reports it. Before writing, a journal or lock an agent removed,
   // moved or replaced is put back (and a tamper_detected that stops the story follows the event).
-  void append(const std::string& kind, nlohmann::json data);
+  void append(const core::EventData& event);
   // Writes state.json if it is stale (run/state_cache.hpp says when the shell calls this).
   void flush_state() {
     auto t = profile.time("state");
@@ -49,8 +49,6 @@ public:
   StateCache& cache() { return m_cache; }
   util::Journal& journal() { return m_journal; }
   util::ProjectLock& lock() { return m_lock; }
-  // The current story's id, or JSON null (the orchestrator's sessions have none).
-  nlohmann::json story_json() const;
 
   const store::ProjectPaths& paths;
   const CookOptions& options;
@@ -79,8 +77,8 @@ private:
 
 // Puts the journal (from this process's open handle) and the lock back at their paths, and the folder they live
 // in, after `role` removed, moved or replaced them; state.json is rewritten at the next flush. Returns the
-// tamper_detected data, which stops the story: an agent that erases the record of what it did is not judged
+// tamper_detected event, which stops the story: an agent that erases the record of what it did is not judged
 // further.
-nlohmann::json restore_journal(RunContext& cx, const std::string& role);
+core::events::TamperDetected restore_journal(RunContext& cx, const std::string& role);
 
 }  // namespace simmer::run

@@ -91,8 +91,9 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
                    ExitCode::invalid_input};
   }
   // 3. A dirty tree between stories is someone else's work: refused before anything is written, or with
-  //    --allow-dirty kept out of simmer's commits. In the middle of a story (read-only fold of the journal) the
-  //    changes are the interrupted agent's own, and the run resumes with them.
+  //    --allow-dirty kept out of simmer's commits (and journaled in run_started). In the middle of a story
+  //    (read-only fold of the journal) the changes are the interrupted agent's own on top of what the killed run
+  //    kept out, and the run resumes with them, keeping out the same paths.
   // The journal, read and checked against its schemas once (store/journal_events.hpp): a damaged one is exit 4
   // before anything is written.
   auto stamp_read = journal_stamp(paths.events);
@@ -147,7 +148,7 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
   RunContext cx(paths, options, std::get<core::Config>(std::move(config)), std::get<core::Prd>(std::move(prd)),
                 std::move(journal), *lock, std::move(*cache), std::move(inputs), world, report, cancel, signal_number);
   cx.head = head;
-  cx.foreign = std::move(foreign);
+  cx.foreign = fold.state.story_id ? fold.foreign : std::move(foreign);
   Loop loop(cx);
   for (auto& w : warnings) {
     loop.add_warning(w);

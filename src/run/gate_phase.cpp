@@ -7,29 +7,27 @@
 
 namespace simmer::run {
 
-using nlohmann::json;
-
 std::string gate_tail(const std::string& output) {
   std::string tail = output.size() > k_gate_tail ? output.substr(output.size() - k_gate_tail) : output;
   return util::truncate_utf8(tail, k_gate_tail);
 }
 
-void run_gate_phase(RunContext& cx, const core::Effect& effect) {
+void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
   const core::Gate* gate = nullptr;
   for (const auto& g : cx.config.gates) {
-    if (g.name == effect.gate_name) {
+    if (g.name == effect.name) {
       gate = &g;
     }
   }
   if (!gate) {
     throw Error(ExitCode::invalid_input,
-                fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", effect.gate_name));
+                fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", effect.name));
   }
-  const json story = cx.story_json();
   // Read once: a failing gate's event moves the state on to FIX's attempt before phase_finished is written.
+  const std::optional<std::string> story = cx.state().story_id;
   const std::int64_t attempt = cx.state().attempt;
-  if (effect.gate_index == 0) {
-    cx.append("phase_started", {{"phase", "gates"}, {"storyId", story}, {"attempt", attempt}});
+  if (effect.index == 0) {
+    cx.append(core::events::PhaseStarted{.phase = core::Phase::gates, .story_id = story, .attempt = attempt});
   }
   cx.flush_state();
   Snapshot before = take_snapshot(cx);
@@ -47,20 +45,20 @@ void run_gate_phase(RunContext& cx, const core::Effect& effect) {
     return;
   }
   const bool passed = r.succeeded();
-  cx.append("gate", {{"name", gate->name},
-                     {"storyId", story},
-                     {"attempt", attempt},
-                     {"exitCode", r.exit_code},
-                     {"passed", passed},
-                     {"timedOut", r.timed_out},
-                     {"durationMs", r.duration_ms},
-                     {"outputTail", r.spawned ? gate_tail(r.output_tail) : r.spawn_error}});
-  if (!passed || effect.gate_index + 1 >= static_cast<int>(cx.config.gates.size())) {
-    cx.append("phase_finished", {{"phase", "gates"},
-                                 {"storyId", story},
-                                 {"attempt", attempt},
-                                 {"durationMs", r.duration_ms},
-                                 {"outcome", passed ? "passed" : "failed"}});
+  cx.append(core::events::Gate{.name = gate->name,
+                               .story_id = story,
+                               .attempt = attempt,
+                               .exit_code = r.exit_code,
+                               .passed = passed,
+                               .timed_out = r.timed_out,
+                               .duration_ms = r.duration_ms,
+                               .output_tail = r.spawned ? gate_tail(r.output_tail) : r.spawn_error});
+  if (!passed || effect.index + 1 >= static_cast<int>(cx.config.gates.size())) {
+    cx.append(core::events::PhaseFinished{.phase = core::Phase::gates,
+                                          .story_id = story,
+                                          .attempt = attempt,
+                                          .duration_ms = r.duration_ms,
+                                          .outcome = passed ? "passed" : "failed"});
   }
 }
 

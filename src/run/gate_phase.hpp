@@ -12,7 +12,7 @@ namespace simmer::run {
 // The journal keeps the last 64 KiB of a gate's (or hook's) output.
 inline constexpr std::size_t k_gate_tail = 64 * 1024;
 
-void run_gate_phase(RunContext& cx, const core::Effect& effect);
+void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect);
 
 // The last k_gate_tail bytes of `output`, cut at a UTF-8 boundary.
 std::string gate_tail(const std::string& output);

@@ -8,8 +8,6 @@
 namespace simmer::run {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
-
 namespace {
 
 // Binding problems of a build/verdict hand-off: the story and attempt it is for.
@@ -37,58 +35,58 @@ std::optional<T> loaded(store::Loaded<T> result, std::vector<std::string>& error
 
 }  // namespace
 
-void validate_handoff_phase(RunContext& cx, const core::Effect& effect) {
+void validate_handoff_phase(RunContext& cx, const core::effects::ValidateHandoff& effect) {
   const core::State& state = cx.state();
-  const std::string file = ".simmer/" + effect.handoff + ".json";
-  const fs::path path = cx.paths.dir / (effect.handoff + ".json");
+  const std::string name(core::to_string(effect.handoff));
+  const std::string file = ".simmer/" + name + ".json";
+  const fs::path path = cx.paths.dir / (name + ".json");
   std::vector<std::string> errors;
-  json accepted;
-  std::string accepted_kind;
+  std::optional<core::EventData> accepted;
   {
     auto t = cx.profile.time("validation");
     std::error_code ec;
     if (fs::symlink_status(path, ec).type() == fs::file_type::not_found) {
-      errors.push_back(fmt::format("{}: the {} did not write it", file, effect.role));
-    } else if (effect.handoff == "task") {
+      errors.push_back(fmt::format("{}: the {} did not write it", file, core::to_string(effect.role)));
+    } else if (effect.handoff == core::Handoff::task) {
       if (auto task = loaded(store::load_task(path, file), errors)) {
         core::PickOutcome pick = core::accept_pick(state, task->story_id);
-        accepted_kind = "story_selected";
-        accepted = {{"storyId", pick.story_id}, {"by", pick.by_orchestrator ? "orchestrator" : "harness"}};
-        if (!pick.warning.empty()) {
-          accepted["warning"] = pick.warning;
-        }
+        accepted = core::events::StorySelected{
+            .story_id = pick.story_id,
+            .by = pick.by_orchestrator ? core::PickedBy::orchestrator : core::PickedBy::harness,
+            .warning = pick.warning.empty() ? std::nullopt : std::optional<std::string>(pick.warning)};
       }
-    } else if (effect.handoff == "build") {
+    } else if (effect.handoff == core::Handoff::build) {
       if (auto build = loaded(store::load_build(path, file), errors)) {
         check_binding(state, file, build->story_id, build->attempt, errors);
-        accepted_kind = "handoff_accepted";
-        accepted = {{"role", effect.role}, {"file", file}, {"storyId", build->story_id}, {"attempt", build->attempt}};
+        accepted = core::events::HandoffAccepted{.role = effect.role,
+                                                 .file = file,
+                                                 .story_id = build->story_id,
+                                                 .attempt = build->attempt};
       }
     } else {
       if (auto verdict = loaded(store::load_verdict(path, file), errors)) {
         check_binding(state, file, verdict->story_id, verdict->attempt, errors);
-        json criteria = json::array();
+        std::vector<core::events::Criterion> criteria;
         for (const auto& c : verdict->criteria) {
-          criteria.push_back({{"criterion", c.criterion}, {"passed", c.passed}, {"evidence", c.evidence}});
+          criteria.push_back({.criterion = c.criterion, .passed = c.passed, .evidence = c.evidence});
         }
-        accepted_kind = "verdict";
-        accepted = {{"storyId", verdict->story_id},
-                    {"attempt", verdict->attempt},
-                    {"verdict", core::to_string(verdict->verdict)},
-                    {"summary", verdict->summary},
-                    {"criteria", criteria}};
+        accepted = core::events::Verdict{.story_id = verdict->story_id,
+                                         .attempt = verdict->attempt,
+                                         .verdict = verdict->verdict,
+                                         .summary = verdict->summary,
+                                         .criteria = std::move(criteria)};
       }
     }
   }
-  if (!errors.empty()) {
-    cx.append("handoff_invalid", {{"role", effect.role},
-                                  {"file", file},
-                                  {"errors", errors},
-                                  {"repair", state.repairs + 1},
-                                  {"maxRepairs", state.limits.contract}});
+  if (!errors.empty() || !accepted) {
+    cx.append(core::events::HandoffInvalid{.role = effect.role,
+                                           .file = file,
+                                           .errors = errors,
+                                           .repair = state.repairs + 1,
+                                           .max_repairs = state.limits.contract});
     return;
   }
-  cx.append(accepted_kind, accepted);
+  cx.append(*accepted);
 }
 
 }  // namespace simmer::run

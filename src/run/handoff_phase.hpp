@@ -8,6 +8,6 @@
 
 namespace simmer::run {
 
-void validate_handoff_phase(RunContext& cx, const core::Effect& effect);
+void validate_handoff_phase(RunContext& cx, const core::effects::ValidateHandoff& effect);
 
 }  // namespace simmer::run

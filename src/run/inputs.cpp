@@ -63,7 +63,8 @@ std::optional<InputTamper> restore_file(const fs::path& path, const std::string&
   }
   InputTamper t;
   t.display = display;
-  t.change = !want ? "created" : (!now.bytes && !now.other ? "removed" : "changed");
+  t.change = !want ? core::TamperChange::created
+                   : (!now.bytes && !now.other ? core::TamperChange::removed : core::TamperChange::changed);
   if (want) {
     // A symlink or directory in the way would make the rename fail or write elsewhere: clear it first.
     if (now.other) {
@@ -109,10 +110,11 @@ RunInputs RunInputs::pin(const fs::path& root, const fs::path& config, const fs:
   return in;
 }
 
-json RunInputs::hashes() const {
-  json out = json::array();
+std::vector<core::events::InputHash> RunInputs::hashes() const {
+  std::vector<core::events::InputHash> out;
   for (const auto& f : m_files) {
-    out.push_back({{"file", f.display}, {"sha256", f.bytes ? json(util::sha256_hex(*f.bytes)) : json(nullptr)}});
+    out.push_back(
+        {.file = f.display, .sha256 = f.bytes ? std::optional<std::string>(util::sha256_hex(*f.bytes)) : std::nullopt});
   }
   return out;
 }
@@ -146,7 +148,7 @@ std::vector<InputTamper> RunInputs::check_and_restore(const fs::path& save_dir, 
   if (!dir_ec && dir_type != fs::file_type::not_found && dir_type != fs::file_type::directory) {
     InputTamper t;
     t.display = relative_display(m_root, m_prompts);
-    t.change = "changed";
+    t.change = core::TamperChange::changed;
     t.restored = remove_entry(m_prompts);  // a symlink itself, never its target (remove_all does not follow)
     found.push_back(std::move(t));
   }
@@ -168,7 +170,7 @@ std::vector<InputTamper> RunInputs::check_and_restore(const fs::path& save_dir, 
     }
     InputTamper t;
     t.display = relative_display(m_root, it->path());
-    t.change = "created";
+    t.change = core::TamperChange::created;
     t.saved_as = save(t.display, on_disk(it->path()).bytes);
     t.restored = remove_entry(it->path());
     found.push_back(std::move(t));

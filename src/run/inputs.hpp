@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/events.hpp"
+
 namespace simmer::run {
 
 // One pinned file: its bytes at the start of the run, or nullopt when it did not exist.
@@ -26,7 +28,7 @@ struct PinnedFile {
 // A pinned file found changed on disk, and what was done about it.
 struct InputTamper {
   std::string display;
-  std::string change;     // "changed", "removed", "created"
+  core::TamperChange change = core::TamperChange::changed;  // changed, removed or created
   bool restored = false;  // the disk holds the pinned bytes again (or the created file is gone)
   std::string saved_as;   // where the agent's version was kept ("" when there was none or saving failed)
 };
@@ -48,8 +50,8 @@ public:
   static RunInputs pin(const std::filesystem::path& root, const std::filesystem::path& config,
                        const std::filesystem::path& prompts, const std::vector<std::string>& scenarios);
 
-  // [{"file": display, "sha256": hex or null}, ...] in path order: the hashes this run used, for run_started.
-  nlohmann::json hashes() const;
+  // The hashes this run used, in path order, for run_started (sha256 null: the file was absent).
+  std::vector<core::events::InputHash> hashes() const;
 
   // The pinned text of the override .simmer/prompts/<name>.md, or nullopt when there was none at the start.
   std::optional<std::string> prompt_override(const std::string& name) const;

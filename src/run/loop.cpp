@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <type_traits>
 
 #include <unistd.h>
 
@@ -40,16 +41,16 @@ std::string signal_name(int sig) {
   }
 }
 
-json prd_snapshot(const core::Prd& prd) {
-  json stories = json::array();
+std::vector<core::events::StorySnapshot> prd_snapshot(const core::Prd& prd) {
+  std::vector<core::events::StorySnapshot> stories;
   for (const auto& s : prd.stories) {
-    stories.push_back({{"id", s.id},
-                       {"title", s.title},
-                       {"priority", s.priority},
-                       {"dependencies", s.dependencies},
-                       {"epic", s.epic},
-                       {"status", core::to_string(s.status)},
-                       {"reason", s.blocked_reason.value_or("")}});
+    stories.push_back({.id = s.id,
+                       .title = s.title,
+                       .priority = s.priority,
+                       .dependencies = s.dependencies,
+                       .epic = s.epic,
+                       .status = core::from_string<core::StoryState>(core::to_string(s.status)).value(),
+                       .reason = s.blocked_reason.value_or("")});
   }
   return stories;
 }
@@ -86,16 +87,21 @@ std::string make_run_id(std::int64_t now_ms) {
 JournalFold fold_journal(const std::vector<core::Event>& events, StateCache& cache) {
   JournalFold fold;
   for (const auto& e : events) {
-    if (e.kind == "session") {
-      fold.session_tokens.add(e.data);
+    if (e.seq != fold.state.seq + 1) {
+      core::apply(fold.state, e);  // the seq first, as the machine checks it: journal_corrupt naming both
+    }
+    core::TypedEvent typed = core::parse_event(e);
+    if (const auto* session = std::get_if<core::events::Session>(&typed.data)) {
+      fold.session_tokens.add(*session);
       fold.open_launch.reset();
-    } else if (e.kind == "session_launched") {
-      fold.open_launch = e.data;
-    } else if (e.kind == "run_started") {
+    } else if (const auto* launched = std::get_if<core::events::SessionLaunched>(&typed.data)) {
+      fold.open_launch = *launched;
+    } else if (const auto* started = std::get_if<core::events::RunStarted>(&typed.data)) {
       fold.last_run_id = e.run_id;
+      fold.foreign = started->foreign.value_or(std::vector<std::string>{});
       fold.open_launch.reset();
     }
-    fold.state = core::apply(std::move(fold.state), e);
+    fold.state = core::apply(std::move(fold.state), typed);
     cache.note_fold(fold.state);
   }
   return fold;
@@ -117,12 +123,11 @@ void Loop::stop_survivors() {
   }
   std::optional<util::SpawnedProcess> journaled;
   if (m_open_launch) {
-    const json& d = *m_open_launch;
     journaled.emplace();
-    journaled->pid = d.value("pid", 0);
-    journaled->pgid = d.value("pgid", 0);
-    journaled->start_time = d.value("startTime", std::uint64_t{0});
-    journaled->boot_id = d.value("bootId", std::string());
+    journaled->pid = static_cast<int>(m_open_launch->pid);
+    journaled->pgid = static_cast<int>(m_open_launch->pgid);
+    journaled->start_time = m_open_launch->start_time;
+    journaled->boot_id = m_open_launch->boot_id;
   }
   std::vector<int> pids = m_cx.world.processes.survivors(journaled, m_last_run_id);
   if (pids.empty()) {
@@ -133,19 +138,19 @@ void Loop::stop_survivors() {
   for (int pid : pids) {
     list += (list.empty() ? "" : ", ") + std::to_string(pid);
   }
-  m_survivors = json{{"runId", m_last_run_id}, {"pids", pids}, {"forced", forced}};
+  m_survivors = core::events::AgentsStopped{.run_id = m_last_run_id, .pids = pids, .forced = forced};
   add_warning(fmt::format("stopped {} process{} left running by the killed run {} (pid{} {}){}", pids.size(),
                           pids.size() == 1 ? "" : "es", m_last_run_id, pids.size() == 1 ? "" : "s", list,
                           forced ? "; SIGKILL was needed" : ""));
 }
 
 void Loop::journal_survivors() {
-  if (!m_survivors.is_null()) {
-    m_cx.append("agents_stopped", m_survivors);
-    m_survivors = json();
+  if (m_survivors) {
+    m_cx.append(*m_survivors);
+    m_survivors.reset();
   }
   if (m_open_launch) {
-    const json launched = *m_open_launch;
+    const core::events::SessionLaunched launched = *m_open_launch;
     m_open_launch.reset();
     journal_recovered_session(m_cx, launched);
   }
@@ -156,19 +161,19 @@ int Loop::run() {
   // Start: the run_started event carries the PRD snapshot and the limits in force, so the fold stays pure.
   const bool resumed = state.running || state.story_id.has_value() || state.phase == core::Phase::halt;
   m_cx.run_id = make_run_id(m_cx.world.clock.now_ms());
-  m_cx.append("run_started",
-              {{"version", SIMMER_VERSION},
-               {"pid", static_cast<std::int64_t>(::getpid())},
-               {"resumed", resumed},
-               {"phase", core::to_string(state.phase == core::Phase::halt && state.halt ? state.halt->resume_phase
-                                                                                        : state.phase)},
-               {"storyId", m_cx.story_json()},
-               {"stories", prd_snapshot(m_cx.prd)},
-               {"limits", core::limits_to_json(limits_from(m_cx.config))},
-               {"inputs", m_cx.inputs.hashes()},
-               {"head", {{"branch", m_cx.head.branch}, {"sha", m_cx.head.sha}}}});
+  m_cx.append(core::events::RunStarted{
+      .version = SIMMER_VERSION,
+      .pid = static_cast<std::int64_t>(::getpid()),
+      .resumed = resumed,
+      .phase = state.phase == core::Phase::halt && state.halt ? state.halt->resume_phase : state.phase,
+      .story_id = state.story_id,
+      .stories = prd_snapshot(m_cx.prd),
+      .limits = limits_from(m_cx.config),
+      .inputs = m_cx.inputs.hashes(),
+      .head = core::events::Head{.branch = m_cx.head.branch, .sha = m_cx.head.sha},
+      .foreign = m_cx.foreign.empty() ? std::nullopt : std::optional<std::vector<std::string>>(m_cx.foreign)});
   for (auto& w : m_pending_warnings) {
-    m_cx.append("warning", {{"message", w}});
+    m_cx.append(core::events::Warning{.message = w});
   }
   m_pending_warnings.clear();
   journal_survivors();
@@ -182,7 +187,7 @@ int Loop::run() {
         claim_feedback_notes();
       }
       core::Effect effect = core::next_effect(state);
-      if (effect.kind == core::Effect::Kind::idle) {
+      if (std::holds_alternative<core::effects::Idle>(effect)) {
         break;
       }
       perform(effect);
@@ -206,32 +211,29 @@ int Loop::run() {
 }
 
 void Loop::perform(const core::Effect& effect) {
-  using K = core::Effect::Kind;
-  switch (effect.kind) {
-    case K::emit:
-      m_cx.append(effect.event_kind, effect.event_data);
-      return;
-    case K::schedule_retry:
-      schedule_retry(effect);
-      return;
-    case K::run_agent:
-      run_agent_phase(m_cx, effect);
-      return;
-    case K::validate_handoff:
-      validate_handoff_phase(m_cx, effect);
-      return;
-    case K::run_gate:
-      run_gate_phase(m_cx, effect);
-      return;
-    case K::commit:
-      commit_attempt_phase(m_cx, effect);
-      return;
-    case K::record:
-      record_phase(m_cx, effect);
-      return;
-    case K::idle:
-      return;
-  }
+  namespace fx = core::effects;
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, fx::Emit>) {
+          m_cx.append(e.event);
+        } else if constexpr (std::is_same_v<E, fx::ScheduleRetry>) {
+          schedule_retry(e);
+        } else if constexpr (std::is_same_v<E, fx::RunAgent>) {
+          run_agent_phase(m_cx, e);
+        } else if constexpr (std::is_same_v<E, fx::ValidateHandoff>) {
+          validate_handoff_phase(m_cx, e);
+        } else if constexpr (std::is_same_v<E, fx::RunGate>) {
+          run_gate_phase(m_cx, e);
+        } else if constexpr (std::is_same_v<E, fx::Commit>) {
+          commit_attempt_phase(m_cx, e);
+        } else if constexpr (std::is_same_v<E, fx::Record>) {
+          record_phase(m_cx, e);
+        } else {
+          static_assert(std::is_same_v<E, fx::Idle>, "every effect is performed");
+        }
+      },
+      effect);
 }
 
 void Loop::claim_feedback_notes() {
@@ -239,31 +241,28 @@ void Loop::claim_feedback_notes() {
   if (notes.empty()) {
     return;
   }
-  json files = json::array();
-  for (const auto& n : notes) {
-    files.push_back({{"path", n.path}, {"bytes", n.bytes}, {"preview", n.preview}});
-  }
-  m_cx.append("feedback_claimed", {{"files", files}});
+  m_cx.append(core::events::FeedbackClaimed{.files = std::move(notes)});
 }
 
-void Loop::schedule_retry(const core::Effect& effect) {
+void Loop::schedule_retry(const core::effects::ScheduleRetry& effect) {
   std::int64_t now = m_cx.world.clock.now_ms();
   std::int64_t not_before = now + effect.delay_ms;
-  if (effect.retry_reason == "usage_limit") {
+  if (effect.reason == core::RetryReason::usage_limit) {
     // Unknown reset: wait as long as the longest transient backoff, then try again.
     not_before = effect.reset_at_ms ? std::max(now, *effect.reset_at_ms) : now + 30000;
   }
-  m_cx.append("retry_scheduled", {{"phase", core::to_string(m_cx.state().phase)},
-                                  {"reason", effect.retry_reason},
-                                  {"delayMs", not_before - now},
-                                  {"retry", effect.retry},
-                                  {"notBeforeMs", not_before}});
+  m_cx.append(core::events::RetryScheduled{.phase = m_cx.state().phase,
+                                           .reason = effect.reason,
+                                           .delay_ms = not_before - now,
+                                           .retry = effect.retry,
+                                           .not_before_ms = not_before});
 }
 
 int Loop::interrupt() {
   m_cx.report.end_activity();
-  m_cx.append("interrupted", {{"signal", signal_name(m_cx.signal_number.load())}});
-  m_cx.append("run_finished", {{"result", "interrupted"}, {"exitCode", to_int(ExitCode::interrupted)}});
+  m_cx.append(core::events::Interrupted{.signal = signal_name(m_cx.signal_number.load())});
+  m_cx.append(
+      core::events::RunFinished{.result = core::RunResult::interrupted, .exit_code = to_int(ExitCode::interrupted)});
   m_cx.flush_state();
   m_cx.profile.print(m_cx.state());
   return to_int(ExitCode::interrupted);

@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/machine.hpp"
 #include "run/context.hpp"
 
@@ -18,9 +16,10 @@ namespace simmer::run {
 // The journal folded once at the start, with what the loop needs from it besides the state.
 struct JournalFold {
   core::State state;
-  SessionTokens session_tokens;               // what each agent session id was charged so far
-  std::string last_run_id;                    // the journal's last run
-  std::optional<nlohmann::json> open_launch;  // its last session_launched without a session: a killed session
+  SessionTokens session_tokens;      // what each agent session id was charged so far
+  std::string last_run_id;           // the journal's last run
+  std::vector<std::string> foreign;  // the paths its run_started kept out of commits (--allow-dirty)
+  std::optional<core::events::SessionLaunched> open_launch;  // its last launch without a session: a killed one
 };
 
 // Folds `events` (the whole journal, already checked: store/journal_events.hpp) and tells `cache` each state the
@@ -49,14 +48,14 @@ public:
 private:
   void perform(const core::Effect& effect);
   void claim_feedback_notes();
-  void schedule_retry(const core::Effect& effect);
+  void schedule_retry(const core::effects::ScheduleRetry& effect);
   void journal_survivors();
   int interrupt();
 
   RunContext& m_cx;
-  std::string m_last_run_id;                    // the journal's last run at start
-  std::optional<nlohmann::json> m_open_launch;  // its last session_launched without a session: the killed session
-  nlohmann::json m_survivors;                   // what stop_survivors() stopped, journaled after run_started
+  std::string m_last_run_id;                                   // the journal's last run at start
+  std::optional<core::events::SessionLaunched> m_open_launch;  // its last launch without a session: the killed one
+  std::optional<core::events::AgentsStopped> m_survivors;      // what stop_survivors() stopped, journaled later
   std::vector<std::string> m_pending_warnings;
 };
 

@@ -110,7 +110,7 @@ void Reporter::on_event(const json& line, const core::State& state) {
       if (state.phase == core::Phase::halt && state.halt) {
         // The machine halted on this session (an agent that cannot start, transient failures in a row): say why
         // and what to do, since no `halted` event follows.
-        print_line(fmt::format("halted ({}): {}", state.halt->reason, state.halt->detail), k_yellow);
+        print_line(fmt::format("halted ({}): {}", core::to_string(state.halt->reason), state.halt->detail), k_yellow);
       }
     } else if constexpr (std::is_same_v<T, ev::Gate>) {
       std::string what = e.passed ? "passed" : e.timed_out ? "timed out" : fmt::format("failed (exit {})", e.exit_code);

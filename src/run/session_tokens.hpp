@@ -6,17 +6,16 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "agents/agent.hpp"
+#include "core/events.hpp"
 
 namespace simmer::run {
 
 class SessionTokens {
 public:
-  // Adds the `tokens` of one `session` event's data to its `sessionId`. A record without a session id (the CLI
-  // never started one) adds nothing; a missing or non-integer count counts as 0.
-  void add(const nlohmann::json& session_data);
+  // Adds the tokens and cost of one `session` record to its session id. A record without a session id (the CLI
+  // never started one) adds nothing.
+  void add(const core::events::Session& session);
   // The sum of the records added for `session_id`; all zero for an id never seen or an empty one.
   agents::Tokens of(const std::string& session_id) const;
   // The sum of the `costUsd` of the records added for `session_id` (agents::LaunchRequest::resume_cost_baseline);

@@ -22,19 +22,7 @@ namespace simmer::run {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-std::optional<std::string> read_if_there(const fs::path& p) {
-  if (!util::exists(p)) {
-    return std::nullopt;
-  }
-  auto text = util::read_file(p);
-  return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
-}
-
-}  // namespace
-
-StateCache::StateCache(fs::path file) : m_file(std::move(file)), m_at_start(read_if_there(m_file)) {
+StateCache::StateCache(fs::path file) : m_file(std::move(file)), m_at_start(util::read_if_readable(m_file)) {
   if (m_at_start) {
     auto parsed = json::parse(*m_at_start, nullptr, false);
     if (parsed.is_object() && parsed.contains("seq") && parsed["seq"].is_number_integer()) {
@@ -83,7 +71,7 @@ void StateCache::flush() {
 bool StateCache::on_disk_is_current() const {
   std::error_code ec;
   return fs::symlink_status(m_file, ec).type() != fs::file_type::symlink &&
-         read_if_there(m_file) == std::optional<std::string>(m_text);
+         util::read_if_readable(m_file) == std::optional<std::string>(m_text);
 }
 
 void StateCache::rewrite() {

@@ -9,17 +9,7 @@
 namespace simmer::run {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
-
 namespace {
-
-std::optional<std::string> read_if_there(const fs::path& p) {
-  if (!util::exists(p)) {
-    return std::nullopt;
-  }
-  auto text = util::read_file(p);
-  return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
-}
 
 std::int64_t mtime_ns(const fs::path& p) {
   struct stat st {};
@@ -40,7 +30,7 @@ std::string where(const HeadRef& h) {
 // a checkout of another branch or commit, a detached HEAD, or a branch moved to a commit that does not contain
 // the run's last one is undone without touching the work tree, so the next commit lands where the run started and
 // carries whatever the agent left in the files.
-void check_head(RunContext& cx, const std::string& role, std::vector<json>& found) {
+void check_head(RunContext& cx, const std::string& role, std::vector<core::events::TamperDetected>& found) {
   Repository& repo = cx.world.repository;
   HeadRef now = repo.head();
   if (now == cx.head) {
@@ -53,18 +43,18 @@ void check_head(RunContext& cx, const std::string& role, std::vector<json>& foun
   }
   auto r = repo.restore_head(cx.head);
   found.push_back(
-      {{"file", "HEAD"},
-       {"role", role},
-       {"restored", r.ok()},
-       {"change", "moved"},
-       {"detail", fmt::format("HEAD was on {}, the run is on {}{}", where(now), where(cx.head),
-                              r.ok() ? "; the work tree is kept as the agent left it" : ": " + r.failure().message)}});
+      {.file = "HEAD",
+       .restored = r.ok(),
+       .role = role,
+       .change = core::TamperChange::moved,
+       .detail = fmt::format("HEAD was on {}, the run is on {}{}", where(now), where(cx.head),
+                             r.ok() ? "; the work tree is kept as the agent left it" : ": " + r.failure().message)});
 }
 
 }  // namespace
 
 Snapshot take_snapshot(RunContext& cx) {
-  Snapshot s{read_if_there(cx.paths.prd), read_if_there(cx.paths.progress)};
+  Snapshot s{util::read_if_readable(cx.paths.prd), util::read_if_readable(cx.paths.progress)};
   restamp_journal(cx, s);
   return s;
 }
@@ -75,7 +65,7 @@ void restamp_journal(RunContext& cx, Snapshot& snapshot) {
 }
 
 void check_tamper(RunContext& cx, const Snapshot& before, const std::string& role) {
-  std::vector<json> found;
+  std::vector<core::events::TamperDetected> found;
   // The journal first: the tamper events below are appended to it, which must not look like tampering.
   if (!cx.journal().at_path()) {
     found.push_back(restore_journal(cx, role));
@@ -86,39 +76,42 @@ void check_tamper(RunContext& cx, const Snapshot& before, const std::string& rol
     // Lines appended by the agent are cut off through the harness's own handle (the path may be a link).
     bool restored = size > before.journal_size && before.journal_size >= 0 &&
                     cx.journal().cut_back(before.journal_size);
-    found.push_back({{"file", ".simmer/events.jsonl"}, {"role", role}, {"restored", restored}});
+    found.push_back({.file = ".simmer/events.jsonl", .restored = restored, .role = role});
   }
   if (!cx.lock().at_path()) {
     auto r = cx.lock().restore_at_path();
     if (!r.ok()) {
       throw Error(r.failure().code, r.failure().message);
     }
-    found.push_back({{"file", ".simmer/lock"}, {"role", role}, {"restored", true}});
+    found.push_back({.file = ".simmer/lock", .restored = true, .role = role});
   }
   for (const auto& [path, bytes] :
        {std::pair{cx.paths.prd, before.prd}, std::pair{cx.paths.progress, before.progress}}) {
     if (auto t = restore_file(path, cx.paths.display(path), bytes)) {
-      found.push_back({{"file", t->display}, {"role", role}, {"restored", t->restored}});
+      found.push_back({.file = t->display, .restored = t->restored, .role = role});
     }
   }
   if (!cx.cache().on_disk_is_current()) {
     cx.cache().rewrite();
-    found.push_back({{"file", ".simmer/state.json"}, {"role", role}, {"restored", true}});
+    found.push_back({.file = ".simmer/state.json", .restored = true, .role = role});
   }
   // The run's inputs (simmer.json and its gates, prompt overrides, scenarios): what judges the agent.
   for (const auto& t :
        cx.inputs.check_and_restore(cx.paths.dir / "tampered" / cx.run_id, std::to_string(cx.state().seq))) {
-    json data = {{"file", t.display}, {"role", role}, {"restored", t.restored}, {"change", t.change}};
+    core::events::TamperDetected found_input{.file = t.display,
+                                             .restored = t.restored,
+                                             .role = role,
+                                             .change = t.change};
     if (!t.saved_as.empty()) {
-      data["savedAs"] = t.saved_as;
-      data["detail"] = fmt::format("the {} version is kept as {}", t.change == "created" ? "new" : "changed",
-                                   t.saved_as);
+      found_input.saved_as = t.saved_as;
+      found_input.detail = fmt::format("the {} version is kept as {}",
+                                       t.change == core::TamperChange::created ? "new" : "changed", t.saved_as);
     }
-    found.push_back(std::move(data));
+    found.push_back(std::move(found_input));
   }
   check_head(cx, role, found);
-  for (auto& data : found) {
-    cx.append("tamper_detected", std::move(data));
+  for (const auto& tamper : found) {
+    cx.append(tamper);
   }
 }
 

@@ -98,6 +98,11 @@ Result<std::string> read_file(const fs::path& path) {
   return read_fd(fd, path);
 }
 
+std::optional<std::string> read_if_readable(const fs::path& path) {
+  auto text = read_file(path);
+  return text.ok() ? std::optional<std::string>(std::move(*text)) : std::nullopt;
+}
+
 int write_new_file(const fs::path& path, std::string_view content) {
   std::error_code ec;
   fs::remove_all(path, ec);

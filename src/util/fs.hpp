@@ -23,6 +23,10 @@ std::string errno_text(int err);
 // whose message reads "cannot read <path>: <strerror>". An empty file gives an empty string.
 Result<std::string> read_file(const std::filesystem::path& path);
 
+// The content of `path`, or nothing when it is missing or cannot be read (the caller treats both alike: a file
+// an agent removed is compared as absent, a prompt variable falls back to its default).
+std::optional<std::string> read_if_readable(const std::filesystem::path& path);
+
 // Like read_file, for files an untrusted process may have replaced (hand-offs, the harness's own files): the
 // last path component is never followed (O_NOFOLLOW) and only a regular file is read, so a symlink to a file
 // outside the project or a FIFO that would block forever is refused, not read. Failures, all invalid_input:

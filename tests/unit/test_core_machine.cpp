@@ -9,14 +9,51 @@
 #include "test_core_events_support.hpp"
 
 using nlohmann::json;
+using simmer::core::AgentRole;
+using simmer::core::CommitKind;
 using simmer::core::Effect;
 using simmer::core::Event;
+using simmer::core::Handoff;
 using simmer::core::Phase;
+using simmer::core::RetryReason;
 using simmer::core::State;
 using simmer::core::Step;
 using simmer::core::StoryState;
 
+namespace fx = simmer::core::effects;
+
 namespace {
+
+template <class T>
+bool is(const Effect& effect) {
+  return std::holds_alternative<T>(effect);
+}
+
+// An emit effect's event: its kind and its journal data.
+std::string kind_of(const Effect& effect) {
+  REQUIRE(is<fx::Emit>(effect));
+  return std::string(simmer::core::kind_name(std::get<fx::Emit>(effect).event));
+}
+json data_of(const Effect& effect) {
+  REQUIRE(is<fx::Emit>(effect));
+  return simmer::core::to_data(std::get<fx::Emit>(effect).event);
+}
+
+const fx::RunAgent& agent(const Effect& effect) {
+  REQUIRE(is<fx::RunAgent>(effect));
+  return std::get<fx::RunAgent>(effect);
+}
+
+const fx::ScheduleRetry& retry(const Effect& effect) {
+  REQUIRE(is<fx::ScheduleRetry>(effect));
+  return std::get<fx::ScheduleRetry>(effect);
+}
+
+// The commit a commit or record effect owes.
+const simmer::core::CommitPlan& plan(const Effect& effect) {
+  REQUIRE((is<fx::Commit>(effect) || is<fx::Record>(effect)));
+  return is<fx::Commit>(effect) ? std::get<fx::Commit>(effect).plan : std::get<fx::Record>(effect).plan;
+}
 
 // Folds events with contiguous seqs, like the executor does, and keeps every event for replay checks.
 struct Run {
@@ -36,8 +73,8 @@ struct Run {
   }
   // Journals what an emit effect asks for.
   Effect take(const Effect& effect) {
-    REQUIRE(effect.kind == Effect::Kind::emit);
-    return feed(effect.event_kind, effect.event_data);
+    REQUIRE(is<fx::Emit>(effect));
+    return feed(kind_of(effect), data_of(effect));
   }
 };
 
@@ -81,16 +118,16 @@ Effect build_ok(Run& run, const std::string& id, int attempt, double cost = 0.01
   const char* phase = attempt == 0 ? "build" : "fix";
   run.feed("phase_started", {{"phase", phase}, {"storyId", id}, {"attempt", attempt}});
   Effect e = run.feed("session", session("builder", id, attempt, "success", cost));
-  REQUIRE(e.kind == Effect::Kind::validate_handoff);
-  REQUIRE(e.handoff == "build");
+  REQUIRE(is<fx::ValidateHandoff>(e));
+  REQUIRE(std::get<fx::ValidateHandoff>(e).handoff == Handoff::build);
   e = run.feed("handoff_accepted",
                {{"role", "builder"}, {"file", ".simmer/build.json"}, {"storyId", id}, {"attempt", attempt}});
-  REQUIRE(e.kind == Effect::Kind::commit);
+  REQUIRE(is<fx::Commit>(e));
   return run.feed("commit", {{"storyId", id},
                              {"attempt", attempt},
-                             {"kind", e.commit->kind},
+                             {"kind", simmer::core::to_string(plan(e).kind)},
                              {"sha", "abc"},
-                             {"subject", e.commit->subject}});
+                             {"subject", plan(e).subject}});
 }
 
 Effect gate(Run& run, const std::string& id, int attempt, bool passed) {
@@ -107,7 +144,7 @@ Effect gate(Run& run, const std::string& id, int attempt, bool passed) {
 Effect verdict(Run& run, const std::string& id, int attempt, const std::string& v) {
   run.feed("phase_started", {{"phase", "verify"}, {"storyId", id}, {"attempt", attempt}});
   Effect e = run.feed("session", session("verifier", id, attempt, "success", 0.02, "ver-1"));
-  REQUIRE(e.kind == Effect::Kind::validate_handoff);
+  REQUIRE(is<fx::ValidateHandoff>(e));
   return run.feed("verdict", {{"storyId", id},
                               {"attempt", attempt},
                               {"verdict", v},
@@ -118,13 +155,13 @@ Effect verdict(Run& run, const std::string& id, int attempt, const std::string& 
 // RECORD: the record effect, its commit, then the story outcome the machine emits.
 Effect record(Run& run, const std::string& id) {
   Effect e = simmer::core::next_effect(run.state);
-  REQUIRE(e.kind == Effect::Kind::record);
+  REQUIRE(is<fx::Record>(e));
   e = run.feed("commit", {{"storyId", id},
                           {"attempt", run.state.attempt},
                           {"kind", "record"},
                           {"sha", "def"},
-                          {"subject", e.commit->subject}});
-  REQUIRE(e.kind == Effect::Kind::emit);
+                          {"subject", plan(e).subject}});
+  REQUIRE(is<fx::Emit>(e));
   return run.take(e);
 }
 
@@ -135,9 +172,9 @@ TEST_CASE("machine: run_started loads the PRD snapshot and the harness picks by 
   Effect e = start(run, {story("B", 1), story("A", 1), story("C", 0, {"A"})});
   CHECK(run.state.running);
   CHECK(run.state.order == std::vector<std::string>{"B", "A", "C"});
-  REQUIRE(e.kind == Effect::Kind::emit);
-  CHECK(e.event_kind == "story_selected");
-  CHECK(e.event_data == json{{"storyId", "A"}, {"by", "harness"}});
+  REQUIRE(is<fx::Emit>(e));
+  CHECK(kind_of(e) == "story_selected");
+  CHECK(data_of(e) == json{{"storyId", "A"}, {"by", "harness"}});
 }
 
 TEST_CASE("machine: story_selected starts BUILD attempt 0 with the claimed feedback as guidance") {
@@ -155,10 +192,10 @@ TEST_CASE("machine: story_selected starts BUILD attempt 0 with the claimed feedb
   CHECK(run.state.feedback_pending.empty());
   REQUIRE(run.state.guidance.size() == 1);
   CHECK(run.state.guidance[0].preview == "hello");
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.role == "builder");
-  CHECK(e.handoff == "build");
-  CHECK_FALSE(e.resume_session);
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).role == AgentRole::builder);
+  CHECK(agent(e).handoff == Handoff::build);
+  CHECK_FALSE(agent(e).resume_session);
 }
 
 TEST_CASE("machine: happy path build -> gates -> verify -> record -> done, exit 0") {
@@ -166,28 +203,28 @@ TEST_CASE("machine: happy path build -> gates -> verify -> record -> done, exit 
   run.take(start(run, {story("A", 0)}));
   Effect e = build_ok(run, "A", 0);
   CHECK(run.state.phase == Phase::gates);
-  REQUIRE(e.kind == Effect::Kind::run_gate);
-  CHECK(e.gate_name == "test");
+  REQUIRE(is<fx::RunGate>(e));
+  CHECK(std::get<fx::RunGate>(e).name == "test");
   e = gate(run, "A", 0, true);
   CHECK(run.state.phase == Phase::verify);
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.role == "verifier");
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).role == AgentRole::verifier);
   e = verdict(run, "A", 0, "pass");
   CHECK(run.state.phase == Phase::record);
-  REQUIRE(e.kind == Effect::Kind::record);
-  CHECK(e.commit->subject == "A: Title A (record passed)");
+  REQUIRE(is<fx::Record>(e));
+  CHECK(plan(e).subject == "A: Title A (record passed)");
   e = record(run, "A");
   CHECK(run.state.stories.at("A").status == StoryState::passed);
   CHECK(run.state.phase == Phase::orchestrate);
-  REQUIRE(e.kind == Effect::Kind::emit);
-  CHECK(e.event_kind == "phase_started");
-  CHECK(e.event_data["phase"] == "done");
+  REQUIRE(is<fx::Emit>(e));
+  CHECK(kind_of(e) == "phase_started");
+  CHECK(data_of(e)["phase"] == "done");
   e = run.take(e);
   CHECK(run.state.phase == Phase::done);
-  REQUIRE(e.event_kind == "run_finished");
-  CHECK(e.event_data == json{{"result", "passed"}, {"exitCode", 0}});
+  REQUIRE(kind_of(e) == "run_finished");
+  CHECK(data_of(e) == json{{"result", "passed"}, {"exitCode", 0}});
   e = run.take(e);
-  CHECK(e.kind == Effect::Kind::idle);
+  CHECK(is<fx::Idle>(e));
   CHECK_FALSE(run.state.running);
   CHECK(run.state.exit_code == 0);
   CHECK(run.state.spend_total_usd == Approx(0.03));
@@ -201,9 +238,9 @@ TEST_CASE("machine: the story_passed event carries attempts and the story's cost
   verdict(run, "A", 0, "pass");
   Effect e = simmer::core::next_effect(run.state);
   e = run.feed("commit", {{"storyId", "A"}, {"attempt", 0}, {"kind", "record"}, {"sha", "d"}, {"subject", "s"}});
-  REQUIRE(e.event_kind == "story_passed");
-  CHECK(e.event_data["attempts"] == 1);
-  CHECK(e.event_data["costUsd"].get<double>() == Approx(0.52));
+  REQUIRE(kind_of(e) == "story_passed");
+  CHECK(data_of(e)["attempts"] == 1);
+  CHECK(data_of(e)["costUsd"].get<double>() == Approx(0.52));
 }
 
 TEST_CASE("machine: BUILD commit subject and key come from the accepting event") {
@@ -213,11 +250,11 @@ TEST_CASE("machine: BUILD commit subject and key come from the accepting event")
   CHECK(run.state.step == Step::running);
   run.feed("session", session("builder", "A", 0, "success"));
   Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 0}});
-  REQUIRE(e.kind == Effect::Kind::commit);
-  CHECK(e.commit->kind == "build");
-  CHECK(e.commit->subject == "A: Title A (build)");
-  CHECK(e.commit->run_id == "r1");
-  CHECK(e.commit->key_seq == run.state.seq);
+  REQUIRE(is<fx::Commit>(e));
+  CHECK(plan(e).kind == CommitKind::build);
+  CHECK(plan(e).subject == "A: Title A (build)");
+  CHECK(plan(e).run_id == "r1");
+  CHECK(plan(e).key_seq == run.state.seq);
 }
 
 TEST_CASE("machine: no gates configured goes from the commit straight to VERIFY") {
@@ -225,7 +262,7 @@ TEST_CASE("machine: no gates configured goes from the commit straight to VERIFY"
   run.take(start(run, {story("A", 0)}, {{"gates", json::array()}}));
   Effect e = build_ok(run, "A", 0);
   CHECK(run.state.phase == Phase::verify);
-  CHECK(e.kind == Effect::Kind::run_agent);
+  CHECK(is<fx::RunAgent>(e));
 }
 
 TEST_CASE("machine: a failed gate goes to FIX with the output, resuming the builder session, no verifier") {
@@ -237,12 +274,12 @@ TEST_CASE("machine: a failed gate goes to FIX with the output, resuming the buil
   CHECK(run.state.attempt == 1);
   CHECK(run.state.stories.at("A").attempts == 2);
   REQUIRE(run.state.last_failure);
-  CHECK(run.state.last_failure->kind == "gate");
+  CHECK(run.state.last_failure->kind == simmer::core::FailureKind::gate);
   CHECK(run.state.last_failure->summary == "gate \"test\" failed (exit 2)");
   CHECK(run.state.last_failure->output == "FAIL: add\n");
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.role == "builder");
-  CHECK(e.resume_session == std::string("sess-1"));
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).role == AgentRole::builder);
+  CHECK(agent(e).resume_session == std::string("sess-1"));
   e = build_ok(run, "A", 1);
   CHECK(run.state.phase == Phase::gates);
   CHECK(run.state.gate_index == 0);
@@ -256,8 +293,8 @@ TEST_CASE("machine: FIX commit subject names the fix number") {
   run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
   run.feed("session", session("builder", "A", 1, "success"));
   Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 1}});
-  CHECK(e.commit->subject == "A: Title A (fix 1)");
-  CHECK(e.commit->kind == "fix");
+  CHECK(plan(e).subject == "A: Title A (fix 1)");
+  CHECK(plan(e).kind == CommitKind::fix);
 }
 
 TEST_CASE("machine: fail_retry goes to FIX with the verdict, and the last allowed attempt blocks the story") {
@@ -267,10 +304,10 @@ TEST_CASE("machine: fail_retry goes to FIX with the verdict, and the last allowe
   gate(run, "A", 0, true);
   Effect e = verdict(run, "A", 0, "fail_retry");
   CHECK(run.state.phase == Phase::fix);
-  CHECK(run.state.last_failure->kind == "verdict");
+  CHECK(run.state.last_failure->kind == simmer::core::FailureKind::verdict);
   CHECK(run.state.last_failure->summary == "verifier: criterion 2 is not met");
   CHECK(run.state.last_failure->criteria.size() == 1);
-  CHECK(e.resume_session == std::string("sess-1"));
+  CHECK(agent(e).resume_session == std::string("sess-1"));
   build_ok(run, "A", 1);
   gate(run, "A", 1, true);
   e = verdict(run, "A", 1, "fail_retry");
@@ -278,13 +315,13 @@ TEST_CASE("machine: fail_retry goes to FIX with the verdict, and the last allowe
   REQUIRE(run.state.record);
   CHECK(run.state.record->result == StoryState::blocked);
   CHECK(run.state.record->reason == "gave up after 2 attempts: verifier: criterion 2 is not met");
-  CHECK(e.commit->subject == "A: Title A (record blocked)");
+  CHECK(plan(e).subject == "A: Title A (record blocked)");
   e = record(run, "A");
   CHECK(run.state.stories.at("A").status == StoryState::blocked);
   CHECK(run.state.stories.at("A").reason == "gave up after 2 attempts: verifier: criterion 2 is not met");
   // The loop goes on with the other story.
-  REQUIRE(e.event_kind == "story_selected");
-  CHECK(e.event_data["storyId"] == "B");
+  REQUIRE(kind_of(e) == "story_selected");
+  CHECK(data_of(e)["storyId"] == "B");
 }
 
 TEST_CASE("machine: fail_abort blocks at once, a dependent is never runnable, run ends blocked (11)") {
@@ -299,9 +336,9 @@ TEST_CASE("machine: fail_abort blocks at once, a dependent is never runnable, ru
   auto stuck = simmer::core::stuck_stories(run.state);
   REQUIRE(stuck.size() == 1);
   CHECK(stuck[0] == std::make_pair(std::string("B"), std::string("A")));
-  CHECK(e.event_data["phase"] == "done");
+  CHECK(data_of(e)["phase"] == "done");
   e = run.take(e);
-  CHECK(e.event_data == json{{"result", "blocked"}, {"exitCode", 11}});
+  CHECK(data_of(e) == json{{"result", "blocked"}, {"exitCode", 11}});
 }
 
 TEST_CASE("machine: transient failures back off 1 s doubling capped at 30 s, then halt") {
@@ -314,28 +351,28 @@ TEST_CASE("machine: transient failures back off 1 s doubling capped at 30 s, the
   run.take(start(run, {story("A", 0)}, {{"transient", 2}}));
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   Effect e = run.feed("session", session("builder", "A", 0, "transient"));
-  REQUIRE(e.kind == Effect::Kind::schedule_retry);
-  CHECK(e.retry_reason == "transient");
-  CHECK(e.retry == 1);
-  CHECK(e.delay_ms == 1000);
+  REQUIRE(is<fx::ScheduleRetry>(e));
+  CHECK(retry(e).reason == RetryReason::transient);
+  CHECK(retry(e).retry == 1);
+  CHECK(retry(e).delay_ms == 1000);
   e = run.feed("retry_scheduled",
                {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 1000}, {"retry", 1}, {"notBeforeMs", 5000}});
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.not_before_ms == std::int64_t{5000});
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).not_before_ms == std::int64_t{5000});
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   CHECK_FALSE(run.state.not_before_ms);
   e = run.feed("session", session("builder", "A", 0, "transient"));
-  CHECK(e.retry == 2);
-  CHECK(e.delay_ms == 2000);
+  CHECK(retry(e).retry == 2);
+  CHECK(retry(e).delay_ms == 2000);
   run.feed("retry_scheduled",
            {{"phase", "build"}, {"reason", "transient"}, {"delayMs", 2000}, {"retry", 2}, {"notBeforeMs", 7000}});
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   e = run.feed("session", session("builder", "A", 0, "transient"));
   CHECK(run.state.phase == Phase::halt);
-  CHECK(run.state.halt->reason == "transient");
+  CHECK(run.state.halt->reason == simmer::core::HaltReason::transient);
   CHECK(run.state.halt->detail == "the builder failed 3 times in a row: boom");
-  REQUIRE(e.event_kind == "run_finished");
-  CHECK(e.event_data == json{{"result", "halted"}, {"exitCode", 10}});
+  REQUIRE(kind_of(e) == "run_finished");
+  CHECK(data_of(e) == json{{"result", "halted"}, {"exitCode", 10}});
 }
 
 TEST_CASE("machine: a usage limit waits until the reported reset") {
@@ -345,9 +382,9 @@ TEST_CASE("machine: a usage limit waits until the reported reset") {
   json data = session("builder", "A", 0, "usage_limit");
   data["resetAtMs"] = 99000;
   Effect e = run.feed("session", data);
-  REQUIRE(e.kind == Effect::Kind::schedule_retry);
-  CHECK(e.retry_reason == "usage_limit");
-  CHECK(e.reset_at_ms == std::int64_t{99000});
+  REQUIRE(is<fx::ScheduleRetry>(e));
+  CHECK(retry(e).reason == RetryReason::usage_limit);
+  CHECK(retry(e).reset_at_ms == std::int64_t{99000});
 }
 
 TEST_CASE("machine: timeout or fatal builder fails the attempt, verifier failure blocks the story") {
@@ -371,7 +408,7 @@ TEST_CASE("machine: an interrupted session is launched again on resume") {
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   Effect e = run.feed("session", session("builder", "A", 0, "interrupted"));
   CHECK(run.state.step == Step::launch);
-  CHECK(e.kind == Effect::Kind::run_agent);
+  CHECK(is<fx::RunAgent>(e));
 }
 
 TEST_CASE("machine: an invalid hand-off is repaired in the same session, then fails the attempt") {
@@ -385,37 +422,37 @@ TEST_CASE("machine: an invalid hand-off is repaired in the same session, then fa
                                           {"repair", 1},
                                           {"maxRepairs", 1}});
   CHECK(run.state.step == Step::repair);
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.resume_session == std::string("b-7"));
-  CHECK(e.repair_errors == std::vector<std::string>{".simmer/build.json#/storyId: expected \"A\""});
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).resume_session == std::string("b-7"));
+  CHECK(agent(e).repair_errors == std::vector<std::string>{".simmer/build.json#/storyId: expected \"A\""});
   // A crash during the repair: the resumed run still repairs.
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   run.feed("run_started", {{"pid", 43}, {"resumed", true}});
   e = simmer::core::next_effect(run.state);
-  CHECK(e.repair_errors.size() == 1);
+  CHECK(agent(e).repair_errors.size() == 1);
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   run.feed("session", session("builder", "A", 0, "success", 0.01, "b-7"));
   e = run.feed(
       "handoff_invalid",
       {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"again"}}, {"repair", 2}, {"maxRepairs", 1}});
   CHECK(run.state.phase == Phase::fix);
-  CHECK(run.state.last_failure->kind == "contract");
+  CHECK(run.state.last_failure->kind == simmer::core::FailureKind::contract);
   CHECK(run.state.last_failure->summary == "contract_violation: .simmer/build.json still invalid after 1 repair");
 }
 
 TEST_CASE("machine: the orchestrator's failure falls back to the harness pick with a warning") {
   Run run;
   Effect e = start(run, {story("A", 0)}, {{"harnessOrchestrator", false}});
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.role == "orchestrator");
-  CHECK(e.handoff == "task");
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).role == AgentRole::orchestrator);
+  CHECK(agent(e).handoff == Handoff::task);
   run.feed("phase_started", {{"phase", "orchestrate"}, {"storyId", nullptr}, {"attempt", 0}});
   json data = session("orchestrator", "", 0, "fatal");
   data["storyId"] = nullptr;
   e = run.feed("session", data);
-  REQUIRE(e.event_kind == "story_selected");
-  CHECK(e.event_data["by"] == "harness");
-  CHECK(e.event_data["warning"] == "orchestrator failed: boom; the harness picked");
+  REQUIRE(kind_of(e) == "story_selected");
+  CHECK(data_of(e)["by"] == "harness");
+  CHECK(data_of(e)["warning"] == "orchestrator failed: boom; the harness picked");
   run.take(e);
   CHECK(run.state.phase == Phase::build);
 }
@@ -434,9 +471,9 @@ TEST_CASE("machine: budgets are cumulative across runs, raising the budget resum
   build_ok(run, "A", 0, 0.06);
   gate(run, "A", 0, true);
   Effect e = simmer::core::next_effect(run.state);
-  REQUIRE(e.event_kind == "halted");
-  CHECK(e.event_data["reason"] == "budget_story");
-  CHECK(e.event_data["detail"] == "story A spent $0.0600 of its budget $0.0500");
+  REQUIRE(kind_of(e) == "halted");
+  CHECK(data_of(e)["reason"] == "budget_story");
+  CHECK(data_of(e)["detail"] == "story A spent $0.0600 of its budget $0.0500");
   e = run.take(e);
   CHECK(run.state.phase == Phase::halt);
   CHECK(run.state.halt->resume_phase == Phase::verify);
@@ -449,15 +486,15 @@ TEST_CASE("machine: budgets are cumulative across runs, raising the budget resum
                            {"stories", {story("A", 0)}},
                            {"limits", limits({{"budgetPerStory", 0.05}})}});
   CHECK(run.state.phase == Phase::verify);
-  CHECK(simmer::core::next_effect(run.state).event_kind == "halted");
+  CHECK(kind_of(simmer::core::next_effect(run.state)) == "halted");
   run.feed("run_started", {{"pid", 3},
                            {"resumed", true},
                            {"stories", {story("A", 0)}},
                            {"limits", limits({{"budgetPerStory", 1.0}})}});
   CHECK(run.state.stories.at("A").cost_usd == Approx(0.06));
   e = simmer::core::next_effect(run.state);
-  CHECK(e.kind == Effect::Kind::run_agent);
-  CHECK(e.role == "verifier");
+  CHECK(is<fx::RunAgent>(e));
+  CHECK(agent(e).role == AgentRole::verifier);
 }
 
 TEST_CASE("machine: the total budget halts before the next story") {
@@ -467,8 +504,8 @@ TEST_CASE("machine: the total budget halts before the next story") {
   gate(run, "A", 0, true);
   verdict(run, "A", 0, "pass");
   Effect e = record(run, "A");
-  REQUIRE(e.event_kind == "halted");
-  CHECK(e.event_data["reason"] == "budget_total");
+  REQUIRE(kind_of(e) == "halted");
+  CHECK(data_of(e)["reason"] == "budget_total");
 }
 
 TEST_CASE("machine: maxIterations counts story selections per run") {
@@ -478,14 +515,14 @@ TEST_CASE("machine: maxIterations counts story selections per run") {
   gate(run, "A", 0, true);
   verdict(run, "A", 0, "pass");
   Effect e = record(run, "A");
-  REQUIRE(e.event_kind == "halted");
-  CHECK(e.event_data["reason"] == "max_iterations");
+  REQUIRE(kind_of(e) == "halted");
+  CHECK(data_of(e)["reason"] == "max_iterations");
   run.take(e);
   e = run.feed("run_started",
                {{"pid", 2}, {"stories", {story("A", 0), story("B", 1)}}, {"limits", limits({{"maxIterations", 1}})}});
   // The new snapshot says A is pending again only if the PRD says so; here the user reset it.
   CHECK(run.state.iterations_run == 0);
-  CHECK(e.event_kind == "story_selected");
+  CHECK(kind_of(e) == "story_selected");
 }
 
 TEST_CASE("machine: epic-checkpoint halts once when an epic is complete") {
@@ -495,16 +532,16 @@ TEST_CASE("machine: epic-checkpoint halts once when an epic is complete") {
   gate(run, "A", 0, true);
   verdict(run, "A", 0, "pass");
   Effect e = record(run, "A");
-  REQUIRE(e.event_kind == "halted");
-  CHECK(e.event_data["reason"] == "checkpoint");
-  CHECK(e.event_data["epic"] == "E1");
+  REQUIRE(kind_of(e) == "halted");
+  CHECK(data_of(e)["reason"] == "checkpoint");
+  CHECK(data_of(e)["epic"] == "E1");
   run.take(e);
   CHECK(run.state.checkpoints == std::vector<std::string>{"E1"});
   json prd = {story("A", 0, {}, "E1"), story("B", 1, {}, "E2")};
   prd[0]["status"] = "passed";
   e = run.feed("run_started", {{"pid", 2}, {"stories", prd}, {"limits", limits({{"workflow", "epic-checkpoint"}})}});
-  REQUIRE(e.event_kind == "story_selected");
-  CHECK(e.event_data["storyId"] == "B");
+  REQUIRE(kind_of(e) == "story_selected");
+  CHECK(data_of(e)["storyId"] == "B");
 }
 
 TEST_CASE("machine: a crash while a session ran relaunches it with the same attempt and spend") {
@@ -520,8 +557,8 @@ TEST_CASE("machine: a crash while a session ran relaunches it with the same atte
   CHECK(run.state.attempt == 1);
   CHECK(run.state.step == Step::launch);
   CHECK(run.state.spend_total_usd == Approx(0.3));
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.resume_session == std::string("sess-1"));
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).resume_session == std::string("sess-1"));
 }
 
 TEST_CASE("machine: a seq gap is refused") {
@@ -567,7 +604,9 @@ TEST_CASE("machine: state_from_json names the bad pointer") {
   doc["phase"] = "cooking";
   auto parsed = simmer::core::state_from_json(doc);
   REQUIRE_FALSE(parsed.ok());
-  CHECK(parsed.failure().message == "invalid state (.simmer/state.json#/phase): unknown phase \"cooking\"");
+  CHECK(parsed.failure().message ==
+        "invalid state (.simmer/state.json#/phase): expected one of \"orchestrate\", \"build\", \"gates\", "
+        "\"verify\", \"fix\", \"record\", \"halt\", \"done\", found \"cooking\"");
   doc = simmer::core::to_json(State{});
   doc.erase("stories");
   CHECK(simmer::core::state_from_json(doc).failure().message == "invalid state (.simmer/state.json#/stories): missing");
@@ -596,7 +635,7 @@ TEST_CASE("machine: a tamper that erased the journal blocks the story, other tam
                                           {"restored", true},
                                           {"stopsStory", true}});
   CHECK(run.state.phase == Phase::record);
-  REQUIRE(e.kind == Effect::Kind::record);
+  REQUIRE(is<fx::Record>(e));
   CHECK(run.state.record->result == StoryState::blocked);
   CHECK(run.state.record->reason == "tampered: the builder changed .simmer/events.jsonl");
   // The session that did it still costs what it cost, and does not move the story on.
@@ -630,23 +669,23 @@ TEST_CASE("machine: an agent that cannot start halts the run, blocks nothing and
     Effect e = run.feed("session", data);
     CHECK(run.state.phase == Phase::halt);
     REQUIRE(run.state.halt);
-    CHECK(run.state.halt->reason == "agent_cannot_start");
+    CHECK(run.state.halt->reason == simmer::core::HaltReason::agent_cannot_start);
     CHECK(run.state.halt->detail ==
           "the " + role + " (claude) cannot start: cannot start 'claude': not found in PATH; fix simmer.json#/agents/" +
               role +
               " or the agent's installation or login (`simmer doctor --probe` tries it), then run "
               "`simmer cook` to resume");
-    REQUIRE(e.event_kind == "run_finished");
-    CHECK(e.event_data == json{{"result", "halted"}, {"exitCode", 10}});
+    REQUIRE(kind_of(e) == "run_finished");
+    CHECK(data_of(e) == json{{"result", "halted"}, {"exitCode", 10}});
     CHECK(run.state.stories.at("A").status == StoryState::pending);
     CHECK(run.state.stories.at("B").status == StoryState::pending);
     CHECK(run.state.attempt == attempt);
     // The next cook resumes the very session that could not start.
-    run.feed("run_finished", e.event_data);
+    run.feed("run_finished", data_of(e));
     e = start(run, {story("A", 0), story("B", 1, {"A"})});
     CHECK(simmer::core::to_string(run.state.phase) == std::string(phase));
-    REQUIRE(e.kind == Effect::Kind::run_agent);
-    CHECK(e.role == role);
+    REQUIRE(is<fx::RunAgent>(e));
+    CHECK(simmer::core::to_string(agent(e).role) == role);
     CHECK(run.state.attempt == attempt);
   }
 }
@@ -655,9 +694,9 @@ TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, an
   Run run;
   run.take(start(run, {story("A", 0)}, {{"gates", {"build", "test"}}}));
   Effect e = build_ok(run, "A", 0);
-  REQUIRE(e.kind == Effect::Kind::run_gate);
-  CHECK(e.gate_index == 0);
-  CHECK(e.gate_name == "build");
+  REQUIRE(is<fx::RunGate>(e));
+  CHECK(std::get<fx::RunGate>(e).index == 0);
+  CHECK(std::get<fx::RunGate>(e).name == "build");
   e = run.feed("gate", {{"name", "build"},
                         {"storyId", "A"},
                         {"attempt", 0},
@@ -667,17 +706,17 @@ TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, an
                         {"durationMs", 5},
                         {"outputTail", ""}});
   CHECK(run.state.phase == Phase::gates);
-  REQUIRE(e.kind == Effect::Kind::run_gate);
-  CHECK(e.gate_index == 1);
-  CHECK(e.gate_name == "test");
+  REQUIRE(is<fx::RunGate>(e));
+  CHECK(std::get<fx::RunGate>(e).index == 1);
+  CHECK(std::get<fx::RunGate>(e).name == "test");
   e = gate(run, "A", 0, false);
   CHECK(run.state.phase == Phase::fix);
   REQUIRE(run.state.last_failure);
   CHECK(run.state.last_failure->summary == "gate \"test\" failed (exit 2)");
   // The FIX attempt starts again at the first gate and reaches VERIFY only when both passed.
   e = build_ok(run, "A", 1);
-  REQUIRE(e.kind == Effect::Kind::run_gate);
-  CHECK(e.gate_name == "build");
+  REQUIRE(is<fx::RunGate>(e));
+  CHECK(std::get<fx::RunGate>(e).name == "build");
   run.feed("gate", {{"name", "build"},
                     {"storyId", "A"},
                     {"attempt", 1},
@@ -689,7 +728,7 @@ TEST_CASE("machine: two gates run in order, VERIFY comes only after the last, an
   CHECK(run.state.phase == Phase::gates);
   e = gate(run, "A", 1, true);
   CHECK(run.state.phase == Phase::verify);
-  CHECK(e.kind == Effect::Kind::run_agent);
+  CHECK(is<fx::RunAgent>(e));
 }
 
 TEST_CASE("machine: spending exactly the story budget halts, and exactly the total budget halts") {
@@ -698,10 +737,10 @@ TEST_CASE("machine: spending exactly the story budget halts, and exactly the tot
   per_story.take(start(per_story, {story("A", 0)}, {{"budgetPerStory", 0.5}}));
   build_ok(per_story, "A", 0, 0.5);
   Effect e = gate(per_story, "A", 0, true);
-  REQUIRE(e.kind == Effect::Kind::emit);
-  CHECK(e.event_kind == "halted");
-  CHECK(e.event_data["reason"] == "budget_story");
-  CHECK(e.event_data["detail"] == "story A spent $0.5000 of its budget $0.5000");
+  REQUIRE(is<fx::Emit>(e));
+  CHECK(kind_of(e) == "halted");
+  CHECK(data_of(e)["reason"] == "budget_story");
+  CHECK(data_of(e)["detail"] == "story A spent $0.5000 of its budget $0.5000");
 
   Run total;
   total.take(start(total, {story("A", 0)}, {{"budgetTotal", 0.75}}));
@@ -713,17 +752,17 @@ TEST_CASE("machine: spending exactly the story budget halts, and exactly the tot
       {{"role", "builder"}, {"file", ".simmer/build.json"}, {"errors", {"bad"}}, {"repair", 1}, {"maxRepairs", 2}});
   total.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   e = total.feed("session", session("builder", "A", 0, "transient", 0.5));
-  REQUIRE(e.kind == Effect::Kind::emit);
-  CHECK(e.event_kind == "halted");
-  CHECK(e.event_data["reason"] == "budget_total");
-  CHECK(e.event_data["detail"] == "spent $0.7500 of the total budget $0.7500");
+  REQUIRE(is<fx::Emit>(e));
+  CHECK(kind_of(e) == "halted");
+  CHECK(data_of(e)["reason"] == "budget_total");
+  CHECK(data_of(e)["detail"] == "spent $0.7500 of the total budget $0.7500");
 
   // A cent under the budget does not halt.
   Run under;
   under.take(start(under, {story("A", 0)}, {{"budgetPerStory", 0.5}}));
   build_ok(under, "A", 0, 0.49);
   e = gate(under, "A", 0, true);
-  CHECK(e.kind == Effect::Kind::run_agent);
+  CHECK(is<fx::RunAgent>(e));
 }
 
 TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FIX gets the hook's output") {
@@ -732,7 +771,7 @@ TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FI
   run.feed("phase_started", {{"phase", "build"}, {"storyId", "A"}, {"attempt", 0}});
   run.feed("session", session("builder", "A", 0, "success"));
   Effect e = run.feed("handoff_accepted", {{"role", "builder"}, {"file", "f"}, {"storyId", "A"}, {"attempt", 0}});
-  REQUIRE(e.kind == Effect::Kind::commit);
+  REQUIRE(is<fx::Commit>(e));
   e = run.feed("gate", {{"name", "pre-commit hook"},
                         {"hook", true},
                         {"storyId", "A"},
@@ -747,13 +786,13 @@ TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FI
   CHECK_FALSE(run.state.commit);
   CHECK(run.state.story_commits.empty());
   REQUIRE(run.state.last_failure);
-  CHECK(run.state.last_failure->kind == "gate");
+  CHECK(run.state.last_failure->kind == simmer::core::FailureKind::gate);
   CHECK(run.state.last_failure->name == "pre-commit hook");
   CHECK(run.state.last_failure->summary == "gate \"pre-commit hook\" failed (exit 1)");
   CHECK(run.state.last_failure->output == "secret found in src/key.txt\n");
-  REQUIRE(e.kind == Effect::Kind::run_agent);
-  CHECK(e.role == "builder");
-  CHECK(e.resume_session == std::string("sess-1"));
+  REQUIRE(is<fx::RunAgent>(e));
+  CHECK(agent(e).role == AgentRole::builder);
+  CHECK(agent(e).resume_session == std::string("sess-1"));
   // A hook that timed out says so; a hook event outside a commit step changes nothing.
   run.feed("phase_started", {{"phase", "fix"}, {"storyId", "A"}, {"attempt", 1}});
   run.feed("session", session("builder", "A", 1, "success"));

@@ -32,12 +32,11 @@ TEST_CASE("inputs: the hashes name each input relative to the project, absent on
   Project p;
   fs::remove(p.dir / "scenario.json");
   auto in = p.pin();
-  json want = json::array({
-      {{"file", ".simmer/prompts/builder.md"},
-       {"sha256", simmer::util::sha256_hex("Build it. {{handoff_instructions}}\n")}},
-      {{"file", "scenario.json"}, {"sha256", nullptr}},
-      {{"file", "simmer.json"}, {"sha256", simmer::util::sha256_hex(slurp(p.dir / "simmer.json"))}},
-  });
+  std::vector<simmer::core::events::InputHash> want = {
+      {".simmer/prompts/builder.md", simmer::util::sha256_hex("Build it. {{handoff_instructions}}\n")},
+      {"scenario.json", std::nullopt},
+      {"simmer.json", simmer::util::sha256_hex(slurp(p.dir / "simmer.json"))},
+  };
   CHECK(in.hashes() == want);
   CHECK(in.prompt_override("builder") == std::optional<std::string>("Build it. {{handoff_instructions}}\n"));
   CHECK_FALSE(in.prompt_override("verifier"));
@@ -68,13 +67,13 @@ TEST_CASE("inputs: changed, removed and created inputs are restored, each versio
   auto found = in.check_and_restore(save, "7");
   REQUIRE(found.size() == 3);
   CHECK(found[0].display == "scenario.json");
-  CHECK(found[0].change == "removed");
+  CHECK(found[0].change == simmer::core::TamperChange::removed);
   CHECK(found[0].saved_as.empty());
   CHECK(found[1].display == "simmer.json");
-  CHECK(found[1].change == "changed");
+  CHECK(found[1].change == simmer::core::TamperChange::changed);
   CHECK(found[1].saved_as == ".simmer/tampered/r1/7-simmer.json");
   CHECK(found[2].display == ".simmer/prompts/verifier.md");
-  CHECK(found[2].change == "created");
+  CHECK(found[2].change == simmer::core::TamperChange::created);
   CHECK(found[2].saved_as == ".simmer/tampered/r1/7-.simmer_prompts_verifier.md");
   for (const auto& t : found) {
     CHECK(t.restored);

@@ -315,12 +315,9 @@ TEST_CASE("run loop: a note still being written waits for the next orchestration
   CHECK(fs::exists(h.paths.inbox / "note.md"));
 }
 
-// Known bug, not fixed here: cook() works out the foreign paths only between stories (mid-story the changes are the
-// interrupted agent's), so a resumed --allow-dirty run has none and its build commit takes the human's files along.
-// Fixing it means persisting the first run's foreign paths (a run_started member), a journal format change.
-// [!shouldfail]: this test passes while the bug is there; once it is fixed, drop the tag.
-TEST_CASE("run loop: a resumed --allow-dirty run still keeps the human's paths out of the build commit",
-          "[!shouldfail]") {
+// cook() works out the foreign paths only between stories (mid-story the changes are the interrupted agent's): a
+// resumed run inherits them from the run_started of the run it resumes, and journals them again.
+TEST_CASE("run loop: a resumed --allow-dirty run still keeps the human's paths out of the build commit") {
   CookHarness h;
   h.prd({"S1"});
   h.repository.dirty = {"theirs.txt"};
@@ -339,4 +336,19 @@ TEST_CASE("run loop: a resumed --allow-dirty run still keeps the human's paths o
   h.repository.dirty = {"half-done.c", "theirs.txt"};
   REQUIRE(*h.cook(options) == 0);
   CHECK(h.repository.commits.at(0).excluded == std::vector<std::string>{"theirs.txt"});
+  auto starts = h.of_kind("run_started");
+  REQUIRE(starts.size() == 2);
+  for (const auto& start : starts) {
+    CHECK(start["foreign"] == json::array({"theirs.txt"}));
+  }
+}
+
+TEST_CASE("run loop: a run with a clean tree journals no foreign paths") {
+  CookHarness h;
+  h.prd({"S1"});
+  h.agents.script = [&](const FakeSession& s, SessionRecord&) { FakeAgents::write_handoff(s, "pass"); };
+  REQUIRE(*h.cook() == 0);
+  auto starts = h.of_kind("run_started");
+  REQUIRE(starts.size() == 1);
+  CHECK_FALSE(starts[0].contains("foreign"));
 }
