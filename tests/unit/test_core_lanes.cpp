@@ -95,7 +95,7 @@ TEST_CASE("lanes: an invalid glob is refused with its reason") {
 
 // ---- matching --------------------------------------------------------------------------------------------------
 
-TEST_CASE("lanes: glob_match reads *, ? and ** by segment") {
+TEST_CASE("lanes: glob_match reads stars, question marks and double stars by segment") {
   CHECK(glob_match("docs/api.md", "docs/api.md"));
   CHECK_FALSE(glob_match("docs/api.md", "docs/api.mdx"));
   CHECK_FALSE(glob_match("docs/api.md", "Docs/api.md"));
@@ -134,7 +134,7 @@ TEST_CASE("lanes: glob_match reads *, ? and ** by segment") {
   CHECK_FALSE(glob_match("?", ""));
 }
 
-TEST_CASE("lanes: ? and * count UTF-8 characters, a stray byte is one") {
+TEST_CASE("lanes: wildcards count UTF-8 characters, a stray byte is one") {
   CHECK(glob_match("caf?", "caf\xC3\xA9"));
   CHECK_FALSE(glob_match("caf??", "caf\xC3\xA9"));
   CHECK(glob_match("?\xE2\x82\xAC?",
