@@ -5,6 +5,7 @@
 
 #include "core/contracts.hpp"
 
+#include "core/lanes.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -199,6 +200,9 @@ void to_json(nlohmann::json& out, const Story& value) {
   if (value.blocked_reason) {
     out["blockedReason"] = *value.blocked_reason;
   }
+  if (value.touches) {
+    out["touches"] = *value.touches;
+  }
 }
 
 void from_json(const nlohmann::json& in, Story& value) {
@@ -212,6 +216,11 @@ void from_json(const nlohmann::json& in, Story& value) {
   value.notes = get_string(in, "notes");
   value.status = get_enum(in, "status", k_story_status, "pending, passed or blocked");
   value.blocked_reason = get_optional_string(in, "blockedReason");
+  if (in.contains("touches")) {
+    value.touches = get_strings(in, "touches");
+  } else {
+    value.touches.reset();
+  }
 }
 
 void to_json(nlohmann::json& out, const Prd& value) {
@@ -410,6 +419,20 @@ std::vector<Problem> check_prd(const nlohmann::json& doc, const std::string& fil
       if (!epic.empty() && epic_ids.count(epic) == 0) {
         problem(fmt::format("/stories/{}/epic", i), "unknown epic",
                 fmt::format("expected the id of an epic listed in \"epics\" (or \"\"), found \"{}\"", epic));
+      }
+    }
+    if (story.contains("touches") && story["touches"].is_array()) {
+      const json& touches = story["touches"];
+      for (std::size_t j = 0; j < touches.size(); ++j) {
+        if (!touches[j].is_string()) {
+          continue;
+        }
+        const std::string glob = touches[j].get<std::string>();
+        const std::string why = glob_error(glob);
+        if (!why.empty()) {
+          problem(fmt::format("/stories/{}/touches/{}", i, j), "invalid touches glob",
+                  fmt::format("\"{}\" {}", glob, why));
+        }
       }
     }
     if (!story.contains("dependencies") || !story["dependencies"].is_array()) {

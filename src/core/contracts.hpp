@@ -66,7 +66,9 @@ struct Story {
   std::string epic;                              // "" = no epic
   std::string notes;
   StoryStatus status = StoryStatus::pending;
-  std::optional<std::string> blocked_reason;  // present iff status == blocked
+  std::optional<std::string> blocked_reason;        // present iff status == blocked
+  std::optional<std::vector<std::string>> touches;  // globs of the paths it may write (core/lanes.hpp); absent =
+                                                    // undeclared, not written
 };
 
 struct Prd {
@@ -198,9 +200,11 @@ std::vector<Problem> check_schema(const nlohmann::json& doc, const schema::Valid
                                   const nlohmann::json& schema, const std::string& file,
                                   std::size_t max_problems = 100);
 
-// Checks a PRD needs beyond its schema: duplicate story ids, dependencies on unknown ids, dependency cycles and
-// `epic` values missing from `epics` (when `epics` is given). `doc` must be schema-valid. Each problem carries the
-// pointer of the offending value; `file` is copied into it. No problems: empty vector.
+// Checks a PRD needs beyond its schema: duplicate story ids, dependencies on unknown ids, dependency cycles,
+// `epic` values missing from `epics` (when `epics` is given) and `touches` globs that core::glob_error() refuses
+// (subject `invalid touches glob`, message `"/src/**" starts with "/" (...)`, at /stories/<i>/touches/<j>). `doc`
+// must be schema-valid. Each problem carries the pointer of the offending value; `file` is copied into it. No
+// problems: empty vector.
 std::vector<Problem> check_prd(const nlohmann::json& doc, const std::string& file);
 
 }  // namespace simmer::core

@@ -7,8 +7,12 @@
 //   start an epic instead: the stories under it belong to it until the next epic heading or a non-story heading
 //   of the epic's level or above.
 // - Inside a story, `**Field:** value` lines (also `- **Field:** value`, `**Field**: value`, or a deeper heading
-//   named like a field) set Description, Acceptance Criteria, Priority, Dependencies, Epic, Notes. Any other bold
-//   field is an error: a typo would silently lose data.
+//   named like a field) set Description, Acceptance Criteria, Priority, Dependencies, Epic, Notes, Touches. Any
+//   other bold field is an error: a typo would silently lose data.
+// - Touches are globs separated by commas (a glob may hold spaces, never a comma), or a list below, one pair of
+//   backticks around each dropped; each is checked with core::glob_error(). A Touches field that lists no glob
+//   (empty, `None`) is an error rather than an empty list: a story without touches runs alone, which is said by
+//   leaving the field out.
 // - Every `- [ ]` / `- [x]` item in a story is an acceptance criterion; under Acceptance Criteria any list item
 //   is. Indented lines continue the item above. Prose not under a field joins the description.
 // - Fenced code blocks are kept as text where they appear, never parsed as structure.
@@ -16,6 +20,7 @@
 
 #include "project/prd_markdown.hpp"
 
+#include "core/lanes.hpp"
 #include "project/prd_checks.hpp"
 #include "util/strings.hpp"
 
@@ -155,7 +160,7 @@ std::string slug(std::string_view text) {
   return out;
 }
 
-enum class FieldKind { description, criteria, priority, dependencies, epic, notes };
+enum class FieldKind { description, criteria, priority, dependencies, epic, notes, touches };
 
 std::optional<FieldKind> field_kind(std::string_view name) {
   const std::string n = lower(util::trim(name));
@@ -177,13 +182,17 @@ std::optional<FieldKind> field_kind(std::string_view name) {
   if (n == "notes" || n == "note") {
     return FieldKind::notes;
   }
+  if (n == "touches") {
+    return FieldKind::touches;
+  }
   return std::nullopt;
 }
 
 const std::vector<std::string>& field_names() {
   static const std::vector<std::string> k_names = {"Description", "Acceptance Criteria",
                                                    "Priority",    "Dependencies",
-                                                   "Epic",        "Notes"};
+                                                   "Epic",        "Notes",
+                                                   "Touches"};
   return k_names;
 }
 
@@ -291,6 +300,9 @@ struct StoryDraft {
   std::string epic;
   int epic_line = 0;
   std::vector<std::string> notes;
+  std::vector<std::string> touches;
+  int touches_line = 0;          // 0: no Touches field (the story runs alone)
+  bool touches_refused = false;  // a glob was refused (then an empty list is not reported again)
 };
 
 struct EpicDraft {
@@ -330,7 +342,7 @@ public:
   }
 
 private:
-  enum class Open { none, description, criteria, notes, dependencies };
+  enum class Open { none, description, criteria, notes, dependencies, touches };
 
   void error(int line, std::string message) { m_out.errors.push_back({m_file, line, std::move(message)}); }
 
@@ -523,6 +535,43 @@ private:
         s.epic = id;
         break;
       }
+      case FieldKind::touches:
+        if (s.touches_line != 0) {
+          error(lineno, fmt::format("{}: second Touches field (the first is at line {})", s.id, s.touches_line));
+          m_open = Open::none;
+          return;
+        }
+        s.touches_line = lineno;
+        m_open = Open::touches;
+        add_touches(value, lineno);
+        break;
+    }
+  }
+
+  // `src/api/**, docs/api.md`: each glob trimmed, one pair of backticks around it dropped (`src/**`); nothing
+  // else is markup here, since `*` is part of a glob.
+  void add_touches(std::string_view value, int lineno) {
+    if (is_none_value(value)) {
+      return;  // the globs may follow as a list; a field without any is reported at the end of the story
+    }
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const std::size_t comma = value.find(',', start);
+      std::string_view glob = util::trim(
+          value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+      start = comma == std::string_view::npos ? value.size() + 1 : comma + 1;
+      if (glob.size() >= 2 && glob.front() == '`' && glob.back() == '`') {
+        glob = util::trim(glob.substr(1, glob.size() - 2));
+      }
+      const std::string why = core::glob_error(glob);
+      if (!why.empty()) {
+        error(lineno, fmt::format("{}: touches glob \"{}\" {}", story().id, glob, why));
+        story().touches_refused = true;
+        continue;
+      }
+      if (std::find(story().touches.begin(), story().touches.end(), glob) == story().touches.end()) {
+        story().touches.emplace_back(glob);
+      }
     }
   }
 
@@ -618,7 +667,7 @@ private:
         s.description.emplace_back();
       } else if (m_open == Open::notes) {
         s.notes.emplace_back();
-      } else if (m_open == Open::dependencies) {
+      } else if (m_open == Open::dependencies || m_open == Open::touches) {
         m_open = Open::none;
       }
       return;
@@ -632,7 +681,7 @@ private:
       if (auto near = util::nearest(f->first, field_names())) {
         message += fmt::format(" (did you mean \"{}\"?)", *near);
       } else {
-        message += " (known: Description, Acceptance Criteria, Priority, Dependencies, Epic, Notes)";
+        message += " (known: Description, Acceptance Criteria, Priority, Dependencies, Epic, Notes, Touches)";
       }
       error(lineno, message);
       return;
@@ -652,6 +701,10 @@ private:
         add_dependencies(item->text, lineno);
         return;
       }
+      if (m_open == Open::touches) {
+        add_touches(item->text, lineno);
+        return;
+      }
     }
     if (m_open == Open::criteria) {
       if (is_indented(raw) && !s.criteria.empty()) {
@@ -661,7 +714,7 @@ private:
       // Prose after the criteria list belongs to the description (documented).
       m_open = Open::none;
     }
-    if (m_open == Open::dependencies) {
+    if (m_open == Open::dependencies || m_open == Open::touches) {
       m_open = Open::none;
     }
     text_line(raw, lineno);
@@ -708,15 +761,25 @@ private:
           deps.push_back(d.id);
         }
       }
-      stories.push_back({{"id", s.id},
-                         {"title", s.title},
-                         {"description", join_text(s.description)},
-                         {"acceptanceCriteria", s.criteria},
-                         {"priority", s.priority.value_or(position)},
-                         {"dependencies", deps},
-                         {"epic", s.epic},
-                         {"notes", join_text(s.notes)},
-                         {"status", "pending"}});
+      json story = {{"id", s.id},
+                    {"title", s.title},
+                    {"description", join_text(s.description)},
+                    {"acceptanceCriteria", s.criteria},
+                    {"priority", s.priority.value_or(position)},
+                    {"dependencies", deps},
+                    {"epic", s.epic},
+                    {"notes", join_text(s.notes)},
+                    {"status", "pending"}};
+      if (s.touches_line != 0) {
+        if (s.touches.empty() && !s.touches_refused) {
+          error(s.touches_line,
+                fmt::format("{}: the Touches field lists no glob (list globs such as src/api/**, or leave the field "
+                            "out and the story runs alone)",
+                            s.id));
+        }
+        story["touches"] = s.touches;
+      }
+      stories.push_back(std::move(story));
     }
     check_dependencies();
 

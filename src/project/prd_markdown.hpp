@@ -33,8 +33,8 @@ struct MarkdownPrd {
 // Parses a markdown PRD. `file` only labels diagnostics. Every story gets status "pending" (progress lives in
 // prd.json, never in the markdown). Validates what the format can promise: a `# Title`, at least one story,
 // unique ids, a title and at least one acceptance criterion per story, whole-number priorities, dependencies that
-// name existing stories and form no cycle, one title per epic id, no unknown `**Field:**`. Empty text is an
-// error ("no stories"), never an empty PRD.
+// name existing stories and form no cycle, one title per epic id, `**Touches:**` globs that parse
+// (core::glob_error), no unknown `**Field:**`. Empty text is an error ("no stories"), never an empty PRD.
 MarkdownPrd parse_prd_markdown(std::string_view text, const std::string& file);
 
 }  // namespace simmer::project

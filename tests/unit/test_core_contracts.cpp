@@ -138,6 +138,68 @@ TEST_CASE("contracts: PRD duplicate ids, unknown dependencies and cycles", "[con
         });
 }
 
+namespace {
+
+std::string prd_with_touches(const std::string& touches_a, const std::string& touches_b) {
+  auto story = [](const std::string& id, const std::string& touches) {
+    std::string text = R"({"id": ")" + id + R"(", "title": "t", "description": "", "acceptanceCriteria": ["a"],
+      "priority": 0, "dependencies": [], "epic": "", "notes": "", "status": "pending")";
+    if (!touches.empty()) {
+      text += R"(, "touches": )" + touches;
+    }
+    return text + "}";
+  };
+  return R"({"schemaVersion": 1, "project": "p", "description": "", "stories": [)" + story("A", touches_a) + "," +
+         story("B", touches_b) + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("contracts: a story's touches round-trip, and stay absent when absent", "[contracts]") {
+  const std::string text = prd_with_touches(R"(["src/api/**", "docs/api.md"])", "");
+  CHECK(store::check_text(text, store::DocKind::prd, "prd.json").empty());
+  const auto parsed = core::parse_json(text);
+  REQUIRE(parsed.ok);
+  const auto prd = parsed.value.get<core::Prd>();
+  CHECK(prd.stories[0].touches == std::vector<std::string>{"src/api/**", "docs/api.md"});
+  CHECK_FALSE(prd.stories[1].touches.has_value());
+  const std::string canonical = core::canonical_json(parsed.value);
+  CHECK(round_trip<core::Prd>(canonical) == canonical);
+  const nlohmann::json written = nlohmann::json(prd);
+  CHECK(written["stories"][0]["touches"] == nlohmann::json{"src/api/**", "docs/api.md"});
+  CHECK_FALSE(written["stories"][1].contains("touches"));
+}
+
+TEST_CASE("contracts: an invalid touches glob is refused at its pointer", "[contracts]") {
+  const std::string text = prd_with_touches(R"(["src/ok/**", "/etc/**", "a//b", "src/**x"])",
+                                            R"(["../up", "win\\path", ""])");
+  CHECK(lines(store::check_text(text, store::DocKind::prd, "prd.json")) ==
+        std::vector<std::string>{
+            "prd.json#/stories/0/touches/1: invalid touches glob: \"/etc/**\" starts with \"/\" (paths are relative "
+            "to the repository root)",
+            "prd.json#/stories/0/touches/2: invalid touches glob: \"a//b\" has an empty segment",
+            "prd.json#/stories/0/touches/3: invalid touches glob: \"src/**x\" has \"**\" inside the segment "
+            "\"**x\" (\"**\" must be a whole segment)",
+            "prd.json#/stories/1/touches/0: invalid touches glob: \"../up\" has a \"..\" segment (a glob cannot "
+            "leave the repository)",
+            "prd.json#/stories/1/touches/1: invalid touches glob: \"win\\path\" holds a backslash (segments are "
+            "separated by \"/\", and nothing is escaped)",
+            "prd.json#/stories/1/touches/2: invalid touches glob: \"\" is empty",
+        });
+  // The schema's part: a list of strings, at least one.
+  CHECK(lines(store::check_text(prd_with_touches("[]", R"(["a", 3])"), store::DocKind::prd, "prd.json")) ==
+        std::vector<std::string>{
+            "prd.json#/stories/0/touches: expected an array of at least 1 item, found an empty array",
+            "prd.json#/stories/1/touches/1: expected a string, found a number (3)",
+        });
+  // What a loader says, the first problem as an error.
+  const auto problems = store::check_text(prd_with_touches(R"(["/x"])", ""), store::DocKind::prd, ".simmer/prd.json");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].to_error() ==
+        "invalid touches glob (.simmer/prd.json#/stories/0/touches/0): \"/x\" starts with \"/\" (paths are relative "
+        "to the repository root)");
+}
+
 TEST_CASE("contracts: a long dependency chain is checked without recursion", "[contracts]") {
   nlohmann::json doc{{"schemaVersion", 1}, {"project", "p"}, {"description", ""}, {"stories", nlohmann::json::array()}};
   for (int i = 0; i < 20000; ++i) {

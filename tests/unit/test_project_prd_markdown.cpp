@@ -61,7 +61,7 @@ TEST_CASE("prd_markdown: every malformed PRD gives exactly its expected messages
     CHECK(rendered_errors(parsed) == slurp(expected));
     ++checked;
   }
-  CHECK(checked >= 13);
+  CHECK(checked >= 14);
 }
 
 TEST_CASE("prd_markdown: the same text gives byte-identical output", "[project][prd_markdown]") {
@@ -109,6 +109,36 @@ TEST_CASE("prd_markdown: field sub-headings and dependency lists", "[project][pr
   REQUIRE(parsed.errors.empty());
   CHECK(parsed.prd["stories"][1]["acceptanceCriteria"] == nlohmann::json::parse(R"(["first","second"])"));
   CHECK(parsed.prd["stories"][1]["dependencies"] == nlohmann::json::parse(R"(["A-1"])"));
+}
+
+TEST_CASE("prd_markdown: touches are globs, comma separated or listed, absent when the field is",
+          "[project][prd_markdown]") {
+  auto parsed = parse_prd_markdown(
+      "# P\n\n### A-1: one\n**Touches:** src/api/**, `docs/api.md` ,My Docs/*.md, src/api/**\n- [ ] x\n\n"
+      "### A-2: two\n- [ ] y\n#### Touches\n- **/*.lock\n- `db/migrations/**`\n\nProse after the list.\n\n"
+      "### A-3: three\n- [ ] z\n",
+      "p.md");
+  REQUIRE(parsed.errors.empty());
+  const auto& s = parsed.prd["stories"];
+  CHECK(s[0]["touches"] == nlohmann::json::parse(R"(["src/api/**", "docs/api.md", "My Docs/*.md"])"));
+  CHECK(s[1]["touches"] == nlohmann::json::parse(R"(["**/*.lock", "db/migrations/**"])"));
+  CHECK(s[1]["description"] == "Prose after the list.");
+  CHECK_FALSE(s[2].contains("touches"));
+}
+
+TEST_CASE("prd_markdown: a bad touches glob is an error naming its line", "[project][prd_markdown]") {
+  auto parsed = parse_prd_markdown("# P\n\n### A-1: one\n- [ ] x\n**touches:** a, , b\\c\n", "PRD.md");
+  CHECK(rendered_errors(parsed) ==
+        "simmer: error: PRD.md:5: A-1: touches glob \"\" is empty\n"
+        "simmer: error: PRD.md:5: A-1: touches glob \"b\\c\" holds a backslash (segments are separated by \"/\", and "
+        "nothing is escaped)\n");
+  auto empty = parse_prd_markdown("# P\n\n### A-1: one\n- [ ] x\n**Touches:**\n\nText.\n", "PRD.md");
+  CHECK(rendered_errors(empty) ==
+        "simmer: error: PRD.md:5: A-1: the Touches field lists no glob (list globs such as src/api/**, or leave the "
+        "field out and the story runs alone)\n");
+  auto typo = parse_prd_markdown("# P\n\n### A-1: one\n- [ ] x\n**Touchs:** a\n", "PRD.md");
+  CHECK(rendered_errors(typo) ==
+        "simmer: error: PRD.md:5: A-1: unknown field \"Touchs\" (did you mean \"Touches\"?)\n");
 }
 
 TEST_CASE("prd_markdown: a document-wide diagnostic has no line number", "[project][prd_markdown]") {
