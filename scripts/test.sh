@@ -35,7 +35,7 @@ status=0
 run_ctest build-asan "$@" || status=$?
 
 # The optimised run needs the binary only (the unit tests already ran, under the sanitizers).
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMMER_UNITY=ON >/dev/null
 cmake --build build -j "$(nproc)" --target simmer
 run_ctest build -R '^(e2e\.cook_crash|adversary\..*)$' "$@" || status=$?
 

@@ -35,6 +35,9 @@ using Role = core::AgentRole;
 using Outcome = core::SessionOutcome;
 using core::to_string;
 
+// The most of an agent's final message a parser keeps (SessionRecord::final_text).
+inline constexpr std::size_t k_final_text_max = 16 * 1024;
+
 // Token counts, normalized across CLIs: `input` never includes the cached part (Codex and Gemini report cached
 // tokens inside their input count; the parsers subtract them), so cost = sum of each count times its price.
 struct Tokens {

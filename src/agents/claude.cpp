@@ -23,8 +23,6 @@ using detail::get_string;
 
 namespace {
 
-constexpr std::size_t k_final_text_max = 16 * 1024;
-
 Tokens read_usage(const nlohmann::json& usage) {
   Tokens t;
   t.input = get_int(usage, "input_tokens");

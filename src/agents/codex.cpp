@@ -18,8 +18,6 @@ using detail::get_string;
 
 namespace {
 
-constexpr std::size_t k_final_text_max = 16 * 1024;
-
 std::string file_change_preview(const nlohmann::json& item) {
   std::string text;
   for (const auto& change : get_array(item, "changes")) {

@@ -4,11 +4,7 @@
 
 namespace simmer::agents {
 
-namespace {
-
-constexpr std::size_t k_final_text_max = 16 * 1024;
-
-}  // namespace
+namespace {}  // namespace
 
 void CommandStreamParser::feed_line(std::string_view line, std::vector<StreamEvent>& out) {
   m_text.append(line).append("\n");

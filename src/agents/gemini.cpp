@@ -14,11 +14,7 @@ using detail::get_int;
 using detail::get_object;
 using detail::get_string;
 
-namespace {
-
-constexpr std::size_t k_final_text_max = 16 * 1024;
-
-}  // namespace
+namespace {}  // namespace
 
 void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEvent>& out) {
   const auto j = detail::parse_object(line);

@@ -28,8 +28,6 @@ struct ImportOptions {
   bool json = false;
 };
 
-void print_error(const std::string& message) { std::fprintf(stderr, "simmer: error: %s\n", message.c_str()); }
-
 int run_import(const ImportOptions& opt) {
   namespace fs = std::filesystem;
   const auto paths = store::ProjectPaths::discover(fs::current_path());

@@ -43,8 +43,6 @@ struct InitOptions {
   std::optional<double> budget_story, budget_total;
 };
 
-void print_error(const std::string& message) { std::fprintf(stderr, "simmer: error: %s\n", message.c_str()); }
-
 // Input ended while a question was waiting on the same line: end that line first.
 void print_input_ended(const char* hint) {
   std::fputc('\n', stderr);

@@ -31,8 +31,6 @@ struct ToPrdOptions {
   int max_repairs = 2;
 };
 
-void print_error(const std::string& message) { std::fprintf(stderr, "simmer: error: %s\n", message.c_str()); }
-
 int run_to_prd(const ToPrdOptions& opt) {
   namespace fs = std::filesystem;
   const auto paths = store::ProjectPaths::discover(fs::current_path());

@@ -1,6 +1,10 @@
 #include "cli/commands.hpp"
 
+#include <cstdio>
+
 namespace simmer::cli {
+
+void print_error(const std::string& message) { std::fprintf(stderr, "simmer: error: %s\n", message.c_str()); }
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> k_commands = {

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace simmer::cli {
@@ -21,6 +22,9 @@ struct Command {
   Setup setup;
   Visibility visibility = Visibility::listed;
 };
+
+// "simmer: error: <message>" on stderr, the form of every command's error.
+void print_error(const std::string& message);
 
 // All commands, in the order `simmer help` lists them.
 const std::vector<Command>& commands();

@@ -43,17 +43,19 @@ void RunContext::append(const core::EventData& event) {
     auto t = profile.time("journal");
     line["seq"] = m_journal.append(line);
   }
-  core::Event e;
-  e.seq = line["seq"].get<std::int64_t>();
-  e.ts = line["ts"].get<std::string>();
-  e.run_id = run_id;
-  e.kind = kind;
-  e.data = line["data"];
-  if (const auto* session = std::get_if<core::events::Session>(&event)) {
+  // The typed form of what was stored, read once for the fold and the reporter.
+  core::Event stored;
+  stored.seq = line["seq"].get<std::int64_t>();
+  stored.ts = line["ts"].get<std::string>();
+  stored.run_id = run_id;
+  stored.kind = kind;
+  stored.data = line["data"];
+  const core::TypedEvent typed = core::parse_event(stored);
+  if (const auto* session = std::get_if<core::events::Session>(&typed.data)) {
     session_tokens.add(*session);
   }
-  m_cache.apply(e);
-  report.on_event(line, m_cache.state());
+  m_cache.apply(typed);
+  report.on_event(line, typed, m_cache.state());
   if (moved) {
     append(*moved);
   }

@@ -67,7 +67,7 @@ void Reporter::warn(const std::string& message) {
   std::fflush(m_err);
 }
 
-void Reporter::on_event(const json& line, const core::State& state) {
+void Reporter::on_event(const json& line, const core::TypedEvent& event, const core::State& state) {
   if (m_mode == OutputMode::json) {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -75,12 +75,6 @@ void Reporter::on_event(const json& line, const core::State& state) {
     std::fflush(m_out);
     return;
   }
-  // The executor folded this event before reporting it, so it parses (core::apply would have refused it).
-  auto envelope = core::event_from_json(line);
-  if (!envelope.ok()) {
-    return;
-  }
-  const core::TypedEvent event = core::parse_event(*envelope);
   // One line per event a person wants to see; the others print nothing.
   auto show = [&](const auto& e) {
     using T = std::decay_t<decltype(e)>;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/events.hpp"
 #include "core/state.hpp"
 #include "run/cook.hpp"
 
@@ -24,8 +25,8 @@ public:
   Reporter(const Reporter&) = delete;
   Reporter& operator=(const Reporter&) = delete;
 
-  // One journal event, as appended (the full line object), with the state after it.
-  void on_event(const nlohmann::json& line, const core::State& state);
+  // One journal event, as appended (the full line object, and its typed form), with the state after it.
+  void on_event(const nlohmann::json& line, const core::TypedEvent& event, const core::State& state);
   // A warning that is not (yet) a journal event.
   void warn(const std::string& message);
   // Live mode: a ticker line "<label> <elapsed>" redrawn while an agent or gate runs; no-op otherwise.

@@ -54,7 +54,7 @@ std::optional<std::string> StateCache::adopt(core::State folded) {
   return warning;
 }
 
-void StateCache::apply(const core::Event& event) {
+void StateCache::apply(const core::TypedEvent& event) {
   m_state = core::apply(std::move(m_state), event);
   m_dirty = true;
 }

@@ -30,7 +30,7 @@ public:
 
   const core::State& state() const { return m_state; }
   // Folds one appended event; the file is stale until the next flush().
-  void apply(const core::Event& event);
+  void apply(const core::TypedEvent& event);
   // Writes the file when events were folded since it was last written.
   void flush();
   // Whether the file holds exactly what this process last wrote (an agent may have changed or replaced it).

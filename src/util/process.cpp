@@ -46,7 +46,7 @@ extern char** environ;
 namespace simmer::util {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 constexpr int k_poll_slice_ms = 50;
 // How long the final sweep waits for SIGKILLed members to be gone: a process in uninterruptible sleep (a hung NFS
@@ -128,7 +128,7 @@ std::vector<int> own_children() {
 
 // Waits until none of `pids` runs (gone or a zombie), up to `ms`. Returns whether they all stopped.
 bool wait_stopped(const std::vector<int>& pids, int ms) {
-  auto deadline = Clock::now() + std::chrono::milliseconds(ms);
+  auto deadline = SteadyClock::now() + std::chrono::milliseconds(ms);
   for (;;) {
     bool any = false;
     for (int pid : pids) {
@@ -137,7 +137,7 @@ bool wait_stopped(const std::vector<int>& pids, int ms) {
     if (!any) {
       return true;
     }
-    if (Clock::now() >= deadline) {
+    if (SteadyClock::now() >= deadline) {
       return false;
     }
     ::usleep(10 * 1000);
@@ -296,7 +296,7 @@ void set_nonblocking(int fd) {
   ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-int ms_until(Clock::time_point deadline, Clock::time_point now) {
+int ms_until(SteadyClock::time_point deadline, SteadyClock::time_point now) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
@@ -497,7 +497,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
     throw std::invalid_argument("run_process: empty argv");
   }
   ProcessResult result;
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
 
   std::string path_value;
   std::vector<std::string> env_strings = build_environment(spec, path_value);
@@ -629,15 +629,15 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   }
 
   bool leader_exited = false;
-  bool killing = false;                // SIGTERM sent to the group
-  bool killed_hard = false;            // SIGKILL sent
-  Clock::time_point kill_deadline{};   // when SIGKILL follows
-  Clock::time_point drain_deadline{};  // leader gone: stop waiting for pipes held by others
-  Clock::time_point last_output = started;
-  const Clock::time_point wall_deadline = started + std::chrono::milliseconds(spec.timeout_ms);
+  bool killing = false;                      // SIGTERM sent to the group
+  bool killed_hard = false;                  // SIGKILL sent
+  SteadyClock::time_point kill_deadline{};   // when SIGKILL follows
+  SteadyClock::time_point drain_deadline{};  // leader gone: stop waiting for pipes held by others
+  SteadyClock::time_point last_output = started;
+  const SteadyClock::time_point wall_deadline = started + std::chrono::milliseconds(spec.timeout_ms);
   char buffer[65536];
 
-  auto start_kill = [&](Clock::time_point now) {
+  auto start_kill = [&](SteadyClock::time_point now) {
     if (!killing) {
       killing = true;
       ::kill(-pid, SIGTERM);
@@ -646,7 +646,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   };
 
   while (true) {
-    auto now = Clock::now();
+    auto now = SteadyClock::now();
 
     // Why we might have to end the group now: a limit, a cancel, or the leader gone with others still around.
     if (!killing && !leader_exited) {
@@ -729,7 +729,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
         ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
         if (n > 0) {
           std::string_view data(buffer, static_cast<std::size_t>(n));
-          last_output = Clock::now();
+          last_output = SteadyClock::now();
           (id == StreamId::out ? result.stdout_bytes : result.stderr_bytes) += static_cast<std::uint64_t>(n);
           append_tail(result.output_tail, data, spec.tail_bytes);
           if (id == StreamId::err) {
@@ -764,15 +764,15 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   // unreaped zombie here, so the pgid cannot have been reused by an unrelated process.
   if (!group_members(pid, pid).empty()) {
     ::kill(-pid, SIGTERM);
-    auto deadline = Clock::now() + std::chrono::milliseconds(spec.kill_grace_ms);
-    while (Clock::now() < deadline && !group_members(pid, pid).empty()) {
+    auto deadline = SteadyClock::now() + std::chrono::milliseconds(spec.kill_grace_ms);
+    while (SteadyClock::now() < deadline && !group_members(pid, pid).empty()) {
       ::usleep(20 * 1000);
     }
     if (!group_members(pid, pid).empty()) {
       ::kill(-pid, SIGKILL);
       // SIGKILL is delivered asynchronously: wait until the members are really gone (see the notes).
-      auto reap_deadline = Clock::now() + std::chrono::milliseconds(k_reap_wait_ms);
-      while (Clock::now() < reap_deadline && !group_members(pid, pid).empty()) {
+      auto reap_deadline = SteadyClock::now() + std::chrono::milliseconds(k_reap_wait_ms);
+      while (SteadyClock::now() < reap_deadline && !group_members(pid, pid).empty()) {
         ::usleep(5 * 1000);
       }
     }
@@ -796,7 +796,7 @@ ProcessResult run_process(const ProcessSpec& spec, const LineCallback& on_line, 
   }
   finish_tail(result.output_tail, spec.tail_bytes);
   finish_tail(result.stderr_tail, spec.tail_bytes);
-  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started).count();
   return result;
 }
 
