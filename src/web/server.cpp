@@ -98,7 +98,10 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-// A JSON file parsed once per change of its (inode, size, mtime).
+}  // namespace
+
+// A JSON file parsed once per change of its (inode, size, mtime). Outside the anonymous namespace: Server::Impl
+// holds it, and a type with linkage may not hold one without (GCC's -Wsubobject-linkage, in the unity build).
 struct CachedFile {
   std::filesystem::path path;
   core::JsonDialect dialect = core::JsonDialect::strict;
@@ -136,6 +139,8 @@ struct CachedFile {
     return true;
   }
 };
+
+namespace {
 
 std::string utc_file_stamp() {
   auto now = std::chrono::system_clock::now();
