@@ -4,8 +4,6 @@
 
 namespace simmer::agents {
 
-namespace {}  // namespace
-
 void CommandStreamParser::feed_line(std::string_view line, std::vector<StreamEvent>& out) {
   m_text.append(line).append("\n");
   if (m_text.size() > 2 * k_final_text_max) {

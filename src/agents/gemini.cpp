@@ -14,8 +14,6 @@ using detail::get_int;
 using detail::get_object;
 using detail::get_string;
 
-namespace {}  // namespace
-
 void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEvent>& out) {
   const auto j = detail::parse_object(line);
   if (j.is_discarded()) {

@@ -536,12 +536,16 @@ State apply(State s, const TypedEvent& e) {
   return s;
 }
 
-State apply(State s, const Event& e) {
-  // The seq first: a line out of order is refused as such, whatever its data.
+TypedEvent parse_next(const State& s, const Event& e) {
   if (e.seq != s.seq + 1) {
     corrupt(e.seq, fmt::format("seq {} follows seq {}", e.seq, s.seq));
   }
-  return apply(std::move(s), parse_event(e));
+  return parse_event(e);
+}
+
+State apply(State s, const Event& e) {
+  TypedEvent typed = parse_next(s, e);
+  return apply(std::move(s), typed);
 }
 
 Effect next_effect(const State& s) {

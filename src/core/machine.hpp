@@ -104,6 +104,11 @@ std::int64_t transient_delay_ms(int retry);
 State apply(State state, const TypedEvent& event);
 State apply(State state, const Event& event);
 
+// The typed form of `event`, the line that follows `state`: its seq is checked before its data, so a line out of
+// order is refused as such (journal_corrupt naming both seqs) whatever its data. apply(Event) is
+// apply(parse_next(state, event)); readers that need the typed event beside the fold call this once.
+TypedEvent parse_next(const State& state, const Event& event);
+
 // The one thing to do next in `state`. Pure and total: every state has exactly one next effect.
 Effect next_effect(const State& state);
 

@@ -50,7 +50,7 @@ void RunContext::append(const core::EventData& event) {
   stored.run_id = run_id;
   stored.kind = kind;
   stored.data = line["data"];
-  const core::TypedEvent typed = core::parse_event(stored);
+  const core::TypedEvent typed = core::parse_next(m_cache.state(), stored);
   if (const auto* session = std::get_if<core::events::Session>(&typed.data)) {
     session_tokens.add(*session);
   }

@@ -87,10 +87,7 @@ std::string make_run_id(std::int64_t now_ms) {
 JournalFold fold_journal(const std::vector<core::Event>& events, StateCache& cache) {
   JournalFold fold;
   for (const auto& e : events) {
-    if (e.seq != fold.state.seq + 1) {
-      core::apply(fold.state, e);  // the seq first, as the machine checks it: journal_corrupt naming both
-    }
-    core::TypedEvent typed = core::parse_event(e);
+    const core::TypedEvent typed = core::parse_next(fold.state, e);
     if (const auto* session = std::get_if<core::events::Session>(&typed.data)) {
       fold.session_tokens.add(*session);
       fold.open_launch.reset();
