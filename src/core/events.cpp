@@ -113,6 +113,7 @@ void fields(auto& m, Is<events::StorySnapshot> auto& v) {
   m(key::epic, v.epic, k_default);
   m(key::status, v.status, k_default);
   m(key::reason, v.reason, k_default);
+  m(key::touches, v.touches, k_omitted);
 }
 
 void fields(auto& m, Is<events::InputHash> auto& v) {
@@ -136,6 +137,15 @@ void fields(auto& m, Is<Limits> auto& v) {
   m(key::harness_orchestrator, v.harness_orchestrator, k_default);
   m(key::gates, v.gates, k_default);
   m(key::workflow, v.workflow, k_default);
+  m(key::parallel, v.parallel, k_omitted);
+  m(key::lane, v.lane, k_omitted);
+}
+
+void fields(auto& m, Is<Parallel> auto& v) {
+  m(key::lanes, v.lanes, k_required);
+  m(key::serial, v.serial, k_default);
+  m(key::untouched, v.untouched, k_default);
+  m(key::integrate, v.integrate, k_default);
 }
 
 void fields(auto& m, Is<FeedbackNote> auto& v) {
@@ -322,6 +332,64 @@ void fields(auto& m, Is<events::Halted> auto& v) {
 void fields(auto& m, Is<events::Interrupted> auto& v) { m(key::signal, v.signal, k_required); }
 
 void fields(auto& m, Is<events::Warning> auto& v) { m(key::message, v.message, k_required); }
+
+void fields(auto& m, Is<events::LaneStarted> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::branch, v.branch, k_required);
+  m(key::worktree, v.worktree, k_required);
+  m(key::base, v.base, k_required);
+}
+
+void fields(auto& m, Is<events::LaneFinished> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::result, v.result, k_required);
+  m(key::head, v.head, k_required);
+  m(key::attempts, v.attempts, k_required);
+  m(key::cost_usd, v.cost_usd, k_required);
+  m(key::summary, v.summary, k_required);
+  m(key::reason, v.reason, k_required);
+  m(key::halt, v.halt, k_omitted);
+}
+
+void fields(auto& m, Is<events::MergeRebased> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::onto, v.onto, k_required);
+  m(key::head, v.head, k_required);
+  m(key::commits, v.commits, k_required);
+}
+
+void fields(auto& m, Is<events::MergeConflicted> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::onto, v.onto, k_required);
+  m(key::files, v.files, k_required);
+  m(key::hunks, v.hunks, k_required);
+}
+
+void fields(auto& m, Is<events::MergeGate> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::name, v.name, k_required);
+  m(key::exit_code, v.exit_code, k_required);
+  m(key::passed, v.passed, k_required);
+  m(key::timed_out, v.timed_out, k_required);
+  m(key::duration_ms, v.duration_ms, k_required);
+  m(key::output_tail, v.output_tail, k_required);
+}
+
+void fields(auto& m, Is<events::Merged> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::branch, v.branch, k_required);
+  m(key::pre_merge, v.pre_merge, k_required);
+  m(key::sha, v.sha, k_required);
+}
+
+void fields(auto& m, Is<events::MergeFailed> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::key, v.key, k_required);
+  m(key::kind, v.kind, k_required);
+  m(key::summary, v.summary, k_required);
+  m(key::name, v.name, k_required);
+  m(key::output, v.output, k_required);
+}
 
 // --- writing and reading ---------------------------------------------------------------------------------------
 

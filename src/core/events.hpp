@@ -150,6 +150,21 @@ inline constexpr std::string_view saved_as = "savedAs";
 inline constexpr std::string_view stops_story = "stopsStory";
 inline constexpr std::string_view signal = "signal";
 inline constexpr std::string_view message = "message";
+inline constexpr std::string_view touches = "touches";
+inline constexpr std::string_view parallel = "parallel";
+inline constexpr std::string_view lanes = "lanes";
+inline constexpr std::string_view lane = "lane";
+inline constexpr std::string_view serial = "serial";
+inline constexpr std::string_view untouched = "untouched";
+inline constexpr std::string_view integrate = "integrate";
+inline constexpr std::string_view worktree = "worktree";
+inline constexpr std::string_view base = "base";
+inline constexpr std::string_view onto = "onto";
+inline constexpr std::string_view commits = "commits";
+inline constexpr std::string_view hunks = "hunks";
+inline constexpr std::string_view pre_merge = "preMerge";
+inline constexpr std::string_view halt = "halt";
+inline constexpr std::string_view key = "key";
 }  // namespace key
 
 // run_started: one story of the PRD snapshot. Every member but `id` is "default".
@@ -160,7 +175,8 @@ struct StorySnapshot {
   std::vector<std::string> dependencies;
   std::string epic;  // "" = none
   StoryState status = StoryState::pending;
-  std::string reason;  // why it is blocked, "" otherwise
+  std::string reason;                               // why it is blocked, "" otherwise
+  std::optional<std::vector<std::string>> touches;  // omitted: the story declares no write-intents
   bool operator==(const StorySnapshot&) const = default;
 };
 
@@ -416,6 +432,92 @@ struct Warning {
   bool operator==(const Warning&) const = default;
 };
 
+// --- lanes (a run of more than one lane, docs/lanes.md) ---------------------------------------------------------
+
+// The coordinator opened a story's lane: its worktree on its branch, started from the integration tip `base`.
+struct LaneStarted {
+  static constexpr std::string_view k_kind = "lane_started";
+  std::string story_id;
+  std::string branch;    // "simmer/<run>/<story>"
+  std::string worktree;  // absolute
+  std::string base;      // the integration tip it started from
+  bool operator==(const LaneStarted&) const = default;
+};
+
+// The lane's own run ended: passed (the story joins the merge queue), blocked, or halted (a limit of the lane's
+// run: its story budget, transient failures, an agent that cannot start). Figures are the lane's, cumulative.
+struct LaneFinished {
+  static constexpr std::string_view k_kind = "lane_finished";
+  std::string story_id;
+  RunResult result = RunResult::passed;  // passed | blocked | halted
+  std::string head;                      // the lane branch's tip
+  std::int64_t attempts = 0;
+  double cost_usd = 0.0;
+  std::string summary;             // the verdict or failure summary, for progress.json
+  std::string reason;              // blocked: why; halted: the halt's detail
+  std::optional<HaltReason> halt;  // omitted: halted, the lane's halt reason
+  bool operator==(const LaneFinished&) const = default;
+};
+
+// The merge queue rebased (or merged, `integrate: merge`) the lane onto the integration tip `onto`; `commits` are
+// the lane's commits on top of it, oldest first; `head` is the last.
+struct MergeRebased {
+  static constexpr std::string_view k_kind = "merge_rebased";
+  std::string story_id;
+  std::string onto;
+  std::string head;
+  std::vector<std::string> commits;
+  bool operator==(const MergeRebased&) const = default;
+};
+
+// The rebase conflicted: it was aborted (the lane is back at its tip, clean) and the story goes back to FIX in
+// its lane with the conflicting files and hunks.
+struct MergeConflicted {
+  static constexpr std::string_view k_kind = "merge_conflicted";
+  std::string story_id;
+  std::string onto;
+  std::vector<std::string> files;
+  std::string hunks;  // the conflicting hunks with their markers, the first 64 KiB
+  bool operator==(const MergeConflicted&) const = default;
+};
+
+// One gate run on the merged tree (the lane rebased onto the tip, which the fast-forward makes the integration
+// tree).
+struct MergeGate {
+  static constexpr std::string_view k_kind = "merge_gate";
+  std::string story_id;
+  std::string name;
+  std::int64_t exit_code = 0;
+  bool passed = false;
+  bool timed_out = false;
+  std::int64_t duration_ms = 0;
+  std::string output_tail;
+  bool operator==(const MergeGate&) const = default;
+};
+
+// The integration branch `branch` was fast-forwarded from `pre_merge` (undo: point it back there) to `sha`.
+struct Merged {
+  static constexpr std::string_view k_kind = "merged";
+  std::string story_id;
+  std::string branch;
+  std::string pre_merge;
+  std::string sha;
+  bool operator==(const Merged&) const = default;
+};
+
+// A lane's journal: the merge queue sent the story back (a conflict, or a gate that failed on the merged tree);
+// `key` is the seq of that decision in the coordinator's journal, so a relaunched lane folds it once.
+struct MergeFailed {
+  static constexpr std::string_view k_kind = "merge_failed";
+  std::string story_id;
+  std::int64_t key = 0;
+  FailureKind kind = FailureKind::merge;  // merge | gate
+  std::string summary;
+  std::string name;    // gate: its name
+  std::string output;  // the hunks, or the gate's output tail
+  bool operator==(const MergeFailed&) const = default;
+};
+
 }  // namespace events
 
 // Every event kind, in the order of schemas/event.json's `kind` enum.
@@ -423,7 +525,9 @@ using EventData = std::variant<
     events::RunStarted, events::RunFinished, events::PhaseStarted, events::PhaseFinished, events::StorySelected,
     events::FeedbackClaimed, events::SessionLaunched, events::Session, events::AgentsStopped, events::RetryScheduled,
     events::HandoffInvalid, events::HandoffAccepted, events::Gate, events::Verdict, events::Commit, events::StoryPassed,
-    events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning>;
+    events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning,
+    events::LaneStarted, events::LaneFinished, events::MergeRebased, events::MergeConflicted, events::MergeGate,
+    events::Merged, events::MergeFailed>;
 
 // A journal line in its typed form.
 struct TypedEvent {

@@ -12,6 +12,7 @@
 
 #include "core/machine.hpp"
 
+#include "core/lanes.hpp"
 #include "core/select.hpp"
 
 #include <fmt/format.h>
@@ -34,6 +35,9 @@ namespace ev = events;
 constexpr double k_max_spend_usd = 1e300;
 
 bool is_agent_phase(Phase phase) { return role_of(phase).has_value(); }
+
+// This run is one lane's (limits.lane): RECORD belongs to the coordinator.
+bool lane_run(const State& s) { return s.limits.lane.value_or(false); }
 
 // The event belongs to the story and attempt the cursor is on (orchestrator events have no story).
 bool on_cursor(const State& s, const std::optional<std::string>& story, std::int64_t attempt) {
@@ -76,10 +80,14 @@ std::string story_title(const State& s) {
 void to_record(State& s, const TypedEvent& e, StoryState result, std::string reason, std::string summary) {
   s.phase = Phase::record;
   reset_phase_counters(s);
-  s.record = RecordPlan{result, std::move(reason), std::move(summary), false};
-  s.commit = CommitPlan{CommitKind::record,
-                        fmt::format("{}: {} (record {})", s.story_id.value_or(""), story_title(s), to_string(result)),
-                        e.run_id, e.seq};
+  // A lane's run writes no record: the story is recorded on the integration branch once it is merged.
+  s.record = RecordPlan{result, std::move(reason), std::move(summary), lane_run(s)};
+  s.commit.reset();
+  if (!lane_run(s)) {
+    s.commit = CommitPlan{CommitKind::record,
+                          fmt::format("{}: {} (record {})", s.story_id.value_or(""), story_title(s), to_string(result)),
+                          e.run_id, e.seq};
+  }
 }
 
 // The current attempt failed: FIX when attempts remain, else the story is blocked.
@@ -133,6 +141,7 @@ void apply_event(State& s, const TypedEvent& at, const ev::RunStarted& e) {
       v.epic = item.epic;
       v.status = item.status;
       v.reason = item.reason;
+      v.touches = item.touches;
       order.push_back(item.id);
       stories[item.id] = std::move(v);
     }
@@ -384,23 +393,49 @@ void apply_event(State& s, const TypedEvent& at, const ev::Verdict& e) {
   }
 }
 
-void story_outcome(State& s, const std::string& id, StoryState status, const std::string& reason) {
+// The merge queue's cursor takes story `id` to RECORD (a coordinator): merged, or blocked in its lane.
+void record_lane(State& s, const TypedEvent& at, const std::string& id) {
+  const LaneState& lane = s.lanes.at(id);
+  clear_story(s);
+  s.story_id = id;
+  s.story_commits = lane.commits;
+  s.merge_queue.erase(std::remove(s.merge_queue.begin(), s.merge_queue.end(), id), s.merge_queue.end());
+  to_record(s, at, lane.result, lane.result == StoryState::blocked ? lane.reason : "", lane.summary);
+}
+
+// A coordinator whose cursor is free takes the merge queue's head when its lane was blocked: there is nothing to
+// merge, only the record to write.
+void take_blocked_head(State& s, const TypedEvent& at) {
+  if (s.phase != Phase::orchestrate || s.merge_queue.empty()) {
+    return;
+  }
+  const std::string id = s.merge_queue.front();
+  if (s.lanes.at(id).result == StoryState::blocked) {
+    record_lane(s, at, id);
+  }
+}
+
+void story_outcome(State& s, const TypedEvent& at, const std::string& id, StoryState status,
+                   const std::string& reason) {
   if (auto it = s.stories.find(id); it != s.stories.end()) {
     it->second.status = status;
     it->second.reason = reason;
   }
+  s.lanes.erase(id);
+  s.merge_queue.erase(std::remove(s.merge_queue.begin(), s.merge_queue.end(), id), s.merge_queue.end());
   if (s.story_id == id) {
     clear_story(s);
     s.phase = Phase::orchestrate;
+    take_blocked_head(s, at);
   }
 }
 
-void apply_event(State& s, const TypedEvent&, const ev::StoryPassed& e) {
-  story_outcome(s, e.story_id, StoryState::passed, "");
+void apply_event(State& s, const TypedEvent& at, const ev::StoryPassed& e) {
+  story_outcome(s, at, e.story_id, StoryState::passed, "");
 }
 
-void apply_event(State& s, const TypedEvent&, const ev::StoryBlocked& e) {
-  story_outcome(s, e.story_id, StoryState::blocked, e.reason);
+void apply_event(State& s, const TypedEvent& at, const ev::StoryBlocked& e) {
+  story_outcome(s, at, e.story_id, StoryState::blocked, e.reason);
 }
 
 void apply_event(State& s, const TypedEvent&, const ev::Halted& e) {
@@ -417,6 +452,124 @@ void apply_event(State& s, const TypedEvent& at, const ev::TamperDetected& e) {
     std::string reason = fmt::format("tampered: the {} changed {}", e.role.value_or("agent"), e.file);
     to_record(s, at, StoryState::blocked, reason, reason);
   }
+}
+
+// --- lanes ---------------------------------------------------------------------------------------------------
+
+// The lane in flight that an event names, when it is in `status`; nullptr otherwise (an event the state has
+// moved past, which only advances seq).
+LaneState* lane_in(State& s, const std::string& id, LaneStatus status) {
+  auto it = s.lanes.find(id);
+  return it != s.lanes.end() && it->second.status == status ? &it->second : nullptr;
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::LaneStarted& e) {
+  auto story = s.stories.find(e.story_id);
+  if (story == s.stories.end()) {
+    corrupt(at.seq, fmt::format("lane_started names \"{}\", which the PRD snapshot does not have", e.story_id));
+  }
+  if (s.lanes.count(e.story_id) != 0) {
+    return;
+  }
+  LaneState lane;
+  lane.branch = e.branch;
+  lane.worktree = e.worktree;
+  lane.base = e.base;
+  lane.head = e.base;
+  s.lanes[e.story_id] = std::move(lane);
+  s.iterations_total += 1;
+  s.iterations_run += 1;
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::LaneFinished& e) {
+  LaneState* lane = lane_in(s, e.story_id, LaneStatus::running);
+  if (!lane) {
+    return;
+  }
+  if (auto it = s.stories.find(e.story_id); it != s.stories.end()) {
+    // The lane's figures are its run's, cumulative: the story's are replaced, the total moves by the difference.
+    s.spend_total_usd = add_spend(std::max(0.0, s.spend_total_usd - it->second.cost_usd), e.cost_usd);
+    it->second.cost_usd = e.cost_usd;
+    it->second.attempts = e.attempts;
+  }
+  lane->head = e.head;
+  lane->summary = e.summary;
+  lane->reason = e.reason;
+  lane->failure.reset();
+  if (e.result == RunResult::halted) {
+    halt(s, e.halt.value_or(HaltReason::transient), fmt::format("lane {}: {}", e.story_id, e.reason));
+    return;
+  }
+  lane->status = LaneStatus::queued;
+  lane->result = e.result == RunResult::passed ? StoryState::passed : StoryState::blocked;
+  s.merge_queue.push_back(e.story_id);
+  take_blocked_head(s, at);
+}
+
+// The merge queue sends its head back to FIX in its lane with `note` (the lane's run bounds the attempts).
+void back_to_lane(State& s, const TypedEvent& at, const std::string& id, FailureNote note) {
+  LaneState& lane = s.lanes.at(id);
+  lane.status = LaneStatus::running;
+  lane.gate_index = 0;
+  lane.commits.clear();
+  lane.failure = std::move(note);
+  lane.failure_key = at.seq;
+  s.merge_queue.erase(std::remove(s.merge_queue.begin(), s.merge_queue.end(), id), s.merge_queue.end());
+}
+
+void apply_event(State& s, const TypedEvent&, const ev::MergeRebased& e) {
+  if (LaneState* lane = lane_in(s, e.story_id, LaneStatus::queued)) {
+    lane->status = LaneStatus::rebased;
+    lane->head = e.head;
+    lane->commits = e.commits;
+    lane->gate_index = 0;
+  }
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::MergeConflicted& e) {
+  if (!lane_in(s, e.story_id, LaneStatus::queued)) {
+    return;
+  }
+  std::string files;
+  for (const auto& f : e.files) {
+    files += (files.empty() ? "" : ", ") + f;
+  }
+  std::string summary = fmt::format("merge conflict with the integration branch ({}) in {} file{}: {}",
+                                    e.onto.substr(0, 12), e.files.size(), e.files.size() == 1 ? "" : "s", files);
+  back_to_lane(s, at, e.story_id, FailureNote{FailureKind::merge, summary, "", e.hunks, json::array()});
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::MergeGate& e) {
+  LaneState* lane = lane_in(s, e.story_id, LaneStatus::rebased);
+  if (!lane) {
+    return;
+  }
+  if (e.passed) {
+    lane->gate_index += 1;
+    return;
+  }
+  std::string summary = e.timed_out
+                            ? fmt::format("gate \"{}\" timed out on the merged tree", e.name)
+                            : fmt::format("gate \"{}\" failed on the merged tree (exit {})", e.name, e.exit_code);
+  back_to_lane(s, at, e.story_id, FailureNote{FailureKind::gate, summary, e.name, e.output_tail, json::array()});
+}
+
+void apply_event(State& s, const TypedEvent& at, const ev::Merged& e) {
+  if (LaneState* lane = lane_in(s, e.story_id, LaneStatus::rebased)) {
+    lane->head = e.sha;
+    record_lane(s, at, e.story_id);
+  }
+}
+
+// A lane's run: the merge queue sent its passed story back. FIX, when attempts remain; else it is blocked.
+void apply_event(State& s, const TypedEvent& at, const ev::MergeFailed& e) {
+  if (!lane_run(s) || e.key <= s.merge_key || s.phase != Phase::record || !s.record ||
+      s.record->result != StoryState::passed || s.story_id != e.story_id) {
+    return;
+  }
+  s.merge_key = e.key;
+  s.record.reset();
+  fail_attempt(s, at, FailureNote{e.kind, e.summary, e.name, e.output, json::array()});
 }
 
 // phase_finished, session_launched, agents_stopped, warning, interrupted: facts for people and `stats`; no
@@ -548,7 +701,10 @@ State apply(State s, const Event& e) {
   return apply(std::move(s), typed);
 }
 
-Effect next_effect(const State& s) {
+namespace {
+
+// next_effect() of a run of one lane, and a coordinator's halt, finish and RECORD.
+Effect next_effect_single(const State& s) {
   if (!s.running) {
     return effects::Idle{};
   }
@@ -613,9 +769,18 @@ Effect next_effect(const State& s) {
       if (s.record && !s.record->committed && s.commit) {
         return effects::Record{*s.commit};
       }
+      if (lane_run(s)) {
+        // The lane's part is done: the coordinator merges (or records) the story and may send it back.
+        const bool passed = s.record && s.record->result == StoryState::passed;
+        ExitCode code = passed ? ExitCode::ok : ExitCode::blocked;
+        return emit(
+            ev::RunFinished{.result = passed ? RunResult::passed : RunResult::blocked, .exit_code = to_int(code)});
+      }
       if (s.record && s.record->result == StoryState::passed) {
+        // A coordinator's cursor is on RECORD only: the attempts are the lane's.
         return emit(ev::StoryPassed{.story_id = s.story_id.value_or(""),
-                                    .attempts = s.attempt + 1,
+                                    .attempts = coordinating(s) && s.story_id ? s.stories.at(*s.story_id).attempts
+                                                                              : s.attempt + 1,
                                     .cost_usd = s.story_id ? s.stories.at(*s.story_id).cost_usd : 0.0});
       }
       return emit(ev::StoryBlocked{.story_id = s.story_id.value_or(""),
@@ -623,6 +788,116 @@ Effect next_effect(const State& s) {
     }
   }
   return effects::Idle{};
+}
+
+}  // namespace
+
+Effect next_effect(const State& s) { return coordinating(s) ? next_effects(s).front() : next_effect_single(s); }
+
+bool coordinating(const State& s) { return s.limits.parallel && s.limits.parallel->lanes > 1; }
+
+namespace {
+
+// The scheduler's view of a coordinator's state (core/lanes.hpp).
+LaneInput lane_input(const State& s) {
+  LaneInput in;
+  for (const auto& id : s.order) {
+    const StoryView& v = s.stories.at(id);
+    in.stories.push_back(LaneStory{id,
+                                   v.status == StoryState::pending  ? StoryStatus::pending
+                                   : v.status == StoryState::passed ? StoryStatus::passed
+                                                                    : StoryStatus::blocked,
+                                   v.priority, v.dependencies, v.touches, ""});
+    if (v.status == StoryState::passed) {
+      in.merged.push_back(id);  // a coordinator records a story passed only once it is merged
+    }
+  }
+  for (const auto& [id, lane] : s.lanes) {
+    auto it = s.stories.find(id);
+    in.running.push_back(RunningLane{id, it == s.stories.end() ? std::nullopt : it->second.touches, {}, ""});
+  }
+  const Parallel& p = *s.limits.parallel;
+  in.limits.lanes = static_cast<int>(std::min<std::int64_t>(p.lanes, 1 << 20));
+  in.limits.serial_globs = p.serial;
+  in.limits.untouched = p.untouched == "beside" ? UntouchedStories::run_beside : UntouchedStories::run_alone;
+  return in;
+}
+
+// The coordinator's one serial step, if any: a decision to journal, RECORD, or the merge queue's head.
+std::optional<Effect> serial_step(const State& s) {
+  switch (s.phase) {
+    case Phase::halt:
+    case Phase::done:
+    case Phase::record:
+      return next_effect_single(s);
+    default:
+      break;
+  }
+  if (s.merge_queue.empty()) {
+    return std::nullopt;
+  }
+  const std::string& id = s.merge_queue.front();
+  const LaneState& lane = s.lanes.at(id);
+  if (lane.status == LaneStatus::queued) {
+    return effects::IntegrateLane{.story_id = id, .integrate = s.limits.parallel->integrate};
+  }
+  if (lane.gate_index < static_cast<int>(s.limits.gates.size())) {
+    return effects::RunMergeGate{.story_id = id, .index = lane.gate_index, .name = s.limits.gates[lane.gate_index]};
+  }
+  return effects::FastForward{.story_id = id, .sha = lane.head};
+}
+
+}  // namespace
+
+std::vector<Effect> next_effects(const State& s) {
+  if (!coordinating(s)) {
+    return {next_effect(s)};
+  }
+  if (!s.running) {
+    return {effects::Idle{}};
+  }
+  std::vector<Effect> out;
+  // Halting or finishing waits for nothing: the shell stops the live lanes (they resume with the run).
+  if (s.phase == Phase::halt || s.phase == Phase::done) {
+    return {*serial_step(s)};
+  }
+  if (auto step = serial_step(s)) {
+    out.push_back(*step);
+  }
+  for (const auto& [id, lane] : s.lanes) {
+    if (lane.status == LaneStatus::running) {
+      out.push_back(effects::RunLane{.story_id = id, .failure = lane.failure, .failure_key = lane.failure_key});
+    }
+  }
+  const bool over_budget = s.limits.budget_total > 0 && s.spend_total_usd >= s.limits.budget_total;
+  const bool over_iterations = s.limits.max_iterations > 0 && s.iterations_run >= s.limits.max_iterations;
+  LanePlan plan = lane_input(s).limits.lanes > 0 ? plan_lanes(lane_input(s)) : LanePlan{};
+  if (!over_budget && !over_iterations) {
+    for (const auto& id : plan.start) {
+      out.push_back(effects::StartLane{.story_id = id});
+    }
+  }
+  if (!out.empty()) {
+    if (out.size() == static_cast<std::size_t>(std::count_if(out.begin(), out.end(), [](const Effect& e) {
+          return std::holds_alternative<effects::RunLane>(e);
+        }))) {
+      out.push_back(effects::AwaitLanes{});
+    }
+    return out;
+  }
+  // Nothing in flight, nothing queued, nothing to record: the run halts on a limit that kept a story from
+  // starting, or is done.
+  if (!plan.start.empty() && over_budget) {
+    return {emit(ev::Halted{.reason = HaltReason::budget_total,
+                            .detail = fmt::format("spent ${:.4f} of the total budget ${:.4f}", s.spend_total_usd,
+                                                  s.limits.budget_total)})};
+  }
+  if (!plan.start.empty() && over_iterations) {
+    return {emit(ev::Halted{.reason = HaltReason::max_iterations,
+                            .detail = fmt::format("{} stor{} this run (maxIterations)", s.iterations_run,
+                                                  s.iterations_run == 1 ? "y" : "ies")})};
+  }
+  return {emit(ev::PhaseStarted{.phase = Phase::done, .story_id = std::nullopt, .attempt = 0})};
 }
 
 bool feedback_due(const State& state) {

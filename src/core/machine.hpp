@@ -89,10 +89,58 @@ struct Record {
   bool operator==(const Record&) const = default;
 };
 
+// --- a coordinator's effects (limits.parallel with more than one lane, docs/lanes.md) ---
+
+// Open a lane for `story_id` (its worktree on branch `simmer/<run>/<story>` from the integration tip), journal
+// lane_started, and launch its run.
+struct StartLane {
+  std::string story_id;
+  bool operator==(const StartLane&) const = default;
+};
+
+// The story's lane is in flight: its run must be live (launch it again if it is not: after a crash, or after
+// the merge queue sent it back). `failure`: what the lane folds first (merge_failed with `failure_key`).
+struct RunLane {
+  std::string story_id;
+  std::optional<FailureNote> failure;
+  std::int64_t failure_key = 0;
+  bool operator==(const RunLane&) const = default;
+};
+
+// The merge queue's head: bring the lane up to the integration tip (`integrate`: "rebase" or "merge"); journal
+// merge_rebased or, on a conflict (aborted, the lane clean at its tip), merge_conflicted.
+struct IntegrateLane {
+  std::string story_id;
+  std::string integrate = "rebase";
+  bool operator==(const IntegrateLane&) const = default;
+};
+
+// Run gate `index` (`name`) on the merged tree, in the rebased lane; journal merge_gate.
+struct RunMergeGate {
+  std::string story_id;
+  int index = 0;
+  std::string name;
+  bool operator==(const RunMergeGate&) const = default;
+};
+
+// Fast-forward the integration branch to `sha`, the rebased lane's tip; journal merged with the pre-merge sha.
+struct FastForward {
+  std::string story_id;
+  std::string sha;
+  bool operator==(const FastForward&) const = default;
+};
+
+// Lanes are running and nothing else can happen until one of them ends: wait for it (or a signal).
+struct AwaitLanes {
+  bool operator==(const AwaitLanes&) const = default;
+};
+
 }  // namespace effects
 
-using Effect = std::variant<effects::Idle, effects::Emit, effects::ScheduleRetry, effects::RunAgent,
-                            effects::ValidateHandoff, effects::RunGate, effects::Commit, effects::Record>;
+using Effect =
+    std::variant<effects::Idle, effects::Emit, effects::ScheduleRetry, effects::RunAgent, effects::ValidateHandoff,
+                 effects::RunGate, effects::Commit, effects::Record, effects::StartLane, effects::RunLane,
+                 effects::IntegrateLane, effects::RunMergeGate, effects::FastForward, effects::AwaitLanes>;
 
 // Transient retry delay for the n-th retry (1-based): 1 s, 2 s, 4 s, ... capped at 30 s.
 std::int64_t transient_delay_ms(int retry);
@@ -109,8 +157,20 @@ State apply(State state, const Event& event);
 // apply(parse_next(state, event)); readers that need the typed event beside the fold call this once.
 TypedEvent parse_next(const State& state, const Event& event);
 
-// The one thing to do next in `state`. Pure and total: every state has exactly one next effect.
+// The one thing to do next in `state`. Pure and total: every state has exactly one next effect. For a
+// coordinator (coordinating(state)) it is next_effects(state).front().
 Effect next_effect(const State& state);
+
+// Whether `state` is a coordinator's: limits.parallel asks for more than one lane.
+bool coordinating(const State& state);
+
+// Everything that may happen now, for a coordinator: first the one serial step, when there is one (an Emit, the
+// merge queue's next step, RECORD of the story it took), then a RunLane for every lane in flight (in id order),
+// then a StartLane for every story the scheduler (core/lanes.hpp) starts now, in its order; AwaitLanes when lanes
+// are in flight and there is nothing else to do. The shell launches what is not live and performs the serial
+// step, then asks again after each event it journals. Never empty: Idle once the run has finished. For a run of
+// one lane: {next_effect(state)}.
+std::vector<Effect> next_effects(const State& state);
 
 // Whether the shell must claim the feedback inbox (run/feedback.hpp) before performing next_effect(state): at
 // every ORCHESTRATE launch or harness fallback of a running run, so that a note written while a story ran reaches

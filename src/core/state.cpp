@@ -4,6 +4,8 @@
 // - Optional values are written as null, never omitted, so every key is always present and a diff of two states
 //   shows a change of value rather than a key appearing.
 // - Volatile fields (timestamps, pid) live under "meta".
+// - The exception: what lanes added (limits.parallel and limits.lane, a story's touches, "lanes", "mergeQueue",
+//   "mergeKey") is written only when it holds something, so a run of one lane writes the bytes it always wrote.
 
 #include "core/state.hpp"
 
@@ -27,6 +29,17 @@ json opt(const std::optional<T>& value) {
   } else {
     return value ? json(*value) : json(nullptr);
   }
+}
+
+json note_to_json(const std::optional<FailureNote>& note) {
+  if (!note) {
+    return nullptr;
+  }
+  return {{"kind", to_string(note->kind)},
+          {"summary", note->summary},
+          {"name", note->name},
+          {"output", note->output},
+          {"criteria", note->criteria}};
 }
 
 json feedback_to_json(const std::vector<FeedbackNote>& notes) {
@@ -129,6 +142,18 @@ public:
     }
     return value<E>(obj, ptr, key);
   }
+  std::optional<FailureNote> note(const json& f, const std::string& ptr) const {
+    if (f.is_null()) {
+      return std::nullopt;
+    }
+    FailureNote note;
+    note.kind = value<FailureKind>(f, ptr, "kind");
+    note.summary = str(f, ptr, "summary");
+    note.name = str(f, ptr, "name");
+    note.output = str(f, ptr, "output");
+    note.criteria = at(f, ptr, "criteria");
+    return note;
+  }
   std::vector<FeedbackNote> notes(const json& obj, const std::string& ptr, const char* key) const {
     const json& v = at(obj, ptr, key);
     if (!v.is_array()) {
@@ -155,16 +180,11 @@ json to_json(const State& s) {
         {"title", story.title},       {"priority", story.priority},        {"dependencies", story.dependencies},
         {"epic", story.epic},         {"status", to_string(story.status)}, {"reason", story.reason},
         {"attempts", story.attempts}, {"costUsd", story.cost_usd}};
+    if (story.touches) {
+      stories[id]["touches"] = *story.touches;
+    }
   }
-  json failure = nullptr;
-  if (s.last_failure) {
-    const auto& f = *s.last_failure;
-    failure = {{"kind", to_string(f.kind)},
-               {"summary", f.summary},
-               {"name", f.name},
-               {"output", f.output},
-               {"criteria", f.criteria}};
-  }
+  json failure = note_to_json(s.last_failure);
   json commit = nullptr;
   if (s.commit) {
     commit = {{"kind", to_string(s.commit->kind)},
@@ -185,7 +205,7 @@ json to_json(const State& s) {
             {"detail", s.halt->detail},
             {"resumePhase", to_string(s.halt->resume_phase)}};
   }
-  return json{
+  json out{
       {"schemaVersion", s.schema_version},
       {"runId", s.run_id},
       {"seq", s.seq},
@@ -223,6 +243,31 @@ json to_json(const State& s) {
       {"checkpoints", s.checkpoints},
       {"meta", {{"updatedAt", s.updated_at}, {"runStartedAt", s.run_started_at}, {"pid", s.pid}}},
   };
+  if (!s.lanes.empty()) {
+    json lanes = json::object();
+    for (const auto& [id, lane] : s.lanes) {
+      lanes[id] = {{"branch", lane.branch},
+                   {"worktree", lane.worktree},
+                   {"base", lane.base},
+                   {"status", to_string(lane.status)},
+                   {"result", to_string(lane.result)},
+                   {"head", lane.head},
+                   {"summary", lane.summary},
+                   {"reason", lane.reason},
+                   {"commits", lane.commits},
+                   {"gateIndex", lane.gate_index},
+                   {"failure", note_to_json(lane.failure)},
+                   {"failureKey", lane.failure_key}};
+    }
+    out["lanes"] = std::move(lanes);
+  }
+  if (!s.merge_queue.empty()) {
+    out["mergeQueue"] = s.merge_queue;
+  }
+  if (s.merge_key != 0) {
+    out["mergeKey"] = s.merge_key;
+  }
+  return out;
 }
 
 std::string canonical_text(const State& state) { return to_json(state).dump(2) + "\n"; }
@@ -269,15 +314,7 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       }
       s.sessions[role] = id.get<std::string>();
     }
-    if (const json& f = r.at(doc, "", "lastFailure"); !f.is_null()) {
-      FailureNote note;
-      note.kind = r.value<FailureKind>(f, "/lastFailure", "kind");
-      note.summary = r.str(f, "/lastFailure", "summary");
-      note.name = r.str(f, "/lastFailure", "name");
-      note.output = r.str(f, "/lastFailure", "output");
-      note.criteria = r.at(f, "/lastFailure", "criteria");
-      s.last_failure = note;
-    }
+    s.last_failure = r.note(r.at(doc, "", "lastFailure"), "/lastFailure");
     if (const json& c = r.at(doc, "", "commit"); !c.is_null()) {
       s.commit = CommitPlan{r.value<CommitKind>(c, "/commit", "kind"), r.str(c, "/commit", "subject"),
                             r.str(c, "/commit", "runId"), r.integer(c, "/commit", "keySeq")};
@@ -312,6 +349,16 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     s.limits.harness_orchestrator = r.boolean(l, "/limits", "harnessOrchestrator");
     s.limits.gates = r.strings(l, "/limits", "gates");
     s.limits.workflow = r.str(l, "/limits", "workflow");
+    if (l.contains("parallel")) {
+      const json& p = l.at("parallel");
+      s.limits.parallel = Parallel{r.integer(p, "/limits/parallel", "lanes"),
+                                   r.strings(p, "/limits/parallel", "serial"),
+                                   r.str(p, "/limits/parallel", "untouched"),
+                                   r.str(p, "/limits/parallel", "integrate")};
+    }
+    if (l.contains("lane")) {
+      s.limits.lane = r.boolean(l, "/limits", "lane");
+    }
     const json& stories = r.at(doc, "", "stories");
     if (!stories.is_object()) {
       r.fail("/stories", "expected an object");
@@ -327,6 +374,9 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
       story.reason = r.str(v, p, "reason");
       story.attempts = r.integer(v, p, "attempts");
       story.cost_usd = r.number(v, p, "costUsd");
+      if (v.contains("touches")) {
+        story.touches = r.strings(v, p, "touches");
+      }
       s.stories[id] = std::move(story);
     }
     s.order = r.strings(doc, "", "order");
@@ -343,6 +393,35 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     s.feedback_claimed = r.integer(fb, "/feedback", "claimed");
     s.story_commits = r.strings(doc, "", "storyCommits");
     s.checkpoints = r.strings(doc, "", "checkpoints");
+    if (doc.contains("lanes")) {
+      const json& lanes = doc.at("lanes");
+      if (!lanes.is_object()) {
+        r.fail("/lanes", "expected an object");
+      }
+      for (const auto& [id, v] : lanes.items()) {
+        std::string p = "/lanes/" + id;
+        LaneState lane;
+        lane.branch = r.str(v, p, "branch");
+        lane.worktree = r.str(v, p, "worktree");
+        lane.base = r.str(v, p, "base");
+        lane.status = r.value<LaneStatus>(v, p, "status");
+        lane.result = r.value<StoryState>(v, p, "result");
+        lane.head = r.str(v, p, "head");
+        lane.summary = r.str(v, p, "summary");
+        lane.reason = r.str(v, p, "reason");
+        lane.commits = r.strings(v, p, "commits");
+        lane.gate_index = static_cast<int>(r.integer(v, p, "gateIndex"));
+        lane.failure = r.note(r.at(v, p, "failure"), p + "/failure");
+        lane.failure_key = r.integer(v, p, "failureKey");
+        s.lanes[id] = std::move(lane);
+      }
+    }
+    if (doc.contains("mergeQueue")) {
+      s.merge_queue = r.strings(doc, "", "mergeQueue");
+    }
+    if (doc.contains("mergeKey")) {
+      s.merge_key = r.integer(doc, "", "mergeKey");
+    }
     const json& meta = r.at(doc, "", "meta");
     s.updated_at = r.str(meta, "/meta", "updatedAt");
     s.run_started_at = r.str(meta, "/meta", "runStartedAt");

@@ -32,9 +32,19 @@ struct StoryView {
   std::vector<std::string> dependencies;
   std::string epic;  // "" = none
   StoryState status = StoryState::pending;
-  std::string reason;         // why it is blocked ("" otherwise)
-  std::int64_t attempts = 0;  // BUILD + FIX attempts started, across runs
-  double cost_usd = 0.0;      // spend on this story, across runs
+  std::string reason;                               // why it is blocked ("" otherwise)
+  std::int64_t attempts = 0;                        // BUILD + FIX attempts started, across runs
+  double cost_usd = 0.0;                            // spend on this story, across runs
+  std::optional<std::vector<std::string>> touches;  // the globs it may write (docs/lanes.md); absent: undeclared
+};
+
+// simmer.json's "parallel": more than one story in flight, each in a lane of its own (docs/lanes.md).
+struct Parallel {
+  std::int64_t lanes = 1;            // stories in flight at most
+  std::vector<std::string> serial;   // globs two lanes never write at once (lockfiles, CHANGELOG...)
+  std::string untouched = "alone";   // a story without touches: "alone" (runs alone) | "beside"
+  std::string integrate = "rebase";  // how the merge queue brings a lane up to the tip: "rebase" | "merge"
+  bool operator==(const Parallel&) const = default;
 };
 
 // The limits in force for the current run (simmer.json at run start; budgets 0 = no limit).
@@ -48,6 +58,12 @@ struct Limits {
   bool harness_orchestrator = false;  // orchestrator: "harness" = no orchestrator agent
   std::vector<std::string> gates;     // gate names, in order
   std::string workflow = "one-shot";  // "one-shot" | "epic-checkpoint"
+  // Absent: one story at a time, as simmer always ran (and the files do not mention it). Present with more than
+  // one lane: this run is a coordinator, its stories run in lanes and reach the branch through the merge queue.
+  std::optional<Parallel> parallel;
+  // True: this run is one lane's (the coordinator launched it for one story): RECORD is the coordinator's, so the
+  // run ends when the story passed or is blocked in its lane, and a merge_failed event sends it back to FIX.
+  std::optional<bool> lane;
   bool operator==(const Limits&) const = default;
 };
 
@@ -92,6 +108,24 @@ struct FeedbackNote {
   bool operator==(const FeedbackNote&) const = default;
 };
 
+// A story in a lane, as the coordinator sees it (from lane_started to merged or the story's record).
+struct LaneState {
+  std::string branch;
+  std::string worktree;
+  std::string base;  // the integration tip it started from
+  LaneStatus status = LaneStatus::running;
+  StoryState result = StoryState::passed;  // queued: how its lane ended (a blocked one is only recorded)
+  std::string head;                        // its tip: lane_finished, then merge_rebased
+  std::string summary;                     // the verdict or failure summary, for progress.json
+  std::string reason;                      // blocked: why
+  std::vector<std::string> commits;        // merge_rebased: its commits on the integration tip
+  int gate_index = 0;                      // rebased: the next gate to run on the merged tree
+  // What its relaunched lane must fold first (a conflict or a gate that failed on the merged tree), and the seq
+  // of that decision, its key.
+  std::optional<FailureNote> failure;
+  std::int64_t failure_key = 0;
+};
+
 struct State {
   int schema_version = k_state_schema_version;
   std::string run_id;               // the run that applied the last event
@@ -130,6 +164,12 @@ struct State {
   std::int64_t feedback_claimed = 0;           // notes ever claimed: claimed files are numbered 1, 2, ...
   std::vector<std::string> story_commits;      // shas committed for the current story (progress.json)
   std::vector<std::string> checkpoints;        // epics whose checkpoint halt was already taken
+
+  // Lanes (limits.parallel with more than one lane). The single cursor above is then the merge queue's: it
+  // records the story the queue merged (or the blocked one it took), one at a time.
+  std::map<std::string, LaneState> lanes;  // stories in flight, by id
+  std::vector<std::string> merge_queue;    // ids, in the order their lanes finished
+  std::int64_t merge_key = 0;              // a lane's run: the key of the last merge_failed folded
 
   // Volatile (meta): from event fields only, so replay reproduces them.
   std::string updated_at;      // ts of the last applied event

@@ -106,12 +106,19 @@ constexpr std::array<std::pair<TamperChange, std::string_view>, 4> k_names<Tampe
     {TamperChange::moved, "moved"},
 }};
 template <>
-constexpr std::array<std::pair<FailureKind, std::string_view>, 5> k_names<FailureKind>{{
+constexpr std::array<std::pair<FailureKind, std::string_view>, 6> k_names<FailureKind>{{
     {FailureKind::verdict, "verdict"},
     {FailureKind::gate, "gate"},
     {FailureKind::contract, "contract"},
     {FailureKind::timeout, "timeout"},
     {FailureKind::fatal, "fatal"},
+    {FailureKind::merge, "merge"},
+}};
+template <>
+constexpr std::array<std::pair<LaneStatus, std::string_view>, 3> k_names<LaneStatus>{{
+    {LaneStatus::running, "running"},
+    {LaneStatus::queued, "queued"},
+    {LaneStatus::rebased, "rebased"},
 }};
 template <>
 constexpr std::array<std::pair<VerdictKind, std::string_view>, 3> k_names<VerdictKind>{{
@@ -145,6 +152,7 @@ std::string_view to_string(CommitKind value) { return name_of(value); }
 std::string_view to_string(HaltReason value) { return name_of(value); }
 std::string_view to_string(TamperChange value) { return name_of(value); }
 std::string_view to_string(FailureKind value) { return name_of(value); }
+std::string_view to_string(LaneStatus value) { return name_of(value); }
 std::string_view to_string(VerdictKind value) { return name_of(value); }
 
 template <class E>
@@ -179,6 +187,7 @@ template std::optional<CommitKind> from_string<CommitKind>(std::string_view);
 template std::optional<HaltReason> from_string<HaltReason>(std::string_view);
 template std::optional<TamperChange> from_string<TamperChange>(std::string_view);
 template std::optional<FailureKind> from_string<FailureKind>(std::string_view);
+template std::optional<LaneStatus> from_string<LaneStatus>(std::string_view);
 template std::optional<VerdictKind> from_string<VerdictKind>(std::string_view);
 template std::vector<std::string_view> names_of<Phase>();
 template std::vector<std::string_view> names_of<Step>();
@@ -193,6 +202,7 @@ template std::vector<std::string_view> names_of<CommitKind>();
 template std::vector<std::string_view> names_of<HaltReason>();
 template std::vector<std::string_view> names_of<TamperChange>();
 template std::vector<std::string_view> names_of<FailureKind>();
+template std::vector<std::string_view> names_of<LaneStatus>();
 template std::vector<std::string_view> names_of<VerdictKind>();
 
 std::optional<AgentRole> role_of(Phase phase) {

@@ -48,8 +48,14 @@ enum class HaltReason { budget_story, budget_total, max_iterations, checkpoint, 
 enum class TamperChange { changed, removed, created, moved };
 
 // What FIX is told failed in the previous attempt: the verifier's judgement, a gate (or a commit hook), the
-// hand-off contract, or a session that timed out or failed.
-enum class FailureKind { verdict, gate, contract, timeout, fatal };
+// hand-off contract, a session that timed out or failed, or (a lane) the merge queue's rebase onto the
+// integration tip, which conflicted.
+enum class FailureKind { verdict, gate, contract, timeout, fatal, merge };
+
+// Where a story in a lane stands between its lane's start and its merge (a run with more than one lane):
+// its lane runs; it passed in its lane and waits in the merge queue; the queue rebased it onto the integration
+// tip and runs the gates on that merged tree.
+enum class LaneStatus { running, queued, rebased };
 
 // The files' spelling of each value ("usage_limit", "retry_wait"...); "?" for a value outside the enum.
 std::string_view to_string(Phase value);
@@ -65,6 +71,7 @@ std::string_view to_string(CommitKind value);
 std::string_view to_string(HaltReason value);
 std::string_view to_string(TamperChange value);
 std::string_view to_string(FailureKind value);
+std::string_view to_string(LaneStatus value);
 
 // The value spelt `name` (as to_string writes it), or nothing for any other text. Defined for every enum above
 // and for VerdictKind.

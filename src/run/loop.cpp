@@ -226,8 +226,11 @@ void Loop::perform(const core::Effect& effect) {
           commit_attempt_phase(m_cx, e);
         } else if constexpr (std::is_same_v<E, fx::Record>) {
           record_phase(m_cx, e);
+        } else if constexpr (std::is_same_v<E, fx::Idle>) {
         } else {
-          static_assert(std::is_same_v<E, fx::Idle>, "every effect is performed");
+          // StartLane, RunLane, IntegrateLane, RunMergeGate, FastForward, AwaitLanes: a coordinator's, which
+          // run/lanes performs; the machine returns none of them for a run of one lane.
+          throw Error(ExitCode::failure, "internal error: a lane effect reached the one-lane loop");
         }
       },
       effect);
