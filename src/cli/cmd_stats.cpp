@@ -197,7 +197,7 @@ Runner setup_stats(CLI::App& sub) {
   auto* run_opt = sub.add_option("--run", flags->run, "Report on the run with this id (default: the latest run)");
   auto* all_opt = sub.add_flag("--all", flags->all, "Report on every run of the journal together");
   run_opt->excludes(all_opt);
-  sub.add_flag("--json", flags->json, "Print the report as JSON (see docs/observability.md)");
+  sub.add_flag("--json", flags->json, "Print the report as JSON");
 
   return [flags] {
     // Find the project and its journal; stats never writes, so no lock is taken.

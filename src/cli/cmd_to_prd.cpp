@@ -9,6 +9,7 @@
 #include "project/prd_report.hpp"
 #include "store/documents.hpp"
 #include "store/project.hpp"
+#include "store/resources.hpp"
 #include "util/fs.hpp"
 
 #include <fmt/format.h>
@@ -28,6 +29,7 @@ struct ToPrdOptions {
   bool force = false;
   bool json = false;
   bool agent = false;
+  bool example = false;
   int max_repairs = 2;
 };
 
@@ -39,6 +41,16 @@ int run_to_prd(const ToPrdOptions& opt) {
   const auto policy = opt.force   ? project::ExistingPolicy::force
                       : opt.merge ? project::ExistingPolicy::merge
                                   : project::ExistingPolicy::refuse_progress;
+
+  // A template to start from, for a user who has no PRD yet (or one the parser could not read).
+  if (opt.example) {
+    std::fputs(std::string(*store::resource("templates/prd-example.md")).c_str(), stdout);
+    return 0;
+  }
+  if (opt.input.empty()) {
+    print_error("to-prd needs a PRD file: simmer to-prd PRD.md (`simmer to-prd --example` prints a template)");
+    return to_int(ExitCode::usage);
+  }
 
   // Read the source first: a missing file must not touch anything.
   auto text = util::read_file(opt.input);
@@ -100,7 +112,8 @@ int run_to_prd(const ToPrdOptions& opt) {
 
 Runner setup_to_prd(CLI::App& sub) {
   auto opt = std::make_shared<ToPrdOptions>();
-  sub.add_option("PRD", opt->input, "The markdown PRD (docs/project-commands.md describes the format)")->required();
+  sub.add_option("PRD", opt->input, "The markdown PRD (`simmer to-prd --example` prints a template)");
+  sub.add_flag("--example", opt->example, "Print a PRD template in the format to-prd reads, and exit");
   sub.add_option("-o,--output", opt->output, "Where to write prd.json ('-' prints it); default .simmer/prd.json");
   auto* merge = sub.add_flag("--merge", opt->merge,
                              "Keep the status of stories whose id and text are unchanged; report what changed");

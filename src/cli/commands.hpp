@@ -1,7 +1,7 @@
 #pragma once
-// The command table (ninja's shape): every subcommand is {name, one-line summary, setup}. `setup` registers the
-// command's flags on its CLI11 subcommand and returns the function main() calls when that command was chosen;
-// that function returns the process exit code (see util/error.hpp ExitCode).
+// The command table (ninja's shape): every subcommand is {name, one-line summary, example, setup}. `setup` registers
+// the command's flags on its CLI11 subcommand and returns the function main() calls when that command was chosen; that
+// function returns the process exit code (see util/error.hpp ExitCode).
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +19,7 @@ enum class Visibility { listed, hidden };
 struct Command {
   const char* name;
   const char* summary;
+  const char* example;  // one command line a user can copy, shown at the end of `simmer help <name>`
   Setup setup;
   Visibility visibility = Visibility::listed;
 };
