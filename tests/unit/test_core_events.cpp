@@ -43,6 +43,8 @@ std::vector<EventData> full_samples() {
   limits.budget_total = 1.5;
   limits.gates = {"test", "lint"};
   limits.workflow = "epic-checkpoint";
+  limits.parallel = Parallel{.lanes = 3, .serial = {"Cargo.lock"}, .untouched = "beside", .integrate = "merge"};
+  limits.lane = true;
   return {
       events::RunStarted{.version = "0.1.0",
                          .pid = 4242,
@@ -55,7 +57,8 @@ std::vector<EventData> full_samples() {
                                                                         .dependencies = {"S-0"},
                                                                         .epic = "E-1",
                                                                         .status = StoryState::blocked,
-                                                                        .reason = "why"}},
+                                                                        .reason = "why",
+                                                                        .touches = std::vector<std::string>{"src/**"}}},
                          .limits = limits,
                          .inputs = std::vector<events::InputHash>{{.file = "simmer.json", .sha256 = "ab12"},
                                                                   {.file = ".simmer/prompts/builder.md",
@@ -136,6 +139,32 @@ std::vector<EventData> full_samples() {
       events::Halted{.reason = HaltReason::checkpoint, .detail = "epic E-1 is complete", .epic = "E-1"},
       events::Interrupted{.signal = "SIGINT"},
       events::Warning{.message = "state.json disagreed with the journal"},
+      events::LaneStarted{
+          .story_id = "S-1", .branch = "simmer/r1/S-1", .worktree = "/p/.git/simmer/lanes/S-1", .base = "ab12"},
+      events::LaneFinished{.story_id = "S-1",
+                           .result = RunResult::halted,
+                           .head = "cd34",
+                           .attempts = 2,
+                           .cost_usd = 0.25,
+                           .summary = "ok",
+                           .reason = "story S-1 spent $1.0000 of its budget $1.0000",
+                           .halt = HaltReason::budget_story},
+      events::MergeRebased{.story_id = "S-1", .onto = "ab12", .head = "ef56", .commits = {"ef55", "ef56"}},
+      events::MergeConflicted{.story_id = "S-1", .onto = "ab12", .files = {"a.txt"}, .hunks = "<<<<<<< a.txt"},
+      events::MergeGate{.story_id = "S-1",
+                        .name = "test",
+                        .exit_code = 1,
+                        .passed = false,
+                        .timed_out = false,
+                        .duration_ms = 12,
+                        .output_tail = "1 failed"},
+      events::Merged{.story_id = "S-1", .branch = "refs/heads/main", .pre_merge = "ab12", .sha = "ef56"},
+      events::MergeFailed{.story_id = "S-1",
+                          .key = 40,
+                          .kind = FailureKind::merge,
+                          .summary = "merge conflict",
+                          .name = "",
+                          .output = "<<<<<<< a.txt"},
   };
 }
 
@@ -457,7 +486,14 @@ TEST_CASE("events: the recorded journals hold every kind and the optional member
       }
     }
   }
-  CHECK(kinds == std::set<std::string>(kind_names().begin(), kind_names().end()));
+  // The lane kinds come from a coordinator and its lanes, whose shell is not built yet (docs/lanes.md): no
+  // recorded journal can hold them; full_samples() covers them.
+  std::set<std::string> recordable(kind_names().begin(), kind_names().end());
+  for (const char* lane_kind :
+       {"lane_started", "lane_finished", "merge_rebased", "merge_conflicted", "merge_gate", "merged", "merge_failed"}) {
+    CHECK(recordable.erase(lane_kind) == 1);
+  }
+  CHECK(kinds == recordable);
   for (const char* wanted : {
            "run_started/resumed=true",
            "run_started/resumed=false",
