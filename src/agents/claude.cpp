@@ -246,21 +246,6 @@ std::string pick_model(const AgentOptions& options, const LaunchRequest& request
 
 }  // namespace
 
-const std::vector<std::string>& claude_lean_tools(Role role) {
-  static const std::vector<std::string> k_orchestrator = {"Read", "Glob", "Grep"};
-  static const std::vector<std::string> k_builder = {"Bash", "Read", "Edit", "Write", "Glob", "Grep"};
-  static const std::vector<std::string> k_verifier = {"Bash", "Read", "Glob", "Grep"};
-  switch (role) {
-    case Role::orchestrator:
-      return k_orchestrator;
-    case Role::verifier:
-      return k_verifier;
-    case Role::builder:
-      break;
-  }
-  return k_builder;
-}
-
 std::vector<std::string> ClaudeAdapter::command_line(const LaunchRequest& request) const {
   std::vector<std::string> argv = {m_options.executable.empty() ? "claude" : m_options.executable, "-p",
                                    "--output-format", "stream-json", "--verbose"};
@@ -273,17 +258,6 @@ std::vector<std::string> ClaudeAdapter::command_line(const LaunchRequest& reques
   }
   argv.insert(argv.end(), {"--permission-mode",
                            m_options.permission_mode.empty() ? "bypassPermissions" : m_options.permission_mode});
-  // Claude Code sends every tool's definition with every request (about 81 KB for its 24 tools): offering a role
-  // only what it needs is the largest single saving per story (issue 14).
-  const auto& tools = m_options.tools ? *m_options.tools : claude_lean_tools(request.role);
-  std::string tool_list;
-  for (const auto& tool : tools) {
-    tool_list += (tool_list.empty() ? "" : ",") + tool;
-  }
-  argv.push_back("--tools=" + tool_list);
-  // cwd, env info and git status move from the system prompt into the first user message, so every session of a
-  // run sends the same system prompt and the model service's prefix cache can serve it.
-  argv.push_back("--exclude-dynamic-system-prompt-sections");
   if (!m_options.allowed_tools.empty()) {
     // The `=` form: the flag is variadic and would otherwise swallow the arguments that follow it.
     std::string tools;
