@@ -176,30 +176,3 @@ TEST_CASE("session: the transcript stops at its cap with one closing marker line
     return s;
   }()) + "{\"omittedBytes\":990,\"type\":\"simmer.transcript_truncated\"}\n");
 }
-
-TEST_CASE("session: the transcript is on disk line by line while the CLI still runs, for `logs -f` to follow") {
-  TempDir dir;
-  AgentOptions options;
-  options.executable = fake_cli(dir.path, "cat '" + fixture("claude-write-bash.jsonl") + "'");
-  auto adapter = make_adapter("claude", options);
-  LaunchRequest request;
-  request.cwd = dir.path;
-  request.transcript = dir.path / "t.jsonl";
-  // At each event, what a reader of the file sees: every line parsed so far, whole (stdio's buffer would hide
-  // the first 4 KiB until the session ends).
-  std::size_t events = 0;
-  std::size_t short_reads = 0;
-  std::atomic<bool> cancel{false};
-  run_session(
-      *adapter, request,
-      [&](const StreamEvent&) {
-        ++events;
-        const std::string seen = read(request.transcript);
-        if (seen.empty() || seen.back() != '\n') {
-          ++short_reads;
-        }
-      },
-      cancel);
-  CHECK(events >= 3);
-  CHECK(short_reads == 0);
-}
