@@ -609,11 +609,29 @@ std::string due_checkpoint(const State& s) {
 // A decision of the machine: the executor journals `event` as it is.
 Effect emit(EventData event) { return effects::Emit{std::move(event)}; }
 
-std::optional<Effect> budget_halt(const State& s) {
+// The run's total budget is spent: the halt that says so.
+std::optional<Effect> total_budget_halt(const State& s) {
   if (s.limits.budget_total > 0 && s.spend_total_usd >= s.limits.budget_total) {
     return emit(ev::Halted{.reason = HaltReason::budget_total,
                            .detail = fmt::format("spent ${:.4f} of the total budget ${:.4f}", s.spend_total_usd,
                                                  s.limits.budget_total)});
+  }
+  return std::nullopt;
+}
+
+// This run made its maxIterations story selections (a coordinator: lane starts): the halt that says so.
+std::optional<Effect> iterations_halt(const State& s) {
+  if (s.limits.max_iterations > 0 && s.iterations_run >= s.limits.max_iterations) {
+    return emit(ev::Halted{.reason = HaltReason::max_iterations,
+                           .detail = fmt::format("{} stor{} this run (maxIterations)", s.iterations_run,
+                                                 s.iterations_run == 1 ? "y" : "ies")});
+  }
+  return std::nullopt;
+}
+
+std::optional<Effect> budget_halt(const State& s) {
+  if (auto h = total_budget_halt(s)) {
+    return h;
   }
   if (s.limits.budget_per_story > 0 && s.story_id) {
     double spent = s.stories.at(*s.story_id).cost_usd;
@@ -730,10 +748,8 @@ Effect next_effect_single(const State& s) {
       if (auto h = budget_halt(s)) {
         return *h;
       }
-      if (s.limits.max_iterations > 0 && s.iterations_run >= s.limits.max_iterations) {
-        return emit(ev::Halted{.reason = HaltReason::max_iterations,
-                               .detail = fmt::format("{} stor{} this run (maxIterations)", s.iterations_run,
-                                                     s.iterations_run == 1 ? "y" : "ies")});
+      if (auto h = iterations_halt(s)) {
+        return *h;
       }
       if (s.limits.harness_orchestrator) {
         return emit(ev::StorySelected{.story_id = *pick, .by = PickedBy::harness});
@@ -856,46 +872,40 @@ std::vector<Effect> next_effects(const State& s) {
   if (!s.running) {
     return {effects::Idle{}};
   }
-  std::vector<Effect> out;
   // Halting or finishing waits for nothing: the shell stops the live lanes (they resume with the run).
   if (s.phase == Phase::halt || s.phase == Phase::done) {
     return {*serial_step(s)};
   }
+  std::vector<Effect> out;
   if (auto step = serial_step(s)) {
     out.push_back(*step);
   }
+  const bool serial = !out.empty();
   for (const auto& [id, lane] : s.lanes) {
     if (lane.status == LaneStatus::running) {
       out.push_back(effects::RunLane{.story_id = id, .failure = lane.failure, .failure_key = lane.failure_key});
     }
   }
-  const bool over_budget = s.limits.budget_total > 0 && s.spend_total_usd >= s.limits.budget_total;
-  const bool over_iterations = s.limits.max_iterations > 0 && s.iterations_run >= s.limits.max_iterations;
-  LanePlan plan = lane_input(s).limits.lanes > 0 ? plan_lanes(lane_input(s)) : LanePlan{};
-  if (!over_budget && !over_iterations) {
+  std::optional<Effect> limit = total_budget_halt(s);
+  if (!limit) {
+    limit = iterations_halt(s);
+  }
+  const LanePlan plan = plan_lanes(lane_input(s));
+  if (!limit) {
     for (const auto& id : plan.start) {
       out.push_back(effects::StartLane{.story_id = id});
     }
   }
   if (!out.empty()) {
-    if (out.size() == static_cast<std::size_t>(std::count_if(out.begin(), out.end(), [](const Effect& e) {
-          return std::holds_alternative<effects::RunLane>(e);
-        }))) {
-      out.push_back(effects::AwaitLanes{});
+    if (!serial && (limit || plan.start.empty())) {
+      out.push_back(effects::AwaitLanes{});  // only lanes are running
     }
     return out;
   }
   // Nothing in flight, nothing queued, nothing to record: the run halts on a limit that kept a story from
   // starting, or is done.
-  if (!plan.start.empty() && over_budget) {
-    return {emit(ev::Halted{.reason = HaltReason::budget_total,
-                            .detail = fmt::format("spent ${:.4f} of the total budget ${:.4f}", s.spend_total_usd,
-                                                  s.limits.budget_total)})};
-  }
-  if (!plan.start.empty() && over_iterations) {
-    return {emit(ev::Halted{.reason = HaltReason::max_iterations,
-                            .detail = fmt::format("{} stor{} this run (maxIterations)", s.iterations_run,
-                                                  s.iterations_run == 1 ? "y" : "ies")})};
+  if (limit && !plan.start.empty()) {
+    return {*limit};
   }
   return {emit(ev::PhaseStarted{.phase = Phase::done, .story_id = std::nullopt, .attempt = 0})};
 }

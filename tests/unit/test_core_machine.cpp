@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_core_events_support.hpp"
+#include "test_core_machine_support.hpp"
 
 using nlohmann::json;
 using simmer::core::AgentRole;
@@ -24,20 +25,9 @@ namespace fx = simmer::core::effects;
 
 namespace {
 
-template <class T>
-bool is(const Effect& effect) {
-  return std::holds_alternative<T>(effect);
-}
-
-// An emit effect's event: its kind and its journal data.
-std::string kind_of(const Effect& effect) {
-  REQUIRE(is<fx::Emit>(effect));
-  return std::string(simmer::core::kind_name(std::get<fx::Emit>(effect).event));
-}
-json data_of(const Effect& effect) {
-  REQUIRE(is<fx::Emit>(effect));
-  return simmer::core::to_data(std::get<fx::Emit>(effect).event);
-}
+using simmer::test::data_of;
+using simmer::test::is;
+using simmer::test::kind_of;
 
 const fx::RunAgent& agent(const Effect& effect) {
   REQUIRE(is<fx::RunAgent>(effect));

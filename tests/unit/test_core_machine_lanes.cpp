@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "test_core_events_support.hpp"
+#include "test_core_machine_support.hpp"
 
 using nlohmann::json;
 using simmer::core::Effect;
@@ -23,15 +24,9 @@ namespace fx = simmer::core::effects;
 
 namespace {
 
-template <class T>
-bool is(const Effect& effect) {
-  return std::holds_alternative<T>(effect);
-}
-
-std::string kind_of(const Effect& effect) {
-  REQUIRE(is<fx::Emit>(effect));
-  return std::string(simmer::core::kind_name(std::get<fx::Emit>(effect).event));
-}
+using simmer::test::data_of;
+using simmer::test::is;
+using simmer::test::kind_of;
 
 struct Run {
   State state;
@@ -52,7 +47,7 @@ struct Run {
   // Journals what an emit effect asks for.
   void take(const Effect& effect) {
     REQUIRE(is<fx::Emit>(effect));
-    feed(kind_of(effect), simmer::core::to_data(std::get<fx::Emit>(effect).event));
+    feed(kind_of(effect), data_of(effect));
   }
 };
 
@@ -435,7 +430,7 @@ TEST_CASE("coordinator: maxIterations and the total budget stop new lanes, then 
   run.take(run.effects().front());
   Effect halt = run.effects().front();
   REQUIRE(kind_of(halt) == "halted");
-  CHECK(simmer::core::to_data(std::get<fx::Emit>(halt).event)["reason"] == "max_iterations");
+  CHECK(data_of(halt)["reason"] == "max_iterations");
 
   Run spent;
   start(spent, json::array({story("A", 1, {}, std::vector<std::string>{"a/**"})}),
