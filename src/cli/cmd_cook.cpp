@@ -13,6 +13,9 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
+#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace simmer::cli {
@@ -38,6 +41,10 @@ Runner setup_cook(CLI::App& sub) {
     double budget_total = -1;
     double budget_story = -1;
     long long max_iterations = -1;
+    long long lanes = -1;
+    std::string lane;
+    std::string worktree;
+    std::string lane_overrides;
   };
   auto flags = std::make_shared<Flags>();
   sub.add_flag("--allow-dirty", flags->allow_dirty, "Start even if the work tree has uncommitted changes");
@@ -48,6 +55,13 @@ Runner setup_cook(CLI::App& sub) {
   sub.add_option("--budget-total", flags->budget_total, "Total budget in USD (overrides simmer.json; 0 = none)");
   sub.add_option("--budget-story", flags->budget_story, "Per-story budget in USD (overrides simmer.json; 0 = none)");
   sub.add_option("--max-iterations", flags->max_iterations, "Stories to start in this run at most");
+  sub.add_option("--lanes", flags->lanes,
+                 "Stories in flight at most, each in a git worktree of its own, merged back one at a time "
+                 "(overrides simmer.json parallel.lanes; 1 = one at a time in the checkout; docs/lanes.md)");
+  // A coordinator starts each lane's run with these; they are not for people (docs/lanes.md).
+  sub.add_option("--lane", flags->lane)->group("");
+  sub.add_option("--worktree", flags->worktree)->group("");
+  sub.add_option("--lane-overrides", flags->lane_overrides)->group("");
   return [flags] {
     // Flags that override simmer.json go in as a simmer.json-shaped layer, checked like the file.
     nlohmann::json overrides = nlohmann::json::object();
@@ -59,6 +73,24 @@ Runner setup_cook(CLI::App& sub) {
     }
     if (flags->max_iterations >= 0) {
       overrides["maxIterations"] = flags->max_iterations;
+    }
+    if (flags->lanes >= 0) {
+      overrides["parallel"]["lanes"] = flags->lanes;  // 0 is refused by the schema, with the flag's pointer
+    }
+    if (!flags->lane.empty()) {
+      // A lane's run dies with its coordinator (SIGTERM: it journals its interruption), and does not start once
+      // the coordinator that launched it is gone.
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      const char* parent = std::getenv("SIMMER_COORDINATOR_PID");
+      if (!parent || std::to_string(::getppid()) != parent) {
+        std::fprintf(stderr, "simmer: error: --lane is for the lanes a coordinator starts (docs/lanes.md)\n");
+        return to_int(ExitCode::usage);
+      }
+      overrides = nlohmann::json::parse(flags->lane_overrides.empty() ? "{}" : flags->lane_overrides, nullptr, false);
+      if (!overrides.is_object()) {
+        overrides = nlohmann::json::object();
+      }
+      overrides.erase("parallel");
     }
     run::CookOptions options;
     options.allow_dirty = flags->allow_dirty;
@@ -77,7 +109,11 @@ Runner setup_cook(CLI::App& sub) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    options.lane = flags->lane;
     auto paths = store::ProjectPaths::discover(std::filesystem::current_path());
+    if (!flags->lane.empty()) {
+      paths = store::ProjectPaths::lane(paths.root, flags->worktree, flags->lane);
+    }
     auto result = run::cook(paths, options, g_cancel, g_signal);
     if (!result.ok()) {
       std::fprintf(stderr, "simmer: error: %s\n", result.failure().message.c_str());

@@ -7,13 +7,16 @@
 
 #include "core/config.hpp"
 
+#include "core/lanes.hpp"
 #include "core/schema.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
 #include <fmt/format.h>
 
+#include <array>
 #include <climits>
+#include <tuple>
 
 namespace simmer::core {
 namespace {
@@ -317,7 +320,11 @@ void to_json(nlohmann::json& out, const Config& value) {
       {"pricing", std::move(pricing)},
       {"mcpServers", std::move(servers)},
       {"git",
-       json{{"commit", value.git.commit}, {"hooks", value.git.hooks}, {"hookTimeout", value.git.hook_timeout_s}}}};
+       json{{"commit", value.git.commit}, {"hooks", value.git.hooks}, {"hookTimeout", value.git.hook_timeout_s}}},
+      {"parallel", json{{"lanes", value.parallel.lanes},
+                        {"serial", value.parallel.serial},
+                        {"untouched", value.parallel.untouched},
+                        {"integrate", value.parallel.integrate}}}};
   if (value.schema_ref) {
     out["$schema"] = *value.schema_ref;
   }
@@ -453,8 +460,60 @@ void from_json(const nlohmann::json& in, Config& value) {
       if (item.contains("hookTimeout")) {
         value.git.hook_timeout_s = timeout_or_throw(item["hookTimeout"], "hookTimeout");
       }
+    } else if (key == "parallel") {
+      if (!item.is_object()) {
+        wrong("\"parallel\" must be an object");
+      }
+      if (item.contains("lanes")) {
+        if (!item["lanes"].is_number_integer() || item["lanes"].get<std::int64_t>() < 1) {
+          wrong("\"parallel.lanes\" must be an integer of at least 1");
+        }
+        value.parallel.lanes = item["lanes"].get<std::int64_t>();
+      }
+      if (item.contains("serial")) {
+        value.parallel.serial.clear();
+        for (const auto& glob : item["serial"]) {
+          if (!glob.is_string() || !glob_error(glob.get<std::string>()).empty()) {
+            wrong("\"parallel.serial\" must hold valid globs");
+          }
+          value.parallel.serial.push_back(glob.get<std::string>());
+        }
+      }
+      for (const auto& [name, field, allowed] :
+           {std::tuple{"untouched", &value.parallel.untouched, std::array<const char*, 2>{"alone", "beside"}},
+            std::tuple{"integrate", &value.parallel.integrate, std::array<const char*, 2>{"rebase", "merge"}}}) {
+        if (item.contains(name)) {
+          const json& v = item[name];
+          if (!v.is_string() || (v != allowed[0] && v != allowed[1])) {
+            wrong(fmt::format("\"parallel.{}\" must be \"{}\" or \"{}\"", name, allowed[0], allowed[1]));
+          }
+          *field = v.get<std::string>();
+        }
+      }
     } else {
       wrong(fmt::format("unknown key \"{}\"", key));
+    }
+  }
+}
+
+// Each `parallel.serial` glob must be one core/lanes.hpp can match: the problem names it and why.
+void check_serial_globs(const json& doc, const std::string& file, std::vector<Problem>& problems) {
+  if (!doc.is_object() || !doc.contains("parallel") || !doc["parallel"].is_object() ||
+      !doc["parallel"].contains("serial") || !doc["parallel"]["serial"].is_array()) {
+    return;
+  }
+  const json& serial = doc["parallel"]["serial"];
+  for (std::size_t i = 0; i < serial.size(); ++i) {
+    if (!serial[i].is_string()) {
+      continue;  // the schema says so
+    }
+    const std::string glob = serial[i].get<std::string>();
+    if (std::string why = glob_error(glob); !why.empty()) {
+      Problem p;
+      p.file = file;
+      p.pointer = fmt::format("/parallel/serial/{}", i);
+      p.message = fmt::format("expected a glob relative to the repository root, found \"{}\", which {}", glob, why);
+      problems.push_back(std::move(p));
     }
   }
 }
@@ -462,6 +521,7 @@ void from_json(const nlohmann::json& in, Config& value) {
 std::vector<Problem> check_config(const CompiledSchema& schema, const nlohmann::json& doc, const std::string& file) {
   std::vector<Problem> problems = check_schema(doc, schema.validator, schema.schema, file);
   check_roles(doc, file, problems);
+  check_serial_globs(doc, file, problems);
   return problems;
 }
 

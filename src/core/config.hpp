@@ -96,6 +96,15 @@ struct GitConfig {
   int hook_timeout_s = 600;
 };
 
+// Parallel lanes (docs/lanes.md): more than one lane makes `simmer cook` a coordinator that runs each story in a
+// worktree of its own and merges the passed ones through a serial queue.
+struct ParallelConfig {
+  std::int64_t lanes = 1;            // stories in flight at most; 1 = one story at a time, in the checkout
+  std::vector<std::string> serial;   // globs two lanes never write at once (lockfiles, migrations, CHANGELOG)
+  std::string untouched = "alone";   // a story without `touches`: "alone" (runs alone) or "beside"
+  std::string integrate = "rebase";  // how the queue brings a lane up to the integration tip: "rebase" | "merge"
+};
+
 struct Config {
   std::optional<std::string> schema_ref;  // "$schema": allowed for editors, otherwise ignored
   int schema_version = k_schema_version;
@@ -112,6 +121,7 @@ struct Config {
   std::map<std::string, Pricing> pricing;  // by model name
   std::map<std::string, McpServer> mcp_servers;
   GitConfig git;
+  ParallelConfig parallel;
 };
 
 // The configuration with nothing but built-in defaults.

@@ -520,6 +520,7 @@ void back_to_lane(State& s, const TypedEvent& at, const std::string& id, Failure
 void apply_event(State& s, const TypedEvent&, const ev::MergeRebased& e) {
   if (LaneState* lane = lane_in(s, e.story_id, LaneStatus::queued)) {
     lane->status = LaneStatus::rebased;
+    lane->base = e.onto;  // rebased (or merged) onto the tip: that is its base now, and the fast-forward's start
     lane->head = e.head;
     lane->commits = e.commits;
     lane->gate_index = 0;
@@ -860,7 +861,7 @@ std::optional<Effect> serial_step(const State& s) {
   if (lane.gate_index < static_cast<int>(s.limits.gates.size())) {
     return effects::RunMergeGate{.story_id = id, .index = lane.gate_index, .name = s.limits.gates[lane.gate_index]};
   }
-  return effects::FastForward{.story_id = id, .sha = lane.head};
+  return effects::FastForward{.story_id = id, .onto = lane.base, .sha = lane.head};
 }
 
 }  // namespace

@@ -123,9 +123,11 @@ struct RunMergeGate {
   bool operator==(const RunMergeGate&) const = default;
 };
 
-// Fast-forward the integration branch to `sha`, the rebased lane's tip; journal merged with the pre-merge sha.
+// Fast-forward the integration branch from `onto` (the tip the lane was rebased onto) to `sha`, the rebased lane's
+// tip; journal merged with the pre-merge sha.
 struct FastForward {
   std::string story_id;
+  std::string onto;
   std::string sha;
   bool operator==(const FastForward&) const = default;
 };

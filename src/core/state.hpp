@@ -112,7 +112,7 @@ struct FeedbackNote {
 struct LaneState {
   std::string branch;
   std::string worktree;
-  std::string base;  // the integration tip it started from
+  std::string base;  // the integration tip it started from, then the one merge_rebased brought it up to
   LaneStatus status = LaneStatus::running;
   StoryState result = StoryState::passed;  // queued: how its lane ended (a blocked one is only recorded)
   std::string head;                        // its tip: lane_finished, then merge_rebased

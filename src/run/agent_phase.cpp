@@ -72,6 +72,15 @@ std::string failure_text(const core::State& state) {
                          c.value("criterion", std::string()),
                          c.contains("evidence") ? " — " + c.value("evidence", std::string()) : std::string());
     }
+  } else if (f.kind == core::FailureKind::merge) {
+    // run/lanes.hpp: the lane was moved onto the integration tip with this story's change on top, uncommitted.
+    out += fmt::format(
+        "\nThe merge queue could not rebase this story's commits onto the integration branch, which other stories "
+        "changed meanwhile. This work tree now holds the integration branch's tip with this story's changes on top, "
+        "uncommitted, and git's conflict markers (<<<<<<< ======= >>>>>>>) where the two collide. Resolve every "
+        "marker so that both changes hold, then make the story work again. The conflicts as git saw them:\n```\n{}"
+        "\n```\n",
+        f.output);
   } else if (!f.output.empty()) {
     out += "\n" + f.output + "\n";
   }

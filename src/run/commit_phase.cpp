@@ -98,8 +98,11 @@ void record_phase(RunContext& cx, const core::effects::Record& effect) {
       }
     }
     std::optional<core::Build> build;
-    if (state.record->result == core::StoryState::passed && util::exists(cx.paths.build)) {
-      auto loaded = store::load_build(cx.paths.build, ".simmer/build.json");
+    // A coordinator records what the story's lane built, from the lane's folder.
+    const std::filesystem::path build_file = core::coordinating(state) ? cx.paths.lane_dir(id) / "build.json"
+                                                                       : cx.paths.build;
+    if (state.record->result == core::StoryState::passed && util::exists(build_file)) {
+      auto loaded = store::load_build(build_file, cx.paths.display(build_file));
       if (std::holds_alternative<core::Build>(loaded)) {
         build = std::get<core::Build>(std::move(loaded));
       }

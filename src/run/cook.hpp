@@ -31,7 +31,9 @@ struct CookOptions {
   bool color = false;                  // ANSI colors (live mode only)
   bool profile = false;                // time journal/validation/git/spawn per story; summary on stderr
   nlohmann::json overrides = nullptr;  // simmer.json-shaped overrides from the command line (budget, ...)
-  std::filesystem::path simmer_exe;    // this binary, for the script agent
+  std::filesystem::path simmer_exe;    // this binary, for the script agent and the lanes of a coordinator
+  // A lane's run (`cook --lane ID --worktree DIR`, started by a coordinator: docs/lanes.md): "" = a run of its own.
+  std::string lane;
 };
 
 // Runs the loop in project `paths` until no story is runnable, a halt, or a signal, and returns the exit code

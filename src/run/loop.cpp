@@ -50,12 +50,13 @@ std::vector<core::events::StorySnapshot> prd_snapshot(const core::Prd& prd) {
                        .dependencies = s.dependencies,
                        .epic = s.epic,
                        .status = core::from_string<core::StoryState>(core::to_string(s.status)).value(),
-                       .reason = s.blocked_reason.value_or("")});
+                       .reason = s.blocked_reason.value_or(""),
+                       .touches = s.touches});
   }
   return stories;
 }
 
-core::Limits limits_from(const core::Config& config) {
+core::Limits limits_from(const core::Config& config, const CookOptions& options) {
   core::Limits l;
   l.fix = config.retries.fix;
   l.contract = config.retries.contract;
@@ -68,6 +69,19 @@ core::Limits limits_from(const core::Config& config) {
     l.gates.push_back(g.name);
   }
   l.workflow = std::string(core::to_string(config.workflow));
+  if (!options.lane.empty()) {
+    // One lane's run (docs/lanes.md): its one story, picked by the harness; the run's total budget and its
+    // maxIterations are the coordinator's to keep.
+    l.lane = true;
+    l.harness_orchestrator = true;
+    l.budget_total = 0.0;
+    l.max_iterations = 0;
+  } else if (config.parallel.lanes > 1) {
+    l.parallel = core::Parallel{.lanes = config.parallel.lanes,
+                                .serial = config.parallel.serial,
+                                .untouched = config.parallel.untouched,
+                                .integrate = config.parallel.integrate};
+  }
   return l;
 }
 
@@ -165,7 +179,7 @@ int Loop::run() {
       .phase = state.phase == core::Phase::halt && state.halt ? state.halt->resume_phase : state.phase,
       .story_id = state.story_id,
       .stories = prd_snapshot(m_cx.prd),
-      .limits = limits_from(m_cx.config),
+      .limits = limits_from(m_cx.config, m_cx.options),
       .inputs = m_cx.inputs.hashes(),
       .head = core::events::Head{.branch = m_cx.head.branch, .sha = m_cx.head.sha},
       .foreign = m_cx.foreign.empty() ? std::nullopt : std::optional<std::vector<std::string>>(m_cx.foreign)});
@@ -174,11 +188,25 @@ int Loop::run() {
   }
   m_pending_warnings.clear();
   journal_survivors();
+  if (core::coordinating(state)) {
+    m_lanes = std::make_unique<Lanes>(m_cx);
+  } else if (auto failed = lane_failure(m_cx.paths, state)) {
+    m_cx.append(*failed);
+  }
 
   try {
     for (;;) {
       if (m_cx.cancel) {
         return interrupt();
+      }
+      if (m_lanes) {
+        if (!coordinate()) {
+          break;
+        }
+        if (m_cx.interrupted) {
+          return interrupt();
+        }
+        continue;
       }
       if (core::feedback_due(state)) {
         claim_feedback_notes();
@@ -202,7 +230,9 @@ int Loop::run() {
     throw;
   }
   m_cx.flush_state();
-  m_cx.report.summary(state);
+  if (m_cx.options.lane.empty()) {
+    m_cx.report.summary(state);  // a lane's is its coordinator's
+  }
   m_cx.profile.print(state);
   return state.exit_code.value_or(to_int(ExitCode::failure));
 }
@@ -213,7 +243,7 @@ void Loop::perform(const core::Effect& effect) {
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, fx::Emit>) {
-          m_cx.append(e.event);
+          emit(e.event);
         } else if constexpr (std::is_same_v<E, fx::ScheduleRetry>) {
           schedule_retry(e);
         } else if constexpr (std::is_same_v<E, fx::RunAgent>) {
@@ -227,13 +257,76 @@ void Loop::perform(const core::Effect& effect) {
         } else if constexpr (std::is_same_v<E, fx::Record>) {
           record_phase(m_cx, e);
         } else if constexpr (std::is_same_v<E, fx::Idle>) {
-        } else {
-          // StartLane, RunLane, IntegrateLane, RunMergeGate, FastForward, AwaitLanes: a coordinator's, which
-          // run/lanes performs; the machine returns none of them for a run of one lane.
-          throw Error(ExitCode::failure, "internal error: a lane effect reached the one-lane loop");
+        } else if (!m_lanes) {
+          // The machine returns lane effects to a coordinator only.
+          throw Error(ExitCode::failure, "internal error: a lane effect reached a run of one lane");
+        } else if constexpr (std::is_same_v<E, fx::StartLane>) {
+          m_lanes->start(e);
+        } else if constexpr (std::is_same_v<E, fx::RunLane>) {
+          m_lanes->ensure_live(e);
+        } else if constexpr (std::is_same_v<E, fx::IntegrateLane>) {
+          m_lanes->integrate(e);
+        } else if constexpr (std::is_same_v<E, fx::RunMergeGate>) {
+          m_lanes->merge_gate(e);
+        } else if constexpr (std::is_same_v<E, fx::FastForward>) {
+          m_lanes->fast_forward(e);
+        } else if constexpr (std::is_same_v<E, fx::AwaitLanes>) {
+          m_lanes->reap(true);
         }
       },
       effect);
+}
+
+bool Loop::coordinate() {
+  namespace fx = core::effects;
+  m_lanes->reap(false);
+  const std::vector<core::Effect> effects = core::next_effects(m_cx.state());
+  if (effects.size() == 1 && std::holds_alternative<fx::Idle>(effects.front())) {
+    m_lanes->stop_all();
+    return false;
+  }
+  for (const auto& effect : effects) {
+    if (const auto* run_lane = std::get_if<fx::RunLane>(&effect)) {
+      m_lanes->ensure_live(*run_lane);
+    }
+  }
+  // The serial step comes first, lane starts after the RunLanes, AwaitLanes last: one of them, then ask again.
+  for (const auto& effect : effects) {
+    if (!std::holds_alternative<fx::RunLane>(effect)) {
+      perform(effect);
+      return true;
+    }
+  }
+  m_lanes->reap(true);
+  return true;
+}
+
+void Loop::emit(const core::EventData& event) {
+  if (!m_lanes) {
+    m_cx.append(event);
+    return;
+  }
+  if (std::holds_alternative<core::events::RunFinished>(event)) {
+    m_lanes->stop_all();  // halting or finishing waits for no lane: each resumes with the next cook
+  }
+  std::optional<std::string> closing;
+  bool passed = false;
+  if (const auto* p = std::get_if<core::events::StoryPassed>(&event)) {
+    closing = p->story_id;
+    passed = true;
+  } else if (const auto* b = std::get_if<core::events::StoryBlocked>(&event)) {
+    closing = b->story_id;
+  }
+  std::optional<core::LaneState> lane;
+  if (closing) {
+    if (auto it = m_cx.state().lanes.find(*closing); it != m_cx.state().lanes.end()) {
+      lane = it->second;
+    }
+  }
+  m_cx.append(event);
+  if (lane) {
+    m_lanes->close(*closing, lane->worktree, lane->branch, passed);
+  }
 }
 
 void Loop::claim_feedback_notes() {
@@ -260,6 +353,9 @@ void Loop::schedule_retry(const core::effects::ScheduleRetry& effect) {
 
 int Loop::interrupt() {
   m_cx.report.end_activity();
+  if (m_lanes) {
+    m_lanes->stop_all();  // each lane journals its own interruption first
+  }
   m_cx.append(core::events::Interrupted{.signal = signal_name(m_cx.signal_number.load())});
   m_cx.append(
       core::events::RunFinished{.result = core::RunResult::interrupted, .exit_code = to_int(ExitCode::interrupted)});

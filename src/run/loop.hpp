@@ -4,12 +4,14 @@
 // says idle or a signal arrives. Everything it touches outside its files comes in through RunContext::world, so
 // tests drive it in-process with fakes (tests/unit/test_run_loop.cpp).
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/machine.hpp"
 #include "run/context.hpp"
+#include "run/lanes.hpp"
 
 namespace simmer::run {
 
@@ -47,6 +49,12 @@ public:
 
 private:
   void perform(const core::Effect& effect);
+  // A coordinator's step (run/lanes.hpp): reaps the lanes that ended, launches those that must be live, then
+  // performs the one serial step or lane start there is, or waits for a lane. False once the machine is idle.
+  bool coordinate();
+  // An emitted event of a coordinator: the live lanes are stopped before its run_finished, and a lane is closed
+  // once its story_passed or story_blocked is journaled.
+  void emit(const core::EventData& event);
   void claim_feedback_notes();
   void schedule_retry(const core::effects::ScheduleRetry& effect);
   void journal_survivors();
@@ -57,6 +65,7 @@ private:
   std::optional<core::events::SessionLaunched> m_open_launch;  // its last launch without a session: the killed one
   std::optional<core::events::AgentsStopped> m_survivors;      // what stop_survivors() stopped, journaled later
   std::vector<std::string> m_pending_warnings;
+  std::unique_ptr<Lanes> m_lanes;  // a coordinator's lanes (core::coordinating)
 };
 
 // The run id of a run started at `now_ms`: "r20261122T100000Z-1a2b" (time, then pid-derived bits).

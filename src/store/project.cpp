@@ -25,6 +25,25 @@ ProjectPaths ProjectPaths::at(const fs::path& root) {
   return p;
 }
 
+ProjectPaths ProjectPaths::lane(const fs::path& project, const fs::path& worktree, const std::string& story) {
+  ProjectPaths p = at(project);  // simmer.json and .simmer/prompts/ stay the project's
+  p.dir = p.lane_dir(story);
+  p.prd = p.dir / "prd.json";
+  p.state = p.dir / "state.json";
+  p.task = p.dir / "task.json";
+  p.build = p.dir / "build.json";
+  p.verdict = p.dir / "verdict.json";
+  p.progress = p.dir / "progress.json";
+  p.events = p.dir / "events.jsonl";
+  p.lock = p.dir / "lock";
+  p.sessions = p.dir / "sessions";
+  p.feedback = p.dir / "feedback.md";
+  p.inbox = p.dir / "inbox";
+  p.claimed = p.dir / "feedback" / "claimed";
+  p.root = worktree;
+  return p;
+}
+
 ProjectPaths ProjectPaths::discover(const fs::path& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec);

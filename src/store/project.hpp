@@ -27,6 +27,14 @@ struct ProjectPaths {
 
   // Paths for the project rooted at `root` (nothing is read or created).
   static ProjectPaths at(const std::filesystem::path& root);
+  // The paths of lane `story` of the project rooted at `project` (docs/lanes.md): the root (where agents and
+  // gates work, and what git commits) is the lane's worktree; simmer.json and .simmer/prompts/ are the project's;
+  // everything else the lane's run writes (journal, state, hand-offs, transcripts, and the one-story prd.json the
+  // coordinator gives it) is under the project's .simmer/lanes/<story>/, never in the worktree.
+  static ProjectPaths lane(const std::filesystem::path& project, const std::filesystem::path& worktree,
+                           const std::string& story);
+  // .simmer/lanes/<story>/ of this project.
+  std::filesystem::path lane_dir(const std::string& story) const { return dir / "lanes" / story; }
   // Paths for the project containing `start` (see the file comment for how the root is found).
   static ProjectPaths discover(const std::filesystem::path& start);
 

@@ -177,3 +177,29 @@ TEST_CASE("config: a missing simmer.json gives the defaults plus overrides", "[c
   CHECK(std::get<core::Config>(loaded).retries.fix == 9);
   CHECK(std::get<core::Config>(loaded).builder.timeout_s == 1800);
 }
+
+TEST_CASE("config: parallel lanes default to 1, and a lane count below 1 or a bad serial glob is refused by pointer",
+          "[config]") {
+  auto none = core::resolve_config(store::config_schema(), nullptr, "simmer.json");
+  REQUIRE(none.ok());
+  CHECK(none->parallel.lanes == 1);
+  CHECK(none->parallel.integrate == "rebase");
+  auto three = core::resolve_config(store::config_schema(), nullptr, "simmer.json", {{"parallel", {{"lanes", 3}}}});
+  REQUIRE(three.ok());
+  CHECK(three->parallel.lanes == 3);
+  auto zero = core::resolve_config(store::config_schema(), nullptr, "simmer.json", {{"parallel", {{"lanes", 0}}}});
+  REQUIRE_FALSE(zero.ok());
+  CHECK_THAT(zero.failure().message, Catch::Contains("#/parallel/lanes"));
+  auto glob = core::resolve_config(store::config_schema(),
+                                   nlohmann::json::parse(
+                                       R"({"schemaVersion":1,"parallel":{"serial":["ok/**","/abs"]}})"),
+                                   "simmer.json");
+  REQUIRE_FALSE(glob.ok());
+  CHECK_THAT(glob.failure().message,
+             Catch::Contains("simmer.json#/parallel/serial/1") && Catch::Contains("starts with \"/\""));
+  auto mode = core::resolve_config(store::config_schema(),
+                                   nlohmann::json::parse(R"({"schemaVersion":1,"parallel":{"integrate":"squash"}})"),
+                                   "simmer.json");
+  REQUIRE_FALSE(mode.ok());
+  CHECK_THAT(mode.failure().message, Catch::Contains("#/parallel/integrate"));
+}

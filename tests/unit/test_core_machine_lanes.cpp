@@ -126,6 +126,7 @@ void merge(Run& run, const std::string& id) {
   effects = run.effects();
   REQUIRE(is<fx::FastForward>(effects.front()));
   CHECK(std::get<fx::FastForward>(effects.front()).sha == id + "-rebased");
+  CHECK(std::get<fx::FastForward>(effects.front()).onto == "tip");
   run.feed("merged", {{"storyId", id}, {"branch", "refs/heads/main"}, {"preMerge", "tip"}, {"sha", id + "-rebased"}});
   effects = run.effects();
   REQUIRE(is<fx::Record>(effects.front()));

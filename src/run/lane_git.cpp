@@ -1,0 +1,324 @@
+// Implementation notes: every step asks git for the facts it acts on (the worktree list, the rebase in progress,
+// HEAD) rather than trusting what the caller remembers, which is what makes each one safe to repeat after a kill.
+// git runs without a terminal, an editor or a pager, with a fallback identity when the repository has none (a
+// rebase writes commits), and without the repository's hooks for the rebase itself (`--no-verify`): the gates on
+// the merged tree are what judges the result.
+
+#include "run/lane_git.hpp"
+
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace simmer::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t k_max_hunks = 64 * 1024;
+
+struct GitOut {
+  util::ProcessResult result;
+  std::string out;
+  bool ok() const { return result.succeeded(); }
+};
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (!line.empty()) {
+      lines.push_back(std::move(line));
+    }
+    pos = end == std::string::npos ? text.size() : end + 1;
+  }
+  return lines;
+}
+
+// `writes_commits`: a rebase or merge, which needs an identity; a repository without one still gets its commits
+// (run::Git::ensure_identity does the same for the harness's own).
+GitOut git(const fs::path& dir, std::vector<std::string> args, bool writes_commits = false) {
+  util::ProcessSpec spec;
+  spec.argv = {"git"};
+  const char* email = std::getenv("GIT_COMMITTER_EMAIL");
+  if (writes_commits && (!email || !*email)) {
+    util::ProcessSpec probe;
+    probe.argv = {"git", "config", "user.email"};
+    probe.cwd = dir;
+    std::string found;
+    auto r = util::run_process(probe, [&](util::StreamId s, std::string_view line, bool) {
+      if (s == util::StreamId::out) {
+        found.append(line);
+      }
+    });
+    if (!r.succeeded() || trim(found).empty()) {
+      spec.argv.insert(spec.argv.end(), {"-c", "user.name=simmer", "-c", "user.email=simmer@localhost"});
+    }
+  }
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.cwd = dir;
+  spec.tail_bytes = 1 << 20;
+  spec.drain_after_exit_ms = 100;
+  spec.env = {{"GIT_TERMINAL_PROMPT", "0"},
+              {"GIT_EDITOR", "true"},
+              {"GIT_SEQUENCE_EDITOR", "true"},
+              {"GIT_PAGER", "cat"}};
+  GitOut out;
+  out.result = util::run_process(spec, [&](util::StreamId s, std::string_view line, bool) {
+    if (s == util::StreamId::out) {
+      out.out.append(line);
+      out.out.push_back('\n');
+    }
+  });
+  return out;
+}
+
+Failure failed(const std::string& what, const fs::path& dir, const GitOut& g) {
+  std::string why = g.result.spawned ? trim(g.result.output_tail) : g.result.spawn_error;
+  return Failure{fmt::format("{} failed ({}): {}", what, dir.string(), why), ExitCode::failure};
+}
+
+// The worktrees of the repository: path -> branch ("refs/heads/..." or "" when detached).
+std::vector<std::pair<fs::path, std::string>> worktrees(const fs::path& root) {
+  std::vector<std::pair<fs::path, std::string>> list;
+  GitOut g = git(root, {"worktree", "list", "--porcelain"});
+  for (const std::string& line : lines_of(g.out)) {
+    if (line.rfind("worktree ", 0) == 0) {
+      list.emplace_back(fs::path(line.substr(9)), "");
+    } else if (line.rfind("branch ", 0) == 0 && !list.empty()) {
+      list.back().second = line.substr(7);
+    }
+  }
+  return list;
+}
+
+bool same_path(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::equivalent(a, b, ec)) {
+    return true;
+  }
+  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+// Whether the git dir of `worktree` has a rebase or merge in progress, and aborts it.
+void abort_unfinished(const fs::path& worktree) {
+  GitOut dir = git(worktree, {"rev-parse", "--absolute-git-dir"});
+  if (!dir.ok()) {
+    return;
+  }
+  const fs::path git_dir = trim(dir.out);
+  std::error_code ec;
+  if (fs::exists(git_dir / "rebase-merge", ec) || fs::exists(git_dir / "rebase-apply", ec)) {
+    git(worktree, {"rebase", "--abort"});
+  }
+  if (fs::exists(git_dir / "MERGE_HEAD", ec)) {
+    git(worktree, {"merge", "--abort"});
+  }
+}
+
+}  // namespace
+
+std::string rev_parse(const fs::path& dir, const std::string& rev) {
+  GitOut g = git(dir, {"rev-parse", "-q", "--verify", rev + "^{commit}"});
+  return g.ok() ? trim(g.out) : std::string();
+}
+
+Result<fs::path> lane_worktree_path(const fs::path& root, const std::string& story) {
+  GitOut g = git(root, {"rev-parse", "--path-format=absolute", "--git-common-dir"});
+  if (!g.ok()) {
+    return failed("git rev-parse --git-common-dir", root, g);
+  }
+  return fs::path(trim(g.out)) / "simmer" / "lanes" / story;
+}
+
+std::string worktree_branch(const fs::path& root, const fs::path& worktree) {
+  for (const auto& [path, on] : worktrees(root)) {
+    if (same_path(path, worktree) && on.rfind("refs/heads/", 0) == 0) {
+      return on.substr(11);
+    }
+  }
+  return "";
+}
+
+Result<bool> open_lane(const fs::path& root, const fs::path& worktree, const std::string& branch,
+                       const std::string& base) {
+  const std::string ref = "refs/heads/" + branch;
+  std::error_code ec;
+  for (const auto& [path, on] : worktrees(root)) {
+    if (!same_path(path, worktree)) {
+      continue;
+    }
+    if (on != ref) {
+      return Failure{fmt::format("the lane folder {} is a worktree on {}, not on {}: remove it (`git worktree "
+                                 "remove {}`) or let the lane use another story id",
+                                 worktree.string(), on.empty() ? "a detached HEAD" : on, ref, worktree.string()),
+                     ExitCode::failure};
+    }
+    if (fs::exists(worktree / ".git", ec)) {
+      return true;  // there already, on its branch
+    }
+    git(root, {"worktree", "prune"});  // registered, but its folder was deleted: add it again below
+    break;
+  }
+  if (fs::exists(worktree, ec) && !fs::is_empty(worktree, ec)) {
+    return Failure{fmt::format("the lane folder {} is in use by something that is not this lane's worktree; move "
+                               "it away and cook again",
+                               worktree.string()),
+                   ExitCode::failure};
+  }
+  fs::create_directories(worktree.parent_path(), ec);
+  const bool have_branch = !rev_parse(root, ref).empty();
+  GitOut add = have_branch ? git(root, {"worktree", "add", "--quiet", worktree.string(), branch})
+                           : git(root, {"worktree", "add", "--quiet", "-b", branch, worktree.string(), base});
+  if (!add.ok()) {
+    return failed("git worktree add", root, add);
+  }
+  return true;
+}
+
+Result<Integration> integrate_lane(const fs::path& worktree, const std::string& onto, const std::string& mode) {
+  abort_unfinished(worktree);
+  Integration out;
+  out.onto = onto;
+  GitOut dirty = git(worktree, {"status", "--porcelain=v1", "--untracked-files=no"});
+  if (!dirty.ok()) {
+    return failed("git status", worktree, dirty);
+  }
+  if (!trim(dirty.out).empty()) {
+    return Failure{fmt::format("the lane {} has uncommitted changes to tracked files, which the merge queue "
+                               "does not touch: {}",
+                               worktree.string(), util::preview(trim(dirty.out), 300)),
+                   ExitCode::failure};
+  }
+  GitOut run = mode == "merge" ? git(worktree,
+                                     {"merge", "--no-edit", "--no-verify", "-m",
+                                      fmt::format("Merge {} into the lane", onto.substr(0, 12)), onto},
+                                     true)
+                               : git(worktree, {"rebase", "--no-verify", "--no-autostash", onto}, true);
+  if (!run.ok()) {
+    GitOut unmerged = git(worktree, {"diff", "--name-only", "--diff-filter=U"});
+    out.files = lines_of(unmerged.out);
+    if (out.files.empty()) {
+      // Not a content conflict (an untracked file in the way, a refused operation): the tree is put back and the
+      // lane told what git said, which is a failure of its integration all the same.
+      abort_unfinished(worktree);
+      out.conflicted = true;
+      out.hunks = util::truncate_utf8(trim(run.result.output_tail), k_max_hunks);
+      return out;
+    }
+    GitOut diff = git(worktree, {"diff", "--no-color"});
+    out.hunks = util::truncate_utf8(diff.out, k_max_hunks);
+    out.conflicted = true;
+    abort_unfinished(worktree);
+    return out;
+  }
+  out.head = rev_parse(worktree, "HEAD");
+  GitOut list = git(worktree, {"rev-list", "--reverse", onto + "..HEAD"});
+  out.commits = lines_of(list.out);
+  return out;
+}
+
+Result<bool> restack_lane(const fs::path& worktree, const std::string& story, std::int64_t key,
+                          const std::string& tip) {
+  const std::string saved = fmt::format("refs/simmer/lanes/{}/conflict-{}", story, key);
+  std::string old_tip = rev_parse(worktree, saved);
+  const std::string head = rev_parse(worktree, "HEAD");
+  GitOut status = git(worktree, {"status", "--porcelain=v1", "--untracked-files=no"});
+  const bool clean = status.ok() && trim(status.out).empty();
+  if (old_tip.empty()) {
+    if (git(worktree, {"merge-base", "--is-ancestor", tip, "HEAD"}).ok()) {
+      return false;  // the lane already holds the tip
+    }
+    if (!clean) {
+      return Failure{fmt::format("the lane {} has uncommitted changes to tracked files; the merge queue moves a "
+                                 "lane only when its work is committed: {}",
+                                 worktree.string(), util::preview(trim(status.out), 300)),
+                     ExitCode::failure};
+    }
+    GitOut keep = git(worktree, {"update-ref", saved, head});
+    if (!keep.ok()) {
+      return failed("git update-ref", worktree, keep);
+    }
+    old_tip = head;
+  } else if (head != old_tip && !(head == tip && clean)) {
+    return false;  // moved and restacked already (the agent may be at work on it)
+  }
+  if (head != tip) {
+    // Clean and saved: nothing uncommitted is lost by moving the branch.
+    GitOut reset = git(worktree, {"reset", "--quiet", "--hard", tip});
+    if (!reset.ok()) {
+      return failed("git reset", worktree, reset);
+    }
+  }
+  // The lane's change since its merge base with the tip, conflicts marked; then unstaged, as an agent's would be.
+  git(worktree, {"merge", "--squash", "--no-commit", old_tip}, true);
+  git(worktree, {"reset", "--quiet"});
+  GitOut dir = git(worktree, {"rev-parse", "--absolute-git-dir"});
+  std::error_code ec;
+  fs::remove(fs::path(trim(dir.out)) / "SQUASH_MSG", ec);
+  return true;
+}
+
+Result<bool> fast_forward(const fs::path& root, const std::string& branch, const std::string& expect,
+                          const std::string& sha) {
+  GitOut on = git(root, {"symbolic-ref", "-q", "HEAD"});
+  if (trim(on.out) != branch) {
+    return Failure{fmt::format("the integration branch {} is no longer checked out in {} (HEAD is {}): the merge "
+                               "queue moves only the branch the run started on",
+                               branch, root.string(), trim(on.out).empty() ? "detached" : trim(on.out)),
+                   ExitCode::failure};
+  }
+  const std::string now = rev_parse(root, "HEAD");
+  if (now == sha) {
+    return true;  // made by a killed predecessor
+  }
+  if (now != expect) {
+    return Failure{fmt::format("{} moved during the run (it is at {}, the merge queue expected {}): commit work "
+                               "for the run's branch elsewhere, then cook again",
+                               branch, now.substr(0, 12), expect.substr(0, 12)),
+                   ExitCode::failure};
+  }
+  GitOut ff = git(root, {"merge", "--ff-only", "--quiet", sha});
+  if (!ff.ok()) {
+    return failed("git merge --ff-only", root, ff);
+  }
+  return true;
+}
+
+Result<bool> close_lane(const fs::path& root, const fs::path& worktree, const std::string& branch, bool delete_branch) {
+  std::error_code ec;
+  bool registered = false;
+  for (const auto& [path, on] : worktrees(root)) {
+    registered = registered || same_path(path, worktree);
+  }
+  if (registered) {
+    if (fs::exists(worktree, ec)) {
+      // `git worktree remove` refuses a tree with changes or untracked files: those are kept, never forced.
+      GitOut rm = git(root, {"worktree", "remove", worktree.string()});
+      if (!rm.ok()) {
+        return false;
+      }
+    } else {
+      git(root, {"worktree", "prune"});
+    }
+  }
+  if (delete_branch && !rev_parse(root, "refs/heads/" + branch).empty()) {
+    git(root, {"branch", "-d", "--quiet", branch});  // -d: only when merged
+  }
+  return true;
+}
+
+}  // namespace simmer::run

@@ -1,0 +1,79 @@
+#pragma once
+// The shell of a coordinator (docs/lanes.md): a `simmer cook` whose limits have more than one lane performs the
+// lane effects of core::next_effects here. Each lane's story runs as a run of its own, a child
+// `simmer cook --lane ID --worktree DIR` (hidden flags) with its journal, state and hand-off files in
+// .simmer/lanes/ID/ and the lane's git worktree as the directory its agents and gates work in. The coordinator's
+// journal records what it launched (lane_started) and what came back (lane_finished, read from the lane's own
+// journal when its process ends), and every step of the merge queue.
+//
+// Each child is supervised by util::run_process on a thread of its own, so it is in the process registry (the
+// orphan sweeps after every gate or git call leave it alone), its output is read line by line (printed with the
+// story id in front), and a cancel stops its process group. A child asks the kernel for SIGTERM when the
+// coordinator dies, so a killed coordinator leaves no lane running on: each lane journals its interruption, and
+// the next cook launches it again from its journal.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/machine.hpp"
+#include "run/context.hpp"
+#include "util/process.hpp"
+
+namespace simmer::run {
+
+// A lane's run, at its start: the failure the merge queue handed it (.simmer/lanes/ID/merge-failed.json, written
+// by Lanes::ensure_live) when its key is newer than the last one it folded; nothing otherwise. A file that does
+// not parse is the coordinator's bug, not the agent's: simmer::Error(failure) naming it.
+std::optional<core::events::MergeFailed> lane_failure(const store::ProjectPaths& paths, const core::State& state);
+
+class Lanes {
+public:
+  explicit Lanes(RunContext& cx) : m_cx(cx) {}
+  Lanes(const Lanes&) = delete;
+  Lanes& operator=(const Lanes&) = delete;
+  // Stops every live lane (each journals its interruption) and waits for it.
+  ~Lanes();
+
+  // StartLane: the lane's worktree on simmer/<run>/<story> from the integration tip, then lane_started.
+  void start(const core::effects::StartLane& effect);
+  // RunLane: launches the lane's run unless it is live; a failure from the merge queue is handed to it first
+  // (.simmer/lanes/ID/merge-failed.json, folded once by its key).
+  void ensure_live(const core::effects::RunLane& effect);
+  // IntegrateLane, RunMergeGate, FastForward: the merge queue's serial steps, each journaled.
+  void integrate(const core::effects::IntegrateLane& effect);
+  void merge_gate(const core::effects::RunMergeGate& effect);
+  void fast_forward(const core::effects::FastForward& effect);
+  // Journals lane_finished for each lane whose run has ended with a result; one that ended without (killed,
+  // crashed) is left for the next RunLane to launch again, at most k_max_relaunches times in a row. `wait`: blocks
+  // until at least one lane has ended, or the run is cancelled.
+  void reap(bool wait);
+  // After the record of a story: its worktree is removed when clean (a passed story's branch too, merged).
+  void close(const std::string& story_id, const std::string& worktree, const std::string& branch, bool passed);
+  // Stops every live lane and waits for each to end (a halt, the end of the run, a cancel).
+  void stop_all();
+  bool any_live() const { return !m_live.empty(); }
+
+private:
+  struct Child {
+    std::thread thread;
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> done{false};
+    util::ProcessResult result;
+  };
+
+  void launch(const std::string& id, const std::string& worktree);
+  void finished(const std::string& id, Child& child);
+  void print_line(const std::string& id, std::string_view line);
+
+  RunContext& m_cx;
+  std::map<std::string, std::unique_ptr<Child>> m_live;
+  std::map<std::string, int> m_relaunches;  // by story: launches in a row that ended without a result
+  std::mutex m_print;
+};
+
+}  // namespace simmer::run
