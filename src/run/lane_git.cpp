@@ -136,6 +136,11 @@ std::string rev_parse(const fs::path& dir, const std::string& rev) {
   return g.ok() ? trim(g.out) : std::string();
 }
 
+std::vector<std::string> lane_branches(const fs::path& root) {
+  GitOut g = git(root, {"for-each-ref", "--format=%(refname:short)", "refs/heads/simmer/"});
+  return lines_of(g.out);
+}
+
 Result<fs::path> lane_worktree_path(const fs::path& root, const std::string& story) {
   GitOut g = git(root, {"rev-parse", "--path-format=absolute", "--git-common-dir"});
   if (!g.ok()) {

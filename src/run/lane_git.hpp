@@ -68,6 +68,9 @@ Result<bool> fast_forward(const std::filesystem::path& root, const std::string& 
 Result<bool> close_lane(const std::filesystem::path& root, const std::filesystem::path& worktree,
                         const std::string& branch, bool delete_branch);
 
+// The lane branches of the repository at `root` (short names under simmer/), sorted.
+std::vector<std::string> lane_branches(const std::filesystem::path& root);
+
 // The commit `rev` names in the repository at `dir`, or "" when it names none.
 std::string rev_parse(const std::filesystem::path& dir, const std::string& rev);
 

@@ -327,6 +327,24 @@ void Lanes::close(const std::string& id, const std::string& worktree, const std:
   }
 }
 
+void Lanes::sweep() {
+  const core::State& state = m_cx.state();
+  for (const std::string& branch : lane_branches(m_cx.paths.root)) {
+    const std::string id = branch.substr(branch.rfind('/') + 1);
+    auto story = state.stories.find(id);
+    if (state.lanes.count(id) != 0 || story == state.stories.end() ||
+        story->second.status != core::StoryState::passed) {
+      continue;
+    }
+    auto where = lane_worktree_path(m_cx.paths.root, id);
+    if (where.ok() && worktree_branch(m_cx.paths.root, *where) == branch) {
+      close(id, where->string(), branch, true);
+    } else if (where.ok()) {
+      close_lane(m_cx.paths.root, fs::path(), branch, true);  // only the branch is left
+    }
+  }
+}
+
 void Lanes::stop_all() {
   for (auto& [id, child] : m_live) {
     child->cancel = true;

@@ -54,6 +54,9 @@ public:
   void reap(bool wait);
   // After the record of a story: its worktree is removed when clean (a passed story's branch too, merged).
   void close(const std::string& story_id, const std::string& worktree, const std::string& branch, bool passed);
+  // Closes the lanes of passed stories that a killed coordinator recorded but did not close: each lane branch
+  // simmer/<run>/<story> (and its worktree) whose story is passed and not in flight.
+  void sweep();
   // Stops every live lane and waits for each to end (a halt, the end of the run, a cancel).
   void stop_all();
   bool any_live() const { return !m_live.empty(); }

@@ -190,6 +190,7 @@ int Loop::run() {
   journal_survivors();
   if (core::coordinating(state)) {
     m_lanes = std::make_unique<Lanes>(m_cx);
+    m_lanes->sweep();
   } else if (auto failed = lane_failure(m_cx.paths, state)) {
     m_cx.append(*failed);
   }
@@ -283,6 +284,7 @@ bool Loop::coordinate() {
   const std::vector<core::Effect> effects = core::next_effects(m_cx.state());
   if (effects.size() == 1 && std::holds_alternative<fx::Idle>(effects.front())) {
     m_lanes->stop_all();
+    m_lanes->sweep();
     return false;
   }
   for (const auto& effect : effects) {
