@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's second command: install everything the tests use, build under ASan+UBSan and run every test; then
-# build the optimised binary (build/) and run the crash test and the adversarial suite on it as well, because
-# kills and races land differently at full speed (the crash test once passed under ASan while the optimised build
-# lost commit messages), and run each fuzz target for SIMMER_FUZZ_SECONDS (default 20). Arguments go to both ctest
-# runs (e.g. -R cook; the fuzzers then do not run). ctest fails when a selection matches no test, and any skipped
-# test (exit 77) fails the command, listed, unless SIMMER_ALLOW_SKIP=1. Last, the C++ formatting is checked
+# build the optimised binary (build/) and run the crash tests, the lanes tests and the adversarial suite on it as
+# well, because kills and races land differently at full speed (the crash test once passed under ASan while the
+# optimised build lost commit messages), and run each fuzz target for SIMMER_FUZZ_SECONDS (default 20). Arguments
+# go to both ctest runs (e.g. -R cook; the fuzzers then do not run). ctest fails when a selection matches no
+# test, and any skipped test (exit 77) fails the command, listed, unless SIMMER_ALLOW_SKIP=1. Last, the C++ formatting is checked
 # (scripts/check-format.sh): a format error fails the command too, after every test has run and reported, so that
 # a misplaced space never hides a test result.
 set -euo pipefail
@@ -37,7 +37,7 @@ run_ctest build-asan "$@" || status=$?
 # The optimised run needs the binary only (the unit tests already ran, under the sanitizers).
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMMER_UNITY=ON >/dev/null
 cmake --build build -j "$(nproc)" --target simmer
-run_ctest build -R '^(e2e\.cook_crash|adversary\..*)$' "$@" || status=$?
+run_ctest build -R '^(e2e\.cook_crash|e2e\.cook_lanes.*|adversary\..*)$' "$@" || status=$?
 
 # The libFuzzer targets (fuzz/, docs/fuzzing.md), a bounded time each, when no selection was asked for.
 if [ $# -eq 0 ]; then
