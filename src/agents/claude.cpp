@@ -244,7 +244,34 @@ std::string pick_model(const AgentOptions& options, const LaunchRequest& request
   return !request.model.empty() ? request.model : options.model;
 }
 
+// "A,B,C": the form `--tools=` and `--allowedTools=` take. The `=` form matters: both flags are variadic and would
+// otherwise swallow the arguments that follow them.
+std::string comma_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) {
+    out += (out.empty() ? "" : ",") + name;
+  }
+  return out;
+}
+
 }  // namespace
+
+const std::vector<std::string>& claude_lean_tools(Role role) {
+  // Write for every role: each one ends by writing its hand-off file (.simmer/task.json, build.json,
+  // verdict.json), and a verifier without it can only report through Bash redirections, which models get wrong.
+  static const std::vector<std::string> k_orchestrator = {"Read", "Write", "Glob", "Grep"};
+  static const std::vector<std::string> k_builder = {"Bash", "Read", "Edit", "Write", "Glob", "Grep"};
+  static const std::vector<std::string> k_verifier = {"Bash", "Read", "Write", "Glob", "Grep"};
+  switch (role) {
+    case Role::orchestrator:
+      return k_orchestrator;
+    case Role::verifier:
+      return k_verifier;
+    case Role::builder:
+      break;
+  }
+  return k_builder;
+}
 
 std::vector<std::string> ClaudeAdapter::command_line(const LaunchRequest& request) const {
   std::vector<std::string> argv = {m_options.executable.empty() ? "claude" : m_options.executable, "-p",
@@ -258,13 +285,14 @@ std::vector<std::string> ClaudeAdapter::command_line(const LaunchRequest& reques
   }
   argv.insert(argv.end(), {"--permission-mode",
                            m_options.permission_mode.empty() ? "bypassPermissions" : m_options.permission_mode});
+  // Claude Code sends every tool's definition with every request (about 81 KB for its 24 tools): offering a role
+  // only what it needs is the largest single saving per story (issue 14).
+  argv.push_back("--tools=" + comma_list(m_options.tools ? *m_options.tools : claude_lean_tools(request.role)));
+  // cwd, env info and git status move from the system prompt into the first user message, so every session of a
+  // run sends the same system prompt and the model service's prefix cache can serve it.
+  argv.push_back("--exclude-dynamic-system-prompt-sections");
   if (!m_options.allowed_tools.empty()) {
-    // The `=` form: the flag is variadic and would otherwise swallow the arguments that follow it.
-    std::string tools;
-    for (const auto& tool : m_options.allowed_tools) {
-      tools += (tools.empty() ? "" : ",") + tool;
-    }
-    argv.push_back("--allowedTools=" + tools);
+    argv.push_back("--allowedTools=" + comma_list(m_options.allowed_tools));
   }
   if (!m_options.mcp_servers_json.empty()) {
     argv.push_back("--mcp-config=" + m_options.mcp_servers_json);

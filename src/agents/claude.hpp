@@ -43,6 +43,14 @@ private:
   std::optional<std::int64_t> m_rate_limit_reset_ms;  // from a rejected rate_limit_event
 };
 
+// The built-in tools a role is offered by default when its `tools` is unset in simmer.json: the orchestrator
+// reads (Read, Write, Glob, Grep); the builder edits and runs (Bash, Read, Edit, Write, Glob, Grep); the verifier
+// reads and runs (Bash, Read, Write, Glob, Grep). Every role has Write because every role ends by writing its
+// hand-off file; the prompts forbid the orchestrator and the verifier any other edit. Left out: WebFetch,
+// WebSearch, Task (sub-agents), TodoWrite, NotebookEdit and the rest; `"tools": ["default"]` restores the CLI's
+// whole set.
+const std::vector<std::string>& claude_lean_tools(Role role);
+
 // `claude`: prompt on stdin, stream-json out, unattended permission mode by default.
 class ClaudeAdapter : public Adapter {
 public:
@@ -50,7 +58,8 @@ public:
   std::string_view name() const override { return "claude"; }
   bool can_resume() const override { return true; }
   // claude -p --output-format stream-json --verbose [--model M] [--max-turns N] --permission-mode P
-  //        [--allowedTools=A,B] [--mcp-config JSON --strict-mcp-config] [--resume ID] <args...>
+  //        [--tools=A,B] [--exclude-dynamic-system-prompt-sections] [--allowedTools=A,B] [--mcp-config JSON
+  //        --strict-mcp-config] [--resume ID] <args...>
   std::vector<std::string> command_line(const LaunchRequest& request) const override;
   std::optional<std::string> stdin_payload(const LaunchRequest& request) const override { return request.prompt; }
   std::unique_ptr<StreamParser> make_parser() const override { return std::make_unique<ClaudeStreamParser>(); }

@@ -47,6 +47,7 @@ AgentOptions agent_options(const core::Config& config, const core::RoleConfig& r
   o.max_turns = role.max_turns.value_or(0);
   o.permission_mode = role.permission_mode.value_or("");
   o.allowed_tools = role.allowed_tools.value_or(std::vector<std::string>{});
+  o.tools = role.tools;
   o.sandbox = role.sandbox.value_or("");
   o.approval_mode = role.approval_mode.value_or("");
   o.command = role.command;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,12 +26,15 @@ enum class PromptVia {
 // agents/options.hpp). Fields an adapter does not use are ignored by it; empty means "the CLI's default" unless
 // said otherwise.
 struct AgentOptions {
-  std::string model;                             // --model / -m for every CLI; per-launch LaunchRequest::model wins
-  std::vector<std::string> args;                 // extra arguments, appended verbatim after simmer's own
-  std::map<std::string, std::string> env;        // added to the environment of the CLI
-  int max_turns = 0;                             // claude --max-turns; 0: the CLI's default
-  std::string permission_mode;                   // claude --permission-mode; empty: bypassPermissions (unattended)
-  std::vector<std::string> allowed_tools;        // claude --allowedTools; empty: not passed
+  std::string model;                       // --model / -m for every CLI; per-launch LaunchRequest::model wins
+  std::vector<std::string> args;           // extra arguments, appended verbatim after simmer's own
+  std::map<std::string, std::string> env;  // added to the environment of the CLI
+  int max_turns = 0;                       // claude --max-turns; 0: the CLI's default
+  std::string permission_mode;             // claude --permission-mode; empty: bypassPermissions (unattended)
+  std::vector<std::string> allowed_tools;  // claude --allowedTools; empty: not passed
+  // claude --tools: the built-in tools the model is offered. Unset: the role's lean set (claude_lean_tools);
+  // {"default"}: the CLI's whole set, as simmer did before issue 14.
+  std::optional<std::vector<std::string>> tools;
   std::string sandbox;                           // codex --sandbox; empty: workspace-write
   std::string approval_mode;                     // gemini --approval-mode; empty: yolo (unattended)
   std::vector<std::string> command;              // command agent: argv of the program (required for `command`)

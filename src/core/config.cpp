@@ -133,6 +133,8 @@ void read_role(const json& in, RoleConfig& role) {
       role.permission_mode = string_or_throw(value, "permissionMode");
     } else if (key == "allowedTools") {
       role.allowed_tools = strings_or_throw(value, "allowedTools");
+    } else if (key == "tools") {
+      role.tools = strings_or_throw(value, "tools");
     } else if (key == "sandbox") {
       role.sandbox = string_or_throw(value, "sandbox");
     } else if (key == "approvalMode") {
@@ -167,6 +169,9 @@ json role_to_json(const RoleConfig& role) {
   }
   if (role.allowed_tools) {
     out["allowedTools"] = *role.allowed_tools;
+  }
+  if (role.tools) {
+    out["tools"] = *role.tools;
   }
   if (role.sandbox) {
     out["sandbox"] = *role.sandbox;

@@ -45,6 +45,7 @@ struct RoleConfig {
   std::optional<std::string> scenario;                    // `script` agent: scenario file, relative to the project root
   std::optional<std::string> permission_mode;             // claude
   std::optional<std::vector<std::string>> allowed_tools;  // claude
+  std::optional<std::vector<std::string>> tools;          // claude --tools; unset: the role's lean set
   std::optional<std::string> sandbox;                     // codex
   std::optional<std::string> approval_mode;               // gemini
 };

@@ -41,10 +41,17 @@ printf 'bin/\nseen/\n' >> .gitignore
 commit_setup
 
 mcp='--mcp-config={"mcpServers":{"docs":{"args":["--stdio"],"command":"docs-mcp","env":{},"type":"stdio"}}}'
-expected() { # expected [MAX_TURNS]
+lean_tools() { # lean_tools ROLE: simmer's default --tools for that role (issue 14)
+  case "$1" in
+    verifier) echo --tools=Bash,Read,Write,Glob,Grep ;;
+    *) echo --tools=Bash,Read,Edit,Write,Glob,Grep ;;
+  esac
+}
+expected() { # expected ROLE [MAX_TURNS]
   printf '%s\n' -p --output-format stream-json --verbose --model my-model
-  [ -z "${1:-}" ] || printf '%s\n' --max-turns "$1"
-  printf '%s\n' --permission-mode bypassPermissions "$mcp" --strict-mcp-config --fallback-model haiku
+  [ -z "${2:-}" ] || printf '%s\n' --max-turns "$2"
+  printf '%s\n' --permission-mode bypassPermissions "$(lean_tools "$1")" --exclude-dynamic-system-prompt-sections
+  printf '%s\n' "$mcp" --strict-mcp-config --fallback-model haiku
 }
 
 "$SIMMER" cook > out.txt 2>&1 || fail "cook: $(cat out.txt)"
@@ -60,8 +67,12 @@ count=0
 for f in seen/*.argv; do
   count=$((count + 1))
   case "$f" in
-    *-cook-*) want=$(expected) ;;
-    *) if grep -q -- '--max-turns' "$f"; then want=$(expected 1); else want=$(expected); fi ;;
+    *verifier.argv) role=verifier ;;
+    *) role=builder ;;
+  esac
+  case "$f" in
+    *-cook-*) want=$(expected "$role") ;;
+    *) if grep -q -- '--max-turns' "$f"; then want=$(expected "$role" 1); else want=$(expected "$role"); fi ;;
   esac
   expect_eq "$(cat "$f")" "$want" "argv of $f"
   expect_eq "$(cat "${f%.argv}.env")" "MY_VAR=from-config" "environment of $f"

@@ -15,8 +15,8 @@ expected='[ok]   config: simmer.json is valid
 [ok]   files: 1 file valid: prd.json
 [ok]   prompts: no prompt overrides: the built-in prompts are used
 [ok]   agent.orchestrator: harness (no agent: simmer picks the next story)
-[ok]   agent.builder: claude 2.1.0 (Claude Code), model claude-sonnet-4-5
-[ok]   agent.verifier: claude 2.1.0 (Claude Code), model claude-sonnet-4-5
+[ok]   agent.builder: claude 2.1.0 (Claude Code), model claude-sonnet-4-5, tools Bash,Read,Edit,Write,Glob,Grep (lean default)
+[ok]   agent.verifier: claude 2.1.0 (Claude Code), model claude-sonnet-4-5, tools Bash,Read,Write,Glob,Grep (lean default)
 [ok]   git: on branch main, clean
 [ok]   gates: every gate command found: test
 [ok]   lock: free

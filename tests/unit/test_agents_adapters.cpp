@@ -26,7 +26,8 @@ TEST_CASE("adapters: claude launch line is unattended stream-json with the promp
   CHECK(adapter->name() == "claude");
   CHECK(adapter->can_resume());
   CHECK(adapter->command_line(request()) ==
-        Args{"claude", "-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"});
+        Args{"claude", "-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions",
+             "--tools=Bash,Read,Edit,Write,Glob,Grep", "--exclude-dynamic-system-prompt-sections"});
   CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
 }
 
@@ -53,6 +54,8 @@ TEST_CASE("adapters: claude passes model, max turns, tools, MCP servers, resume 
                                          "30",
                                          "--permission-mode",
                                          "acceptEdits",
+                                         "--tools=Bash,Read,Edit,Write,Glob,Grep",
+                                         "--exclude-dynamic-system-prompt-sections",
                                          "--allowedTools=Write,Bash(git *)",
                                          R"(--mcp-config={"mcpServers":{"docs":{"command":"docs-mcp"}}})",
                                          "--strict-mcp-config",
@@ -68,6 +71,23 @@ TEST_CASE("adapters: claude passes model, max turns, tools, MCP servers, resume 
   CHECK(line[6] == "opus");
   CHECK(line[8] == "5");
   CHECK(adapter->model_for(r) == "opus");
+}
+
+TEST_CASE("adapters: claude offers each role its lean tool set unless the role names its own") {
+  AgentOptions options;
+  auto adapter = make_adapter("claude", options);
+  auto tools_for = [&](simmer::agents::Role role) {
+    LaunchRequest r = request();
+    r.role = role;
+    return adapter->command_line(r).at(7);
+  };
+  CHECK(tools_for(Role::orchestrator) == "--tools=Read,Write,Glob,Grep");
+  CHECK(tools_for(Role::builder) == "--tools=Bash,Read,Edit,Write,Glob,Grep");
+  CHECK(tools_for(Role::verifier) == "--tools=Bash,Read,Write,Glob,Grep");
+  options.tools = std::vector<std::string>{"default"};
+  CHECK(make_adapter("claude", options)->command_line(request()).at(7) == "--tools=default");
+  options.tools = std::vector<std::string>{};
+  CHECK(make_adapter("claude", options)->command_line(request()).at(7) == "--tools=");
 }
 
 TEST_CASE("adapters: claude environment merges role env and request env, IS_SANDBOX only for bypass as root") {

@@ -101,6 +101,25 @@ TEST_CASE("config: an unknown key names its pointer and the nearest known key", 
         "unknown key \"timeuot\" (simmer.json#/agents/builder/timeuot): did you mean \"timeout\"?");
 }
 
+TEST_CASE("config: a role's tools are tool names, and a bad one names its pointer", "[config]") {
+  auto c = core::resolve_config(
+      store::config_schema(),
+      jsonc(R"({"schemaVersion": 1, "agents": {"verifier": {"agent": "claude", "tools": ["Read", "bash"]}}})"),
+      "simmer.json");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.failure().message ==
+        "invalid value (simmer.json#/agents/verifier/tools/1): expected a string matching the pattern "
+        "^(default|[A-Z][A-Za-z]*)$, found \"bash\"");
+  CHECK(c.failure().code == ExitCode::invalid_input);
+  auto ok = core::resolve_config(
+      store::config_schema(),
+      jsonc(R"({"schemaVersion": 1, "agents": {"verifier": {"agent": "claude", "tools": ["Read", "Grep"]}}})"),
+      "simmer.json");
+  REQUIRE(ok.ok());
+  CHECK(ok.value().verifier.tools == std::vector<std::string>{"Read", "Grep"});
+  CHECK_FALSE(ok.value().builder.tools.has_value());
+}
+
 TEST_CASE("config: problems in overrides are attributed to the command line", "[config]") {
   auto c = core::resolve_config(store::config_schema(), jsonc(R"({"schemaVersion": 1})"), "simmer.json",
                                 {{"budget", {{"totl", 5}}}});
