@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib_cook.sh"
 seed=${SIMMER_CRASH_SEED:-20261202}
 kills_wanted=${SIMMER_CRASH_KILLS:-50}
-slow='{"sleep":0.3}'
+slow='{"sleep":0.5}'
 stories=()
 steps=""
 for chain in A B C; do
@@ -108,7 +108,8 @@ while [ $kills -lt "$kills_wanted" ]; do
   "$SIMMER" cook --lanes 3 > "$T/run.out" 2>&1 &
   pid=$!
   COOK_PIDS="$pid"
-  sleep "$((RANDOM % 2)).$(printf %03d $((RANDOM % 1000)))"
+  delay_ms=$((200 + RANDOM % 1000))  # 0.2 s to 1.2 s: enough for the restart to make progress, short enough for 50
+  sleep "$((delay_ms / 1000)).$(printf %03d $((delay_ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then
     [ $((kills % 2)) = 1 ] && pkill -9 -f -- "--worktree $T/crashed/" 2>/dev/null
     wait "$pid" 2>/dev/null
