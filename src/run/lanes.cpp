@@ -19,6 +19,7 @@
 #include "store/journal_events.hpp"
 #include "util/atomic_file.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
