@@ -11,7 +11,6 @@ foreach(script IN LISTS scripts)
   add_test(NAME "package.${name}" COMMAND bash "${script}")
   set_tests_properties("package.${name}" PROPERTIES
     LABELS package
-    SKIP_RETURN_CODE 77
     TIMEOUT 900
     RUN_SERIAL ON
     ENVIRONMENT "SIMMER=$<TARGET_FILE:simmer>;SIMMER_SOURCE_DIR=${CMAKE_SOURCE_DIR};SIMMER_BUILD_DIR=${CMAKE_BINARY_DIR}")
