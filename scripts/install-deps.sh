@@ -11,10 +11,11 @@ with_tests=0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
-packages=(g++ cmake ninja-build pkg-config git ccache
+packages=(g++ cmake ninja-build pkg-config git ccache help2man dpkg-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libcpp-httplib-dev catch2 libsimdjson-dev)
 if [ "$with_tests" = 1 ]; then
   packages+=(json-schema-test-suite jq tmux chromium wrk hyperfine procps)
+  packages+=(debootstrap)  # tests/package: the .deb installed into a clean Debian root
   packages+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: clang++ and its libFuzzer + sanitizer runtimes
   packages+=(clang-format)  # scripts/check-format.sh: clang-format 14, the version .clang-format is tuned for
   # Node.js may already be there from another source (NodeSource's nodejs bundles npm and conflicts with

@@ -34,10 +34,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 run_ctest build-asan "$@" || status=$?
 
-# The optimised run needs the binary only (the unit tests already ran, under the sanitizers).
+# The optimised run needs the binary only (the unit tests already ran, under the sanitizers); the package test
+# (tests/package/) runs here only: a release is the optimised binary, stripped.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMMER_UNITY=ON >/dev/null
 cmake --build build -j "$(nproc)" --target simmer
-run_ctest build -R '^(e2e\.cook_crash|e2e\.cook_lanes.*|adversary\..*)$' "$@" || status=$?
+run_ctest build -R '^(e2e\.cook_crash|e2e\.cook_lanes.*|adversary\..*|package\..*)$' "$@" || status=$?
 
 # The libFuzzer targets (fuzz/, docs/fuzzing.md), a bounded time each, when no selection was asked for.
 if [ $# -eq 0 ]; then

@@ -295,7 +295,7 @@ int run_init(const InitOptions& opt) {
     }
   }
   out += "\nNext steps:\n";
-  out += "  1. Write your PRD as markdown (docs: \"The markdown PRD format\"), e.g. PRD.md\n";
+  out += "  1. Write your PRD as markdown: simmer to-prd --example > PRD.md gives a template\n";
   out += "  2. simmer to-prd PRD.md      # or: simmer import prd.json (marmite / Ralph)\n";
   out += "  3. simmer doctor             # checks config, agents, git and gates\n";
   out += "  4. simmer cook\n";

@@ -9,7 +9,7 @@ void print_error(const std::string& message) { std::fprintf(stderr, "simmer: err
 const std::vector<Command>& commands() {
   static const std::vector<Command> k_commands = {
       {"init", "Set up simmer in this project: simmer.json, .simmer/, .gitignore (interactive wizard)",
-       "simmer init --yes --preset claude", setup_init},
+       "simmer init --yes --preset balanced", setup_init},
       {"to-prd", "Turn a markdown PRD into .simmer/prd.json", "simmer to-prd PRD.md", setup_to_prd},
       {"import", "Import a marmite or Ralph prd.json into .simmer/prd.json", "simmer import ralph/prd.json",
        setup_import},

@@ -16,7 +16,7 @@ created    .simmer/inbox/
 created    .simmer/prompts/
 
 Next steps:
-  1. Write your PRD as markdown (docs: "The markdown PRD format"), e.g. PRD.md
+  1. Write your PRD as markdown: simmer to-prd --example > PRD.md gives a template
   2. simmer to-prd PRD.md      # or: simmer import prd.json (marmite / Ralph)
   3. simmer doctor             # checks config, agents, git and gates
   4. simmer cook'
@@ -42,6 +42,7 @@ assert got == want, got
 PY
 grep -qx '.simmer/events.jsonl' .gitignore
 grep -qx '.simmer/sessions/' .gitignore
+for f in state task build verdict; do grep -qx ".simmer/$f.json" .gitignore || fail "$f.json not ignored"; done
 [ -d .simmer/inbox ] && [ -d .simmer/prompts ]
 
 # A flag for every answer.

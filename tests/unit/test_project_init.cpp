@@ -166,14 +166,16 @@ TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init
 }
 
 TEST_CASE("init: the missing .gitignore lines are the template's patterns a file lacks, in order", "[project][init]") {
-  const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/", ".simmer/lock",
-                                        ".simmer/feedback.md",  ".simmer/inbox/",    ".simmer/feedback/",
-                                        ".simmer/*.tmp.*"};
+  const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/",   ".simmer/lock",
+                                        ".simmer/feedback.md",  ".simmer/inbox/",      ".simmer/feedback/",
+                                        ".simmer/*.tmp.*",      ".simmer/state.json",  ".simmer/task.json",
+                                        ".simmer/build.json",   ".simmer/verdict.json"};
   CHECK(missing_gitignore_lines("") == all);
   // Surrounding blanks do not hide a line; a pattern inside a longer line does not count; comments are never due.
   CHECK(missing_gitignore_lines("  .simmer/lock \n# .simmer/inbox/\nx.simmer/sessions/\n") ==
         std::vector<std::string>{".simmer/events.jsonl", ".simmer/sessions/", ".simmer/feedback.md", ".simmer/inbox/",
-                                 ".simmer/feedback/", ".simmer/*.tmp.*"});
+                                 ".simmer/feedback/", ".simmer/*.tmp.*", ".simmer/state.json", ".simmer/task.json",
+                                 ".simmer/build.json", ".simmer/verdict.json"});
   CHECK(missing_gitignore_lines(merged_gitignore("node_modules/\n")).empty());
 }
 

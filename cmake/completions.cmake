@@ -1,0 +1,10 @@
+# Writes the shell completions of the built simmer (SIMMER) into DIR: simmer.bash, _simmer (zsh), simmer.fish.
+foreach(pair IN ITEMS "bash=simmer.bash" "zsh=_simmer" "fish=simmer.fish")
+  string(REPLACE "=" ";" pair "${pair}")
+  list(GET pair 0 shell)
+  list(GET pair 1 file)
+  execute_process(COMMAND "${SIMMER}" completions ${shell} OUTPUT_FILE "${DIR}/${file}" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "simmer completions ${shell} failed: ${rc}")
+  endif()
+endforeach()
