@@ -57,7 +57,7 @@ Runner setup_cook(CLI::App& sub) {
   sub.add_option("--max-iterations", flags->max_iterations, "Stories to start in this run at most");
   sub.add_option("--lanes", flags->lanes,
                  "Stories in flight at most, each in a git worktree of its own, merged back one at a time "
-                 "(overrides simmer.json parallel.lanes; 1 = one at a time in the checkout; docs/lanes.md)");
+                 "(overrides simmer.json parallel.lanes; 1 = one at a time in the checkout)");
   // A coordinator starts each lane's run with these; they are not for people (docs/lanes.md).
   sub.add_option("--lane", flags->lane)->group("");
   sub.add_option("--worktree", flags->worktree)->group("");
@@ -83,7 +83,7 @@ Runner setup_cook(CLI::App& sub) {
       ::prctl(PR_SET_PDEATHSIG, SIGTERM);
       const char* parent = std::getenv("SIMMER_COORDINATOR_PID");
       if (!parent || std::to_string(::getppid()) != parent) {
-        std::fprintf(stderr, "simmer: error: --lane is for the lanes a coordinator starts (docs/lanes.md)\n");
+        std::fprintf(stderr, "simmer: error: --lane is for the lanes a coordinator starts (simmer cook --lanes N)\n");
         return to_int(ExitCode::usage);
       }
       overrides = nlohmann::json::parse(flags->lane_overrides.empty() ? "{}" : flags->lane_overrides, nullptr, false);

@@ -97,9 +97,9 @@ void Lanes::start(const core::effects::StartLane& effect) {
   if (!where.ok()) {
     throw lane_error(id, where.failure());
   }
+  // A worktree already there is this story's, opened by a run killed before it journaled lane_started.
   std::string branch = worktree_branch(root, *where);
-  if (branch.rfind("simmer/", 0) != 0 || branch.size() < id.size() + 1 ||
-      branch.compare(branch.size() - id.size() - 1, std::string::npos, "/" + id) != 0) {
+  if (branch.rfind("simmer/", 0) != 0) {
     branch = fmt::format("simmer/{}/{}", m_cx.run_id, id);
   }
   const std::string base = rev_parse(root, "HEAD");

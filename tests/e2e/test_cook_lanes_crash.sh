@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exact crash-resume with lanes (issue 12 item 7): twelve stories in three independent chains, cooked with
+# Exact crash-resume with lanes (issue 12 item 7): sixteen stories in four independent chains, cooked with
 # --lanes 3, once without interruption and once while killed with SIGKILL 50 times (seeded delays) and restarted.
 # Every other kill takes the lanes' own processes down with SIGKILL at the same instant; the others leave them to
 # the kernel's parent-death signal. The PRD holds a verifier rejection (A-03), a gate failure (C-02) and a merge
@@ -12,10 +12,10 @@
 . "$(dirname "$0")/lib_cook.sh"
 seed=${SIMMER_CRASH_SEED:-20261202}
 kills_wanted=${SIMMER_CRASH_KILLS:-50}
-slow='{"sleep":0.5}'
+slow='{"sleep":1.0}'  # agent steps long enough that 50 kills 0.2-1.2 s apart land before the end
 stories=()
 steps=""
-for chain in A B C; do
+for chain in A B C D; do
   for i in 01 02 03 04; do
     deps=""
     [ "$i" != 01 ] && deps="$chain-0$((10#$i - 1))"
@@ -23,7 +23,7 @@ for chain in A B C; do
   done
 done
 file() { echo "src/$(echo "$1" | tr 'A-Z' 'a-z').txt"; }
-for id in A-02 A-03 A-04 B-02 B-03 B-04 C-01 C-03 C-04; do
+for id in A-02 A-03 A-04 B-02 B-03 B-04 C-01 C-03 C-04 D-01 D-02 D-03 D-04; do
   steps+="{\"role\":\"builder\",\"story\":\"$id\",\"attempt\":0,\"actions\":[$slow,{\"write\":\"$(file $id)\",\"content\":\"$id\\n\"}]},"
 done
 steps+="{\"role\":\"builder\",\"story\":\"A-01\",\"attempt\":0,\"actions\":[$slow,{\"run\":\"sh tag.sh A\"},{\"write\":\"$(file A-01)\",\"content\":\"A-01\\n\"}]},"
@@ -108,7 +108,23 @@ while [ $kills -lt "$kills_wanted" ]; do
   "$SIMMER" cook --lanes 3 > "$T/run.out" 2>&1 &
   pid=$!
   COOK_PIDS="$pid"
-  delay_ms=$((200 + RANDOM % 1000))  # 0.2 s to 1.2 s: enough for the restart to make progress, short enough for 50
+  if [ $((kills % 5)) = 4 ]; then
+    # Aimed at the merge queue: once the coordinator journals a lane's end or a rebase (its next steps are the
+    # queue's: rebase, the gate on the merged tree, the fast-forward, the record), within its 0.3 s gate.
+    start_seq=$(tail -n 1 .simmer/events.jsonl 2>/dev/null | sed -n 's/.*"seq":\([0-9]*\).*/\1/p')
+    for i in $(seq 1 3000); do
+      kill -0 "$pid" 2>/dev/null || break
+      last=$(tail -n 1 .simmer/events.jsonl 2>/dev/null)
+      seq_now=$(echo "$last" | sed -n 's/.*"seq":\([0-9]*\).*/\1/p')
+      if [ "${seq_now:-0}" -gt "${start_seq:-0}" ] && [[ $last =~ \"kind\":\"(lane_finished|merge_rebased)\" ]]; then
+        break
+      fi
+      sleep 0.01
+    done
+    delay_ms=$((RANDOM % 300))
+  else
+    delay_ms=$((200 + RANDOM % 1000))  # 0.2 s to 1.2 s: enough for a restart to make progress
+  fi
   sleep "$((delay_ms / 1000)).$(printf %03d $((delay_ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then
     [ $((kills % 2)) = 1 ] && pkill -9 -f -- "--worktree $T/crashed/" 2>/dev/null
