@@ -12,17 +12,21 @@ std::string gate_tail(const std::string& output) {
   return util::truncate_utf8(tail, k_gate_tail);
 }
 
-void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
+const core::Gate& configured_gate(const core::Config& config, const std::string& name) {
   const core::Gate* gate = nullptr;
-  for (const auto& g : cx.config.gates) {
-    if (g.name == effect.name) {
+  for (const auto& g : config.gates) {
+    if (g.name == name) {
       gate = &g;
     }
   }
   if (!gate) {
-    throw Error(ExitCode::invalid_input,
-                fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", effect.name));
+    throw Error(ExitCode::invalid_input, fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", name));
   }
+  return *gate;
+}
+
+void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
+  const core::Gate* gate = &configured_gate(cx.config, effect.name);
   // Read once: a failing gate's event moves the state on to FIX's attempt before phase_finished is written.
   const std::optional<std::string> story = cx.state().story_id;
   const std::int64_t attempt = cx.state().attempt;

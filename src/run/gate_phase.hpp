@@ -14,6 +14,10 @@ inline constexpr std::size_t k_gate_tail = 64 * 1024;
 
 void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect);
 
+// The gate of simmer.json named `name` (the last one so named); simmer::Error(invalid_input) when none is, since
+// the journal named a gate the configuration no longer has.
+const core::Gate& configured_gate(const core::Config& config, const std::string& name);
+
 // The last k_gate_tail bytes of `output`, cut at a UTF-8 boundary.
 std::string gate_tail(const std::string& output);
 

@@ -282,16 +282,7 @@ void Lanes::integrate(const core::effects::IntegrateLane& effect) {
 
 void Lanes::merge_gate(const core::effects::RunMergeGate& effect) {
   const std::string& id = effect.story_id;
-  const core::Gate* gate = nullptr;
-  for (const auto& g : m_cx.config.gates) {
-    if (g.name == effect.name) {
-      gate = &g;
-    }
-  }
-  if (!gate) {
-    throw Error(ExitCode::invalid_input,
-                fmt::format("gate \"{}\" (simmer.json#/gates): no longer configured", effect.name));
-  }
+  const core::Gate* gate = &configured_gate(m_cx.config, effect.name);
   const std::string worktree = m_cx.state().lanes.at(id).worktree;
   m_cx.report.begin_activity(fmt::format("{} gate {} on the merged tree", id, gate->name));
   util::ProcessResult r = m_cx.world.processes.run_shell(gate->run, worktree, gate->timeout_s * 1000, m_cx.cancel);

@@ -4,42 +4,39 @@ namespace simmer::store {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The harness's own files, all in `dir` (.simmer/, or a lane's folder).
+void harness_files_in(ProjectPaths& p, const fs::path& dir) {
+  p.dir = dir;
+  p.prd = dir / "prd.json";
+  p.state = dir / "state.json";
+  p.task = dir / "task.json";
+  p.build = dir / "build.json";
+  p.verdict = dir / "verdict.json";
+  p.progress = dir / "progress.json";
+  p.events = dir / "events.jsonl";
+  p.lock = dir / "lock";
+  p.sessions = dir / "sessions";
+  p.feedback = dir / "feedback.md";
+  p.inbox = dir / "inbox";
+  p.claimed = dir / "feedback" / "claimed";
+}
+
+}  // namespace
+
 ProjectPaths ProjectPaths::at(const fs::path& root) {
   ProjectPaths p;
   p.root = root;
   p.config = root / "simmer.json";
-  p.dir = root / ".simmer";
-  p.prd = p.dir / "prd.json";
-  p.state = p.dir / "state.json";
-  p.task = p.dir / "task.json";
-  p.build = p.dir / "build.json";
-  p.verdict = p.dir / "verdict.json";
-  p.progress = p.dir / "progress.json";
-  p.events = p.dir / "events.jsonl";
-  p.lock = p.dir / "lock";
-  p.sessions = p.dir / "sessions";
-  p.feedback = p.dir / "feedback.md";
-  p.inbox = p.dir / "inbox";
-  p.claimed = p.dir / "feedback" / "claimed";
+  harness_files_in(p, root / ".simmer");
   p.prompts = p.dir / "prompts";
   return p;
 }
 
 ProjectPaths ProjectPaths::lane(const fs::path& project, const fs::path& worktree, const std::string& story) {
   ProjectPaths p = at(project);  // simmer.json and .simmer/prompts/ stay the project's
-  p.dir = p.lane_dir(story);
-  p.prd = p.dir / "prd.json";
-  p.state = p.dir / "state.json";
-  p.task = p.dir / "task.json";
-  p.build = p.dir / "build.json";
-  p.verdict = p.dir / "verdict.json";
-  p.progress = p.dir / "progress.json";
-  p.events = p.dir / "events.jsonl";
-  p.lock = p.dir / "lock";
-  p.sessions = p.dir / "sessions";
-  p.feedback = p.dir / "feedback.md";
-  p.inbox = p.dir / "inbox";
-  p.claimed = p.dir / "feedback" / "claimed";
+  harness_files_in(p, p.lane_dir(story));
   p.root = worktree;
   return p;
 }
