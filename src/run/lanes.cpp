@@ -228,9 +228,20 @@ void Lanes::finished(const std::string& id, Child& child) {
   if (!events.empty() && events.back().kind == "run_finished") {
     result = events.back().data.value("result", "");
   }
+  std::optional<core::State> lane_state;
   if (result == "passed" || result == "blocked" || result == "halted") {
     StateCache cache(lp.state);
-    const core::State lane = fold_journal(events, cache).state;
+    lane_state = fold_journal(events, cache).state;
+    // A lane sent back to FIX ends for good only once its run folded that failure: a run_finished from before it
+    // (the relaunched process died before its run started, e.g. the killed predecessor still held the lane's
+    // lock) is stale, and the lane is launched again.
+    const core::LaneState& mine = lane_it->second;
+    if (mine.failure && lane_state->merge_key < mine.failure_key) {
+      result.clear();
+    }
+  }
+  if (!result.empty()) {
+    const core::State& lane = *lane_state;
     core::events::LaneFinished out{.story_id = id,
                                    .result = core::from_string<core::RunResult>(result).value(),
                                    .head = rev_parse(lane_it->second.worktree, "HEAD")};
