@@ -2,6 +2,7 @@
 // 10 halted (budget, maxIterations, checkpoint), 11 finished with blocked stories, 130 interrupted, 2 bad input,
 // 5 lock held.
 #include "cli/commands.hpp"
+#include "run/control.hpp"
 #include "run/cook.hpp"
 #include "store/project.hpp"
 #include "util/process.hpp"
@@ -114,6 +115,12 @@ Runner setup_cook(CLI::App& sub) {
     if (!flags->lane.empty()) {
       paths = store::ProjectPaths::lane(paths.root, flags->worktree, flags->lane);
     }
+    // `simmer stop|pause|resume|retry|skip` signal this process with SIGUSR1 (run/control.hpp): blocked here, before
+    // any thread starts, and taken by the listener thread alone.
+    run::block_steer_signal();
+    run::SteerInbox inbox;
+    run::SteerListener listener(paths, inbox, g_cancel, g_signal);
+    options.steer = &inbox;
     auto result = run::cook(paths, options, g_cancel, g_signal);
     if (!result.ok()) {
       std::fprintf(stderr, "simmer: error: %s\n", result.failure().message.c_str());

@@ -109,6 +109,7 @@ Runner setup_status(CLI::App& sub) {
                   {"storyId", state.story_id ? json(*state.story_id) : json()},
                   {"attempt", state.attempt},
                   {"step", core::to_string(state.step)},
+                  {"paused", running && state.paused},
                   {"spendUsd", state.spend_total_usd},
                   {"budget", {{"perStory", state.limits.budget_per_story}, {"total", state.limits.budget_total}}},
                   {"halt", state.halt
@@ -123,8 +124,9 @@ Runner setup_status(CLI::App& sub) {
     }
     std::string head;
     if (running) {
-      head = fmt::format("running (pid {}, since {})", lock.holder ? lock.holder->pid : 0,
-                         lock.holder ? lock.holder->since : std::string("?"));
+      head = fmt::format("running (pid {}, since {}){}", lock.holder ? lock.holder->pid : 0,
+                         lock.holder ? lock.holder->since : std::string("?"),
+                         state.paused ? "; paused before the next story (`simmer resume` goes on)" : "");
     } else if (!cooked) {
       head = "not cooked yet";
     } else if (state.result) {

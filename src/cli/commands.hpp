@@ -42,6 +42,12 @@ Runner setup_doctor(CLI::App& sub);
 Runner setup_validate(CLI::App& sub);
 Runner setup_replay(CLI::App& sub);
 Runner setup_gc(CLI::App& sub);
+// cmd_steer.cpp: stop, pause, resume, retry (and unblock), skip.
+Runner setup_stop(CLI::App& sub);
+Runner setup_pause(CLI::App& sub);
+Runner setup_resume(CLI::App& sub);
+Runner setup_retry(CLI::App& sub);
+Runner setup_skip(CLI::App& sub);
 Runner setup_agent_script(CLI::App& sub);
 
 }  // namespace simmer::cli

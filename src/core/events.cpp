@@ -391,6 +391,14 @@ void fields(auto& m, Is<events::MergeFailed> auto& v) {
   m(key::output, v.output, k_required);
 }
 
+void fields(auto& m, Is<events::Steered> auto& v) {
+  m(key::action, v.action, k_required);
+  m(key::story_id, v.story_id, k_null);
+  m(key::by, v.by, k_required);
+  m(key::request, v.request, k_required);
+  m(key::refused, v.refused, k_omitted);
+}
+
 // --- writing and reading ---------------------------------------------------------------------------------------
 
 template <class T>

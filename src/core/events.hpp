@@ -165,6 +165,9 @@ inline constexpr std::string_view hunks = "hunks";
 inline constexpr std::string_view pre_merge = "preMerge";
 inline constexpr std::string_view halt = "halt";
 inline constexpr std::string_view key = "key";
+inline constexpr std::string_view action = "action";
+inline constexpr std::string_view request = "request";
+inline constexpr std::string_view refused = "refused";
 }  // namespace key
 
 // run_started: one story of the PRD snapshot. Every member but `id` is "default".
@@ -518,6 +521,20 @@ struct MergeFailed {
   bool operator==(const MergeFailed&) const = default;
 };
 
+// --- steering (docs/loop.md "Steering a run") ---------------------------------------------------------------------
+
+// A person's request (`simmer stop|pause|resume|retry|skip`, a dashboard button), claimed from .simmer/control/ by
+// the harness that holds the lock: applied, or refused with why (the story is not blocked, it runs in a lane...).
+struct Steered {
+  static constexpr std::string_view k_kind = "steered";
+  SteerAction action = SteerAction::stop;
+  std::optional<std::string> story_id;  // null: stop, pause, resume
+  std::string by;                       // "cli" | "dashboard"
+  std::string request;                  // the claimed request file, relative to the project root
+  std::optional<std::string> refused;   // omitted: applied; else why it was not
+  bool operator==(const Steered&) const = default;
+};
+
 }  // namespace events
 
 // Every event kind, in the order of schemas/event.json's `kind` enum.
@@ -527,7 +544,7 @@ using EventData = std::variant<
     events::HandoffInvalid, events::HandoffAccepted, events::Gate, events::Verdict, events::Commit, events::StoryPassed,
     events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning,
     events::LaneStarted, events::LaneFinished, events::MergeRebased, events::MergeConflicted, events::MergeGate,
-    events::Merged, events::MergeFailed>;
+    events::Merged, events::MergeFailed, events::Steered>;
 
 // A journal line in its typed form.
 struct TypedEvent {

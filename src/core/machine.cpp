@@ -118,6 +118,7 @@ void halt(State& s, HaltReason reason, std::string detail) {
 
 void apply_event(State& s, const TypedEvent& at, const ev::RunStarted& e) {
   s.running = true;
+  s.paused = false;  // a cook started by hand means go
   s.result.reset();
   s.exit_code.reset();
   s.run_started_at = at.ts;
@@ -573,6 +574,43 @@ void apply_event(State& s, const TypedEvent& at, const ev::MergeFailed& e) {
   fail_attempt(s, at, FailureNote{e.kind, e.summary, e.name, e.output, json::array()});
 }
 
+// A steering request, applied unless it was refused. prd.json already says what retry and skip changed (the shell
+// writes it first), so the next run_started agrees.
+void apply_event(State& s, const TypedEvent&, const ev::Steered& e) {
+  if (e.refused) {
+    return;
+  }
+  switch (e.action) {
+    case SteerAction::pause:
+      s.paused = true;
+      return;
+    case SteerAction::resume:
+      s.paused = false;
+      return;
+    case SteerAction::stop:
+      return;  // the interruption follows
+    case SteerAction::retry:
+    case SteerAction::skip:
+      break;
+  }
+  auto it = e.story_id ? s.stories.find(*e.story_id) : s.stories.end();
+  if (it == s.stories.end()) {
+    return;
+  }
+  if (e.action == SteerAction::retry) {
+    it->second.status = StoryState::pending;
+    it->second.reason.clear();
+    return;
+  }
+  if (s.story_id == e.story_id) {
+    // The story the killed or stopped run was on: set aside where it stood (its commits stay on the branch).
+    clear_story(s);
+    s.phase = Phase::orchestrate;
+  }
+  it->second.status = StoryState::blocked;
+  it->second.reason = skip_reason(e.by);
+}
+
 // phase_finished, session_launched, agents_stopped, warning, interrupted: facts for people and `stats`; no
 // decision hangs on them.
 void apply_event(State&, const TypedEvent&, const ev::PhaseFinished&) {}
@@ -746,6 +784,9 @@ Effect next_effect_single(const State& s) {
       if (!pick) {
         return emit(ev::PhaseStarted{.phase = Phase::done, .story_id = std::nullopt, .attempt = 0});
       }
+      if (s.paused) {
+        return effects::Paused{};
+      }
       if (auto h = budget_halt(s)) {
         return *h;
       }
@@ -892,16 +933,19 @@ std::vector<Effect> next_effects(const State& s) {
     limit = iterations_halt(s);
   }
   const LanePlan plan = plan_lanes(lane_input(s));
-  if (!limit) {
+  if (!limit && !s.paused) {
     for (const auto& id : plan.start) {
       out.push_back(effects::StartLane{.story_id = id});
     }
   }
   if (!out.empty()) {
-    if (!serial && (limit || plan.start.empty())) {
+    if (!serial && (limit || s.paused || plan.start.empty())) {
       out.push_back(effects::AwaitLanes{});  // only lanes are running
     }
     return out;
+  }
+  if (s.paused && !plan.start.empty()) {
+    return {effects::Paused{}};
   }
   // Nothing in flight, nothing queued, nothing to record: the run halts on a limit that kept a story from
   // starting, or is done.
@@ -909,6 +953,62 @@ std::vector<Effect> next_effects(const State& s) {
     return {*limit};
   }
   return {emit(ev::PhaseStarted{.phase = Phase::done, .story_id = std::nullopt, .attempt = 0})};
+}
+
+std::optional<std::string> steer_refusal(const State& s, SteerAction action, const std::optional<std::string>& story,
+                                         bool live) {
+  switch (action) {
+    case SteerAction::stop:
+      return std::nullopt;
+    case SteerAction::pause:
+      return s.paused ? std::optional<std::string>("the run is paused already") : std::nullopt;
+    case SteerAction::resume:
+      return s.paused ? std::nullopt : std::optional<std::string>("the run is not paused");
+    case SteerAction::retry:
+    case SteerAction::skip:
+      break;
+  }
+  if (!story) {
+    return fmt::format("{} names a story", to_string(action));
+  }
+  auto it = s.stories.find(*story);
+  if (it == s.stories.end()) {
+    return fmt::format("the PRD has no story \"{}\"", *story);
+  }
+  const StoryState status = it->second.status;
+  if (s.lanes.count(*story) != 0) {
+    return fmt::format(
+        "story {} is in a lane of the run (it is merged or recorded first); steering a story in a "
+        "lane is not supported yet",
+        *story);
+  }
+  if (action == SteerAction::retry) {
+    if (status != StoryState::blocked) {
+      return fmt::format("story {} is {}, not blocked: retry brings a blocked story back to pending", *story,
+                         to_string(status));
+    }
+    return std::nullopt;
+  }
+  if (status != StoryState::pending) {
+    return fmt::format("story {} is {} already: skip sets a pending story aside", *story, to_string(status));
+  }
+  if (s.story_id == story) {
+    if (live) {
+      return fmt::format(
+          "story {} is in progress: `simmer stop`, then `simmer skip {}` (its commits so far stay on "
+          "the branch)",
+          *story, *story);
+    }
+    if (s.phase == Phase::record) {
+      return fmt::format("story {} is being recorded ({}): run `simmer cook` to finish recording it", *story,
+                         s.record && s.record->result == StoryState::passed ? "it passed" : "it is blocked");
+    }
+  }
+  return std::nullopt;
+}
+
+std::string skip_reason(std::string_view by) {
+  return fmt::format("skipped by a person ({})", by == "dashboard" ? "the dashboard" : "simmer skip");
 }
 
 bool feedback_due(const State& state) {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -137,12 +138,18 @@ struct AwaitLanes {
   bool operator==(const AwaitLanes&) const = default;
 };
 
+// A pause was asked (state.paused) and the run is between stories: wait for a steering request (resume, stop...)
+// or a signal, starting nothing.
+struct Paused {
+  bool operator==(const Paused&) const = default;
+};
+
 }  // namespace effects
 
-using Effect =
-    std::variant<effects::Idle, effects::Emit, effects::ScheduleRetry, effects::RunAgent, effects::ValidateHandoff,
-                 effects::RunGate, effects::Commit, effects::Record, effects::StartLane, effects::RunLane,
-                 effects::IntegrateLane, effects::RunMergeGate, effects::FastForward, effects::AwaitLanes>;
+using Effect = std::variant<effects::Idle, effects::Emit, effects::ScheduleRetry, effects::RunAgent,
+                            effects::ValidateHandoff, effects::RunGate, effects::Commit, effects::Record,
+                            effects::StartLane, effects::RunLane, effects::IntegrateLane, effects::RunMergeGate,
+                            effects::FastForward, effects::AwaitLanes, effects::Paused>;
 
 // Transient retry delay for the n-th retry (1-based): 1 s, 2 s, 4 s, ... capped at 30 s.
 std::int64_t transient_delay_ms(int retry);
@@ -179,6 +186,17 @@ std::vector<Effect> next_effects(const State& state);
 // the next pick. When notes are claimed the shell journals feedback_claimed and asks again; when none are, it
 // goes on with the effect it had.
 bool feedback_due(const State& state);
+
+// Why a steering request cannot be applied to `state` now, or nothing when it can (docs/loop.md "Steering a
+// run"). `live`: a cook holds the run (it applies the request between two steps); otherwise the request is
+// applied by `simmer retry|skip` itself, with the lock, while no cook runs. retry and skip name a story; stop,
+// pause and resume do not.
+std::optional<std::string> steer_refusal(const State& state, SteerAction action,
+                                         const std::optional<std::string>& story, bool live);
+
+// The blocked reason a skipped story gets (prd.json's blockedReason, the state's reason): "skipped by a person
+// (simmer skip)", or "(the dashboard)" when `by` is "dashboard".
+std::string skip_reason(std::string_view by);
 
 // apply() then next_effect(): the machine as a transition (state, event) -> (state', effects).
 struct Transition {

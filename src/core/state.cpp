@@ -267,6 +267,9 @@ json to_json(const State& s) {
   if (s.merge_key != 0) {
     out["mergeKey"] = s.merge_key;
   }
+  if (s.paused) {
+    out["paused"] = true;
+  }
   return out;
 }
 
@@ -421,6 +424,9 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     }
     if (doc.contains("mergeKey")) {
       s.merge_key = r.integer(doc, "", "mergeKey");
+    }
+    if (doc.contains("paused")) {
+      s.paused = r.boolean(doc, "", "paused");
     }
     const json& meta = r.at(doc, "", "meta");
     s.updated_at = r.str(meta, "/meta", "updatedAt");

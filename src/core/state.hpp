@@ -171,6 +171,10 @@ struct State {
   std::vector<std::string> merge_queue;    // ids, in the order their lanes finished
   std::int64_t merge_key = 0;              // a lane's run: the key of the last merge_failed folded
 
+  // A pause was asked (docs/loop.md "Steering a run"): no story starts until a resume (a new `simmer cook` starts
+  // unpaused).
+  bool paused = false;
+
   // Volatile (meta): from event fields only, so replay reproduces them.
   std::string updated_at;      // ts of the last applied event
   std::string run_started_at;  // ts of the current run's run_started

@@ -120,6 +120,15 @@ constexpr std::array<std::pair<LaneStatus, std::string_view>, 3> k_names<LaneSta
     {LaneStatus::queued, "queued"},
     {LaneStatus::rebased, "rebased"},
 }};
+
+template <>
+constexpr std::array<std::pair<SteerAction, std::string_view>, 5> k_names<SteerAction>{{
+    {SteerAction::stop, "stop"},
+    {SteerAction::pause, "pause"},
+    {SteerAction::resume, "resume"},
+    {SteerAction::retry, "retry"},
+    {SteerAction::skip, "skip"},
+}};
 template <>
 constexpr std::array<std::pair<VerdictKind, std::string_view>, 3> k_names<VerdictKind>{{
     {VerdictKind::pass, "pass"},
@@ -153,6 +162,7 @@ std::string_view to_string(HaltReason value) { return name_of(value); }
 std::string_view to_string(TamperChange value) { return name_of(value); }
 std::string_view to_string(FailureKind value) { return name_of(value); }
 std::string_view to_string(LaneStatus value) { return name_of(value); }
+std::string_view to_string(SteerAction value) { return name_of(value); }
 std::string_view to_string(VerdictKind value) { return name_of(value); }
 
 template <class E>
@@ -188,6 +198,7 @@ template std::optional<HaltReason> from_string<HaltReason>(std::string_view);
 template std::optional<TamperChange> from_string<TamperChange>(std::string_view);
 template std::optional<FailureKind> from_string<FailureKind>(std::string_view);
 template std::optional<LaneStatus> from_string<LaneStatus>(std::string_view);
+template std::optional<SteerAction> from_string<SteerAction>(std::string_view);
 template std::optional<VerdictKind> from_string<VerdictKind>(std::string_view);
 template std::vector<std::string_view> names_of<Phase>();
 template std::vector<std::string_view> names_of<Step>();
@@ -203,6 +214,7 @@ template std::vector<std::string_view> names_of<HaltReason>();
 template std::vector<std::string_view> names_of<TamperChange>();
 template std::vector<std::string_view> names_of<FailureKind>();
 template std::vector<std::string_view> names_of<LaneStatus>();
+template std::vector<std::string_view> names_of<SteerAction>();
 template std::vector<std::string_view> names_of<VerdictKind>();
 
 std::optional<AgentRole> role_of(Phase phase) {

@@ -57,6 +57,11 @@ enum class FailureKind { verdict, gate, contract, timeout, fatal, merge };
 // tip and runs the gates on that merged tree.
 enum class LaneStatus { running, queued, rebased };
 
+// What a person asked of a run (`simmer stop|pause|resume|retry|skip`, or the dashboard's buttons; docs/loop.md
+// "Steering a run"): stop it now, hold it before the next story, go on, bring a blocked story back to pending,
+// set a pending story aside as blocked.
+enum class SteerAction { stop, pause, resume, retry, skip };
+
 // The files' spelling of each value ("usage_limit", "retry_wait"...); "?" for a value outside the enum.
 std::string_view to_string(Phase value);
 std::string_view to_string(Step value);
@@ -72,6 +77,7 @@ std::string_view to_string(HaltReason value);
 std::string_view to_string(TamperChange value);
 std::string_view to_string(FailureKind value);
 std::string_view to_string(LaneStatus value);
+std::string_view to_string(SteerAction value);
 
 // The value spelt `name` (as to_string writes it), or nothing for any other text. Defined for every enum above
 // and for VerdictKind.

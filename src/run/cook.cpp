@@ -83,7 +83,7 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
   }
   // The branch the run commits to; a detached HEAD would leave every commit on no branch, so it is asked for.
   HeadRef head = git.head();
-  if (head.branch.empty() && !options.allow_detached) {
+  if (head.branch.empty() && !options.allow_detached && options.steer_only.empty()) {
     return Failure{fmt::format("HEAD is detached ({}) at {}: simmer commits every attempt on the checked-out "
                                "branch; check out a branch (`git switch -c NAME`), or run `simmer cook "
                                "--allow-detached`",
@@ -103,7 +103,7 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
   std::vector<std::string> foreign;
   if (!fold.state.story_id) {
     foreign = git.dirty_paths();
-    if (!foreign.empty() && !options.allow_dirty) {
+    if (!foreign.empty() && !options.allow_dirty && options.steer_only.empty()) {
       std::string list;
       for (std::size_t i = 0; i < foreign.size() && i < 5; ++i) {
         list += (i ? ", " : "") + foreign[i];
@@ -157,6 +157,9 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
     loop.add_warning(lock->takeover_note());
   }
   loop.load(std::move(fold));
+  if (!options.steer_only.empty()) {
+    return loop.steer_only();  // no run: one request, applied with the lock held
+  }
   // Before anything else can touch the project: a killed run's agents are stopped, with the lock held.
   loop.stop_survivors();
   auto cleared = git.clear_stale_index_lock();

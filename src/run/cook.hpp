@@ -17,11 +17,13 @@
 namespace simmer::run {
 
 class Reporter;
+class SteerInbox;
 
 enum class OutputMode {
   live,   // a terminal: one live line per phase, colors unless NO_COLOR, a summary table at the end
   plain,  // piped: one plain line per phase change, the summary table at the end
   json,   // every journal event printed as one JSON line on stdout as it is appended
+  quiet,  // nothing on stdout (`simmer retry|skip` prints its own answer), warnings on stderr
 };
 
 struct CookOptions {
@@ -34,6 +36,11 @@ struct CookOptions {
   std::filesystem::path simmer_exe;    // this binary, for the script agent and the lanes of a coordinator
   // A lane's run (`cook --lane ID --worktree DIR`, started by a coordinator: docs/lanes.md): "" = a run of its own.
   std::string lane;
+  // Steering requests the listener verified (run/control.hpp), claimed between two steps; none: nobody steers.
+  SteerInbox* steer = nullptr;
+  // `simmer retry|skip` while no cook runs: apply this request file (the command's own) and nothing else, with the
+  // lock held, without starting a run.
+  std::filesystem::path steer_only;
 };
 
 // Runs the loop in project `paths` until no story is runnable, a halt, or a signal, and returns the exit code

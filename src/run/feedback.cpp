@@ -33,14 +33,6 @@ std::int64_t mtime_ms(const fs::path& p) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
 }
 
-// The number a claimed file carries in its name ("000012-feedback.md" -> 12), 0 when it has none.
-std::int64_t claim_number(const std::string& name) {
-  if (name.size() < 8 || name[6] != '-') {
-    return 0;
-  }
-  return std::strtoll(name.substr(0, 6).c_str(), nullptr, 10);
-}
-
 // The first `limit` bytes of `file` (fewer when it is shorter) and its size, holding no more than that in memory.
 // Nothing when it cannot be opened.
 std::optional<std::pair<std::string, std::int64_t>> read_head(const fs::path& file, std::size_t limit) {
@@ -85,6 +77,13 @@ core::FeedbackNote describe(const store::ProjectPaths& paths, const fs::path& fi
 }
 
 }  // namespace
+
+std::int64_t claim_number(const std::string& name) {
+  if (name.size() < 8 || name[6] != '-') {
+    return 0;
+  }
+  return std::strtoll(name.substr(0, 6).c_str(), nullptr, 10);
+}
 
 std::vector<core::FeedbackNote> claim_feedback(const store::ProjectPaths& paths, std::int64_t claimed_so_far,
                                                std::int64_t now_ms) {

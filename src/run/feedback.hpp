@@ -20,6 +20,10 @@ namespace simmer::run {
 // file where the whole note is.
 inline constexpr std::size_t k_max_note_prompt_bytes = 64 * 1024;
 
+// The number a claimed file carries in its name ("000012-feedback.md" -> 12; steering requests are numbered
+// the same way, run/control.hpp), 0 when it has none.
+std::int64_t claim_number(const std::string& name);
+
 // Claims the notes waiting in `paths` and returns them (paths relative to the root, size, a one-line preview),
 // in claim order, including claimed files numbered above `claimed_so_far` left by a crash. `now_ms` decides
 // what "changed within the last second" means. Nothing waiting: empty. Rename failures throw

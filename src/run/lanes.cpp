@@ -205,7 +205,8 @@ void Lanes::reap(bool wait) {
     for (auto& [id, child] : ended) {
       finished(id, *child);
     }
-    if (!ended.empty() || !wait || m_live.empty() || m_cx.cancel) {
+    if (!ended.empty() || !wait || m_live.empty() || m_cx.cancel ||
+        (m_cx.options.steer && m_cx.options.steer->pending())) {
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

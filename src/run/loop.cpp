@@ -15,6 +15,8 @@
 #include "run/feedback.hpp"
 #include "run/gate_phase.hpp"
 #include "run/handoff_phase.hpp"
+#include "store/documents.hpp"
+#include "util/atomic_file.hpp"
 
 #include <fmt/format.h>
 
@@ -36,6 +38,8 @@ std::string signal_name(int sig) {
       return "SIGINT";
     case SIGTERM:
       return "SIGTERM";
+    case SIGUSR1:
+      return "simmer stop";  // a verified stop request (run/control.hpp)
     default:
       return sig == 0 ? "SIGINT" : fmt::format("signal {}", sig);
   }
@@ -188,6 +192,9 @@ int Loop::run() {
   }
   m_pending_warnings.clear();
   journal_survivors();
+  if (m_cx.options.steer) {
+    take_steering(m_cx.options.steer->take());
+  }
   if (core::coordinating(state)) {
     m_lanes = std::make_unique<Lanes>(m_cx);
     m_lanes->sweep();
@@ -199,6 +206,10 @@ int Loop::run() {
     for (;;) {
       if (m_cx.cancel) {
         return interrupt();
+      }
+      if (m_cx.options.steer && m_cx.options.steer->pending()) {
+        take_steering(m_cx.options.steer->take());
+        continue;
       }
       if (m_lanes) {
         if (!coordinate()) {
@@ -257,6 +268,8 @@ void Loop::perform(const core::Effect& effect) {
           commit_attempt_phase(m_cx, e);
         } else if constexpr (std::is_same_v<E, fx::Record>) {
           record_phase(m_cx, e);
+        } else if constexpr (std::is_same_v<E, fx::Paused>) {
+          wait_paused();
         } else if constexpr (std::is_same_v<E, fx::Idle>) {
         } else if (!m_lanes) {
           // The machine returns lane effects to a coordinator only.
@@ -358,12 +371,85 @@ int Loop::interrupt() {
   if (m_lanes) {
     m_lanes->stop_all();  // each lane journals its own interruption first
   }
+  if (m_cx.options.steer) {
+    take_steering(m_cx.options.steer->take());  // a stop request says who stopped the run
+  }
   m_cx.append(core::events::Interrupted{.signal = signal_name(m_cx.signal_number.load())});
   m_cx.append(
       core::events::RunFinished{.result = core::RunResult::interrupted, .exit_code = to_int(ExitCode::interrupted)});
   m_cx.flush_state();
   m_cx.profile.print(m_cx.state());
   return to_int(ExitCode::interrupted);
+}
+
+namespace {
+
+// prd.json with `story` set to `status` (and its blockedReason), written atomically; the new PRD.
+core::Prd write_story_status(const store::ProjectPaths& paths, const std::string& story, core::StoryStatus status,
+                             const std::optional<std::string>& reason) {
+  auto loaded = store::load_prd(paths.prd, paths.display(paths.prd));
+  if (!std::holds_alternative<core::Prd>(loaded)) {
+    throw Error(ExitCode::invalid_input, store::to_failure(std::get<1>(loaded)).message);
+  }
+  core::Prd prd = std::get<core::Prd>(std::move(loaded));
+  for (auto& s : prd.stories) {
+    if (s.id == story) {
+      s.status = status;
+      s.blocked_reason = reason;
+    }
+  }
+  util::write_file_atomic(paths.prd, core::canonical_json(json(prd)));
+  return prd;
+}
+
+}  // namespace
+
+std::optional<std::string> Loop::take_steering(const std::vector<SteerSignal>& signals) {
+  namespace ev = core::events;
+  const bool live = m_cx.options.steer_only.empty();
+  std::optional<std::string> last;
+  for (SteerClaim& claim : claim_steer_requests(m_cx.paths, signals)) {
+    const std::string where = m_cx.paths.display(claim.file);
+    if (!claim.request) {
+      m_cx.append(ev::Warning{.message = fmt::format("a steering request could not be read and was set aside as {}: {}",
+                                                     where, claim.error)});
+      last = claim.error;
+      continue;
+    }
+    const store::SteerRequest& r = *claim.request;
+    std::optional<std::string> refused = claim.refused;
+    if (!refused) {
+      refused = core::steer_refusal(m_cx.state(), r.action, r.story_id, live);
+    }
+    if (!refused && r.story_id) {
+      if (r.action == core::SteerAction::retry) {
+        m_cx.prd = write_story_status(m_cx.paths, *r.story_id, core::StoryStatus::pending, std::nullopt);
+      } else if (r.action == core::SteerAction::skip) {
+        m_cx.prd = write_story_status(m_cx.paths, *r.story_id, core::StoryStatus::blocked, core::skip_reason(r.by));
+      }
+    }
+    m_cx.append(
+        ev::Steered{.action = r.action, .story_id = r.story_id, .by = r.by, .request = where, .refused = refused});
+    last = refused;
+  }
+  return last;
+}
+
+int Loop::steer_only() {
+  SteerSignal mine{m_cx.options.steer_only, std::nullopt};
+  m_cx.run_id = make_run_id(m_cx.world.clock.now_ms());
+  std::optional<std::string> refused = take_steering({mine});
+  m_cx.flush_state();
+  return to_int(refused ? ExitCode::invalid_input : ExitCode::ok);
+}
+
+void Loop::wait_paused() {
+  m_cx.flush_state();
+  m_cx.report.begin_activity("paused: `simmer resume` (or the dashboard) goes on, `simmer stop` stops");
+  while (!m_cx.cancel && !(m_cx.options.steer && m_cx.options.steer->pending())) {
+    m_cx.world.clock.sleep_ms(100);
+  }
+  m_cx.report.end_activity();
 }
 
 }  // namespace simmer::run

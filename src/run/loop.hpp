@@ -11,6 +11,7 @@
 
 #include "core/machine.hpp"
 #include "run/context.hpp"
+#include "run/control.hpp"
 #include "run/lanes.hpp"
 
 namespace simmer::run {
@@ -47,7 +48,17 @@ public:
   // exit 130). Errors (simmer::Error) propagate after state.json is left agreeing with the journal.
   int run();
 
+  // `simmer retry|skip` with no cook running (CookOptions::steer_only): claims that one request, journals and
+  // applies it, and writes state.json. Returns 0 when applied, ExitCode::invalid_input when refused (the reason
+  // is journaled and printed).
+  int steer_only();
+
 private:
+  // Claims the requests the listener verified (`signals`), journals each as `steered` and applies it: prd.json
+  // first for retry and skip. Returns the last request's refusal, if it was refused.
+  std::optional<std::string> take_steering(const std::vector<SteerSignal>& signals);
+  // The Paused effect: state.json written, then wait until a steering request or a signal arrives.
+  void wait_paused();
   void perform(const core::Effect& effect);
   // A coordinator's step (run/lanes.hpp): reaps the lanes that ended, launches those that must be live, then
   // performs the one serial step or lane start there is, or waits for a lane. False once the machine is idle.

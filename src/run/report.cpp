@@ -68,6 +68,9 @@ void Reporter::warn(const std::string& message) {
 }
 
 void Reporter::on_event(const json& line, const core::TypedEvent& event, const core::State& state) {
+  if (m_mode == OutputMode::quiet) {
+    return;
+  }
   if (m_mode == OutputMode::json) {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -148,6 +151,14 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
       std::string detail = e.detail.value_or("");
       warn(fmt::format("{} was changed {}; {}{}", e.file, when, e.restored ? "restored" : "could not be restored",
                        detail.empty() ? "" : " (" + detail + ")"));
+    } else if constexpr (std::is_same_v<T, ev::Steered>) {
+      std::string asked = e.story_id ? fmt::format("{} {}", core::to_string(e.action), *e.story_id)
+                                     : std::string(core::to_string(e.action));
+      if (e.refused) {
+        warn(fmt::format("steering refused ({}, from the {}): {}", asked, e.by, *e.refused));
+      } else {
+        print_line(fmt::format("steered: {} (from the {})", asked, e.by), k_bold);
+      }
     } else if constexpr (std::is_same_v<T, ev::Interrupted>) {
       warn(fmt::format("interrupted by {}: the next `simmer cook` resumes", e.signal));
     }

@@ -21,6 +21,7 @@ void harness_files_in(ProjectPaths& p, const fs::path& dir) {
   p.feedback = dir / "feedback.md";
   p.inbox = dir / "inbox";
   p.claimed = dir / "feedback" / "claimed";
+  p.control = dir / "control";
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct ProjectPaths {
   std::filesystem::path feedback;  // .simmer/feedback.md
   std::filesystem::path inbox;     // .simmer/inbox/
   std::filesystem::path claimed;   // .simmer/feedback/claimed/
+  std::filesystem::path control;   // .simmer/control/ (steering requests: store/control.hpp)
   std::filesystem::path prompts;   // .simmer/prompts/
 
   // Paths for the project rooted at `root` (nothing is read or created).

@@ -347,6 +347,38 @@ bool process_group_alive(int pgid) { return !group_members(pgid, 0).empty(); }
 
 bool process_alive(int pid) { return pid > 0 && is_running_state(stat_fields(pid)); }
 
+bool is_descendant(int pid, int ancestor) {
+  // A chain of parents ends at pid 1 (or 0 for the kernel's own); the bound guards against a /proc that changes
+  // while it is read.
+  for (int step = 0; pid > 0 && step < 4096; ++step) {
+    if (pid == ancestor) {
+      return true;
+    }
+    auto fields = stat_fields(pid);
+    if (fields.size() < 2) {
+      return false;
+    }
+    const int parent = std::atoi(fields[1].c_str());
+    if (parent == pid) {
+      return false;
+    }
+    pid = parent;
+  }
+  return false;
+}
+
+bool has_env(int pid, const std::string& name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  const std::string prefix = name + "=";
+  std::string entry;
+  while (std::getline(in, entry, '\0')) {
+    if (entry.rfind(prefix, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::uint64_t> process_start_time(int pid) {
   auto fields = stat_fields(pid);
   // starttime is field 22 of stat; fields[0] is field 3 (state).

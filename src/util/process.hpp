@@ -107,6 +107,14 @@ bool process_group_alive(int pgid);
 // Whether process `pid` exists and is not a zombie.
 bool process_alive(int pid);
 
+// Whether `pid` is `ancestor` or one of its descendants, following parent pids in /proc (a process whose parent
+// died was re-parented: to a subreaper such as `simmer cook`, or to init). False when `pid` is gone.
+bool is_descendant(int pid, int ancestor);
+
+// Whether the environment of `pid` (read from /proc/<pid>/environ: a process of the same user) holds a variable
+// `name`, whatever its value. False when it cannot be read.
+bool has_env(int pid, const std::string& name);
+
 // /proc/<pid>/stat starttime of `pid` (clock ticks since boot); nothing when there is no such process.
 std::optional<std::uint64_t> process_start_time(int pid);
 

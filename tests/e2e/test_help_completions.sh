@@ -13,7 +13,7 @@ ask() {  # ask WORD... : the completions bash offers for the last word of `simme
 [ "$(ask do)" = "doctor " ] || fail "simmer do<TAB>: $(ask do)"
 [ "$(ask cook --max)" = "--max-iterations " ] || fail "simmer cook --max<TAB>: $(ask cook --max)"
 [ "$(ask -C /tmp doctor --pro)" = "--probe --probe-timeout " ] || fail "after -C: $(ask -C /tmp doctor --pro)"
-[ "$(ask help st)" = "stats status " ] || fail "simmer help st<TAB>: $(ask help st)"
+[ "$(ask help st)" = "stats status stop " ] || fail "simmer help st<TAB>: $(ask help st)"
 [ "$(ask completions "")" = "bash fish zsh " ] || fail "simmer completions <TAB>: $(ask completions "")"
 [ "$(ask ag)" = "" ] || fail "a hidden command is offered: $(ask ag)"
 bash -c 'source "$1"; complete -p simmer' _ "$work/simmer.bash" | grep -q -- '-F _simmer simmer' \

@@ -165,6 +165,11 @@ std::vector<EventData> full_samples() {
                           .summary = "merge conflict",
                           .name = "",
                           .output = "<<<<<<< a.txt"},
+      events::Steered{.action = SteerAction::retry,
+                      .story_id = "S-2",
+                      .by = "dashboard",
+                      .request = ".simmer/control/claimed/000003-4242-77.json",
+                      .refused = "story S-2 is pending, not blocked"},
   };
 }
 

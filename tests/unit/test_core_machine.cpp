@@ -811,3 +811,133 @@ TEST_CASE("machine: a commit hook's refusal fails the attempt like a gate and FI
   CHECK(run.state.attempt == before.attempt);
   CHECK(run.state.phase == before.phase);
 }
+
+// --- steering (docs/loop.md "Steering a run") ---------------------------------------------------------------------
+
+namespace {
+
+json steered(const std::string& action, std::optional<std::string> story = std::nullopt,
+             std::optional<std::string> refused = std::nullopt) {
+  json d = {{"action", action},
+            {"storyId", story ? json(*story) : json(nullptr)},
+            {"by", "cli"},
+            {"request", ".simmer/control/claimed/000001-1-2.json"}};
+  if (refused) {
+    d["refused"] = *refused;
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("machine: pause holds the run before its next story, resume goes on, a new run starts unpaused") {
+  using simmer::core::SteerAction;
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1)}));
+  CHECK_FALSE(simmer::core::steer_refusal(run.state, SteerAction::pause, std::nullopt, true));
+  run.feed("steered", steered("pause"));
+  CHECK(run.state.paused);
+  CHECK(simmer::core::steer_refusal(run.state, SteerAction::pause, std::nullopt, true) ==
+        std::string("the run is paused already"));
+  // The story in progress goes on to its end.
+  Effect e = build_ok(run, "A", 0);
+  REQUIRE(is<fx::RunGate>(e));
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "pass");
+  e = record(run, "A");  // through story_passed
+  CHECK(run.state.phase == Phase::orchestrate);
+  CHECK(is<fx::Paused>(e));
+  CHECK(is<fx::Paused>(simmer::core::next_effect(run.state)));
+  e = run.feed("steered", steered("resume"));
+  CHECK_FALSE(run.state.paused);
+  CHECK(kind_of(e) == "story_selected");
+  CHECK(data_of(e)["storyId"] == "B");
+  CHECK(simmer::core::steer_refusal(run.state, SteerAction::resume, std::nullopt, true) ==
+        std::string("the run is not paused"));
+  // A pause then a new run (a killed cook, a cook started by hand): the new run is not paused.
+  run.feed("steered", steered("pause"));
+  run.feed("run_finished", {{"result", "interrupted"}, {"exitCode", 130}});
+  e = start(run, {story("A", 0), story("B", 1)});
+  CHECK_FALSE(run.state.paused);
+  CHECK(kind_of(e) == "story_selected");
+}
+
+TEST_CASE("machine: a pause with nothing left to do lets the run finish") {
+  Run run;
+  run.take(start(run, {story("A", 0)}));
+  run.feed("steered", steered("pause"));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "pass");
+  Effect e = record(run, "A");
+  CHECK(kind_of(e) == "phase_started");  // done, not paused
+}
+
+TEST_CASE("machine: retry brings a blocked story back, skip sets a pending one aside, a refused one changes nothing") {
+  using simmer::core::SteerAction;
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1, {"A"}), story("C", 2)}));
+  build_ok(run, "A", 0);
+  gate(run, "A", 0, true);
+  verdict(run, "A", 0, "fail_abort");
+  Effect e = record(run, "A");  // through story_blocked
+  CHECK(run.state.stories.at("A").status == StoryState::blocked);
+  CHECK(kind_of(e) == "story_selected");
+  CHECK(data_of(e)["storyId"] == "C");
+  // What is refused, and why.
+  auto refusal = [&](SteerAction a, std::optional<std::string> id, bool live = true) {
+    return simmer::core::steer_refusal(run.state, a, id, live).value_or("");
+  };
+  CHECK(refusal(SteerAction::retry, "B") ==
+        "story B is pending, not blocked: retry brings a blocked story back to "
+        "pending");
+  CHECK(refusal(SteerAction::retry, "Z") == "the PRD has no story \"Z\"");
+  CHECK(refusal(SteerAction::retry, std::nullopt) == "retry names a story");
+  CHECK(refusal(SteerAction::skip, "A") == "story A is blocked already: skip sets a pending story aside");
+  CHECK(refusal(SteerAction::retry, "A").empty());
+  CHECK(refusal(SteerAction::skip, "B").empty());
+  CHECK(refusal(SteerAction::stop, std::nullopt).empty());
+  // A refused request is journaled and changes nothing.
+  const State before = run.state;
+  run.feed("steered", steered("retry", "B", "story B is pending, not blocked"));
+  CHECK(simmer::core::canonical_text(run.state) != simmer::core::canonical_text(before));  // seq moved on
+  State same = before;
+  same.seq = run.state.seq;
+  same.updated_at = run.state.updated_at;
+  CHECK(simmer::core::canonical_text(run.state) == simmer::core::canonical_text(same));
+  // retry: pending again, reason cleared, attempts and cost kept.
+  const auto attempts = run.state.stories.at("A").attempts;
+  run.feed("steered", steered("retry", "A"));
+  CHECK(run.state.stories.at("A").status == StoryState::pending);
+  CHECK(run.state.stories.at("A").reason.empty());
+  CHECK(run.state.stories.at("A").attempts == attempts);
+  // skip: blocked, with the person named.
+  run.feed("steered", steered("skip", "B"));
+  CHECK(run.state.stories.at("B").status == StoryState::blocked);
+  CHECK(run.state.stories.at("B").reason == "skipped by a person (simmer skip)");
+  CHECK(simmer::core::skip_reason("dashboard") == "skipped by a person (the dashboard)");
+}
+
+TEST_CASE("machine: skip of the story in progress: refused while a cook runs, applied to a stopped run") {
+  using simmer::core::SteerAction;
+  Run run;
+  run.take(start(run, {story("A", 0), story("B", 1)}));
+  build_ok(run, "A", 0);
+  REQUIRE(run.state.story_id == std::string("A"));
+  CHECK(simmer::core::steer_refusal(run.state, SteerAction::skip, std::string("A"), true) ==
+        std::string("story A is in progress: `simmer stop`, then `simmer skip A` (its commits so far stay on the "
+                    "branch)"));
+  run.feed("interrupted", {{"signal", "simmer stop"}});
+  run.feed("run_finished", {{"result", "interrupted"}, {"exitCode", 130}});
+  CHECK_FALSE(simmer::core::steer_refusal(run.state, SteerAction::skip, std::string("A"), false));
+  run.feed("steered", steered("skip", "A"));
+  CHECK_FALSE(run.state.story_id);
+  CHECK(run.state.phase == Phase::orchestrate);
+  CHECK(run.state.stories.at("A").status == StoryState::blocked);
+  // The next run's snapshot is prd.json, where the shell wrote the skip first: it picks the other story.
+  json a = story("A", 0);
+  a["status"] = "blocked";
+  a["reason"] = simmer::core::skip_reason("cli");
+  Effect e = start(run, {a, story("B", 1)});
+  CHECK(data_of(e)["storyId"] == "B");
+}

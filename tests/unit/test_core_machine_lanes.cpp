@@ -471,3 +471,36 @@ TEST_CASE("coordinator state: lanes, the queue and touches survive state.json, a
   CHECK_FALSE(simmer::core::coordinating(single.state));
   CHECK(kind_of(single.next()) == "story_selected");
 }
+
+TEST_CASE("coordinator: a pause starts no new lane while those in flight and the merge queue go on, resume starts") {
+  Run run;
+  start(run,
+        json::array({story("A", 1, {}, std::vector<std::string>{"src/a/**"}),
+                     story("B", 2, {}, std::vector<std::string>{"src/b/**"})}),
+        {{"parallel", parallel(1 + 1)}});
+  run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
+  run.feed("steered", {{"action", "pause"}, {"storyId", nullptr}, {"by", "dashboard"}, {"request", "r"}});
+  auto effects = run.effects();
+  CHECK(ids<fx::StartLane>(effects).empty());  // B would start beside A
+  CHECK(ids<fx::RunLane>(effects) == std::vector<std::string>{"A"});
+  CHECK(is<fx::AwaitLanes>(effects.back()));
+  run.feed("lane_finished", {{"storyId", "A"}, {"result", "passed"}, {"head", "a1"}, {"attempts", 1}});
+  merge(run, "A");  // the queue finishes what is in flight
+  effects = run.effects();
+  REQUIRE(effects.size() == 1);
+  CHECK(is<fx::Paused>(effects.front()));
+  CHECK(simmer::core::steer_refusal(run.state, simmer::core::SteerAction::skip, std::string("A"), true) ==
+        std::string("story A is passed already: skip sets a pending story aside"));
+  run.feed("steered", {{"action", "resume"}, {"storyId", nullptr}, {"by", "cli"}, {"request", "r2"}});
+  CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"B"});
+  check_replay(run);
+}
+
+TEST_CASE("coordinator: a story in flight in a lane cannot be retried or skipped") {
+  Run run;
+  start(run, json::array({story("A", 1, {}, std::vector<std::string>{"src/a/**"})}), {{"parallel", parallel(2)}});
+  run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
+  CHECK(simmer::core::steer_refusal(run.state, simmer::core::SteerAction::skip, std::string("A"), true) ==
+        std::string("story A is in a lane of the run (it is merged or recorded first); steering a story in a lane is "
+                    "not supported yet"));
+}
