@@ -16,5 +16,5 @@ for md in "$SIMMER_SOURCE_DIR"/tests/fixtures/prd_md/bad/*.md; do
   [ ! -e .simmer ] || { echo "$name: wrote .simmer/"; exit 1; }
   count=$((count + 1))
 done
-[ "$count" -ge 13 ] || { echo "only $count cases"; exit 1; }
+[ "$count" -ge 22 ] || { echo "only $count cases"; exit 1; }
 echo "ok: $count malformed PRDs"
