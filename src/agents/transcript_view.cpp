@@ -201,15 +201,17 @@ std::vector<std::string> entry_lines(const LogEntry& entry, const TextLimits& li
       }
       break;
     case EntryKind::usage:
-      out.push_back(fmt::format("  . tokens {}; {} so far", tokens_text(entry.progress.tokens),
-                                dollars(entry.progress.cost_usd)));
+      // Figures come from the stream too: a cost of 1e300 must not make a line of 300 digits.
+      out.push_back(safe(fmt::format("  . tokens {}; {} so far", tokens_text(entry.progress.tokens),
+                                     dollars(entry.progress.cost_usd)),
+                         limits));
       break;
     case EntryKind::result:
       if (entry.is_error) {
         out.push_back(safe(fmt::format("  = error: {}", util::preview(entry.text, limits.line_bytes)), limits));
-        out.push_back(fmt::format("    {}", totals_text(entry.progress)));
+        out.push_back(safe(fmt::format("    {}", totals_text(entry.progress)), limits));
       } else {
-        out.push_back(fmt::format("  = success: {}", totals_text(entry.progress)));
+        out.push_back(safe(fmt::format("  = success: {}", totals_text(entry.progress)), limits));
       }
       break;
     case EntryKind::stderr_text:

@@ -236,6 +236,15 @@ TEST_CASE("transcript view: a 10 MB line, many lines and invalid UTF-8 are bound
                                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
+TEST_CASE("transcript view: figures the stream reports are bounded too") {
+  const std::string text = render(
+      "claude",
+      {R"({"type":"result","subtype":"success","num_turns":1,"total_cost_usd":1e300,"usage":{"input_tokens":1}})"});
+  CHECK(text.size() < 2 * 410);
+  CHECK(text.substr(0, 40) == "  = success: 1 turn, 1 in / 0 out tokens");
+  check_terminal_safe(text);
+}
+
 TEST_CASE("transcript view: malformed and truncated JSON lines show nothing and break nothing") {
   const auto lines = fixture_lines("claude-write-bash.jsonl");
   // Every cut of every line: the parser skips what it cannot read, the rest renders as before.
