@@ -55,6 +55,9 @@ struct ModelPrice {
   double cache_write = 0.0;
 };
 
+// The most of a tool's output a tool_result event keeps (its end: where a test run says how it went).
+inline constexpr std::size_t k_tool_output_max = 8 * 1024;
+
 // One event of the normalized stream every adapter produces.
 struct StreamEvent {
   enum class Kind { text, tool_call, tool_result, usage, session_id, result };
@@ -63,6 +66,19 @@ struct StreamEvent {
   std::string preview;    // tool_call: a short preview of its input; tool_result: of its output
   bool is_error = false;  // tool_result / result
   Tokens tokens;          // usage: this turn's tokens
+  std::string output;     // tool_result: the last k_tool_output_max bytes of the output, lines kept; may be empty
+};
+
+// A session's totals so far, as its stream has told them (the cook's live line, `simmer logs`): what
+// StreamParser::finish() would record if the stream ended here, and its cost (the CLI's own figure when it
+// reported one, else tokens times the price of the model). For a resumed thread of a CLI that reports running
+// totals (Codex), the earlier sessions' tokens are included until the session's record subtracts them.
+struct SessionProgress {
+  Tokens tokens;
+  int turns = 0;
+  double cost_usd = 0.0;
+  bool cost_reported = false;
+  std::string model;  // as the stream names it, else as configured; empty when neither says
 };
 
 // What one agent session did and cost: this record goes into the journal.
@@ -111,6 +127,9 @@ struct LaunchRequest {
   // Called once the CLI's process has been started, before it does anything the loop reads (the loop journals
   // who it is, so that a killed simmer's next start can stop it). May be empty.
   std::function<void(const util::SpawnedProcess&)> on_spawn;
+  // Called on the caller's thread after each normalized event, with the session's totals so far: the cook's live
+  // line and `cook -v`. May be empty.
+  std::function<void(const StreamEvent&, const SessionProgress&)> on_progress;
 };
 
 // Reads one CLI's output, line by line, into normalized events, and sums up the session at the end.
@@ -120,9 +139,10 @@ public:
   // One line of output without its newline (may be truncated to a bounded length by the caller). Unknown or
   // malformed lines are ignored, never fatal.
   virtual void feed_line(std::string_view line, std::vector<StreamEvent>& out) = 0;
-  // Called once after the process ended; fills what the stream said into `record` (outcome, tokens, ...).
+  // Called after the process ended; fills what the stream said into `record` (outcome, tokens, ...).
   // run_session() has already set record.exit_code, record.agent and the configured record.model (which the
-  // parser replaces when the stream names the model).
+  // parser replaces when the stream names the model). It may also be called before the end, any number of times
+  // (agents::progress_of: the totals so far); it changes nothing that later lines or calls depend on.
   virtual void finish(SessionRecord& record) = 0;
   // Whether the stream carried its final result (Claude's `result` line, Codex's `turn.completed`/`turn.failed`,
   // ...). When it did not (the CLI crashed, was killed, or failed before streaming), run_session() classifies the

@@ -111,7 +111,9 @@ void ClaudeStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     for (const auto& block : get_array(get_object(j, "message"), "content")) {
       if (get_string(block, "type") == "tool_result") {
         StreamEvent e{StreamEvent::Kind::tool_result};
-        e.preview = detail::preview(tool_result_text(block.contains("content") ? block["content"] : nlohmann::json()));
+        const std::string output = tool_result_text(block.contains("content") ? block["content"] : nlohmann::json());
+        e.preview = detail::preview(output);
+        e.output = detail::tail(output, k_tool_output_max);
         e.is_error = get_bool(block, "is_error");
         out.push_back(std::move(e));
       }

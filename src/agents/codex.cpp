@@ -56,7 +56,9 @@ void CodexStreamParser::feed_line(std::string_view line, std::vector<StreamEvent
         out.push_back(std::move(e));
       } else {
         StreamEvent e{StreamEvent::Kind::tool_result, "shell"};
-        e.preview = detail::preview(get_string(item, "aggregated_output"));
+        const std::string output = get_string(item, "aggregated_output");
+        e.preview = detail::preview(output);
+        e.output = detail::tail(output, k_tool_output_max);
         e.is_error = get_int(item, "exit_code", 0) != 0 || get_string(item, "status") == "failed";
         out.push_back(std::move(e));
       }

@@ -57,7 +57,9 @@ void GeminiStreamParser::feed_line(std::string_view line, std::vector<StreamEven
     m_in_response = false;
     StreamEvent e{StreamEvent::Kind::tool_result, get_string(j, "tool_id")};
     e.is_error = get_string(j, "status") == "error";
-    e.preview = detail::preview(get_string(j, "output", get_string(get_object(j, "error"), "message")));
+    const std::string output = get_string(j, "output", get_string(get_object(j, "error"), "message"));
+    e.preview = detail::preview(output);
+    e.output = detail::tail(output, k_tool_output_max);
     out.push_back(std::move(e));
     return;
   }

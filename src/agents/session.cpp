@@ -64,6 +64,34 @@ std::unique_ptr<Adapter> make_adapter(const std::string& agent, const AgentOptio
                           agent));
 }
 
+std::unique_ptr<StreamParser> make_parser(const std::string& agent) {
+  if (std::find(known_agents().begin(), known_agents().end(), agent) == known_agents().end()) {
+    return nullptr;
+  }
+  // What make_adapter() insists on for these two agents plays no part in reading their streams.
+  AgentOptions options;
+  options.command = {"-"};
+  options.scenario = "-";
+  return make_adapter(agent, options)->make_parser();
+}
+
+SessionProgress progress_of(StreamParser& parser, const std::string& configured_model,
+                            const std::map<std::string, ModelPrice>& prices) {
+  SessionRecord scratch;
+  scratch.model = configured_model;
+  parser.finish(scratch);
+  SessionProgress p{.tokens = scratch.tokens,
+                    .turns = scratch.turns,
+                    .cost_usd = scratch.cost_usd,
+                    .cost_reported = scratch.cost_reported,
+                    .model = scratch.model};
+  if (!p.cost_reported) {
+    auto price = find_price(prices, p.model);
+    p.cost_usd = price ? cost_usd(*price, p.tokens) : 0.0;
+  }
+  return p;
+}
+
 namespace {
 
 // Appends lines to the transcript up to a byte cap. Failing to write it is unsafe storage: the run's record of
@@ -185,6 +213,12 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
     if (on_event) {
       for (const auto& event : events) {
         on_event(event);
+      }
+    }
+    if (request.on_progress && !events.empty()) {
+      const SessionProgress progress = progress_of(*parser, record.model, request.prices);
+      for (const auto& event : events) {
+        request.on_progress(event, progress);
       }
     }
     events.clear();

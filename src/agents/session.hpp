@@ -53,10 +53,21 @@ const std::vector<std::string>& known_agents();
 // validation should have refused those earlier, so reaching here is a programming error worth stopping on.
 std::unique_ptr<Adapter> make_adapter(const std::string& agent, const AgentOptions& options);
 
+// The stream parser of agent `agent` (one of known_agents()), the very one make_adapter(agent, …) uses: for
+// reading a transcript afterwards without the agent's configuration (`simmer logs`). nullptr for an unknown name.
+std::unique_ptr<StreamParser> make_parser(const std::string& agent);
+
+// The totals of the session `parser` has read so far (see SessionProgress): `configured_model` is the model when
+// the stream names none; the cost is the CLI's own figure when it reported one, else tokens times the price of the
+// model (`prices`, then the built-in table, agents/pricing.hpp), 0 for a model in neither.
+SessionProgress progress_of(StreamParser& parser, const std::string& configured_model,
+                            const std::map<std::string, ModelPrice>& prices);
+
 // Runs one session of `adapter` for `request` and returns its record (see SessionRecord in agents/agent.hpp).
 // - The raw stdout lines go to request.transcript (created with its parent folders; bounded by
 //   request.transcript_max_bytes); stderr lines are kept there too, wrapped as {"type":"simmer.stderr",...}.
-// - Every normalized event is passed to `on_event` (may be empty) on the caller's thread as it arrives.
+// - Every normalized event is passed to `on_event` (may be empty) on the caller's thread as it arrives, and to
+//   request.on_progress (may be empty) with the session's totals so far (progress_of).
 // - The outcome comes from the stream; the exit code only refines it when the stream said nothing (a CLI that
 //   died before its result line). Timeout/idle timeout give Outcome::timeout, `cancel` gives
 //   Outcome::interrupted; in both cases the CLI's whole process group has been killed on return.

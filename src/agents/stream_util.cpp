@@ -73,6 +73,18 @@ const nlohmann::json& get_array(const nlohmann::json& j, std::string_view key) {
 
 std::string bounded(std::string_view text, std::size_t max) { return std::string(text.substr(0, utf8_cut(text, max))); }
 
+std::string tail(std::string_view text, std::size_t max) {
+  if (text.size() <= max) {
+    return std::string(text);
+  }
+  std::size_t start = text.size() - max;
+  // Step forward over continuation bytes so a multi-byte character is never split.
+  while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+    ++start;
+  }
+  return std::string(text.substr(start));
+}
+
 std::string preview(std::string_view text, std::size_t max) {
   std::size_t cut = utf8_cut(text, max);
   std::string out(text.substr(0, cut));

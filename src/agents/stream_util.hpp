@@ -33,4 +33,7 @@ std::string preview_tool_input(const nlohmann::json& input, std::size_t max = 16
 // `text` cut to at most `max` bytes on a UTF-8 boundary (no marker), for bounded stored fields.
 std::string bounded(std::string_view text, std::size_t max);
 
+// The last at most `max` bytes of `text`, starting on a UTF-8 boundary (no marker): the end of a tool's output.
+std::string tail(std::string_view text, std::size_t max);
+
 }  // namespace simmer::agents::detail

@@ -38,6 +38,7 @@ Runner setup_cook(CLI::App& sub) {
     bool allow_dirty = false;
     bool allow_detached = false;
     bool json = false;
+    bool verbose = false;
     bool profile = false;
     double budget_total = -1;
     double budget_story = -1;
@@ -51,7 +52,11 @@ Runner setup_cook(CLI::App& sub) {
   sub.add_flag("--allow-dirty", flags->allow_dirty, "Start even if the work tree has uncommitted changes");
   sub.add_flag("--allow-detached", flags->allow_detached,
                "Start even if HEAD is detached (commits then move the detached HEAD, on no branch)");
-  sub.add_flag("--json", flags->json, "Print every journal event as one JSON line as it happens");
+  auto* json_flag = sub.add_flag("--json", flags->json, "Print every journal event as one JSON line as it happens");
+  sub.add_flag("-v,--verbose", flags->verbose,
+               "Also print every event of the agent sessions (tool calls, text, output, tokens) as `simmer logs` "
+               "shows them")
+      ->excludes(json_flag);
   sub.add_flag("--profile", flags->profile, "Time journal, state, validation, git, agents and gates (stderr)");
   sub.add_option("--budget-total", flags->budget_total, "Total budget in USD (overrides simmer.json; 0 = none)");
   sub.add_option("--budget-story", flags->budget_story, "Per-story budget in USD (overrides simmer.json; 0 = none)");
@@ -103,6 +108,7 @@ Runner setup_cook(CLI::App& sub) {
     const char* no_color = std::getenv("NO_COLOR");
     options.output = flags->json ? run::OutputMode::json : tty ? run::OutputMode::live : run::OutputMode::plain;
     options.color = tty && !(no_color && *no_color);
+    options.agent_events = flags->verbose ? run::AgentEvents::every_event : run::AgentEvents::live_line;
     // SIGINT/SIGTERM raise the cancel flag: the running agent's process group is killed, the interruption is
     // journaled, and cook exits 130.
     struct sigaction sa {};

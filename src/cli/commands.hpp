@@ -37,6 +37,7 @@ Runner setup_import(CLI::App& sub);
 Runner setup_cook(CLI::App& sub);
 Runner setup_status(CLI::App& sub);
 Runner setup_stats(CLI::App& sub);
+Runner setup_logs(CLI::App& sub);
 Runner setup_dashboard(CLI::App& sub);
 Runner setup_doctor(CLI::App& sub);
 Runner setup_validate(CLI::App& sub);

@@ -278,6 +278,10 @@ void run_agent_phase(RunContext& cx, const core::effects::RunAgent& effect) {
   };
   cx.report.begin_activity(
       fmt::format("{} {} ({})", story_id.empty() ? "-" : story_id, core::to_string(state.phase), role));
+  // What the agent is doing, as it does it: the live line's tool call and cost, every event with `cook -v`.
+  req.on_progress = [&](const agents::StreamEvent& event, const agents::SessionProgress& progress) {
+    cx.report.agent_event(event, progress);
+  };
   agents::SessionRecord rec;
   {
     auto t = cx.profile.time("agent");

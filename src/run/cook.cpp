@@ -50,7 +50,7 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, c
   SystemProcesses processes;
   Git git(paths.root);
   CliAgents agents;
-  Reporter report(options.output, options.color);
+  Reporter report(options.output, options.color, stdout, stderr, options.agent_events);
   return cook(paths, options, World{clock, processes, git, agents}, report, cancel, signal_number);
 }
 

@@ -26,11 +26,18 @@ enum class OutputMode {
   quiet,  // nothing on stdout (`simmer retry|skip` prints its own answer), warnings on stderr
 };
 
+// What `cook` prints of a running agent session.
+enum class AgentEvents {
+  live_line,    // its current tool call and cost on the live line (a terminal), nothing else
+  every_event,  // `cook -v`: also every normalized event, as `simmer logs` renders it
+};
+
 struct CookOptions {
   bool allow_dirty = false;     // do not refuse a dirty work tree (outside .simmer/)
   bool allow_detached = false;  // do not refuse a detached HEAD
   OutputMode output = OutputMode::plain;
-  bool color = false;                  // ANSI colors (live mode only)
+  bool color = false;  // ANSI colors (live mode only)
+  AgentEvents agent_events = AgentEvents::live_line;
   bool profile = false;                // time journal/validation/git/spawn per story; summary on stderr
   nlohmann::json overrides = nullptr;  // simmer.json-shaped overrides from the command line (budget, ...)
   std::filesystem::path simmer_exe;    // this binary, for the script agent and the lanes of a coordinator

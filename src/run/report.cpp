@@ -10,6 +10,9 @@
 #include "core/select.hpp"
 #include "util/strings.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 namespace simmer::run {
 
 using nlohmann::json;
@@ -24,9 +27,21 @@ constexpr const char* k_yellow = "33";
 constexpr const char* k_dim = "2";
 constexpr const char* k_bold = "1";
 
-std::string dollars(double v) { return fmt::format("${:.4f}", v); }
+std::string dollars(double v) { return agents::dollars(v); }
 
 std::string seconds(std::int64_t ms) { return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0); }
+
+// The last lines of a failed gate's output the cook prints under it.
+constexpr std::size_t k_gate_tail_lines = 20;
+
+// The width of the terminal `out` writes to, for the live line; 80 when it cannot be told.
+std::size_t terminal_columns(std::FILE* out) {
+  struct winsize ws {};
+  if (::ioctl(::fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) {
+    return ws.ws_col;
+  }
+  return 80;
+}
 
 std::string phase_label(core::Phase phase, std::int64_t attempt) {
   if (phase == core::Phase::fix) {
@@ -37,8 +52,8 @@ std::string phase_label(core::Phase phase, std::int64_t attempt) {
 
 }  // namespace
 
-Reporter::Reporter(OutputMode mode, bool color, std::FILE* out, std::FILE* err)
-    : m_mode(mode), m_color(color && mode == OutputMode::live), m_out(out), m_err(err) {}
+Reporter::Reporter(OutputMode mode, bool color, std::FILE* out, std::FILE* err, AgentEvents agent_events)
+    : m_mode(mode), m_color(color && mode == OutputMode::live), m_agent_events(agent_events), m_out(out), m_err(err) {}
 
 Reporter::~Reporter() { end_activity(); }
 
@@ -112,6 +127,16 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
     } else if constexpr (std::is_same_v<T, ev::Gate>) {
       std::string what = e.passed ? "passed" : e.timed_out ? "timed out" : fmt::format("failed (exit {})", e.exit_code);
       print_line(fmt::format("  {} gate {} {}", e.story_id.value_or(""), e.name, what), e.passed ? nullptr : k_yellow);
+      if (!e.passed) {
+        // What the builder's FIX will be told about, so a person sees it too; the gate's output is not ours to
+        // trust, so it is rendered as a command's output in `simmer logs` is (terminal-safe, bounded lines).
+        const agents::LogEntry output{.kind = agents::EntryKind::tool_result,
+                                      .text = e.output_tail,
+                                      .action = agents::ToolAction::run};
+        for (const auto& text : agents::entry_lines(output, {.output_lines = k_gate_tail_lines})) {
+          print_line(text);
+        }
+      }
     } else if constexpr (std::is_same_v<T, ev::Verdict>) {
       print_line(fmt::format("  {} verdict {}: {}", e.story_id, core::to_string(e.verdict),
                              util::preview(e.summary, 120)),
@@ -166,7 +191,51 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
   std::visit(show, event.data);
 }
 
+void Reporter::agent_event(const agents::StreamEvent& event, const agents::SessionProgress& progress) {
+  if (m_mode == OutputMode::json) {
+    return;
+  }
+  std::vector<agents::LogEntry> entries;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_entries.add(event, progress, entries);
+    for (const auto& entry : entries) {
+      if (entry.kind == agents::EntryKind::tool_call) {
+        m_tool = agents::activity_label(entry, 60);
+      }
+    }
+    if (event.kind == agents::StreamEvent::Kind::usage || event.kind == agents::StreamEvent::Kind::result ||
+        progress.cost_usd > 0) {
+      m_cost = progress.cost_usd;
+    }
+  }
+  if (m_agent_events == AgentEvents::every_event) {
+    for (const auto& entry : entries) {
+      for (const auto& text : agents::entry_lines(entry)) {
+        print_line(text, k_dim);
+      }
+    }
+  }
+}
+
+std::string Reporter::ticker_text_locked(std::int64_t elapsed_ms) const {
+  std::string text = fmt::format("{} {}", m_label, seconds(elapsed_ms));
+  if (!m_tool.empty()) {
+    text += " > " + m_tool;
+  }
+  if (m_cost) {
+    text += fmt::format(", {} so far", dollars(*m_cost));
+  }
+  return text;
+}
+
 void Reporter::begin_activity(const std::string& label) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_entries = agents::EntryBuilder();
+    m_tool.clear();
+    m_cost.reset();
+  }
   if (m_mode != OutputMode::live) {
     return;
   }
@@ -182,7 +251,9 @@ void Reporter::begin_activity(const std::string& label) {
         std::lock_guard<std::mutex> lock(m_mutex);
         auto elapsed =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_started).count();
-        std::fprintf(m_out, "\r\033[2K%s %s %s", k_frames[frame++ % 4], m_label.c_str(), seconds(elapsed).c_str());
+        // One row at most: a line that wraps could not be erased by the next redraw.
+        std::string text = util::terminal_line(ticker_text_locked(elapsed), terminal_columns(m_out) - 4);
+        std::fprintf(m_out, "\r\033[2K%s %s", k_frames[frame++ % 4], text.c_str());
         std::fflush(m_out);
         m_ticker_drawn = true;
       }

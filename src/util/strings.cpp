@@ -201,3 +201,82 @@ std::string preview(std::string_view s, std::size_t max_chars) {
 }
 
 }  // namespace simmer::util
+
+namespace simmer::util {
+
+namespace {
+
+// The byte length of the escape sequence that starts at s[0] == ESC (all of `s` when it is not finished).
+std::size_t escape_length(std::string_view s) {
+  if (s.size() < 2) {
+    return s.size();
+  }
+  const char kind = s[1];
+  if (kind == '[') {
+    // CSI: parameter and intermediate bytes (0x20-0x3F), then one final byte (0x40-0x7E).
+    std::size_t i = 2;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x20 && static_cast<unsigned char>(s[i]) <= 0x3f) {
+      ++i;
+    }
+    return i < s.size() ? i + 1 : i;
+  }
+  if (kind == ']' || kind == 'P' || kind == 'X' || kind == '^' || kind == '_') {
+    // A control string: up to BEL or the string terminator ESC \ (an unfinished one swallows the rest).
+    for (std::size_t i = 2; i < s.size(); ++i) {
+      if (s[i] == '\a') {
+        return i + 1;
+      }
+      if (s[i] == '\x1b') {
+        return i + 1 < s.size() && s[i + 1] == '\\' ? i + 2 : i;
+      }
+    }
+    return s.size();
+  }
+  return 2;
+}
+
+bool is_hidden_code_point(std::string_view seq) {
+  if (seq.size() == 2 && static_cast<unsigned char>(seq[0]) == 0xc2) {
+    return static_cast<unsigned char>(seq[1]) <= 0x9f;  // C1 controls U+0080-U+009F
+  }
+  if (seq.size() == 3 && static_cast<unsigned char>(seq[0]) == 0xe2) {
+    const auto b1 = static_cast<unsigned char>(seq[1]);
+    const auto b2 = static_cast<unsigned char>(seq[2]);
+    return (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string terminal_line(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes + 3));
+  while (!s.empty()) {
+    const auto c = static_cast<unsigned char>(s.front());
+    std::string_view piece;
+    std::size_t consumed = 1;
+    if (c == 0x1b) {
+      consumed = escape_length(s);
+    } else if (c == '\t') {
+      piece = " ";
+    } else if (c < 0x20 || c == 0x7f) {
+      // Other C0 controls (a carriage return would let the text overwrite what came before it on the line).
+    } else if (std::size_t n = utf8_sequence(s); n == 0) {
+      piece = "\xef\xbf\xbd";
+    } else {
+      consumed = n;
+      if (!is_hidden_code_point(s.substr(0, n))) {
+        piece = s.substr(0, n);
+      }
+    }
+    if (out.size() + piece.size() > max_bytes) {
+      return out + "\xe2\x80\xa6";
+    }
+    out.append(piece);
+    s.remove_prefix(consumed);
+  }
+  return out;
+}
+
+}  // namespace simmer::util

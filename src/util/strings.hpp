@@ -43,4 +43,13 @@ std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
 // max_chars 0 gives "".
 std::string preview(std::string_view s, std::size_t max_chars);
 
+// `s` made safe to print as one line on a terminal, for text nobody vouches for (an agent's output): every
+// escape sequence is removed whole (CSI `ESC [ … final`, OSC/DCS/SOS/PM/APC strings up to their BEL or `ESC \`,
+// and two-byte `ESC x`), as are the other C0 controls, DEL, the C1 controls U+0080–U+009F and the bidirectional
+// overrides U+202A–U+202E and U+2066–U+2069; a tab becomes one space. Invalid UTF-8 bytes become U+FFFD. If more
+// than `max_bytes` bytes remain, the result is cut on a character boundary to at most `max_bytes` bytes and "…"
+// appended. So nothing in the result can move the cursor, clear the screen, retitle the window or reorder the text
+// around it. An empty `s` gives "".
+std::string terminal_line(std::string_view s, std::size_t max_bytes);
+
 }  // namespace simmer::util

@@ -30,6 +30,12 @@ set -e
 [ "$rc" = 64 ] && [ "$err" = "simmer: error: no such command 'cok': did you mean 'cook'? (run \`simmer help\` for the list)" ] \
   || fail "help of a misspelt command: $rc $err"
 
+# `simmer help logs` says which sessions it shows, what it shows and its exit codes, before its example.
+out=$("$SIMMER" help logs)
+grep -q -- '--story ID *Show every session of story ID in order' <<<"$out" || fail "help logs lacks --story: $out"
+grep -q '^Exit codes: 0 shown' <<<"$out" || fail "help logs lacks its exit codes: $out"
+[ "$(tail -2 <<<"$out")" = $'Example:\n  simmer logs -f' ] || fail "help logs ends: $(tail -2 <<<"$out")"
+
 # Every command the list shows has an example in its help, and no help names a repository file.
 commands=$("$SIMMER" help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}')
 [ "$(wc -l <<<"$commands")" -ge 14 ] || fail "too few commands listed: $commands"

@@ -14,6 +14,8 @@ ask() {  # ask WORD... : the completions bash offers for the last word of `simme
 [ "$(ask cook --max)" = "--max-iterations " ] || fail "simmer cook --max<TAB>: $(ask cook --max)"
 [ "$(ask -C /tmp doctor --pro)" = "--probe --probe-timeout " ] || fail "after -C: $(ask -C /tmp doctor --pro)"
 [ "$(ask help st)" = "stats status stop " ] || fail "simmer help st<TAB>: $(ask help st)"
+[ "$(ask lo)" = "logs " ] || fail "simmer lo<TAB>: $(ask lo)"
+[ "$(ask logs --st)" = "--story " ] || fail "simmer logs --st<TAB>: $(ask logs --st)"
 [ "$(ask completions "")" = "bash fish zsh " ] || fail "simmer completions <TAB>: $(ask completions "")"
 [ "$(ask ag)" = "" ] || fail "a hidden command is offered: $(ask ag)"
 bash -c 'source "$1"; complete -p simmer' _ "$work/simmer.bash" | grep -q -- '-F _simmer simmer' \
@@ -23,7 +25,7 @@ bash -c 'source "$1"; complete -p simmer' _ "$work/simmer.bash" | grep -q -- '-F
 "$SIMMER" completions zsh > "$work/_simmer"
 "$SIMMER" completions fish > "$work/simmer.fish"
 head -1 "$work/_simmer" | grep -qx '#compdef simmer' || fail "zsh script lacks #compdef"
-for c in init to-prd import cook status stats dashboard doctor validate replay gc help version completions; do
+for c in init to-prd import cook status logs stats dashboard doctor validate replay gc help version completions; do
   grep -q "^    '$c:" "$work/_simmer" || fail "zsh lacks $c"
   grep -q "^complete -c simmer -f -n '__fish_use_subcommand' -a $c -d '" "$work/simmer.fish" || fail "fish lacks $c"
 done
