@@ -2,6 +2,7 @@
 
 #include "core/events.hpp"
 #include "core/jsonc.hpp"
+#include "core/machine.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -84,12 +85,14 @@ void RunView::apply(const json& event) {
       m_status = "running";
       m_started_at = ts;
       m_halt = nullptr;
+      m_paused = false;  // a cook started by hand means go (as the machine folds it)
       m_run_usd = 0;
       m_phase = std::string(core::to_string(e.phase));
       m_story_id = e.story_id.value_or("");
       m_phase_started_at = ts;
     } else if constexpr (std::is_same_v<T, ev::RunFinished>) {
       m_status = std::string(core::to_string(e.result));
+      m_paused = false;
       m_phase.clear();
       m_phase_started_at.clear();
     } else if constexpr (std::is_same_v<T, ev::PhaseStarted>) {
@@ -177,6 +180,25 @@ void RunView::apply(const json& event) {
         s.status = "blocked";
         s.blocked_reason = e.reason;
       }
+    } else if constexpr (std::is_same_v<T, ev::Steered>) {
+      // As the machine applies it (prd.json already says the same for retry and skip): the board and the header
+      // change on this line, not on the next run_started.
+      if (e.refused) {
+        return;
+      }
+      if (e.action == core::SteerAction::pause || e.action == core::SteerAction::resume) {
+        m_paused = e.action == core::SteerAction::pause;
+      } else if (e.story_id && !e.story_id->empty() &&
+                 (e.action == core::SteerAction::retry || e.action == core::SteerAction::skip)) {
+        auto& s = story(*e.story_id);
+        if (e.action == core::SteerAction::retry) {
+          s.status = "pending";
+          s.blocked_reason.reset();
+        } else {
+          s.status = "blocked";
+          s.blocked_reason = core::skip_reason(e.by);
+        }
+      }
     } else if constexpr (std::is_same_v<T, ev::Halted>) {
       m_halt = {{"reason", core::to_string(e.reason)}, {"detail", e.detail}, {"at", ts}, {"seq", seq}};
     } else if constexpr (std::is_same_v<T, ev::Warning> || std::is_same_v<T, ev::TamperDetected> ||
@@ -200,6 +222,7 @@ json RunView::run_json() const {
           {"attempt", m_attempt},
           {"phaseStartedAt", or_null(m_phase_started_at)},
           {"halt", m_halt},
+          {"paused", m_paused},
           {"lastSeq", m_last_seq},
           {"totals",
            {{"costUsd", m_total_usd},

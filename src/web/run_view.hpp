@@ -31,12 +31,14 @@ public:
   std::int64_t last_seq() const { return m_last_seq; }
 
   // The `run` object of /api/state: runId, status ("idle" before any run, "running", or the last run_finished
-  // result), startedAt, updatedAt, phase, storyId, attempt, phaseStartedAt, halt (or null), totals, and the chart
+  // result), startedAt, updatedAt, phase, storyId, attempt, phaseStartedAt, halt (or null), paused (a pause was
+  // applied and no resume, run_started or run_finished came since), totals, and the chart
   // series spend [{seq, ts, totalUsd}] and phases [{phase, storyId, attempt, durationMs}].
   nlohmann::json run_json() const;
 
   // Journal figures of one story for /api/stories: status ("pending" until the journal says otherwise,
-  // "running", "passed", "blocked"), attempts, costUsd, blockedReason. Null when the journal never named it.
+  // "running", "passed", "blocked"; a retry applied makes it "pending" again, a skip "blocked"), attempts,
+  // costUsd, blockedReason. Null when the journal never named it.
   nlohmann::json story_summary(const std::string& id) const;
 
   // Everything the journal says about one story for /api/stories/<id>: the summary plus verdict (last, with
@@ -74,6 +76,7 @@ private:
   std::int64_t m_attempt = 0;
   std::string m_phase_started_at;
   nlohmann::json m_halt;  // null: not halted
+  bool m_paused = false;
   double m_total_usd = 0;
   double m_run_usd = 0;
   std::int64_t m_sessions = 0;

@@ -9,10 +9,16 @@
 //   nor write, nor hold an event stream open: no CORS header is ever sent, so a preflight always fails.
 // - /api/state and /api/stories are rendered once per change (state.json/prd.json/simmer.json stat or journal
 //   seq) and served from that cache: a browser tab or `wrk` asking again costs a lock and a copy.
-// - The only write is the feedback drop: an AtomicFile into .simmer/inbox/, `application/json` only, matched
-//   exactly: a form, sendBeacon or no-cors fetch can only send text/plain, urlencoded or multipart, and a
-//   cross-origin fetch of JSON needs a preflight this server never grants. That is why a POST without an Origin
-//   (curl, a script; no current browser omits it on a POST) is safe to take.
+// - The writes are the feedback drop (an AtomicFile into .simmer/inbox/) and steering (below), both taking
+//   `application/json` only, matched exactly (json_body()): a form, sendBeacon or no-cors fetch can only send
+//   text/plain, urlencoded or multipart, and a cross-origin fetch of JSON needs a preflight this server never
+//   grants. That is why a POST without an Origin (curl, a script; no current browser omits it on a POST) is safe
+//   to take.
+// - Steering runs this same binary as a child (`simmer pause --by dashboard --json --wait 5`, web/steer.hpp) in
+//   the project root, with an argv built from the checked request and never a shell: the command owns the lock,
+//   the signal to the cook and the journal, and the web layer stays out of src/run/. One child at a time (two
+//   retries with no cook would only fight over the lock), each bounded in time and output, and cancelled when
+//   the server stops.
 
 #include "web/server.hpp"
 
@@ -25,6 +31,7 @@
 #include "web/authority.hpp"
 #include "web/http.hpp"
 #include "web/journal_feed.hpp"
+#include "web/steer.hpp"
 
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -50,6 +57,12 @@ constexpr auto k_keepalive = std::chrono::seconds(15);
 constexpr std::size_t k_max_head_bytes = 16 * 1024;
 constexpr int k_request_timeout_ms = 10000;
 constexpr std::size_t k_max_connections_per_client = 16;
+// A running cook answers a steering request between two steps; past this the command answers "asked".
+constexpr int k_steer_wait_s = 5;
+// The command waits up to 5 s for the cook to take the request, then k_steer_wait_s for its answer; a retry or
+// skip with no cook runs a short steer-only cook. Well past all of that, the child is stopped.
+constexpr int k_steer_timeout_ms = 30000;
+constexpr std::size_t k_steer_max_output = 64 * 1024;
 
 void send_json(http::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -194,6 +207,8 @@ struct Server::Impl {
   JournalFeed feed;
   http::Server http_server;  // after feed: destroyed (its threads joined) before it
   std::atomic<std::size_t> streams{0};
+  std::atomic<bool> stopping{false};  // cancels a steering child
+  std::mutex steer_mutex;
   int port = 0;
 
   std::mutex cache_mutex;
@@ -234,6 +249,7 @@ struct Server::Impl {
   json diffstat(const std::string& sha);
   void stream_events(const http::Request& req, http::Response& res);
   void feedback(const http::Request& req, http::Response& res);
+  void steer(const http::Request& req, http::Response& res);
   void transcript(const http::Request& req, http::Response& res);
 };
 
@@ -538,11 +554,23 @@ void Server::Impl::stream_events(const http::Request& req, http::Response& res) 
   };
 }
 
-void Server::Impl::feedback(const http::Request& req, http::Response& res) {
-  // The guard has checked Origin and Fetch Metadata; the exact media type is what keeps a browser that sends
-  // neither from posting here (see the implementation notes).
+namespace {
+
+// Whether a write's body is sent as exactly application/json, else answers 415 with `what` and its `shape`. The
+// guard has checked Origin and Fetch Metadata; the exact media type is what keeps a browser that sends neither
+// from posting here (see the implementation notes).
+bool json_body(const http::Request& req, http::Response& res, std::string_view what, std::string_view shape) {
   if (media_type(req.header("Content-Type")) != "application/json") {
-    send_error(res, 415, "feedback must be sent as application/json: {\"text\": \"...\"}");
+    send_error(res, 415, fmt::format("{} must be sent as application/json: {}", what, shape));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Server::Impl::feedback(const http::Request& req, http::Response& res) {
+  if (!json_body(req, res, "feedback", "{\"text\": \"...\"}")) {
     return;
   }
   auto body = json::parse(req.body, nullptr, false);
@@ -562,6 +590,34 @@ void Server::Impl::feedback(const http::Request& req, http::Response& res) {
   auto target = paths.inbox / (utc_file_stamp() + "-" + random_hex(4) + ".md");
   util::write_file_atomic(target, text);
   send_json(res, 201, json{{"file", paths.display(target)}, {"bytes", text.size()}}.dump() + "\n");
+}
+
+void Server::Impl::steer(const http::Request& req, http::Response& res) {
+  if (!json_body(req, res, "steering", "{\"action\": \"pause\", \"storyId\": null}")) {
+    return;
+  }
+  Result<SteerCall> call = parse_steer_body(req.body);
+  if (!call) {
+    return send_error(res, 400, call.failure().message);
+  }
+  util::ProcessSpec spec;
+  spec.argv = steer_argv(util::self_exe(), *call, k_steer_wait_s);
+  spec.cwd = paths.root;
+  spec.timeout_ms = k_steer_timeout_ms;
+  spec.max_line_bytes = k_steer_max_output;
+  spec.tail_bytes = k_steer_max_output;
+  std::string out;
+  std::lock_guard<std::mutex> one_at_a_time(steer_mutex);
+  auto result = util::run_process(
+      spec,
+      [&](util::StreamId stream, std::string_view line, bool) {
+        if (stream == util::StreamId::out && out.size() + line.size() < k_steer_max_output) {
+          out.append(line).push_back('\n');
+        }
+      },
+      &stopping);
+  SteerReply reply = steer_reply(result, out, k_steer_timeout_ms);
+  send_json(res, reply.status, reply.body);
 }
 
 void Server::Impl::transcript(const http::Request& req, http::Response& res) {
@@ -637,9 +693,11 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
                    "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     return res.set_content(std::string(*html), "text/html; charset=utf-8");
   }
-  if (path == "/api/feedback") {
-    return req.method == "POST" ? feedback(req, res)
-                                : send_error(res, 405, fmt::format("{} {}: only POST", req.method, path));
+  if (path == "/api/feedback" || path == "/api/steer") {
+    if (req.method != "POST") {
+      return send_error(res, 405, fmt::format("{} {}: only POST", req.method, path));
+    }
+    return path == "/api/feedback" ? feedback(req, res) : steer(req, res);
   }
   bool known = path == "/api/state" || path == "/api/stories" || path.rfind("/api/stories/", 0) == 0 ||
                path == "/api/events" || path == "/api/events/stream" || path == "/api/transcript";
@@ -713,6 +771,7 @@ int Server::port() const { return m_impl->port; }
 void Server::run() { m_impl->http_server.run(); }
 
 void Server::stop() {
+  m_impl->stopping = true;
   m_impl->feed.stop();
   m_impl->http_server.stop();
 }

@@ -1,10 +1,11 @@
 #pragma once
 // `simmer dashboard`: an HTTP server (web/http.hpp) over one project's .simmer/ files. It serves one embedded page
 // (templates/dashboard/index.html) and a read-only JSON API, pushes journal events to browsers with Server-Sent
-// Events as soon as inotify says events.jsonl grew, and accepts one write: a feedback note dropped atomically
-// into .simmer/inbox/.
+// Events as soon as inotify says events.jsonl grew, and accepts two writes: a feedback note dropped atomically
+// into .simmer/inbox/, and a steering request (pause, resume, stop, retry, skip) performed by running this binary's
+// own steering command as a child.
 //
-// Routes (all GET but the feedback drop):
+// Routes (all GET but the two writes):
 //   /                      the page
 //   /api/state             state.json as written (or null) + the run as folded from the journal
 //   /api/stories           prd.json's stories, each with its journal figures (status, attempts, cost)
@@ -14,6 +15,8 @@
 //   /api/events?after=SEQ  journal events with seq > SEQ (at most `limit`, default and max 1000)
 //   /api/events/stream     SSE: replays seq > Last-Event-ID (or ?after=), then live events; `id:` is the seq
 //   POST /api/feedback     {"text": "..."} (application/json) -> .simmer/inbox/<utc>-<n>.md
+//   POST /api/steer        {"action": "pause", "storyId": null} (application/json) -> `simmer <action> [<id>]
+//                          --by dashboard --json` run as a child; its JSON answer with 200, 409 refused, 423 locked
 //
 // Safety: binds 127.0.0.1 unless told otherwise; a non-loopback host requires a token, checked on every request
 // (header `Authorization: Bearer <token>` or query `token=`; never a cookie, which a browser would attach to a

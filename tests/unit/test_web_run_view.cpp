@@ -127,3 +127,39 @@ TEST_CASE("run_view: chart series stay bounded", "[web]") {
   CHECK(run["spend"].back()["seq"] == 10000);
   CHECK(run["spend"].back()["totalUsd"].get<double>() == Approx(100.0));
 }
+
+TEST_CASE("run_view: a pause holds until a resume, a new run or its end, and a refused request changes nothing",
+          "[web]") {
+  RunView view;
+  view.apply(ev(1, "run_started", {{"phase", "orchestrate"}, {"storyId", nullptr}}));
+  CHECK(view.run_json()["paused"] == false);
+  view.apply(ev(2, "steered", {{"action", "pause"}, {"by", "dashboard"}}));
+  CHECK(view.run_json()["paused"] == true);
+  view.apply(ev(3, "steered", {{"action", "resume"}, {"by", "dashboard"}, {"refused", "not now"}}));
+  CHECK(view.run_json()["paused"] == true);
+  view.apply(ev(4, "steered", {{"action", "resume"}, {"by", "cli"}}));
+  CHECK(view.run_json()["paused"] == false);
+  view.apply(ev(5, "steered", {{"action", "pause"}, {"by", "cli"}}));
+  view.apply(ev(6, "run_finished", {{"result", "interrupted"}}));
+  CHECK(view.run_json()["paused"] == false);
+  view.apply(ev(7, "steered", {{"action", "pause"}, {"by", "cli"}}));
+  view.apply(ev(8, "run_started", {{"phase", "orchestrate"}, {"storyId", nullptr}}, "r2"));
+  CHECK(view.run_json()["paused"] == false);
+}
+
+TEST_CASE("run_view: retry makes a blocked story pending, skip sets a pending one aside", "[web]") {
+  RunView view;
+  view.apply(ev(1, "run_started", {{"phase", "orchestrate"}, {"storyId", nullptr}}));
+  view.apply(ev(2, "story_blocked", {{"storyId", "US-1"}, {"reason", "gate test failed"}}));
+  CHECK(view.story_summary("US-1")["status"] == "blocked");
+  view.apply(ev(3, "steered", {{"action", "retry"}, {"storyId", "US-1"}, {"by", "dashboard"}}));
+  CHECK(view.story_summary("US-1")["status"] == "pending");
+  CHECK(view.story_summary("US-1")["blockedReason"].is_null());
+  view.apply(ev(4, "steered", {{"action", "skip"}, {"storyId", "US-2"}, {"by", "dashboard"}}));
+  CHECK(view.story_summary("US-2")["status"] == "blocked");
+  CHECK(view.story_summary("US-2")["blockedReason"] == "skipped by a person (the dashboard)");
+  view.apply(ev(5, "steered", {{"action", "skip"}, {"storyId", "US-3"}, {"by", "cli"}, {"refused", "running"}}));
+  CHECK(view.story_summary("US-3").is_null());
+  view.apply(ev(6, "steered", {{"action", "skip"}, {"storyId", "US-1"}, {"by", "cli"}}));
+  CHECK(view.story_summary("US-1")["blockedReason"] == "skipped by a person (simmer skip)");
+}
