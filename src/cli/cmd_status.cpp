@@ -1,6 +1,7 @@
 // `simmer status [--json]`: where the run stands, from the files alone (state.json, prd.json, the lock), also
 // while a cook runs: nothing is locked, nothing is written.
 #include "cli/commands.hpp"
+#include "core/machine.hpp"
 #include "core/select.hpp"
 #include "core/state.hpp"
 #include "run/report.hpp"
@@ -19,27 +20,6 @@ namespace simmer::cli {
 namespace {
 
 using nlohmann::json;
-
-// A state for a project that never cooked: the stories of prd.json, nothing else.
-core::State state_from_prd(const core::Prd& prd) {
-  core::State s;
-  for (const auto& story : prd.stories) {
-    core::StoryView v;
-    v.title = story.title;
-    v.priority = story.priority;
-    v.dependencies = story.dependencies;
-    v.epic = story.epic;
-    v.status = story.status == core::StoryStatus::passed    ? core::StoryState::passed
-               : story.status == core::StoryStatus::blocked ? core::StoryState::blocked
-                                                            : core::StoryState::pending;
-    v.reason = story.blocked_reason.value_or("");
-    if (s.stories.count(story.id) == 0) {
-      s.order.push_back(story.id);
-    }
-    s.stories[story.id] = v;
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -73,7 +53,7 @@ Runner setup_status(CLI::App& sub) {
         std::fprintf(stderr, "simmer: error: %s\n", store::to_failure(*problems).message.c_str());
         return to_int(ExitCode::invalid_input);
       }
-      state = state_from_prd(std::get<core::Prd>(prd));
+      state = core::state_from_prd(std::get<core::Prd>(prd));
     }
     util::LockInfo lock = util::ProjectLock::inspect(paths.lock);
     bool running = lock.state == util::LockState::held;

@@ -1007,6 +1007,27 @@ std::optional<std::string> steer_refusal(const State& s, SteerAction action, con
   return std::nullopt;
 }
 
+State state_from_prd(const Prd& prd) {
+  State s;
+  for (const auto& story : prd.stories) {
+    StoryView v;
+    v.title = story.title;
+    v.priority = story.priority;
+    v.dependencies = story.dependencies;
+    v.epic = story.epic;
+    v.status = story.status == StoryStatus::passed    ? StoryState::passed
+               : story.status == StoryStatus::blocked ? StoryState::blocked
+                                                      : StoryState::pending;
+    v.reason = story.blocked_reason.value_or("");
+    v.touches = story.touches;
+    if (s.stories.count(story.id) == 0) {
+      s.order.push_back(story.id);
+    }
+    s.stories[story.id] = v;
+  }
+  return s;
+}
+
 std::string skip_reason(std::string_view by) {
   return fmt::format("skipped by a person ({})", by == "dashboard" ? "the dashboard" : "simmer skip");
 }

@@ -194,6 +194,10 @@ bool feedback_due(const State& state);
 std::optional<std::string> steer_refusal(const State& state, SteerAction action,
                                          const std::optional<std::string>& story, bool live);
 
+// A state that knows only the stories of `prd` (their order, statuses and reasons), for a project no cook has
+// folded yet: `simmer status` shows it, and `simmer retry|skip` judges a request against it.
+State state_from_prd(const Prd& prd);
+
 // The blocked reason a skipped story gets (prd.json's blockedReason, the state's reason): "skipped by a person
 // (simmer skip)", or "(the dashboard)" when `by` is "dashboard".
 std::string skip_reason(std::string_view by);

@@ -419,7 +419,10 @@ std::optional<std::string> Loop::take_steering(const std::vector<SteerSignal>& s
     const store::SteerRequest& r = *claim.request;
     std::optional<std::string> refused = claim.refused;
     if (!refused) {
-      refused = core::steer_refusal(m_cx.state(), r.action, r.story_id, live);
+      // A project no cook has folded yet: its stories are prd.json's.
+      refused = m_cx.state().stories.empty()
+                    ? core::steer_refusal(core::state_from_prd(m_cx.prd), r.action, r.story_id, live)
+                    : core::steer_refusal(m_cx.state(), r.action, r.story_id, live);
     }
     if (!refused && r.story_id) {
       if (r.action == core::SteerAction::retry) {

@@ -8,6 +8,13 @@ write_prd "S-1:0:" "S-2:1:S-1" "S-3:2:S-1"
 write_config
 write_scenario '[{"role":"verifier","story":"S-1","handoff":{"verdict":"fail_abort","summary":"wrong approach"}}]'
 commit_setup
+# Before any cook: judged against prd.json itself.
+"$SIMMER" skip S-3 > out.txt 2>&1
+expect_eq "$?" "0" "skip before any cook ($(cat out.txt))"
+expect_eq "$(story_status S-3)" "blocked" "S-3 skipped before any cook"
+"$SIMMER" retry S-3 > out.txt 2>&1
+expect_eq "$?" "0" "retry before any cook ($(cat out.txt))"
+expect_eq "$(story_status S-3)" "pending" "S-3 back before any cook"
 "$SIMMER" cook > out.txt 2>&1
 expect_eq "$?" "11" "first cook blocks S-1 ($(cat out.txt))"
 expect_eq "$(story_status S-1)" "blocked" "S-1 blocked"
@@ -59,5 +66,5 @@ expect_eq "$(story_status S-1) $(story_status S-2) $(story_status S-3)" "passed 
 "$SIMMER" cook > out.txt 2>&1
 expect_eq "$?" "0" "last cook ($(cat out.txt))"
 expect_eq "$(story_status S-3)" "passed" "S-3 passed after its retry"
-expect_eq "$(grep -c '"kind":"steered"' .simmer/events.jsonl)" "6" "every request is journaled, refused ones too"
+expect_eq "$(grep -c '"kind":"steered"' .simmer/events.jsonl)" "8" "every request is journaled, refused ones too"
 check_journal
