@@ -15,5 +15,5 @@ if ! command -v clang++ >/dev/null; then
 fi
 CXX=clang++ cmake -S fuzz -B build/fuzz -G Ninja -DFUZZ_SECONDS="$seconds" >/dev/null
 cmake --build build/fuzz -j "$(nproc)"
-# One target at a time: each already uses a core, and a shared machine has few.
-ctest --test-dir build/fuzz --output-on-failure -j 1
+# One target per core: each uses one.
+ctest --test-dir build/fuzz --output-on-failure -j "$(nproc)"

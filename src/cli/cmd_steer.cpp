@@ -82,6 +82,13 @@ Answer scan_journal(const fs::path& journal, std::uintmax_t& offset, const std::
   return answer;
 }
 
+// Where the journal ends now: its answer to a request written after this is further on.
+std::uintmax_t journal_size(const store::ProjectPaths& paths) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(paths.events, ec);
+  return ec ? 0 : size;
+}
+
 std::uint32_t make_nonce() {
   std::random_device rd;
   std::uniform_int_distribution<std::uint32_t> pick(1, 0x7fffffff);
@@ -130,11 +137,8 @@ std::string applied_text(core::SteerAction action, const std::optional<std::stri
 int apply_here(const SteerFlags& flags, const store::ProjectPaths& paths, const store::SteerRequest& request) {
   const std::uint32_t nonce = make_nonce();
   const fs::path file = store::write_steer_request(paths, request, static_cast<int>(::getpid()), nonce);
-  std::uintmax_t offset = 0;
+  std::uintmax_t offset = journal_size(paths);
   std::error_code ec;
-  if (fs::exists(paths.events, ec)) {
-    offset = fs::file_size(paths.events, ec);
-  }
   run::CookOptions options;
   options.steer_only = file;
   options.output = run::OutputMode::quiet;  // the answer is printed below, from the journal
@@ -193,11 +197,8 @@ int steer(core::SteerAction action, const SteerFlags& flags) {
   const int pid = static_cast<int>(lock.holder->pid);
   const std::uint32_t nonce = make_nonce();
   const fs::path file = store::write_steer_request(paths, request, static_cast<int>(::getpid()), nonce);
-  std::uintmax_t offset = 0;
+  std::uintmax_t offset = journal_size(paths);
   std::error_code ec;
-  if (fs::exists(paths.events, ec)) {
-    offset = fs::file_size(paths.events, ec);
-  }
   sigval value{};
   value.sival_int = static_cast<int>(nonce);
   if (::sigqueue(pid, SIGUSR1, value) != 0) {
