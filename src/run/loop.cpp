@@ -441,6 +441,10 @@ std::optional<std::string> Loop::take_steering(const std::vector<SteerSignal>& s
 int Loop::steer_only() {
   SteerSignal mine{m_cx.options.steer_only, std::nullopt};
   m_cx.run_id = make_run_id(m_cx.world.clock.now_ms());
+  for (auto& w : m_pending_warnings) {
+    m_cx.append(core::events::Warning{.message = std::move(w)});  // a torn tail cut, a stale lock taken over
+  }
+  m_pending_warnings.clear();
   std::optional<std::string> refused = take_steering({mine});
   m_cx.flush_state();
   return to_int(refused ? ExitCode::invalid_input : ExitCode::ok);
