@@ -4,6 +4,7 @@
 #include "run/logs.hpp"
 
 #include "core/events.hpp"
+#include "test_capture_support.hpp"
 #include "test_util_support.hpp"
 #include "util/strings.hpp"
 
@@ -21,29 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A FILE* the code under test writes to, read back as a string.
-class Capture {
-public:
-  Capture() : m_file(std::tmpfile()) { REQUIRE(m_file != nullptr); }
-  ~Capture() { std::fclose(m_file); }
-  Capture(const Capture&) = delete;
-  Capture& operator=(const Capture&) = delete;
-  std::FILE* get() const { return m_file; }
-  std::string text() const {
-    std::fflush(m_file);
-    std::string out;
-    std::rewind(m_file);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, m_file)) > 0) {
-      out.append(buf, n);
-    }
-    return out;
-  }
-
-private:
-  std::FILE* m_file;
-};
+using simmer::test::Capture;
 
 const std::string k_claude_text =
     R"({"type":"assistant","message":{"content":[{"type":"text","text":"Writing it."}]},"session_id":"s"})";
