@@ -9,7 +9,18 @@
 # a misplaced space never hides a test result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --tests
+
+# timed NAME CMD...: runs CMD and keeps how long it took, printed at the end (CI has a time budget: know where it goes).
+timings=()
+timed() {
+  local name=$1 start=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  timings+=("$name $((SECONDS - start)) s")
+  return "$rc"
+}
+
+timed install scripts/install-deps.sh --tests
 
 # run_ctest DIR ARGS...: ctest in DIR with its output kept, then the skipped tests counted.
 skipped_all=()
@@ -28,27 +39,28 @@ run_ctest() {
   return "$status"
 }
 
-scripts/build.sh --sanitize
+timed "sanitized build" scripts/build.sh --sanitize
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 # Under ASan every restart of a killed cook costs each of its processes a second of CPU: the crash tests kill 20
 # times there (a memory error shows at any kill) and 50 times on the optimised build below, the count they promise.
-SIMMER_CRASH_KILLS=${SIMMER_CRASH_KILLS_ASAN:-20} run_ctest build-asan "$@" || status=$?
+SIMMER_CRASH_KILLS=${SIMMER_CRASH_KILLS_ASAN:-20} timed "sanitized tests" run_ctest build-asan "$@" || status=$?
 
 # The optimised run needs the binary only (the unit tests already ran, under the sanitizers); the package test
 # (tests/package/) runs here only: a release is the optimised binary, stripped.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMMER_UNITY=ON >/dev/null
-cmake --build build -j "$(nproc)" --target simmer
-run_ctest build -R '^(e2e\.cook_crash|e2e\.cook_lanes.*|adversary\..*|package\..*)$' "$@" || status=$?
+timed "optimised build" cmake --build build -j "$(nproc)" --target simmer
+timed "optimised tests" run_ctest build -R '^(e2e\.cook_crash|e2e\.cook_lanes.*|adversary\..*|package\..*)$' "$@" || status=$?
 
 # The libFuzzer targets (fuzz/, docs/fuzzing.md), a bounded time each, when no selection was asked for.
 if [ $# -eq 0 ]; then
-  scripts/fuzz.sh "${SIMMER_FUZZ_SECONDS:-20}" || status=$?
+  timed fuzz scripts/fuzz.sh "${SIMMER_FUZZ_SECONDS:-20}" || status=$?
 fi
 
 # The formatting, after the tests so its verdict comes on top of theirs, never instead of them.
-scripts/check-format.sh || status=$?
+timed format scripts/check-format.sh || status=$?
+echo "scripts/test.sh: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'), $SECONDS s in all"
 
 if [ ${#skipped_all[@]} -gt 0 ]; then
   {

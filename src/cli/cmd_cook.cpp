@@ -106,7 +106,7 @@ Runner setup_cook(CLI::App& sub) {
     options.simmer_exe = util::self_exe();
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     const char* no_color = std::getenv("NO_COLOR");
-    options.output = flags->json ? run::OutputMode::json : tty ? run::OutputMode::live : run::OutputMode::plain;
+    options.output = flags->json ? run::OutputMode::json_lines : tty ? run::OutputMode::live : run::OutputMode::plain;
     options.color = tty && !(no_color && *no_color);
     options.agent_events = flags->verbose ? run::AgentEvents::every_event : run::AgentEvents::live_line;
     // SIGINT/SIGTERM raise the cancel flag: the running agent's process group is killed, the interruption is

@@ -60,7 +60,9 @@ Runner setup_logs(CLI::App& sub) {
     if (!flags->story.empty()) {
       options.story = flags->story;
     }
-    options.format = flags->json ? run::LogsFormat::json : flags->raw ? run::LogsFormat::raw : run::LogsFormat::text;
+    options.format = flags->json  ? run::LogsFormat::json_lines
+                     : flags->raw ? run::LogsFormat::raw
+                                  : run::LogsFormat::text;
     options.follow = flags->follow ? run::LogsFollow::yes : run::LogsFollow::no;
     options.raw_bytes = ::isatty(STDOUT_FILENO) != 0 ? run::RawBytes::escape_controls : run::RawBytes::as_stored;
     // Ctrl-C ends following cleanly (exit 0) rather than killing the process mid-line.

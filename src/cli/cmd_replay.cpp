@@ -12,7 +12,7 @@ namespace simmer::cli {
 
 namespace {
 
-int print_prompts(const store::ProjectPaths& paths, std::int64_t seq, bool json) {
+int print_prompts(const store::ProjectPaths& paths, std::int64_t seq, bool as_json) {
   auto prompts = run::launched_prompts(paths);
   if (seq > 0) {
     for (const auto& p : prompts) {
@@ -34,7 +34,7 @@ int print_prompts(const store::ProjectPaths& paths, std::int64_t seq, bool json)
                  static_cast<long long>(seq));
     return to_int(ExitCode::invalid_input);
   }
-  if (json) {
+  if (as_json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& p : prompts) {
       out.push_back({{"seq", p.seq},

@@ -30,7 +30,9 @@ namespace key = events::key;
 
 static_assert(k_stats_line_padding == simdjson::SIMDJSON_PADDING, "k_stats_line_padding must match simdjson");
 
-namespace {
+// Named, not anonymous: StatsAccumulator::Impl, which has external linkage, holds these types (GCC's
+// -Wsubobject-linkage, an error in the batched build where this file is not the main file).
+namespace stats_detail {
 
 constexpr std::size_t k_exact_samples = 4096;
 constexpr std::size_t k_top_sessions = 20;
@@ -246,7 +248,9 @@ private:
 // Rounds to 1/scale; dividing (not multiplying by 1/scale) keeps 0.1 printed as 0.1.
 double round_to(double v, double scale) { return std::round(v * scale) / scale; }
 
-}  // namespace
+}  // namespace stats_detail
+
+using namespace stats_detail;
 
 struct StatsAccumulator::Impl {
   RunScope scope;

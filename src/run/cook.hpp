@@ -20,10 +20,10 @@ class Reporter;
 class SteerInbox;
 
 enum class OutputMode {
-  live,   // a terminal: one live line per phase, colors unless NO_COLOR, a summary table at the end
-  plain,  // piped: one plain line per phase change, the summary table at the end
-  json,   // every journal event printed as one JSON line on stdout as it is appended
-  quiet,  // nothing on stdout (`simmer retry|skip` prints its own answer), warnings on stderr
+  live,        // a terminal: one live line per phase, colors unless NO_COLOR, a summary table at the end
+  plain,       // piped: one plain line per phase change, the summary table at the end
+  json_lines,  // every journal event printed as one JSON line on stdout as it is appended
+  quiet,       // nothing on stdout (`simmer retry|skip` prints its own answer), warnings on stderr
 };
 
 // What `cook` prints of a running agent session.

@@ -182,7 +182,7 @@ void Lanes::launch(const std::string& id, const std::string& worktree) {
 }
 
 void Lanes::print_line(const std::string& id, std::string_view line) {
-  if (m_cx.options.output == OutputMode::json) {
+  if (m_cx.options.output == OutputMode::json_lines) {
     return;  // stdout is the coordinator's JSON lines; a lane's own are in its journal
   }
   std::lock_guard<std::mutex> lock(m_print);

@@ -136,7 +136,7 @@ public:
         m_view(session.launched.agent, session.finished ? session.finished->model : std::string(), prices) {}
 
   void header(const LoggedSession& session) {
-    if (m_options.format == LogsFormat::json) {
+    if (m_options.format == LogsFormat::json_lines) {
       put(m_world.out, dump_line(session_json(session)));
     } else if (m_options.format == LogsFormat::raw) {
       put(m_world.err, session_header(session) + "\n");
@@ -189,7 +189,7 @@ public:
     }
     if (session.finished) {
       const auto& e = *session.finished;
-      if (m_options.format == LogsFormat::json) {
+      if (m_options.format == LogsFormat::json_lines) {
         put(m_world.out, dump_line(session_end_json(e)));
       } else {
         put(m_world.out,
@@ -220,7 +220,7 @@ private:
   }
 
   void show(const agents::LogEntry& entry) {
-    if (m_options.format == LogsFormat::json) {
+    if (m_options.format == LogsFormat::json_lines) {
       put(m_world.out, dump_line(agents::entry_json(entry)));
       return;
     }

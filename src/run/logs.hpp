@@ -69,9 +69,9 @@ private:
 };
 
 enum class LogsFormat {
-  text,  // rendered for a person (agents::entry_lines)
-  json,  // one JSON object per line (agents::entry_json), with a session object before each session
-  raw,   // the transcript's bytes as stored; session headers go to stderr
+  text,        // rendered for a person (agents::entry_lines)
+  json_lines,  // one JSON object per line (agents::entry_json), with a session object before each session
+  raw,         // the transcript's bytes as stored; session headers go to stderr
 };
 
 enum class LogsFollow { no, yes };

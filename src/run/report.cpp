@@ -86,7 +86,7 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
   if (m_mode == OutputMode::quiet) {
     return;
   }
-  if (m_mode == OutputMode::json) {
+  if (m_mode == OutputMode::json_lines) {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     std::fwrite(text.data(), 1, text.size(), m_out);
@@ -192,7 +192,7 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
 }
 
 void Reporter::agent_event(const agents::StreamEvent& event, const agents::SessionProgress& progress) {
-  if (m_mode == OutputMode::json) {
+  if (m_mode == OutputMode::json_lines) {
     return;
   }
   std::vector<agents::LogEntry> entries;

@@ -28,6 +28,13 @@
 
 namespace simmer::test {
 
+// The journal kinds of a story that passes at its first attempt, in order.
+inline const std::string k_story =
+    "story_selected phase_started session_launched session phase_finished handoff_accepted commit phase_started "
+    "session_launched session phase_finished verdict commit story_passed";
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // A clock that moves only when slept on (a retry wait) or told to.
 class FakeSleepingClock final : public run::SleepingClock {
 public:

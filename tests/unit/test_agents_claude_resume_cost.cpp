@@ -4,6 +4,8 @@
 // twice (run_session() subtracts LaunchRequest::resume_cost_baseline only for the newer CLI).
 #include "agents/pricing.hpp"
 #include "agents/session.hpp"
+#include "test_util_support.hpp"
+#include "test_fixture_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,34 +15,24 @@
 using namespace simmer::agents;
 namespace fs = std::filesystem;
 
+using simmer::test::stream_fixture;
+using simmer::test::TempDir;
+
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("simmer-resume-cost-" + std::to_string(::getpid()));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string fixture(const std::string& name) {
-  return std::string(SIMMER_SOURCE_DIR) + "/tests/fixtures/streams/" + name;
-}
 
 // Replays a recorded stream as a stand-in `claude`, resuming `session` with `baseline` already recorded.
 SessionRecord replay(const std::string& stream, const std::string& session, double baseline) {
   TempDir dir;
-  fs::path script = dir.path / "claude";
+  fs::path script = dir.path() / "claude";
   {
     std::ofstream out(script);
-    out << "#!/bin/sh\ncat > /dev/null\ncat '" << fixture(stream) << "'\n";
+    out << "#!/bin/sh\ncat > /dev/null\ncat '" << stream_fixture(stream) << "'\n";
   }
   fs::permissions(script, fs::perms::owner_all);
   AgentOptions options;
   options.executable = script.string();
   LaunchRequest request;
-  request.cwd = dir.path;
+  request.cwd = dir.path();
   request.resume_session = session;
   request.resume_cost_baseline = baseline;
   std::atomic<bool> cancel{false};

@@ -5,6 +5,7 @@
 #include "agents/codex.hpp"
 #include "agents/command.hpp"
 #include "agents/gemini.hpp"
+#include "test_fixture_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,18 +15,9 @@
 using namespace simmer::agents;
 using Kind = StreamEvent::Kind;
 
-namespace {
+using simmer::test::stream_fixture_lines;
 
-std::vector<std::string> fixture_lines(const std::string& name) {
-  std::ifstream in(std::string(SIMMER_SOURCE_DIR) + "/tests/fixtures/streams/" + name);
-  REQUIRE(in.good());
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(line);
-  }
-  return lines;
-}
+namespace {
 
 struct Parsed {
   std::vector<StreamEvent> events;
@@ -80,7 +72,7 @@ const std::vector<std::string> k_garbage = {
 
 TEST_CASE("parsers: claude real stream with Write and Bash tool calls") {
   ClaudeStreamParser parser;
-  auto p = parse(parser, fixture_lines("claude-write-bash.jsonl"));
+  auto p = parse(parser, stream_fixture_lines("claude-write-bash.jsonl"));
   CHECK(p.saw_result);
   CHECK(p.record.outcome == Outcome::success);
   CHECK(p.record.session_id == "f046734d-236f-4dec-b60f-dd973f2b5151");
@@ -112,7 +104,7 @@ TEST_CASE("parsers: claude real stream with Write and Bash tool calls") {
 
 TEST_CASE("parsers: claude resumed session (FIX) reports only its own tokens and cost") {
   ClaudeStreamParser parser;
-  auto p = parse(parser, fixture_lines("claude-resume-edit.jsonl"));
+  auto p = parse(parser, stream_fixture_lines("claude-resume-edit.jsonl"));
   CHECK(p.record.outcome == Outcome::success);
   CHECK(p.record.session_id == "17efd298-11a1-4a2b-9b42-b682c92dc9f1");
   CHECK(p.record.tokens.input == 1500);
@@ -126,7 +118,7 @@ TEST_CASE("parsers: claude resumed session (FIX) reports only its own tokens and
 
 TEST_CASE("parsers: claude 529 overloaded is transient, though the CLI says subtype success") {
   ClaudeStreamParser parser;
-  auto p = parse(parser, fixture_lines("claude-529-overloaded.jsonl"), 1);
+  auto p = parse(parser, stream_fixture_lines("claude-529-overloaded.jsonl"), 1);
   CHECK(p.saw_result);
   CHECK(p.record.outcome == Outcome::transient);
   CHECK(p.record.error.rfind("API Error: 529 Overloaded.", 0) == 0);
@@ -135,7 +127,7 @@ TEST_CASE("parsers: claude 529 overloaded is transient, though the CLI says subt
 
 TEST_CASE("parsers: claude 429 is a usage limit") {
   ClaudeStreamParser parser;
-  auto p = parse(parser, fixture_lines("claude-429-rate-limit.jsonl"), 1);
+  auto p = parse(parser, stream_fixture_lines("claude-429-rate-limit.jsonl"), 1);
   CHECK(p.record.outcome == Outcome::usage_limit);
   CHECK(p.record.error ==
         "API Error: Request rejected (429) \xC2\xB7 Number of request tokens has exceeded your per-minute rate limit");
@@ -143,7 +135,7 @@ TEST_CASE("parsers: claude 429 is a usage limit") {
 
 TEST_CASE("parsers: claude killed before its result leaves the outcome to the supervisor") {
   ClaudeStreamParser parser;
-  auto p = parse(parser, fixture_lines("claude-hang-killed.jsonl"), -1);
+  auto p = parse(parser, stream_fixture_lines("claude-hang-killed.jsonl"), -1);
   CHECK_FALSE(p.saw_result);
   CHECK(p.record.outcome == Outcome::fatal);
   CHECK(p.record.session_id == "17efd298-11a1-4a2b-9b42-b682c92dc9f1");
@@ -175,7 +167,7 @@ TEST_CASE("parsers: claude max turns and a rejected rate_limit_event with its re
 
 TEST_CASE("parsers: codex real stream with a shell command") {
   CodexStreamParser parser;
-  auto p = parse(parser, fixture_lines("codex-exec-command.jsonl"));
+  auto p = parse(parser, stream_fixture_lines("codex-exec-command.jsonl"));
   CHECK(p.saw_result);
   CHECK(p.record.outcome == Outcome::success);
   CHECK(p.record.session_id == "01a201e9-6743-7aa3-aa92-639d645b941f");
@@ -197,7 +189,7 @@ TEST_CASE("parsers: codex real stream with a shell command") {
 
 TEST_CASE("parsers: codex resumed thread reports running totals") {
   CodexStreamParser parser;
-  auto p = parse(parser, fixture_lines("codex-resume.jsonl"));
+  auto p = parse(parser, stream_fixture_lines("codex-resume.jsonl"));
   CHECK(p.record.outcome == Outcome::success);
   CHECK(p.record.session_id == "01a201e9-6743-7aa3-aa92-639d645b941f");
   CHECK(p.record.tokens.input == 3400);
@@ -224,7 +216,7 @@ TEST_CASE("parsers: codex failed turn and connection errors without a turn") {
 
 TEST_CASE("parsers: gemini real stream with write_file and run_shell_command") {
   GeminiStreamParser parser;
-  auto p = parse(parser, fixture_lines("gemini-write-shell.jsonl"));
+  auto p = parse(parser, stream_fixture_lines("gemini-write-shell.jsonl"));
   CHECK(p.saw_result);
   CHECK(p.record.outcome == Outcome::success);
   CHECK(p.record.session_id == "5e830c7d-3555-42b3-a04a-3e4e8e1a2233");
@@ -247,7 +239,7 @@ TEST_CASE("parsers: gemini real stream with write_file and run_shell_command") {
 
 TEST_CASE("parsers: gemini resumed session and an error result") {
   GeminiStreamParser resumed;
-  auto p = parse(resumed, fixture_lines("gemini-resume.jsonl"));
+  auto p = parse(resumed, stream_fixture_lines("gemini-resume.jsonl"));
   CHECK(p.record.outcome == Outcome::success);
   CHECK(p.record.session_id == "5e830c7d-3555-42b3-a04a-3e4e8e1a2233");
   CHECK(p.record.tokens.input == 1100);
@@ -298,7 +290,7 @@ TEST_CASE("parsers: every real stream cut at every line, with the cut line trunc
                                                              {"codex-exec-command.jsonl", 1},
                                                              {"gemini-write-shell.jsonl", 2}};
   for (const auto& [name, which] : fixtures) {
-    auto lines = fixture_lines(name);
+    auto lines = stream_fixture_lines(name);
     for (std::size_t keep = 0; keep < lines.size(); ++keep) {
       for (std::size_t cut : {std::size_t{1}, lines[keep].size() / 2, lines[keep].size() - 1}) {
         std::unique_ptr<StreamParser> parser;

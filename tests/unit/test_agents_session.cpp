@@ -1,6 +1,8 @@
 // run_session end to end with stand-in CLIs (small shell scripts replaying recorded streams): transcript, outcome
 // from the stream rather than the exit code, computed cost, timeouts, crashes and missing programs.
 #include "agents/session.hpp"
+#include "test_util_support.hpp"
+#include "test_fixture_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,17 +13,10 @@
 using namespace simmer::agents;
 namespace fs = std::filesystem;
 
-namespace {
+using simmer::test::stream_fixture;
+using simmer::test::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("simmer-session-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 // A stand-in CLI: a script that prints `body` (shell) and reads its stdin into ./stdin.txt.
 fs::path fake_cli(const fs::path& dir, const std::string& body) {
@@ -31,10 +26,6 @@ fs::path fake_cli(const fs::path& dir, const std::string& body) {
   out.close();
   fs::permissions(script, fs::perms::owner_all);
   return script;
-}
-
-std::string fixture(const std::string& name) {
-  return std::string(SIMMER_SOURCE_DIR) + "/tests/fixtures/streams/" + name;
 }
 
 std::string read(const fs::path& p) {
@@ -49,13 +40,13 @@ std::string read(const fs::path& p) {
 TEST_CASE("session: a claude stream that exits 1 with a 529 is transient, transcript and prompt are kept") {
   TempDir dir;
   AgentOptions options;
-  options.executable = fake_cli(dir.path,
-                                "cat '" + fixture("claude-529-overloaded.jsonl") + "'; echo boom >&2; exit 1");
+  options.executable = fake_cli(dir.path(),
+                                "cat '" + stream_fixture("claude-529-overloaded.jsonl") + "'; echo boom >&2; exit 1");
   auto adapter = make_adapter("claude", options);
   LaunchRequest request;
   request.prompt = "the prompt";
-  request.cwd = dir.path;
-  request.transcript = dir.path / "sessions" / "r1" / "3-builder-0.jsonl";
+  request.cwd = dir.path();
+  request.transcript = dir.path() / "sessions" / "r1" / "3-builder-0.jsonl";
   std::vector<StreamEvent::Kind> kinds;
   std::atomic<bool> cancel{false};
   auto record = run_session(
@@ -64,7 +55,7 @@ TEST_CASE("session: a claude stream that exits 1 with a 529 is transient, transc
   CHECK(record.outcome == Outcome::transient);
   CHECK(record.exit_code == 1);
   CHECK(record.session_id == "17efd298-11a1-4a2b-9b42-b682c92dc9f1");
-  CHECK(read(dir.path / "stdin.txt") == "the prompt");
+  CHECK(read(dir.path() / "stdin.txt") == "the prompt");
   const std::string transcript = read(request.transcript);
   CHECK(transcript.find("\"api_error_status\":529") != std::string::npos);
   CHECK(transcript.find(R"({"text":"boom","type":"simmer.stderr"})") != std::string::npos);
@@ -76,10 +67,10 @@ TEST_CASE("session: codex tokens are priced from the table, overrides first, bas
   TempDir dir;
   AgentOptions options;
   options.model = "gpt-5-codex";
-  options.executable = fake_cli(dir.path, "cat '" + fixture("codex-resume.jsonl") + "'");
+  options.executable = fake_cli(dir.path(), "cat '" + stream_fixture("codex-resume.jsonl") + "'");
   auto adapter = make_adapter("codex", options);
   LaunchRequest request;
-  request.cwd = dir.path;
+  request.cwd = dir.path();
   std::atomic<bool> cancel{false};
   auto record = run_session(*adapter, request, {}, cancel);
   CHECK(record.outcome == Outcome::success);
@@ -101,21 +92,21 @@ TEST_CASE("session: codex tokens are priced from the table, overrides first, bas
 TEST_CASE("session: a CLI that dies without a result is classified from stderr") {
   TempDir dir;
   AgentOptions options;
-  options.executable = fake_cli(dir.path, "echo 'Error: connect ECONNREFUSED 127.0.0.1:9' >&2; exit 1");
+  options.executable = fake_cli(dir.path(), "echo 'Error: connect ECONNREFUSED 127.0.0.1:9' >&2; exit 1");
   std::atomic<bool> cancel{false};
   LaunchRequest request;
-  request.cwd = dir.path;
+  request.cwd = dir.path();
   auto record = run_session(*make_adapter("gemini", options), request, {}, cancel);
   CHECK(record.outcome == Outcome::transient);
   CHECK(record.error == "gemini exited with status 1 without a result: Error: connect ECONNREFUSED 127.0.0.1:9");
-  options.executable = fake_cli(dir.path, "echo 'error: unknown option --bogus' >&2; exit 2");
+  options.executable = fake_cli(dir.path(), "echo 'error: unknown option --bogus' >&2; exit 2");
   record = run_session(*make_adapter("gemini", options), request, {}, cancel);
   CHECK(record.outcome == Outcome::cannot_start);
   CHECK(record.error == "gemini exited with status 2 without a result: error: unknown option --bogus");
-  options.executable = fake_cli(dir.path, "echo 'sh: 1: gemini-helper: not found' >&2; exit 127");
+  options.executable = fake_cli(dir.path(), "echo 'sh: 1: gemini-helper: not found' >&2; exit 127");
   record = run_session(*make_adapter("gemini", options), request, {}, cancel);
   CHECK(record.outcome == Outcome::cannot_start);
-  options.executable = fake_cli(dir.path, "echo 'Segmentation fault' >&2; exit 139");
+  options.executable = fake_cli(dir.path(), "echo 'Segmentation fault' >&2; exit 139");
   record = run_session(*make_adapter("gemini", options), request, {}, cancel);
   CHECK(record.outcome == Outcome::fatal);
 }
@@ -123,10 +114,10 @@ TEST_CASE("session: a CLI that dies without a result is classified from stderr")
 TEST_CASE("session: idle timeout kills the CLI and says so") {
   TempDir dir;
   AgentOptions options;
-  options.executable = fake_cli(dir.path,
+  options.executable = fake_cli(dir.path(),
                                 "echo '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}'; sleep 300");
   LaunchRequest request;
-  request.cwd = dir.path;
+  request.cwd = dir.path();
   request.idle_timeout_s = 1;
   std::atomic<bool> cancel{false};
   auto record = run_session(*make_adapter("claude", options), request, {}, cancel);
@@ -152,7 +143,7 @@ TEST_CASE("session: the command agent passes the prompt as an argument and succe
   options.prompt_via = PromptVia::argument;
   LaunchRequest request;
   request.prompt = "do it";
-  request.cwd = dir.path;
+  request.cwd = dir.path();
   std::atomic<bool> cancel{false};
   auto record = run_session(*make_adapter("command", options), request, {}, cancel);
   CHECK(record.outcome == Outcome::success);
@@ -165,8 +156,8 @@ TEST_CASE("session: the transcript stops at its cap with one closing marker line
   AgentOptions options;
   options.command = {"/bin/sh", "-c", "i=0; while [ $i -lt 100 ]; do echo 0123456789; i=$((i+1)); done"};
   LaunchRequest request;
-  request.cwd = dir.path;
-  request.transcript = dir.path / "t.jsonl";
+  request.cwd = dir.path();
+  request.transcript = dir.path() / "t.jsonl";
   request.transcript_max_bytes = 110;
   std::atomic<bool> cancel{false};
   run_session(*make_adapter("command", options), request, {}, cancel);

@@ -4,6 +4,7 @@
 #include "agents/session.hpp"
 #include "agents/transcript_view.hpp"
 #include "util/strings.hpp"
+#include "test_fixture_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,18 +14,9 @@
 
 using namespace simmer::agents;
 
-namespace {
+using simmer::test::stream_fixture_lines;
 
-std::vector<std::string> fixture_lines(const std::string& name) {
-  std::ifstream in(std::string(SIMMER_SOURCE_DIR) + "/tests/fixtures/streams/" + name);
-  REQUIRE(in.good());
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(line);
-  }
-  return lines;
-}
+namespace {
 
 std::vector<LogEntry> entries_of(const std::string& agent, const std::vector<std::string>& lines) {
   TranscriptView view(agent, "", {});
@@ -61,7 +53,7 @@ void check_terminal_safe(const std::string& text) {
 }  // namespace
 
 TEST_CASE("transcript view: claude stream-json, tool calls with their paths and commands, output, totals") {
-  const std::string text = render("claude", fixture_lines("claude-write-bash.jsonl"));
+  const std::string text = render("claude", stream_fixture_lines("claude-write-bash.jsonl"));
   CHECK(text ==
         "  Writing the file.\n"
         "  . tokens 1000 in, 1 out, 200 cache read, 300 cache write; $0.0070 so far\n"
@@ -78,7 +70,7 @@ TEST_CASE("transcript view: claude stream-json, tool calls with their paths and 
 TEST_CASE("transcript view: codex exec --json, a command with its output, tokens priced by model") {
   TranscriptView view("codex", "gpt-5", {});
   std::vector<LogEntry> entries;
-  for (const auto& line : fixture_lines("codex-exec-command.jsonl")) {
+  for (const auto& line : stream_fixture_lines("codex-exec-command.jsonl")) {
     view.line(line, entries);
   }
   std::string text;
@@ -100,7 +92,7 @@ TEST_CASE("transcript view: codex exec --json, a command with its output, tokens
 }
 
 TEST_CASE("transcript view: gemini stream-json, file written and shell command run") {
-  CHECK(render("gemini", fixture_lines("gemini-write-shell.jsonl")) ==
+  CHECK(render("gemini", stream_fixture_lines("gemini-write-shell.jsonl")) ==
         "  Writing the file.\n"
         "  > write /tmp/ag/proj/gem.txt\n"
         "  > run cat gem.txt\n"
@@ -166,7 +158,7 @@ TEST_CASE("transcript view: every recorded stream renders terminal-safe, and as 
                                                         {"gemini", "gemini-resume.jsonl"},
                                                         {"gemini", "gemini-write-shell.jsonl"}}) {
     INFO(file);
-    const auto lines = fixture_lines(file);
+    const auto lines = stream_fixture_lines(file);
     const std::string text = render(agent, lines);
     // A session killed before its first message (claude-hang-killed) has nothing to show.
     CHECK(text.empty() == (file == "claude-hang-killed.jsonl"));
@@ -246,7 +238,7 @@ TEST_CASE("transcript view: figures the stream reports are bounded too") {
 }
 
 TEST_CASE("transcript view: malformed and truncated JSON lines show nothing and break nothing") {
-  const auto lines = fixture_lines("claude-write-bash.jsonl");
+  const auto lines = stream_fixture_lines("claude-write-bash.jsonl");
   // Every cut of every line: the parser skips what it cannot read, the rest renders as before.
   std::size_t cuts = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -290,7 +282,7 @@ TEST_CASE("transcript view: progress_of may be read mid-stream and leaves the re
     auto once = make_parser(agent);
     auto often = make_parser(agent);
     std::vector<StreamEvent> events;
-    for (const auto& line : fixture_lines(file)) {
+    for (const auto& line : stream_fixture_lines(file)) {
       once->feed_line(line, events);
       often->feed_line(line, events);
       (void)progress_of(*often, "m", {});

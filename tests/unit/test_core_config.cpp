@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 #include "core/jsonc.hpp"
 #include "store/documents.hpp"
+#include "test_fixture_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,17 +10,10 @@
 
 using namespace simmer;
 
+using simmer::test::good_fixture;
+using simmer::test::read_existing;
+
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string good(const std::string& name) { return std::string(SIMMER_SOURCE_DIR) + "/tests/fixtures/good/" + name; }
 
 nlohmann::json jsonc(const std::string& text) {
   const auto parsed = core::parse_json(text, core::JsonDialect::jsonc);
@@ -68,7 +62,7 @@ TEST_CASE("config: git.hooks turns the commit hooks off, git.hookTimeout bounds 
 }
 
 TEST_CASE("config: the full canonical fixture round-trips byte for byte", "[config]") {
-  const std::string text = slurp(good("simmer.json"));
+  const std::string text = read_existing(good_fixture("simmer.json"));
   auto resolved = core::resolve_config(store::config_schema(), jsonc(text), "simmer.json");
   REQUIRE(resolved.ok());
   CHECK(core::canonical_json(nlohmann::json(*resolved)) == text);
@@ -179,7 +173,7 @@ TEST_CASE("config: role rules the schema cannot say", "[config]") {
 }
 
 TEST_CASE("config: the JSONC fixture loads from disk with comments and trailing commas", "[config]") {
-  auto loaded = store::load_config(good("jsonc/simmer.json"), nullptr, "simmer.json");
+  auto loaded = store::load_config(good_fixture("jsonc/simmer.json"), nullptr, "simmer.json");
   REQUIRE(std::holds_alternative<core::Config>(loaded));
   const auto& c = std::get<core::Config>(loaded);
   CHECK(c.builder.agent == core::AgentKind::codex);

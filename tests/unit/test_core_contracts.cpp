@@ -1,6 +1,7 @@
 #include "core/contracts.hpp"
 #include "core/jsonc.hpp"
 #include "store/documents.hpp"
+#include "test_fixture_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,17 +11,10 @@
 
 using namespace simmer;
 
+using simmer::test::good_fixture;
+using simmer::test::read_existing;
+
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string good(const std::string& name) { return std::string(SIMMER_SOURCE_DIR) + "/tests/fixtures/good/" + name; }
 
 template <class T>
 std::string round_trip(const std::string& text) {
@@ -41,27 +35,30 @@ std::vector<std::string> lines(const std::vector<core::Problem>& problems) {
 }  // namespace
 
 TEST_CASE("contracts: good fixtures round-trip to canonical JSON byte for byte", "[contracts]") {
-  CHECK(round_trip<core::Prd>(slurp(good("prd.json"))) == slurp(good("prd.json")));
-  CHECK(round_trip<core::Task>(slurp(good("task.json"))) == slurp(good("task.json")));
-  CHECK(round_trip<core::Build>(slurp(good("build.json"))) == slurp(good("build.json")));
-  CHECK(round_trip<core::Verdict>(slurp(good("verdict.json"))) == slurp(good("verdict.json")));
-  CHECK(round_trip<core::Progress>(slurp(good("progress.json"))) == slurp(good("progress.json")));
+  CHECK(round_trip<core::Prd>(read_existing(good_fixture("prd.json"))) == read_existing(good_fixture("prd.json")));
+  CHECK(round_trip<core::Task>(read_existing(good_fixture("task.json"))) == read_existing(good_fixture("task.json")));
+  CHECK(round_trip<core::Build>(read_existing(good_fixture("build.json"))) ==
+        read_existing(good_fixture("build.json")));
+  CHECK(round_trip<core::Verdict>(read_existing(good_fixture("verdict.json"))) ==
+        read_existing(good_fixture("verdict.json")));
+  CHECK(round_trip<core::Progress>(read_existing(good_fixture("progress.json"))) ==
+        read_existing(good_fixture("progress.json")));
 }
 
 TEST_CASE("contracts: good fixtures load through their typed loaders", "[contracts]") {
-  auto prd = store::load_prd(good("prd.json"), "prd.json");
+  auto prd = store::load_prd(good_fixture("prd.json"), "prd.json");
   REQUIRE(std::holds_alternative<core::Prd>(prd));
   const auto& value = std::get<core::Prd>(prd);
   REQUIRE(value.stories.size() == 3);
   CHECK(value.find("S2")->status == core::StoryStatus::blocked);
   CHECK(value.find("S2")->blocked_reason.value() == "the verifier aborted: numbering spec is ambiguous");
   CHECK(value.find("nope") == nullptr);
-  auto verdict = store::load_verdict(good("verdict.json"));
+  auto verdict = store::load_verdict(good_fixture("verdict.json"));
   REQUIRE(std::holds_alternative<core::Verdict>(verdict));
   CHECK(std::get<core::Verdict>(verdict).verdict == core::VerdictKind::fail_retry);
-  CHECK(std::holds_alternative<core::Task>(store::load_task(good("task.json"))));
-  CHECK(std::holds_alternative<core::Build>(store::load_build(good("build.json"))));
-  CHECK(std::holds_alternative<core::Progress>(store::load_progress(good("progress.json"))));
+  CHECK(std::holds_alternative<core::Task>(store::load_task(good_fixture("task.json"))));
+  CHECK(std::holds_alternative<core::Build>(store::load_build(good_fixture("build.json"))));
+  CHECK(std::holds_alternative<core::Progress>(store::load_progress(good_fixture("progress.json"))));
 }
 
 TEST_CASE("contracts: optional fields stay absent when they were absent", "[contracts]") {

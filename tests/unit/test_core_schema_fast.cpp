@@ -17,6 +17,9 @@
 #include "core/schema.hpp"
 #include "core/schema_fast.hpp"
 #include "store/documents.hpp"
+#include "test_util_support.hpp"
+
+using simmer::test::slurp;
 
 namespace {
 
@@ -24,13 +27,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using simmer::schema::FastReader;
 using simmer::schema::Validator;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A simdjson document as nlohmann, keeping integer/unsigned/float apart, to compare values exactly.
 json to_json(const simdjson::dom::element& value) {

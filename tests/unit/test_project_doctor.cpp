@@ -1,6 +1,7 @@
 // doctor's checks on real directories: the order and names of the findings, and the problems each one reports.
 #include "project/doctor.hpp"
 #include "util/lock.hpp"
+#include "test_util_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,26 +10,12 @@
 #include <filesystem>
 #include <fstream>
 
+using simmer::test::TempDir;
+
 namespace {
 
 namespace fs = std::filesystem;
 using namespace simmer::project;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "simmer-doctor-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path / name).parent_path());
-    std::ofstream(path / name) << text;
-  }
-};
 
 const CheckResult& find(const std::vector<CheckResult>& results, const std::string& name) {
   for (const auto& r : results) {
@@ -44,7 +31,7 @@ const CheckResult& find(const std::vector<CheckResult>& results, const std::stri
 
 TEST_CASE("doctor: every check reports, in a fixed order, even in an empty directory", "[project][doctor]") {
   TempDir dir;
-  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path), {});
+  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path()), {});
   std::vector<std::string> names;
   for (const auto& r : results) {
     names.push_back(r.name);
@@ -62,7 +49,7 @@ TEST_CASE("doctor: invalid .simmer files are one fail with each problem", "[proj
   TempDir dir;
   dir.write("simmer.json", R"({"schemaVersion": 1, "agents": {"orchestrator": {"agent": "harness"}}})");
   dir.write(".simmer/prd.json", R"({"schemaVersion": 1})");
-  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path), {});
+  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path()), {});
   CHECK(find(results, "config").level == CheckLevel::ok);
   const auto& files = find(results, "files");
   CHECK(files.level == CheckLevel::fail);
@@ -77,7 +64,7 @@ TEST_CASE("doctor: a prompt override must name its hand-off file", "[project][do
   dir.write(".simmer/prompts/verifier.md", "Judge it and write .simmer/verdict.json.\n");
   dir.write(".simmer/prompts/orchestrator.md", "Pick a story.\n");
   dir.write(".simmer/prompts/notes.txt", "x\n");
-  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path), {});
+  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path()), {});
   const auto& prompts = find(results, "prompts");
   CHECK(prompts.level == CheckLevel::fail);
   CHECK(prompts.details ==
@@ -92,7 +79,7 @@ TEST_CASE("doctor: gate programs are looked up, assignments and builtins skipped
   dir.write("simmer.json", R"({"schemaVersion": 1, "gates": [
     {"name": "env", "run": "CI=1 sh -c true"}, {"name": "cd", "run": "cd sub && make"},
     {"name": "local", "run": "./check.sh"}, {"name": "gone", "run": "no-such-program-xyz --all"}]})");
-  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path), {});
+  auto results = run_doctor(simmer::store::ProjectPaths::at(dir.path()), {});
   const auto& gates = find(results, "gates");
   CHECK(gates.level == CheckLevel::fail);
   CHECK(gates.message == "2 of 4 gate commands missing");
@@ -104,8 +91,8 @@ TEST_CASE("doctor: gate programs are looked up, assignments and builtins skipped
 TEST_CASE("doctor: a held lock is a warning naming its holder", "[project][doctor]") {
   TempDir dir;
   dir.write("simmer.json", R"({"schemaVersion": 1})");
-  fs::create_directories(dir.path / ".simmer");
-  const auto paths = simmer::store::ProjectPaths::at(dir.path);
+  fs::create_directories(dir.path() / ".simmer");
+  const auto paths = simmer::store::ProjectPaths::at(dir.path());
   CHECK(find(run_doctor(paths, {}), "lock").message == "free");
   auto lock = simmer::util::ProjectLock::acquire(paths.lock, "cook");
   REQUIRE(lock.ok());

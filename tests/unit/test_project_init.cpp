@@ -7,6 +7,7 @@
 #include "project/line_diff.hpp"
 #include "project/prompter.hpp"
 #include "store/documents.hpp"
+#include "test_util_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,27 +17,13 @@
 #include <fstream>
 #include <sstream>
 
+using simmer::test::TempDir;
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace simmer::project;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "simmer-init-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path / name).parent_path());
-    std::ofstream(path / name) << text;
-  }
-};
 
 std::vector<std::string> gate_runs(const ProjectDetection& d) {
   std::vector<std::string> out;
@@ -51,7 +38,7 @@ std::vector<std::string> gate_runs(const ProjectDetection& d) {
 TEST_CASE("init: an empty directory is a new project with no gates", "[project][init]") {
   TempDir dir;
   dir.write("README.md", "# idea\n");
-  auto d = detect_project(dir.path);
+  auto d = detect_project(dir.path());
   CHECK(d.new_project);
   CHECK(d.manifests.empty());
   CHECK(d.gates.empty());
@@ -60,14 +47,14 @@ TEST_CASE("init: an empty directory is a new project with no gates", "[project][
 TEST_CASE("init: source files without a manifest are an existing project", "[project][init]") {
   TempDir dir;
   dir.write("src/main.c", "int main(void) { return 0; }\n");
-  CHECK_FALSE(detect_project(dir.path).new_project);
+  CHECK_FALSE(detect_project(dir.path()).new_project);
 }
 
 TEST_CASE("init: gates come from what the manifests declare", "[project][init]") {
   TempDir dir;
   dir.write("package.json", R"({"scripts": {"build": "tsc", "test": "echo \"Error: no test specified\" && exit 1"}})");
   dir.write("Makefile", "all:\n\tcc x.c\ntest: all\n\t./t\nLINT := x\n");
-  auto d = detect_project(dir.path);
+  auto d = detect_project(dir.path());
   CHECK(d.manifests == std::vector<std::string>{"Makefile", "package.json"});
   CHECK(gate_runs(d) == std::vector<std::string>{"build=make", "test=make test", "build-npm=npm run build"});
   CHECK_FALSE(d.new_project);
@@ -78,7 +65,7 @@ TEST_CASE("init: Cargo, Go and Python manifests", "[project][init]") {
   dir.write("Cargo.toml", "[package]\nname = \"x\"\n");
   dir.write("go.mod", "module x\n");
   dir.write("pyproject.toml", "[tool.ruff]\nline-length = 100\n");
-  auto d = detect_project(dir.path);
+  auto d = detect_project(dir.path());
   CHECK(d.manifests == std::vector<std::string>{"pyproject.toml", "Cargo.toml", "go.mod"});
   CHECK(gate_runs(d) == std::vector<std::string>{"test=python3 -m pytest -q", "lint=ruff check .", "build=cargo build",
                                                  "test-cargo=cargo test", "lint-cargo=cargo clippy -- -D warnings",

@@ -1,5 +1,6 @@
 // The markdown PRD parser: golden outputs, the malformed corpus with its exact messages, and the format's rules.
 #include "project/prd_markdown.hpp"
+#include "test_util_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,17 +13,12 @@
 #include <string>
 #include <vector>
 
+using simmer::test::slurp;
+
 namespace {
 
 namespace fs = std::filesystem;
 using simmer::project::parse_prd_markdown;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 fs::path corpus() { return fs::path(SIMMER_SOURCE_DIR) / "tests" / "fixtures" / "prd_md"; }
 

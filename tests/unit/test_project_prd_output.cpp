@@ -1,5 +1,6 @@
 // Writing prd.json: progress is never discarded without --merge or --force, merges keep what is unchanged.
 #include "project/prd_output.hpp"
+#include "test_util_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,6 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+using simmer::test::slurp;
+using simmer::test::TempDir;
 
 namespace {
 
@@ -29,25 +33,6 @@ json story(const std::string& id, const std::string& title, const std::string& s
 
 json prd(std::vector<json> stories) {
   return {{"schemaVersion", 1}, {"project", "p"}, {"description", ""}, {"stories", stories}};
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "simmer-prd-output-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
@@ -82,7 +67,7 @@ TEST_CASE("prd_output: progress means a passed or blocked story", "[project][prd
 
 TEST_CASE("prd_output: refuses to replace progress, leaving the file as it was", "[project][prd_output]") {
   TempDir dir;
-  const fs::path out = dir.path / ".simmer" / "prd.json";
+  const fs::path out = dir.path() / ".simmer" / "prd.json";
   REQUIRE(write_prd_output(prd({story("A-1", "one", "passed")}), out, ".simmer/prd.json", ExistingPolicy::force).ok());
   const std::string before = slurp(out);
   auto refused = write_prd_output(prd({story("A-1", "other")}), out, ".simmer/prd.json",
@@ -97,7 +82,7 @@ TEST_CASE("prd_output: refuses to replace progress, leaving the file as it was",
 
 TEST_CASE("prd_output: created, unchanged, replaced and printed", "[project][prd_output]") {
   TempDir dir;
-  const fs::path out = dir.path / "prd.json";
+  const fs::path out = dir.path() / "prd.json";
   auto first = write_prd_output(prd({story("A-1", "one")}), out, "prd.json", ExistingPolicy::refuse_progress);
   REQUIRE(first.ok());
   CHECK(first->action == PrdWrite::Action::created);
@@ -114,7 +99,7 @@ TEST_CASE("prd_output: created, unchanged, replaced and printed", "[project][prd
 
 TEST_CASE("prd_output: an unreadable existing prd.json is replaced only with --force", "[project][prd_output]") {
   TempDir dir;
-  const fs::path out = dir.path / "prd.json";
+  const fs::path out = dir.path() / "prd.json";
   std::ofstream(out) << "{ not json";
   auto refused = write_prd_output(prd({story("A-1", "one")}), out, "prd.json", ExistingPolicy::merge);
   REQUIRE_FALSE(refused.ok());

@@ -14,10 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Project {
+struct InputsProject {
   TempDir dir;
   fs::path prompts = dir / ".simmer/prompts";
-  Project() {
+  InputsProject() {
     fs::create_directories(prompts);
     spit(dir / "simmer.json", "{\"gates\":[{\"name\":\"t\",\"run\":\"make test\"}]}\n");
     spit(prompts / "builder.md", "Build it. {{handoff_instructions}}\n");
@@ -29,7 +29,7 @@ struct Project {
 }  // namespace
 
 TEST_CASE("inputs: the hashes name each input relative to the project, absent ones as null") {
-  Project p;
+  InputsProject p;
   fs::remove(p.dir / "scenario.json");
   auto in = p.pin();
   std::vector<simmer::core::events::InputHash> want = {
@@ -43,21 +43,21 @@ TEST_CASE("inputs: the hashes name each input relative to the project, absent on
 }
 
 TEST_CASE("inputs: the pinned prompt is served even after the file changed on disk") {
-  Project p;
+  InputsProject p;
   auto in = p.pin();
   spit(p.prompts / "builder.md", "Do something else.\n");
   CHECK(in.prompt_override("builder") == std::optional<std::string>("Build it. {{handoff_instructions}}\n"));
 }
 
 TEST_CASE("inputs: an unchanged disk reports nothing") {
-  Project p;
+  InputsProject p;
   auto in = p.pin();
   CHECK(in.check_and_restore(p.dir / ".simmer/tampered/r1", "7").empty());
   CHECK_FALSE(fs::exists(p.dir / ".simmer/tampered"));
 }
 
 TEST_CASE("inputs: changed, removed and created inputs are restored, each version kept aside") {
-  Project p;
+  InputsProject p;
   auto in = p.pin();
   const std::string config = slurp(p.dir / "simmer.json");
   spit(p.dir / "simmer.json", "{\"gates\":[]}\n");
@@ -87,7 +87,7 @@ TEST_CASE("inputs: changed, removed and created inputs are restored, each versio
 }
 
 TEST_CASE("inputs: a symlink in place of an input or of the prompts folder is replaced, its target untouched") {
-  Project p;
+  InputsProject p;
   auto in = p.pin();
   TempDir outside;
   spit(outside / "builder.md", "outside\n");

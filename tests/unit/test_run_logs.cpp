@@ -31,9 +31,9 @@ const std::string k_claude_write =
 const std::string k_claude_result =
     R"({"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"ok","total_cost_usd":0.01,"usage":{"input_tokens":10,"output_tokens":5}})";
 
-class Project {
+class LogsProject {
 public:
-  Project() : m_paths(store::ProjectPaths::at(m_dir.path())) {
+  LogsProject() : m_paths(store::ProjectPaths::at(m_dir.path())) {
     fs::create_directories(m_paths.dir);
     test::spit(
         m_paths.prd,
@@ -103,7 +103,7 @@ struct Shown {
   std::string err;
 };
 
-Shown show(const Project& p, run::LogsOptions options = {}, bool running = false) {
+Shown show(const LogsProject& p, run::LogsOptions options = {}, bool running = false) {
   Capture out;
   Capture err;
   run::LogsWorld world;
@@ -120,7 +120,7 @@ Shown show(const Project& p, run::LogsOptions options = {}, bool running = false
 
 // Two stories' sessions: builder and verifier of S-1, then the builder of S-2 (running).
 struct TwoStories {
-  Project p;
+  LogsProject p;
   std::string b1, v1, b2;
   TwoStories() {
     b1 = p.launch(core::AgentRole::builder, "S-1", 1);
@@ -175,7 +175,7 @@ TEST_CASE("logs: bad input gets its message and exit code") {
         "simmer: error: unknown story S-9 (.simmer/prd.json): no such story, and no session in the journal names "
         "it\n");
 
-  Project fresh;
+  LogsProject fresh;
   s = show(fresh);
   CHECK(s.code == 1);
   CHECK(s.err == "simmer: error: no session yet (.simmer/events.jsonl): run `simmer cook` first\n");
@@ -212,7 +212,7 @@ TEST_CASE("logs: a transcript cut at every byte offset shows its torn last line,
   const std::string full = k_claude_text + "\n" + k_claude_write + "\n" + k_claude_result + "\n";
   std::size_t torn = 0;
   for (std::size_t cut = 0; cut <= full.size(); ++cut) {
-    Project p;
+    LogsProject p;
     const std::string tr = p.launch(core::AgentRole::builder, "S-1", 1);
     p.write(tr, full.substr(0, cut));
     const Shown s = show(p);
@@ -235,7 +235,7 @@ TEST_CASE("logs: a transcript cut at every byte offset shows its torn last line,
 }
 
 TEST_CASE("logs: a transcript line over the size limit is skipped by its size, not held") {
-  Project p;
+  LogsProject p;
   const std::string tr = p.launch(core::AgentRole::builder, "S-1", 1, "command");
   p.write(tr, "before\n" + std::string(10 * 1024 * 1024, 'z') + "\nafter\n");
   run::LogsOptions options;
@@ -262,7 +262,7 @@ TEST_CASE("logs: a transcript line over the size limit is skipped by its size, n
 }
 
 TEST_CASE("logs: --raw prints the bytes as stored, or with control bytes escaped for a terminal") {
-  Project p;
+  LogsProject p;
   const std::string tr = p.launch(core::AgentRole::builder, "S-1", 1, "command");
   const std::string bytes = "plain\n\x1b]0;title\x07\x1b[2Jtorn";
   p.write(tr, bytes);
@@ -283,7 +283,7 @@ TEST_CASE("logs: --json prints a session object, then one object per entry, then
   TwoStories t;
   run::LogsOptions options;
   options.story = "S-1";
-  options.format = run::LogsFormat::json;
+  options.format = run::LogsFormat::json_lines;
   const Shown s = show(t.p, options);
   CHECK(s.code == 0);
   std::vector<nlohmann::json> lines;
@@ -305,7 +305,7 @@ TEST_CASE("logs: --json prints a session object, then one object per entry, then
 }
 
 TEST_CASE("logs: -f follows the session as it grows, moves on to the next one, and stops with the cook") {
-  Project p;
+  LogsProject p;
   const std::string b = p.launch(core::AgentRole::builder, "S-1", 1);
   p.write(b, k_claude_text + "\n" + k_claude_write.substr(0, 20));
   // Each wait() is one step of a cook: the rest of the torn line, the session's end and the verifier's launch,
@@ -348,7 +348,7 @@ TEST_CASE("logs: -f follows the session as it grows, moves on to the next one, a
 }
 
 TEST_CASE("logs: -f waits for a cook's first session, and Ctrl-C stops it with exit 0") {
-  Project p;
+  LogsProject p;
   std::atomic<bool> cancel{false};
   int waits = 0;
   std::string b;

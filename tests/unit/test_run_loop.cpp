@@ -15,13 +15,12 @@ using simmer::test::FakeAgents;
 using simmer::test::FakeRepository;
 using simmer::test::FakeSession;
 
+using simmer::test::contains;
+using simmer::test::k_story;
+
 namespace {
 
 // One story without gates, from its selection to story_passed.
-const std::string k_story =
-    "story_selected phase_started session_launched session phase_finished handoff_accepted commit phase_started "
-    "session_launched session phase_finished verdict commit story_passed";
-
 std::vector<std::string> subjects(const FakeRepository& repo) {
   std::vector<std::string> out;
   for (const auto& c : repo.commits) {
@@ -46,8 +45,6 @@ std::vector<std::string> launched(const CookHarness& h) {
   }
   return out;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -9,13 +9,9 @@
 using nlohmann::json;
 using simmer::test::CookHarness;
 
-namespace {
+using simmer::test::k_story;
 
-const std::string k_story =
-    "story_selected phase_started session_launched session phase_finished handoff_accepted commit phase_started "
-    "session_launched session phase_finished verdict commit story_passed";
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("run loop: a per-story budget halts before the next session, and a raised budget resumes at that phase") {
   CookHarness h;

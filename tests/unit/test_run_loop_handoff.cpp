@@ -12,9 +12,9 @@ using simmer::test::CookHarness;
 using simmer::test::FakeAgents;
 using simmer::test::FakeSession;
 
-namespace {
+using simmer::test::contains;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+namespace {
 
 // A builder whose first hand-off (repair 0 of attempt 0 of S1) is `first`, written as is ("" writes nothing);
 // every other session writes a valid one.

@@ -22,13 +22,10 @@ using simmer::test::slurp;
 
 namespace fs = std::filesystem;
 
+using simmer::test::contains;
+using simmer::test::k_story;
+
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-const std::string k_story =
-    "story_selected phase_started session_launched session phase_finished handoff_accepted commit phase_started "
-    "session_launched session phase_finished verdict commit story_passed";
 
 // Nothing of a refused cook is on disk: no journal, no state, no lock, no session.
 void check_nothing_written(const CookHarness& h) {

@@ -20,9 +20,9 @@ using simmer::test::spit;
 
 namespace fs = std::filesystem;
 
-namespace {
+using simmer::test::contains;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+namespace {
 
 // A builder of `story` (its first attempt) that does `act` besides writing a valid hand-off; everything else
 // passes.

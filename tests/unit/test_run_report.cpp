@@ -90,7 +90,7 @@ TEST_CASE("report: cook -v prints every agent event as logs renders it, plain co
   }
   {
     Capture out;
-    run::Reporter report(run::OutputMode::json, false, out.get(), out.get(), run::AgentEvents::every_event);
+    run::Reporter report(run::OutputMode::json_lines, false, out.get(), out.get(), run::AgentEvents::every_event);
     report.agent_event(tool_call("Bash", "make test"), progress);
     CHECK(out.text().empty());
   }

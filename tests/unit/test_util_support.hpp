@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the tests of src/util/: a real temporary directory, whole-file read/write without the code
+// Helpers shared by the unit tests: a real temporary directory, whole-file read/write without the code
 // under test, and running a function in a forked child.
 
 #include <sys/wait.h>
@@ -22,7 +22,7 @@ class TempDir {
 public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/simmer-util-XXXXXX";
+    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/simmer-test-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("mkdtemp failed");
     }
@@ -36,6 +36,11 @@ public:
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return m_path; }
   std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+  // Writes `text` to `name` under the directory, creating its parent folders.
+  void write(const std::string& name, const std::string& text) const {
+    std::filesystem::create_directories((m_path / name).parent_path());
+    std::ofstream(m_path / name, std::ios::binary) << text;
+  }
 
 private:
   std::filesystem::path m_path;
