@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 using simmer::test::stream_fixture;
 using simmer::test::TempDir;
 
+using simmer::test::slurp;
+
 namespace {
 
 // A stand-in CLI: a script that prints `body` (shell) and reads its stdin into ./stdin.txt.
@@ -26,13 +28,6 @@ fs::path fake_cli(const fs::path& dir, const std::string& body) {
   out.close();
   fs::permissions(script, fs::perms::owner_all);
   return script;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -55,8 +50,8 @@ TEST_CASE("session: a claude stream that exits 1 with a 529 is transient, transc
   CHECK(record.outcome == Outcome::transient);
   CHECK(record.exit_code == 1);
   CHECK(record.session_id == "17efd298-11a1-4a2b-9b42-b682c92dc9f1");
-  CHECK(read(dir.path() / "stdin.txt") == "the prompt");
-  const std::string transcript = read(request.transcript);
+  CHECK(slurp(dir.path() / "stdin.txt") == "the prompt");
+  const std::string transcript = slurp(request.transcript);
   CHECK(transcript.find("\"api_error_status\":529") != std::string::npos);
   CHECK(transcript.find(R"({"text":"boom","type":"simmer.stderr"})") != std::string::npos);
   CHECK_FALSE(kinds.empty());
@@ -161,7 +156,7 @@ TEST_CASE("session: the transcript stops at its cap with one closing marker line
   request.transcript_max_bytes = 110;
   std::atomic<bool> cancel{false};
   run_session(*make_adapter("command", options), request, {}, cancel);
-  CHECK(read(request.transcript) == std::string(10 * 11, ' ').replace(0, 110, [] {
+  CHECK(slurp(request.transcript) == std::string(10 * 11, ' ').replace(0, 110, [] {
     std::string s;
     for (int i = 0; i < 10; ++i) s += "0123456789\n";
     return s;

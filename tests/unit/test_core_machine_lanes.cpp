@@ -28,7 +28,7 @@ using simmer::test::data_of;
 using simmer::test::is;
 using simmer::test::kind_of;
 
-struct Run {
+struct LaneRun {
   State state;
   std::vector<Event> events;
 
@@ -51,8 +51,8 @@ struct Run {
   }
 };
 
-json story(const std::string& id, int priority, std::vector<std::string> deps = {},
-           std::optional<std::vector<std::string>> touches = std::nullopt) {
+json lane_story(const std::string& id, int priority, std::vector<std::string> deps = {},
+                std::optional<std::vector<std::string>> touches = std::nullopt) {
   json s = {{"id", id},   {"title", "Title " + id}, {"priority", priority}, {"dependencies", deps},
             {"epic", ""}, {"status", "pending"}};
   if (touches) {
@@ -61,7 +61,7 @@ json story(const std::string& id, int priority, std::vector<std::string> deps = 
   return s;
 }
 
-json limits(json over = json::object()) {
+json lane_limits(json over = json::object()) {
   json l = {{"fix", 2},
             {"contract", 2},
             {"transient", 5},
@@ -79,14 +79,14 @@ json parallel(int lanes) {
   return {{"lanes", lanes}, {"serial", json::array()}, {"untouched", "alone"}, {"integrate", "rebase"}};
 }
 
-void start(Run& run, json stories, json over) {
+void lane_start(LaneRun& run, json stories, json over) {
   run.feed("run_started", {{"version", "0.1.0"},
                            {"pid", 42},
                            {"resumed", false},
                            {"phase", "orchestrate"},
                            {"storyId", nullptr},
                            {"stories", stories},
-                           {"limits", limits(over)}});
+                           {"limits", lane_limits(over)}});
 }
 
 // The ids of the effects of type T, in order.
@@ -102,7 +102,7 @@ std::vector<std::string> ids(const std::vector<Effect>& effects) {
 }
 
 // A lane's run through BUILD, gates and a passing verdict.
-void pass_in_lane(Run& run, const std::string& id, int attempt) {
+void pass_in_lane(LaneRun& run, const std::string& id, int attempt) {
   run.feed("phase_started", {{"phase", attempt == 0 ? "build" : "fix"}, {"storyId", id}, {"attempt", attempt}});
   run.feed("session", {{"role", "builder"}, {"storyId", id}, {"attempt", attempt}, {"outcome", "success"}});
   run.feed("handoff_accepted", {{"role", "builder"}, {"storyId", id}, {"attempt", attempt}, {"file", "b"}});
@@ -114,7 +114,7 @@ void pass_in_lane(Run& run, const std::string& id, int attempt) {
 }
 
 // A coordinator's lane through the merge queue: rebased, gates passed, merged, recorded, passed.
-void merge(Run& run, const std::string& id) {
+void merge(LaneRun& run, const std::string& id) {
   auto effects = run.effects();
   REQUIRE(is<fx::IntegrateLane>(effects.front()));
   CHECK(std::get<fx::IntegrateLane>(effects.front()).story_id == id);
@@ -141,7 +141,7 @@ void merge(Run& run, const std::string& id) {
 }
 
 // Replay gives the same state, byte for byte.
-void check_replay(const Run& run) {
+void check_replay(const LaneRun& run) {
   CHECK(simmer::core::canonical_text(simmer::core::fold(run.events)) == simmer::core::canonical_text(run.state));
   auto back = simmer::core::state_from_json(simmer::core::to_json(run.state));
   REQUIRE(back.ok());
@@ -151,8 +151,8 @@ void check_replay(const Run& run) {
 }  // namespace
 
 TEST_CASE("lane run: a passed story ends the run without a record, and ends it again when relaunched") {
-  Run run;
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  LaneRun run;
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   REQUIRE(kind_of(run.next()) == "story_selected");
   run.take(run.next());
   pass_in_lane(run, "A", 0);
@@ -166,19 +166,19 @@ TEST_CASE("lane run: a passed story ends the run without a record, and ends it a
   run.take(end);
   CHECK(is<fx::Idle>(run.next()));
   // Relaunched with nothing to fold: it finishes at once, the story still waiting for the coordinator.
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   CHECK(kind_of(run.next()) == "run_finished");
   CHECK(run.state.stories.at("A").status == StoryState::pending);
   check_replay(run);
 }
 
 TEST_CASE("lane run: merge_failed sends a passed story back to FIX once per key, blocked when attempts are spent") {
-  Run run;
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  LaneRun run;
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   run.take(run.next());
   pass_in_lane(run, "A", 0);
   run.take(run.next());
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   run.feed(
       "merge_failed",
       {{"storyId", "A"}, {"key", 7}, {"kind", "merge"}, {"summary", "merge conflict in a.txt"}, {"output", "<<<"}});
@@ -194,12 +194,12 @@ TEST_CASE("lane run: merge_failed sends a passed story back to FIX once per key,
   CHECK(run.state.attempt == 1);
   pass_in_lane(run, "A", 1);
   run.take(run.next());
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   run.feed("merge_failed", {{"storyId", "A"}, {"key", 9}, {"kind", "gate"}, {"summary", "gate failed"}});
   CHECK(run.state.attempt == 2);
   pass_in_lane(run, "A", 2);
   run.take(run.next());
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   run.feed("merge_failed", {{"storyId", "A"}, {"key", 12}, {"kind", "merge"}, {"summary", "conflict again"}});
   // fix = 2: the third failure blocks the story, still without a record commit.
   CHECK(run.state.phase == Phase::record);
@@ -214,8 +214,8 @@ TEST_CASE("lane run: merge_failed sends a passed story back to FIX once per key,
 }
 
 TEST_CASE("lane run: merge_failed for another story, a lower key or a story not passed is ignored") {
-  Run run;
-  start(run, json::array({story("A", 1)}), {{"lane", true}});
+  LaneRun run;
+  lane_start(run, json::array({lane_story("A", 1)}), {{"lane", true}});
   run.take(run.next());
   run.feed("merge_failed", {{"storyId", "A"}, {"key", 3}, {"kind", "merge"}, {"summary", "x"}});
   CHECK(run.state.phase == Phase::build);
@@ -231,12 +231,12 @@ TEST_CASE("lane run: merge_failed for another story, a lower key or a story not 
 }
 
 TEST_CASE("coordinator: disjoint stories start in lanes, merge through the queue, then their dependants start") {
-  Run run;
-  start(run,
-        json::array({story("A", 1, {}, std::vector<std::string>{"src/a/**"}),
-                     story("B", 2, {}, std::vector<std::string>{"src/b/**"}),
-                     story("C", 3, {"A"}, std::vector<std::string>{"src/c/**"})}),
-        {{"parallel", parallel(2)}});
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"src/a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"src/b/**"}),
+                          lane_story("C", 3, {"A"}, std::vector<std::string>{"src/c/**"})}),
+             {{"parallel", parallel(2)}});
   REQUIRE(simmer::core::coordinating(run.state));
   auto effects = run.effects();
   CHECK(ids<fx::StartLane>(effects) == std::vector<std::string>{"A", "B"});
@@ -292,8 +292,8 @@ TEST_CASE("coordinator: disjoint stories start in lanes, merge through the queue
 }
 
 TEST_CASE("coordinator: a conflict or a gate failing on the merged tree sends the story back to its lane") {
-  Run run;
-  start(run, json::array({story("A", 1, {}, std::vector<std::string>{"a/**"})}), {{"parallel", parallel(3)}});
+  LaneRun run;
+  lane_start(run, json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"})}), {{"parallel", parallel(3)}});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
   run.feed("lane_finished", {{"storyId", "A"}, {"result", "passed"}, {"head", "a1"}, {"attempts", 1}});
   run.feed("merge_conflicted", {{"storyId", "A"},
@@ -334,12 +334,12 @@ TEST_CASE("coordinator: a conflict or a gate failing on the merged tree sends th
 }
 
 TEST_CASE("coordinator: a blocked lane is recorded by the queue's cursor, after the story it is recording") {
-  Run run;
-  start(run,
-        json::array({story("A", 1, {}, std::vector<std::string>{"a/**"}),
-                     story("B", 2, {}, std::vector<std::string>{"b/**"}),
-                     story("C", 3, {"B"}, std::vector<std::string>{"c/**"})}),
-        {{"parallel", parallel(2)}, {"gates", json::array()}});
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"b/**"}),
+                          lane_story("C", 3, {"B"}, std::vector<std::string>{"c/**"})}),
+             {{"parallel", parallel(2)}, {"gates", json::array()}});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
   run.feed("lane_started", {{"storyId", "B"}, {"branch", "simmer/r1/B"}, {"worktree", "/w/B"}, {"base", "t0"}});
   run.feed("lane_finished", {{"storyId", "A"}, {"result", "passed"}, {"head", "a1"}, {"attempts", 1}});
@@ -377,12 +377,12 @@ TEST_CASE("coordinator: a blocked lane is recorded by the queue's cursor, after 
 }
 
 TEST_CASE("coordinator: a story without touches runs alone, and holds the later stories with it") {
-  Run run;
-  start(run,
-        json::array({story("A", 1, {}, std::vector<std::string>{"a/**"}), story("U", 2),
-                     story("B", 3, {}, std::vector<std::string>{"b/**"}),
-                     story("C", 4, {}, std::vector<std::string>{"c/**"})}),
-        {{"parallel", parallel(2)}});
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}), lane_story("U", 2),
+                          lane_story("B", 3, {}, std::vector<std::string>{"b/**"}),
+                          lane_story("C", 4, {}, std::vector<std::string>{"c/**"})}),
+             {{"parallel", parallel(2)}});
   // A starts; U (no touches) waits for it and holds the later stories with it.
   CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"A"});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "b"}, {"worktree", "/w/A"}, {"base", "t0"}});
@@ -390,11 +390,11 @@ TEST_CASE("coordinator: a story without touches runs alone, and holds the later 
 }
 
 TEST_CASE("coordinator: a halted lane halts the run, and lanes in flight resume with the next run") {
-  Run run;
-  start(run,
-        json::array(
-            {story("A", 1, {}, std::vector<std::string>{"a/**"}), story("B", 2, {}, std::vector<std::string>{"b/**"})}),
-        {{"parallel", parallel(2)}});
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"b/**"})}),
+             {{"parallel", parallel(2)}});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "b"}, {"worktree", "/w/A"}, {"base", "t0"}});
   run.feed("lane_started", {{"storyId", "B"}, {"branch", "b"}, {"worktree", "/w/B"}, {"base", "t0"}});
   run.feed("lane_finished", {{"storyId", "A"},
@@ -409,20 +409,20 @@ TEST_CASE("coordinator: a halted lane halts the run, and lanes in flight resume 
   REQUIRE(kind_of(effects[0]) == "run_finished");
   run.take(effects[0]);
   CHECK(run.state.exit_code == static_cast<int>(simmer::ExitCode::halted));
-  start(run,
-        json::array(
-            {story("A", 1, {}, std::vector<std::string>{"a/**"}), story("B", 2, {}, std::vector<std::string>{"b/**"})}),
-        {{"parallel", parallel(2)}});
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"b/**"})}),
+             {{"parallel", parallel(2)}});
   CHECK(ids<fx::RunLane>(run.effects()) == std::vector<std::string>{"A", "B"});
   check_replay(run);
 }
 
 TEST_CASE("coordinator: maxIterations and the total budget stop new lanes, then halt the run") {
-  Run run;
-  start(run,
-        json::array(
-            {story("A", 1, {}, std::vector<std::string>{"a/**"}), story("B", 2, {}, std::vector<std::string>{"b/**"})}),
-        {{"parallel", parallel(2)}, {"maxIterations", 1}, {"gates", json::array()}});
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"b/**"})}),
+             {{"parallel", parallel(2)}, {"maxIterations", 1}, {"gates", json::array()}});
   CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"A", "B"});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "b"}, {"worktree", "/w/A"}, {"base", "t0"}});
   CHECK(ids<fx::StartLane>(run.effects()).empty());
@@ -433,9 +433,9 @@ TEST_CASE("coordinator: maxIterations and the total budget stop new lanes, then 
   REQUIRE(kind_of(halt) == "halted");
   CHECK(data_of(halt)["reason"] == "max_iterations");
 
-  Run spent;
-  start(spent, json::array({story("A", 1, {}, std::vector<std::string>{"a/**"})}),
-        {{"parallel", parallel(2)}, {"budgetTotal", 1.0}});
+  LaneRun spent;
+  lane_start(spent, json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"})}),
+             {{"parallel", parallel(2)}, {"budgetTotal", 1.0}});
   spent.feed("lane_started", {{"storyId", "A"}, {"branch", "b"}, {"worktree", "/w/A"}, {"base", "t0"}});
   spent.feed(
       "lane_finished",
@@ -444,8 +444,8 @@ TEST_CASE("coordinator: maxIterations and the total budget stop new lanes, then 
 }
 
 TEST_CASE("coordinator state: lanes, the queue and touches survive state.json, and one lane writes none of them") {
-  Run run;
-  start(run, json::array({story("A", 1, {}, std::vector<std::string>{"a/**"})}), {{"parallel", parallel(2)}});
+  LaneRun run;
+  lane_start(run, json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"})}), {{"parallel", parallel(2)}});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
   run.feed("lane_finished", {{"storyId", "A"}, {"result", "passed"}, {"head", "a1"}, {"attempts", 1}});
   json doc = simmer::core::to_json(run.state);
@@ -455,8 +455,8 @@ TEST_CASE("coordinator state: lanes, the queue and touches survive state.json, a
   CHECK(doc["limits"]["parallel"]["lanes"] == 2);
   check_replay(run);
 
-  Run one;
-  start(one, json::array({story("A", 1)}), json::object());
+  LaneRun one;
+  lane_start(one, json::array({lane_story("A", 1)}), json::object());
   json plain = simmer::core::to_json(one.state);
   CHECK_FALSE(plain.contains("lanes"));
   CHECK_FALSE(plain.contains("mergeQueue"));
@@ -466,18 +466,18 @@ TEST_CASE("coordinator state: lanes, the queue and touches survive state.json, a
   CHECK_FALSE(plain["stories"]["A"].contains("touches"));
   CHECK_FALSE(simmer::core::coordinating(one.state));
   // A parallel block of one lane is a run of one lane.
-  Run single;
-  start(single, json::array({story("A", 1)}), {{"parallel", parallel(1)}});
+  LaneRun single;
+  lane_start(single, json::array({lane_story("A", 1)}), {{"parallel", parallel(1)}});
   CHECK_FALSE(simmer::core::coordinating(single.state));
   CHECK(kind_of(single.next()) == "story_selected");
 }
 
 TEST_CASE("coordinator: a pause starts no new lane while those in flight and the merge queue go on, resume starts") {
-  Run run;
-  start(run,
-        json::array({story("A", 1, {}, std::vector<std::string>{"src/a/**"}),
-                     story("B", 2, {}, std::vector<std::string>{"src/b/**"})}),
-        {{"parallel", parallel(1 + 1)}});
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"src/a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"src/b/**"})}),
+             {{"parallel", parallel(1 + 1)}});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
   run.feed("steered", {{"action", "pause"}, {"storyId", nullptr}, {"by", "dashboard"}, {"request", "r"}});
   auto effects = run.effects();
@@ -497,8 +497,9 @@ TEST_CASE("coordinator: a pause starts no new lane while those in flight and the
 }
 
 TEST_CASE("coordinator: a story in flight in a lane cannot be retried or skipped") {
-  Run run;
-  start(run, json::array({story("A", 1, {}, std::vector<std::string>{"src/a/**"})}), {{"parallel", parallel(2)}});
+  LaneRun run;
+  lane_start(run, json::array({lane_story("A", 1, {}, std::vector<std::string>{"src/a/**"})}),
+             {{"parallel", parallel(2)}});
   run.feed("lane_started", {{"storyId", "A"}, {"branch", "simmer/r1/A"}, {"worktree", "/w/A"}, {"base", "t0"}});
   CHECK(simmer::core::steer_refusal(run.state, simmer::core::SteerAction::skip, std::string("A"), true) ==
         std::string("story A is in a lane of the run (it is merged or recorded first); steering a story in a lane is "

@@ -15,6 +15,8 @@
 namespace fs = std::filesystem;
 using simmer::test::TempDir;
 
+using simmer::test::slurp;
+
 namespace {
 
 // Runs a shell command in `dir` and returns its stdout, without its last newline; REQUIREs exit 0 unless `may_fail`.
@@ -40,13 +42,6 @@ std::string sh(const fs::path& dir, const std::string& command, bool may_fail = 
 }
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary | std::ios::trunc) << text; }
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A repository with one commit on main (a.txt, c.txt) and the path of lane S-1's worktree.
 struct Repo {
@@ -90,7 +85,7 @@ TEST_CASE("lane_git: the lane's worktree lives under the git dir, and opening it
   fs::remove_all(r.lane);
   REQUIRE(simmer::run::open_lane(r.root, r.lane, "simmer/r1/S-1", base).ok());
   CHECK(r.head(r.lane) == lane_tip);
-  CHECK(read(r.lane / "b.txt") == "b\n");
+  CHECK(slurp(r.lane / "b.txt") == "b\n");
 }
 
 TEST_CASE("lane_git: a folder that is not the lane's worktree is refused, never overwritten") {
@@ -100,7 +95,7 @@ TEST_CASE("lane_git: a folder that is not the lane's worktree is refused, never 
   auto opened = simmer::run::open_lane(r.root, r.lane, "simmer/r1/S-1", r.head(r.root));
   REQUIRE_FALSE(opened.ok());
   CHECK_THAT(opened.failure().message, Catch::Contains(r.lane.string()));
-  CHECK(read(r.lane / "mine.txt") == "precious\n");
+  CHECK(slurp(r.lane / "mine.txt") == "precious\n");
   // The lane's worktree on another branch is refused too.
   fs::remove_all(r.lane);
   REQUIRE(simmer::run::open_lane(r.root, r.lane, "simmer/r1/S-1", r.head(r.root)).ok());
@@ -143,7 +138,7 @@ TEST_CASE("lane_git: a lane is rebased onto the tip, and a conflict is aborted t
   // Aborted: the lane at its own tip, clean, no rebase in progress.
   CHECK(r.head(r.lane) == lane_tip);
   CHECK(sh(r.lane, "git status --porcelain") == "");
-  CHECK(read(r.lane / "c.txt") == "one\nLANE\nthree\n");
+  CHECK(slurp(r.lane / "c.txt") == "one\nLANE\nthree\n");
 
   SECTION("merge mode conflicts the same way, and is aborted too") {
     auto merged = simmer::run::integrate_lane(r.lane, tip2, "merge");
@@ -160,9 +155,9 @@ TEST_CASE("lane_git: a lane is rebased onto the tip, and a conflict is aborted t
     CHECK(*moved);
     CHECK(r.head(r.lane) == tip2);
     CHECK(simmer::run::rev_parse(r.lane, "refs/simmer/lanes/S-1/conflict-42") == lane_tip);
-    const std::string c = read(r.lane / "c.txt");
+    const std::string c = slurp(r.lane / "c.txt");
     CHECK_THAT(c, Catch::Contains("<<<<<<<") && Catch::Contains("LANE") && Catch::Contains("MAIN"));
-    CHECK(read(r.lane / "b.txt") == "b\n");
+    CHECK(slurp(r.lane / "b.txt") == "b\n");
     // Unstaged, like an agent's own changes.
     CHECK(sh(r.lane, "git diff --cached --name-only") == "");
     // Again (relaunched after a kill while FIX works): left as it is.
@@ -170,14 +165,14 @@ TEST_CASE("lane_git: a lane is rebased onto the tip, and a conflict is aborted t
     auto again2 = simmer::run::restack_lane(r.lane, "S-1", 42, tip2);
     REQUIRE(again2.ok());
     CHECK_FALSE(*again2);
-    CHECK(read(r.lane / "c.txt") == "one\nLANE and MAIN\nthree\n");
+    CHECK(slurp(r.lane / "c.txt") == "one\nLANE and MAIN\nthree\n");
   }
 
   SECTION("a lane with uncommitted changes is refused a restack, and keeps them") {
     write(r.lane / "a.txt", "edited\n");
     auto refused = simmer::run::restack_lane(r.lane, "S-1", 7, tip2);
     REQUIRE_FALSE(refused.ok());
-    CHECK(read(r.lane / "a.txt") == "edited\n");
+    CHECK(slurp(r.lane / "a.txt") == "edited\n");
     CHECK(r.head(r.lane) == lane_tip);
     auto integrate = simmer::run::integrate_lane(r.lane, tip2, "rebase");
     REQUIRE_FALSE(integrate.ok());
@@ -198,7 +193,7 @@ TEST_CASE("lane_git: the fast-forward moves the checkout from the expected tip o
 
   REQUIRE(simmer::run::fast_forward(r.root, "refs/heads/main", base, lane_tip).ok());
   CHECK(r.head(r.root) == lane_tip);
-  CHECK(read(r.root / "b.txt") == "b\n");
+  CHECK(slurp(r.root / "b.txt") == "b\n");
   CHECK(sh(r.root, "git status --porcelain") == "");
   // Again (killed before `merged` was journaled): already there.
   REQUIRE(simmer::run::fast_forward(r.root, "refs/heads/main", base, lane_tip).ok());
@@ -222,7 +217,7 @@ TEST_CASE("lane_git: closing removes a clean merged lane and its branch, and kee
   auto kept = simmer::run::close_lane(r.root, r.lane, "simmer/r1/S-1", true);
   REQUIRE(kept.ok());
   CHECK_FALSE(*kept);
-  CHECK(read(r.lane / "stray.txt") == "left by a gate\n");
+  CHECK(slurp(r.lane / "stray.txt") == "left by a gate\n");
   fs::remove(r.lane / "stray.txt");
   // Not merged yet: the worktree goes, the branch (with its commit) stays.
   auto closed = simmer::run::close_lane(r.root, r.lane, "simmer/r1/S-1", true);

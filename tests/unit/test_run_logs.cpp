@@ -17,7 +17,7 @@
 #include <filesystem>
 
 using namespace simmer;
-namespace ev = core::events;
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -60,27 +60,27 @@ public:
                                    std::string(core::to_string(role)) + "-" + std::to_string(attempt) + ".jsonl";
     fs::create_directories(m_paths.root / ".simmer/sessions/r1");
     test::spit(m_paths.root / transcript, "");
-    event(ev::SessionLaunched{.role = role,
-                              .story_id = std::move(story),
-                              .attempt = attempt,
-                              .agent = agent,
-                              .pid = 1,
-                              .pgid = 1,
-                              .transcript = transcript});
+    event(core::events::SessionLaunched{.role = role,
+                                        .story_id = std::move(story),
+                                        .attempt = attempt,
+                                        .agent = agent,
+                                        .pid = 1,
+                                        .pgid = 1,
+                                        .transcript = transcript});
     return transcript;
   }
   void end(core::AgentRole role, std::optional<std::string> story, int attempt, const std::string& transcript) {
-    event(ev::Session{.role = role,
-                      .story_id = std::move(story),
-                      .attempt = attempt,
-                      .agent = "script",
-                      .model = "script",
-                      .tokens = {.input = 10, .output = 5},
-                      .turns = 1,
-                      .duration_ms = 1500,
-                      .cost_usd = 0.01,
-                      .cost_reported = true,
-                      .transcript = transcript});
+    event(core::events::Session{.role = role,
+                                .story_id = std::move(story),
+                                .attempt = attempt,
+                                .agent = "script",
+                                .model = "script",
+                                .tokens = {.input = 10, .output = 5},
+                                .turns = 1,
+                                .duration_ms = 1500,
+                                .cost_usd = 0.01,
+                                .cost_reported = true,
+                                .transcript = transcript});
   }
   void write(const std::string& transcript, const std::string& text) { append(m_paths.root / transcript, text); }
 

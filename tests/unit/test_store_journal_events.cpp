@@ -13,14 +13,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempProject {
+struct JournalProject {
   fs::path root;
-  TempProject() {
+  JournalProject() {
     char tmpl[] = "/tmp/simmer-journal-events-XXXXXX";
     root = ::mkdtemp(tmpl);
     fs::create_directories(root / ".simmer");
   }
-  ~TempProject() { fs::remove_all(root); }
+  ~JournalProject() { fs::remove_all(root); }
   simmer::store::ProjectPaths paths() const { return simmer::store::ProjectPaths::at(root); }
   void journal(const std::string& text) const { std::ofstream(root / ".simmer" / "events.jsonl") << text; }
 };
@@ -30,7 +30,7 @@ const std::string k_run_started =
     R"("stories":[{"id":"S-1","title":"One"}],"storyId":null,"version":"0.1.0"},"kind":"run_started",)"
     R"("runId":"r1","seq":1,"ts":"2026-12-01T10:00:00.000Z"})";
 
-std::string refusal(const TempProject& p) {
+std::string refusal(const JournalProject& p) {
   try {
     simmer::store::read_checked_events(p.paths());
   } catch (const simmer::Error& e) {
@@ -43,7 +43,7 @@ std::string refusal(const TempProject& p) {
 }  // namespace
 
 TEST_CASE("journal_events: good lines become events in order") {
-  TempProject p;
+  JournalProject p;
   p.journal(k_run_started + "\n" +
             R"({"data":{"message":"hi"},"kind":"warning","runId":"r1","seq":2,"ts":"2026-12-01T10:00:01.000Z"})" +
             "\n");
@@ -57,7 +57,7 @@ TEST_CASE("journal_events: good lines become events in order") {
 
 // Issue #10 item 13: this line escaped the fold as `[json.exception.out_of_range.403] key 'id' not found`.
 TEST_CASE("journal_events: a line that fails its data schema names the line, pointer, seq and kind") {
-  TempProject p;
+  JournalProject p;
   std::string line = k_run_started;
   line.replace(line.find(R"("id":"S-1",)"), 11, "");
   p.journal(line + "\n");
@@ -74,7 +74,7 @@ TEST_CASE("journal_events: a line that fails its data schema names the line, poi
 }
 
 TEST_CASE("journal_events: the strict JSON rules apply to journal lines too") {
-  TempProject p;
+  JournalProject p;
   const std::string tail = R"(,"runId":"r1","seq":2,"ts":"2026-12-01T10:00:01.000Z"})";
   // nlohmann keeps the last of two equal keys: the line would fold as a halt.
   p.journal(k_run_started + "\n" + R"({"data":{"message":"a"},"kind":"warning","kind":"halted")" + tail + "\n");
