@@ -27,6 +27,7 @@
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/lock.hpp"
 #include "util/process.hpp"
 #include "web/authority.hpp"
 #include "web/http.hpp"
@@ -201,6 +202,23 @@ std::string token_problem(const std::string& token) {
 
 std::string generate_token() { return random_hex(16); }
 
+namespace {
+
+// The journal says "running" until run_finished; a killed cook never writes it. Whether a cook really runs is the
+// project lock's liveness, read as `simmer status` reads it.
+bool cook_alive(const store::ProjectPaths& paths) {
+  return util::ProjectLock::inspect(paths.lock).state == util::LockState::held;
+}
+
+// A "running" run or story without a live cook is "interrupted": the next `simmer cook` resumes it.
+void mark_interrupted(json& item, bool alive) {
+  if (!alive && item.is_object() && item.value("status", "") == "running") {
+    item["status"] = "interrupted";
+  }
+}
+
+}  // namespace
+
 struct Server::Impl {
   store::ProjectPaths paths;
   ServerOptions options;
@@ -217,7 +235,8 @@ struct Server::Impl {
   CachedFile config{{}, core::JsonDialect::jsonc, {}, nullptr, {}};
   std::string state_body, stories_body;
   std::int64_t state_seq = -1, stories_seq = -1;
-  std::map<std::string, json> diffstats;  // by commit sha
+  bool state_alive = false, stories_alive = false;  // the cook's liveness the cached bodies were made with
+  std::map<std::string, json> diffstats;            // by commit sha
 
   Impl(store::ProjectPaths p, ServerOptions o)
       : paths(std::move(p)),
@@ -319,17 +338,19 @@ bool Server::Impl::guard(const http::Request& req, http::Response& res) {
 
 std::string Server::Impl::state_json() {
   std::int64_t seq = feed.last_seq();
+  const bool alive = cook_alive(paths);
   std::lock_guard<std::mutex> lock(cache_mutex);
   bool changed = state.refresh();
   changed = config.refresh() || changed;
   changed = prd.refresh() || changed;
-  if (!changed && seq == state_seq && !state_body.empty()) {
+  if (!changed && seq == state_seq && alive == state_alive && !state_body.empty()) {
     return state_body;
   }
   json out;
   out["state"] = state.value;
   out["stateError"] = state.error.empty() ? json(nullptr) : json(state.error);
   feed.with_view([&](const RunView& view) { out["run"] = view.run_json(); });
+  mark_interrupted(out["run"], alive);
   json budget = {{"totalUsd", nullptr}, {"perStoryUsd", nullptr}};
   if (config.value.is_object() && config.value.contains("budget") && config.value["budget"].is_object()) {
     const json& b = config.value["budget"];
@@ -345,13 +366,15 @@ std::string Server::Impl::state_json() {
   out["root"] = paths.root.filename().string();
   state_body = out.dump() + "\n";
   state_seq = seq;
+  state_alive = alive;
   return state_body;
 }
 
 std::string Server::Impl::stories_json() {
   std::int64_t seq = feed.last_seq();
+  const bool alive = cook_alive(paths);
   std::lock_guard<std::mutex> lock(cache_mutex);
-  if (!prd.refresh() && seq == stories_seq && !stories_body.empty()) {
+  if (!prd.refresh() && seq == stories_seq && alive == stories_alive && !stories_body.empty()) {
     return stories_body;
   }
   json stories = json::array();
@@ -394,6 +417,7 @@ std::string Server::Impl::stories_json() {
               item["blockedReason"] = facts["blockedReason"];
             }
           }
+          mark_interrupted(item, alive);
           stories.push_back(std::move(item));
         }
       }
@@ -405,6 +429,7 @@ std::string Server::Impl::stories_json() {
         facts["title"] = "";
         facts["epic"] = "";
         facts["inPrd"] = false;
+        mark_interrupted(facts, alive);
         stories.push_back(std::move(facts));
       }
     }
@@ -415,6 +440,7 @@ std::string Server::Impl::stories_json() {
               {"lastSeq", seq}};
   stories_body = out.dump() + "\n";
   stories_seq = seq;
+  stories_alive = alive;
   return stories_body;
 }
 
@@ -470,6 +496,7 @@ json Server::Impl::story_json(const std::string& id) {
   }
   json detail;
   feed.with_view([&](const RunView& view) { detail = view.story_detail(id); });
+  mark_interrupted(detail, cook_alive(paths));
   if (prd_story.is_null() && detail.is_null()) {
     return nullptr;
   }

@@ -154,8 +154,9 @@ async function main() {
     .catch(() => fail("run status never showed interrupted"));
   await page.waitForSelector("#btn-pause", { state: "hidden" });
   await page.waitForSelector("#btn-stop", { state: "hidden" });
-  // The story the stopped run was on can be set aside, now with no cook (applied by the command, with the lock).
-  await page.click('.story[data-id="S-4"][data-status="running"] button.act[data-action="skip"]', { timeout: 30000 });
+  // The story the stopped run was on shows interrupted (no cook holds the lock) and can be set aside, now with no
+  // cook (applied by the command, with the lock).
+  await page.click('.story[data-id="S-4"][data-status="interrupted"] button.act[data-action="skip"]', { timeout: 30000 });
   const skippedIdle = await result("applied", "skip S-4");
   if (!skippedIdle.startsWith("skip S-4: applied")) fail("skip S-4 answer: " + skippedIdle);
   await page.waitForSelector('.story[data-id="S-4"][data-status="blocked"]', { timeout: 30000 });
