@@ -274,6 +274,12 @@ void fields(auto& m, Is<events::HandoffAccepted> auto& v) {
   m(key::attempt, v.attempt, k_required);
 }
 
+void fields(auto& m, Is<events::GateOutput> auto& v) {
+  m(key::path, v.path, k_required);
+  m(key::change, v.change, k_required);
+  m(key::sha256, v.sha256, k_omitted);
+}
+
 void fields(auto& m, Is<events::Gate> auto& v) {
   m(key::name, v.name, k_required);
   m(key::story_id, v.story_id, k_null);
@@ -284,6 +290,7 @@ void fields(auto& m, Is<events::Gate> auto& v) {
   m(key::duration_ms, v.duration_ms, k_required);
   m(key::output_tail, v.output_tail, k_required);
   m(key::hook, v.hook, k_omitted);
+  m(key::outputs, v.outputs, k_omitted);
 }
 
 void fields(auto& m, Is<events::Verdict> auto& v) {
@@ -300,6 +307,7 @@ void fields(auto& m, Is<events::Commit> auto& v) {
   m(key::kind, v.kind, k_required);
   m(key::sha, v.sha, k_null);
   m(key::subject, v.subject, k_required);
+  m(key::kept_out, v.kept_out, k_omitted);
 }
 
 void fields(auto& m, Is<events::StoryPassed> auto& v) {
@@ -373,6 +381,7 @@ void fields(auto& m, Is<events::MergeGate> auto& v) {
   m(key::timed_out, v.timed_out, k_required);
   m(key::duration_ms, v.duration_ms, k_required);
   m(key::output_tail, v.output_tail, k_required);
+  m(key::outputs, v.outputs, k_omitted);
 }
 
 void fields(auto& m, Is<events::Merged> auto& v) {

@@ -135,6 +135,8 @@ inline constexpr std::string_view passed = "passed";
 inline constexpr std::string_view timed_out = "timedOut";
 inline constexpr std::string_view output_tail = "outputTail";
 inline constexpr std::string_view hook = "hook";
+inline constexpr std::string_view outputs = "outputs";
+inline constexpr std::string_view kept_out = "keptOut";
 inline constexpr std::string_view verdict = "verdict";
 inline constexpr std::string_view summary = "summary";
 inline constexpr std::string_view criteria = "criteria";
@@ -345,6 +347,15 @@ struct HandoffAccepted {
   bool operator==(const HandoffAccepted&) const = default;
 };
 
+// A path a gate created or changed (gate.outputs, merge_gate.outputs), kept out of simmer's commits
+// (core/gate_outputs.hpp).
+struct GateOutput {
+  std::string path;                   // relative to the work tree; a folder git lists whole ends in '/'
+  std::string change;                 // "created" (untracked before the gate), "changed" or "deleted" (tracked)
+  std::optional<std::string> sha256;  // "changed": the content the gate left
+  bool operator==(const GateOutput&) const = default;
+};
+
 struct Gate {
   static constexpr std::string_view k_kind = "gate";
   std::string name;                     // "<hook> hook" for a refused commit
@@ -354,8 +365,9 @@ struct Gate {
   bool passed = false;
   bool timed_out = false;
   std::int64_t duration_ms = 0;
-  std::string output_tail;   // the last 64 KiB
-  std::optional<bool> hook;  // omitted: true when a commit hook refused a BUILD/FIX commit
+  std::string output_tail;                         // the last 64 KiB
+  std::optional<bool> hook;                        // omitted: true when a commit hook refused a BUILD/FIX commit
+  std::optional<std::vector<GateOutput>> outputs;  // omitted: the gate created or changed nothing git sees
   bool operator==(const Gate&) const = default;
 };
 
@@ -384,6 +396,7 @@ struct Commit {
   CommitKind kind = CommitKind::build;
   std::optional<std::string> sha;  // null: nothing to commit
   std::string subject;
+  std::optional<std::vector<std::string>> kept_out;  // omitted: no gate output was left out of the commit
   bool operator==(const Commit&) const = default;
 };
 
@@ -495,6 +508,7 @@ struct MergeGate {
   bool timed_out = false;
   std::int64_t duration_ms = 0;
   std::string output_tail;
+  std::optional<std::vector<GateOutput>> outputs;  // omitted: the gate created or changed nothing git sees
   bool operator==(const MergeGate&) const = default;
 };
 

@@ -29,13 +29,16 @@ bool storage_failure(const std::string& message) {
   return false;
 }
 
-// Commits `paths` for `plan` (every change outside .simmer/ and the foreign paths when `paths` is nullopt).
+// Commits `paths` for `plan` (every change outside .simmer/, the foreign paths and `kept` when `paths` is nullopt).
 CommitOutcome commit_paths(RunContext& cx, const core::CommitPlan& plan,
-                           const std::optional<std::vector<std::string>>& paths) {
+                           const std::optional<std::vector<std::string>>& paths,
+                           const std::vector<std::string>& kept = {}) {
   auto t = cx.profile.time("git");
   Repository& repo = cx.world.repository;
+  std::vector<std::string> excluded = cx.foreign;
+  excluded.insert(excluded.end(), kept.begin(), kept.end());
   auto r = paths ? repo.commit(*paths, plan.subject, plan.run_id, plan.key_seq)
-                 : repo.commit_work_tree(cx.foreign, plan.subject, plan.run_id, plan.key_seq);
+                 : repo.commit_work_tree(excluded, plan.subject, plan.run_id, plan.key_seq);
   if (!r.ok()) {
     throw Error(storage_failure(r.failure().message) ? ExitCode::unsafe_storage : r.failure().code,
                 r.failure().message);
@@ -61,10 +64,21 @@ core::events::Gate hook_gate(const RunContext& cx, const HookFailure& f) {
 
 }  // namespace
 
+std::vector<std::string> kept_gate_outputs(const core::GateOutputs& outputs, const Repository& repo) {
+  std::vector<std::string> kept;
+  for (const auto& [path, output] : outputs) {
+    if (core::still_gate_output(output, output.change == "created" ? std::nullopt : repo.file_sha256(path))) {
+      kept.push_back(path);
+    }
+  }
+  return kept;
+}
+
 void commit_attempt_phase(RunContext& cx, const core::effects::Commit& effect) {
   const core::CommitPlan& plan = effect.plan;
   cx.flush_state();
-  auto outcome = commit_paths(cx, plan, std::nullopt);
+  std::vector<std::string> kept = kept_gate_outputs(cx.gate_outputs, cx.world.repository);
+  auto outcome = commit_paths(cx, plan, std::nullopt, kept);
   if (outcome.hook_failure) {
     // Nothing was committed: the attempt fails like a gate and FIX gets the hook's output.
     cx.append(hook_gate(cx, *outcome.hook_failure));
@@ -74,7 +88,8 @@ void commit_attempt_phase(RunContext& cx, const core::effects::Commit& effect) {
                                  .attempt = cx.state().attempt,
                                  .kind = plan.kind,
                                  .sha = outcome.sha,
-                                 .subject = plan.subject});
+                                 .subject = plan.subject,
+                                 .kept_out = kept.empty() ? std::nullopt : std::optional(std::move(kept))});
 }
 
 void record_phase(RunContext& cx, const core::effects::Record& effect) {

@@ -6,6 +6,7 @@
 // are functions of a RunContext and the machine's effect; run/loop.hpp asks the machine and dispatches.
 
 #include <atomic>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -62,8 +63,10 @@ public:
   const std::atomic<int>& signal_number;
 
   std::string run_id;
-  HeadRef head;                         // where the run commits: the branch at the start, its tip as of the last commit
-  std::vector<std::string> foreign;     // dirty at start (--allow-dirty): kept out of every commit
+  HeadRef head;                      // where the run commits: the branch at the start, its tip as of the last commit
+  std::vector<std::string> foreign;  // dirty at start (--allow-dirty): kept out of every commit
+  core::GateOutputs gate_outputs;    // what gates wrote, from the journal on: kept out of commits while theirs
+  std::map<std::string, core::GateOutputs> merge_gate_outputs;  // by story: what the gates on its merge wrote
   std::string actor = "harness";        // who ran last (a role, or "gate"), for tamper found between checks
   bool interrupted = false;             // a session or gate was cancelled: the loop journals the interrupt
   SessionTokens session_tokens;         // per session id, what the journal's session records charged to it so far

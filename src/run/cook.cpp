@@ -6,6 +6,7 @@
 
 #include "run/cook.hpp"
 
+#include "run/commit_phase.hpp"
 #include "run/git.hpp"
 #include "run/inputs.hpp"
 #include "run/loop.hpp"
@@ -18,6 +19,8 @@
 #include "util/process.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include <sys/stat.h>
 
@@ -103,6 +106,12 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
   std::vector<std::string> foreign;
   if (!fold.state.story_id) {
     foreign = git.dirty_paths();
+    // What earlier gates wrote and is still theirs (a build folder) is nobody's work: it stays out of commits as
+    // a gate output, not as a foreign path.
+    const std::vector<std::string> kept = kept_gate_outputs(fold.gate_outputs, git);
+    std::erase_if(foreign, [&](const std::string& path) {
+      return std::any_of(kept.begin(), kept.end(), [&](const std::string& k) { return core::covers(k, path); });
+    });
     if (!foreign.empty() && !options.allow_dirty && options.steer_only.empty()) {
       std::string list;
       for (std::size_t i = 0; i < foreign.size() && i < 5; ++i) {

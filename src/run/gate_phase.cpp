@@ -35,6 +35,7 @@ void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
   }
   cx.flush_state();
   Snapshot before = take_snapshot(cx);
+  const std::vector<core::DirtyEntry> dirty_before = cx.world.repository.dirty_entries();
   cx.actor = "gate";
   cx.report.begin_activity(fmt::format("{} gate {}", cx.state().story_id.value_or("-"), gate->name));
   util::ProcessResult r;
@@ -49,6 +50,8 @@ void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
     return;
   }
   const bool passed = r.succeeded();
+  auto outputs = core::gate_outputs(dirty_before, cx.world.repository.dirty_entries());
+  core::note_outputs(cx.gate_outputs, outputs);
   cx.append(core::events::Gate{.name = gate->name,
                                .story_id = story,
                                .attempt = attempt,
@@ -56,7 +59,8 @@ void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
                                .passed = passed,
                                .timed_out = r.timed_out,
                                .duration_ms = r.duration_ms,
-                               .output_tail = r.spawned ? gate_tail(r.output_tail) : r.spawn_error});
+                               .output_tail = r.spawned ? gate_tail(r.output_tail) : r.spawn_error,
+                               .outputs = outputs.empty() ? std::nullopt : std::optional(std::move(outputs))});
   if (!passed || effect.index + 1 >= static_cast<int>(cx.config.gates.size())) {
     cx.append(core::events::PhaseFinished{.phase = core::Phase::gates,
                                           .story_id = story,

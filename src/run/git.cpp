@@ -30,6 +30,7 @@
 
 #include "util/fs.hpp"
 #include "util/process.hpp"
+#include "util/sha256.hpp"
 
 #include <fmt/format.h>
 
@@ -237,17 +238,21 @@ bool Git::is_work_tree() const {
   return r.succeeded() && trim_nl(out) == "true";
 }
 
-std::vector<std::string> Git::dirty_paths() const {
-  // -z would be exact for odd names, but the line reader splits on newlines; porcelain quotes odd names instead,
-  // and such a name only means one more path in the commit's pathspec, which git unquotes itself.
+namespace {
+
+// `git status --porcelain=v1` outside .simmer/: each line's two status letters and path, in git's order.
+// -z would be exact for odd names, but the line reader splits on newlines; porcelain quotes odd names instead,
+// and such a name only means one more path in the commit's pathspec, which git unquotes itself.
+std::vector<std::pair<std::string, std::string>> status_lines(const fs::path& root, const std::string& untracked,
+                                                              const std::vector<std::string>& env) {
   std::string out;
-  auto r = git_run(m_root,
-                   {"status", "--porcelain=v1", "--untracked-files=all", "--no-renames", "--", ".",
+  auto r = git_run(root,
+                   {"status", "--porcelain=v1", "--untracked-files=" + untracked, "--no-renames", "--", ".",
                     ":(exclude).simmer"},
-                   m_identity_env, &out);
-  std::vector<std::string> paths;
+                   env, &out);
+  std::vector<std::pair<std::string, std::string>> lines;
   if (!r.succeeded()) {
-    return paths;
+    return lines;
   }
   std::size_t pos = 0;
   while (pos < out.size()) {
@@ -259,13 +264,49 @@ std::vector<std::string> Git::dirty_paths() const {
       if (path.size() >= 2 && path.front() == '"' && path.back() == '"') {
         path = path.substr(1, path.size() - 2);
       }
-      paths.push_back(path);
+      lines.emplace_back(line.substr(0, 2), std::move(path));
     }
+  }
+  return lines;
+}
+
+// What a tracked path holds now: its content's hash (a symbolic link's: its target's name), nullopt when gone.
+std::optional<std::string> content_sha256(const fs::path& file) {
+  std::error_code ec;
+  auto st = fs::symlink_status(file, ec);
+  if (ec || !fs::exists(st)) {
+    return std::nullopt;
+  }
+  if (fs::is_symlink(st)) {
+    return util::sha256_hex("symlink:" + fs::read_symlink(file, ec).string());
+  }
+  auto h = util::sha256_file_hex(file);
+  return h.ok() ? std::optional<std::string>(*h) : util::sha256_hex("unreadable");
+}
+
+}  // namespace
+
+std::vector<std::string> Git::dirty_paths() const {
+  std::vector<std::string> paths;
+  for (auto& [xy, path] : status_lines(m_root, "all", m_identity_env)) {
+    paths.push_back(std::move(path));
   }
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
   return paths;
 }
+
+std::vector<core::DirtyEntry> Git::dirty_entries() const {
+  std::vector<core::DirtyEntry> entries;
+  for (auto& [xy, path] : status_lines(m_root, "normal", m_identity_env)) {
+    const bool untracked = xy == "??";
+    std::optional<std::string> sha = untracked ? std::nullopt : content_sha256(m_root / path);
+    entries.push_back({.path = std::move(path), .untracked = untracked, .sha256 = std::move(sha)});
+  }
+  return entries;
+}
+
+std::optional<std::string> Git::file_sha256(const std::string& path) const { return content_sha256(m_root / path); }
 
 void Git::set_hooks(Hooks mode, int timeout_ms) {
   m_hooks = mode;

@@ -28,6 +28,14 @@ public:
   // deleted, renamed (both names) and untracked files. Sorted, no duplicates.
   std::vector<std::string> dirty_paths() const override;
 
+  // The same changes with each wholly untracked folder as one "folder/" entry, and each tracked path's content
+  // hash (a symbolic link's: its target's; none when the path is gone): what a gate changed is found by
+  // comparing two of these (core/gate_outputs.hpp).
+  std::vector<core::DirtyEntry> dirty_entries() const override;
+
+  // The content hash of the work-tree path `path` as dirty_entries() gives it (nullopt: gone).
+  std::optional<std::string> file_sha256(const std::string& path) const override;
+
   // Whether commits run hooks (default: they do), and how long one hook may run (milliseconds, 0: no limit).
   void set_hooks(Hooks mode, int timeout_ms) override;
 

@@ -14,6 +14,7 @@
 
 #include "core/contracts.hpp"
 #include "run/gate_phase.hpp"
+#include "run/git.hpp"
 #include "run/lane_git.hpp"
 #include "run/loop.hpp"
 #include "store/journal_events.hpp"
@@ -297,19 +298,24 @@ void Lanes::merge_gate(const core::effects::RunMergeGate& effect) {
   const core::Gate* gate = &configured_gate(m_cx.config, effect.name);
   const std::string worktree = m_cx.state().lanes.at(id).worktree;
   m_cx.report.begin_activity(fmt::format("{} gate {} on the merged tree", id, gate->name));
+  const Git lane_repo(worktree);
+  const std::vector<core::DirtyEntry> dirty_before = lane_repo.dirty_entries();
   util::ProcessResult r = m_cx.world.processes.run_shell(gate->run, worktree, gate->timeout_s * 1000, m_cx.cancel);
   m_cx.report.end_activity();
   if (r.cancelled) {
     m_cx.interrupted = true;
     return;
   }
+  auto outputs = core::gate_outputs(dirty_before, lane_repo.dirty_entries());
+  core::note_outputs(m_cx.merge_gate_outputs[id], outputs);
   m_cx.append(core::events::MergeGate{.story_id = id,
                                       .name = gate->name,
                                       .exit_code = r.exit_code,
                                       .passed = r.succeeded(),
                                       .timed_out = r.timed_out,
                                       .duration_ms = r.duration_ms,
-                                      .output_tail = r.spawned ? gate_tail(r.output_tail) : r.spawn_error});
+                                      .output_tail = r.spawned ? gate_tail(r.output_tail) : r.spawn_error,
+                                      .outputs = outputs.empty() ? std::nullopt : std::optional(std::move(outputs))});
 }
 
 void Lanes::fast_forward(const core::effects::FastForward& effect) {
@@ -323,11 +329,34 @@ void Lanes::fast_forward(const core::effects::FastForward& effect) {
 }
 
 void Lanes::close(const std::string& id, const std::string& worktree, const std::string& branch, bool passed) {
+  if (passed) {
+    remove_gate_outputs(id, worktree);
+  }
   auto r = close_lane(m_cx.paths.root, worktree, branch, passed);
   if (!r.ok() || !*r) {
     m_cx.append(core::events::Warning{
         .message = fmt::format("lane {}: its worktree {} has changes or untracked files and is kept (branch {})", id,
                                worktree, branch)});
+  }
+}
+
+void Lanes::remove_gate_outputs(const std::string& id, const std::string& worktree) {
+  // What the lane's gates and the gates on its merge created and is still untracked there: a merged lane's
+  // worktree holds nothing else of value, and `git worktree remove` (never forced) refuses untracked files.
+  core::GateOutputs created = m_cx.merge_gate_outputs[id];
+  const store::ProjectPaths lp = store::ProjectPaths::lane(m_cx.paths.root, worktree, id);
+  if (util::exists(lp.events)) {
+    StateCache cache(lp.state);
+    for (auto& [path, output] : fold_journal(store::read_checked_events(lp), cache).gate_outputs) {
+      created.emplace(path, output);
+    }
+  }
+  std::error_code ec;
+  for (const core::DirtyEntry& entry : Git(worktree).dirty_entries()) {
+    auto it = created.find(entry.path);
+    if (entry.untracked && it != created.end() && it->second.change == "created") {
+      fs::remove_all(fs::path(worktree) / entry.path, ec);
+    }
   }
 }
 

@@ -54,6 +54,8 @@ public:
   void reap(bool wait);
   // After the record of a story: its worktree is removed when clean (a passed story's branch too, merged).
   void close(const std::string& story_id, const std::string& worktree, const std::string& branch, bool passed);
+  // Removes from a merged lane's worktree what its gates created (gate.outputs, merge_gate.outputs).
+  void remove_gate_outputs(const std::string& id, const std::string& worktree);
   // Closes the lanes of passed stories that a killed coordinator recorded but did not close: each lane branch
   // simmer/<run>/<story> (and its worktree) whose story is passed and not in flight.
   void sweep();

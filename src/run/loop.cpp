@@ -115,6 +115,11 @@ JournalFold fold_journal(const std::vector<core::Event>& events, StateCache& cac
       fold.last_run_id = e.run_id;
       fold.foreign = started->foreign.value_or(std::vector<std::string>{});
       fold.open_launch.reset();
+    } else if (const auto* gate = std::get_if<core::events::Gate>(&typed.data); gate && gate->outputs) {
+      core::note_outputs(fold.gate_outputs, *gate->outputs);
+    } else if (const auto* merge_gate = std::get_if<core::events::MergeGate>(&typed.data);
+               merge_gate && merge_gate->outputs) {
+      core::note_outputs(fold.merge_gate_outputs[merge_gate->story_id], *merge_gate->outputs);
     }
     fold.state = core::apply(std::move(fold.state), typed);
     cache.note_fold(fold.state);
@@ -126,6 +131,8 @@ void Loop::load(JournalFold fold) {
   m_cx.session_tokens = std::move(fold.session_tokens);
   m_last_run_id = std::move(fold.last_run_id);
   m_open_launch = std::move(fold.open_launch);
+  m_cx.gate_outputs = std::move(fold.gate_outputs);
+  m_cx.merge_gate_outputs = std::move(fold.merge_gate_outputs);
   if (auto warning = m_cx.cache().adopt(std::move(fold.state))) {
     add_warning(std::move(*warning));
   }
@@ -378,6 +385,9 @@ int Loop::interrupt() {
   m_cx.append(
       core::events::RunFinished{.result = core::RunResult::interrupted, .exit_code = to_int(ExitCode::interrupted)});
   m_cx.flush_state();
+  if (m_cx.options.lane.empty()) {
+    m_cx.report.summary(m_cx.state());  // where the run stood, and how to resume
+  }
   m_cx.profile.print(m_cx.state());
   return to_int(ExitCode::interrupted);
 }

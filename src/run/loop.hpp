@@ -4,6 +4,7 @@
 // says idle or a signal arrives. Everything it touches outside its files comes in through RunContext::world, so
 // tests drive it in-process with fakes (tests/unit/test_run_loop.cpp).
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +23,9 @@ struct JournalFold {
   SessionTokens session_tokens;      // what each agent session id was charged so far
   std::string last_run_id;           // the journal's last run
   std::vector<std::string> foreign;  // the paths its run_started kept out of commits (--allow-dirty)
-  std::optional<core::events::SessionLaunched> open_launch;  // its last launch without a session: a killed one
+  std::optional<core::events::SessionLaunched> open_launch;     // its last launch without a session: a killed one
+  core::GateOutputs gate_outputs;                               // what its gates wrote (gate.outputs), over every run
+  std::map<std::string, core::GateOutputs> merge_gate_outputs;  // by story: what the gates on its merge wrote
 };
 
 // Folds `events` (the whole journal, already checked: store/journal_events.hpp) and tells `cache` each state the

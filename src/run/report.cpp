@@ -9,6 +9,7 @@
 #include "core/events.hpp"
 #include "core/select.hpp"
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -53,7 +54,12 @@ std::string phase_label(core::Phase phase, std::int64_t attempt) {
 }  // namespace
 
 Reporter::Reporter(OutputMode mode, bool color, std::FILE* out, std::FILE* err, AgentEvents agent_events)
-    : m_mode(mode), m_color(color && mode == OutputMode::live), m_agent_events(agent_events), m_out(out), m_err(err) {}
+    : m_mode(mode),
+      m_color(color && mode == OutputMode::live),
+      m_agent_events(agent_events),
+      m_out(out),
+      m_err(err),
+      m_created(std::chrono::steady_clock::now()) {}
 
 Reporter::~Reporter() { end_activity(); }
 
@@ -127,6 +133,19 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
     } else if constexpr (std::is_same_v<T, ev::Gate>) {
       std::string what = e.passed ? "passed" : e.timed_out ? "timed out" : fmt::format("failed (exit {})", e.exit_code);
       print_line(fmt::format("  {} gate {} {}", e.story_id.value_or(""), e.name, what), e.passed ? nullptr : k_yellow);
+      std::string fresh;
+      for (const auto& o : e.outputs.value_or(std::vector<ev::GateOutput>{})) {
+        if (m_outputs_told.insert(o.path).second) {
+          fresh += (fresh.empty() ? "" : ", ") + o.path;
+        }
+      }
+      if (!fresh.empty()) {
+        // Said once a path: a build folder is written by every gate run.
+        print_line(fmt::format("  {} gate {} wrote {}: kept out of simmer's commits (add what is build output to "
+                               ".gitignore)",
+                               e.story_id.value_or(""), e.name, util::preview(fresh, 200)),
+                   k_dim);
+      }
       if (!e.passed) {
         // What the builder's FIX will be told about, so a person sees it too; the gate's output is not ours to
         // trust, so it is rendered as a command's output in `simmer logs` is (terminal-safe, bounded lines).
@@ -313,14 +332,41 @@ std::string Reporter::table(const core::State& state) {
   return out;
 }
 
+std::string Reporter::next_steps(const core::State& state) {
+  int blocked = 0;
+  int pending = 0;
+  for (const auto& [id, s] : state.stories) {
+    blocked += s.status == core::StoryState::blocked;
+    pending += s.status == core::StoryState::pending;
+  }
+  if (state.result == core::RunResult::interrupted) {
+    return "stopped before the end: `simmer cook` resumes where it stopped";
+  }
+  if (state.halt) {
+    return fmt::format("halted ({}): once that is dealt with, `simmer cook` resumes",
+                       core::to_string(state.halt->reason));
+  }
+  if (blocked == 0 && pending == 0) {
+    return "every story passed: review the commits (`git log`) and the spend (`simmer stats`)";
+  }
+  if (blocked > 0) {
+    return fmt::format("{} blocked: `simmer status` says why; `simmer retry ID` puts one back, then `simmer cook`",
+                       blocked);
+  }
+  return "stories are left: `simmer cook` goes on";
+}
+
 void Reporter::summary(const core::State& state) {
-  if (m_mode == OutputMode::json) {
+  if (m_mode == OutputMode::json_lines || m_mode == OutputMode::quiet) {
     return;
   }
   end_activity();
+  const auto ran = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_created);
   std::lock_guard<std::mutex> lock(m_mutex);
   std::fputs("\n", m_out);
   std::fputs(table(state).c_str(), m_out);
+  const std::string took = ran.count() < 60'000 ? seconds(ran.count()) : util::format_duration_s(ran.count() / 1000);
+  std::fputs(fmt::format("ran {}; {}\n", took, next_steps(state)).c_str(), m_out);
   std::fflush(m_out);
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -40,8 +41,12 @@ public:
   // modes; nothing in JSON mode). Agent text is made safe for the terminal before it is printed.
   void agent_event(const agents::StreamEvent& event, const agents::SessionProgress& progress);
   void end_activity();
-  // The summary table of the stories and the totals.
+  // The summary table of the stories and the totals, then how long this cook ran and what to do next (after every
+  // end of a cook: finished, halted, stopped or interrupted by Ctrl-C).
   void summary(const core::State& state);
+
+  // That last line's advice for `state`: resume, look at the blocked ones, or review the work.
+  static std::string next_steps(const core::State& state);
 
   // The summary table as text (also used by `simmer status`).
   static std::string table(const core::State& state);
@@ -66,6 +71,8 @@ private:
   std::string m_label;
   std::chrono::steady_clock::time_point m_started;
   bool m_ticker_drawn = false;
+  std::chrono::steady_clock::time_point m_created;  // the cook's start, for the summary's duration
+  std::set<std::string> m_outputs_told;             // gate outputs already named (once a path)
 };
 
 }  // namespace simmer::run

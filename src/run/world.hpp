@@ -18,6 +18,7 @@
 
 #include "agents/agent.hpp"
 #include "agents/session.hpp"
+#include "core/gate_outputs.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/time.hpp"
@@ -59,6 +60,10 @@ public:
   // commits run hooks; a stale .git/index.lock removed (true when one was); a fallback identity for commits.
   virtual bool is_work_tree() const = 0;
   virtual std::vector<std::string> dirty_paths() const = 0;
+  // Around each gate: the changes with untracked folders whole and tracked files hashed, and one path's hash
+  // (nullopt: gone), to find and keep out what gates wrote (core/gate_outputs.hpp).
+  virtual std::vector<core::DirtyEntry> dirty_entries() const = 0;
+  virtual std::optional<std::string> file_sha256(const std::string& path) const = 0;
   virtual void set_hooks(Hooks mode, int timeout_ms) = 0;
   virtual Result<bool> clear_stale_index_lock() = 0;
   virtual void ensure_identity() = 0;

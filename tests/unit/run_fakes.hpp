@@ -71,6 +71,11 @@ public:
 
   bool is_work_tree() const override { return work_tree; }
   std::vector<std::string> dirty_paths() const override { return dirty; }
+  std::vector<core::DirtyEntry> dirty_entries() const override { return entries; }
+  std::optional<std::string> file_sha256(const std::string& path) const override {
+    auto it = hashes.find(path);
+    return it == hashes.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
   void set_hooks(run::Hooks mode, int) override { hooks = mode; }
   Result<bool> clear_stale_index_lock() override { return false; }
   void ensure_identity() override {}
@@ -108,6 +113,8 @@ public:
   static constexpr const char* k_root_sha = "0000000000000000000000000000000000000001";
   bool work_tree = true;
   std::vector<std::string> dirty;
+  std::vector<core::DirtyEntry> entries;      // what dirty_entries() says (a gate's outputs: change it in its run)
+  std::map<std::string, std::string> hashes;  // file_sha256 of each path; absent: gone
   run::Hooks hooks = run::Hooks::run;
   std::vector<Commit> commits;
   // Called for each commit before it is made: nothing makes it; an answer is returned instead of making it (a

@@ -413,3 +413,47 @@ TEST_CASE("run loop: an orchestrator that fails leaves the pick to the harness, 
   CHECK(h.of_kind("story_selected").at(0) ==
         json{{"storyId", "S1"}, {"by", "harness"}, {"warning", "orchestrator failed: exit 1; the harness picked"}});
 }
+
+TEST_CASE("run loop: what a gate wrote stays out of the next commits, until an agent changes a file it changed") {
+  CookHarness h;
+  h.prd({"S1", "S2"});
+  h.config(json::array({{{"name", "build"}, {"run", "make"}}}));
+  int runs = 0;
+  h.processes.on_gate = [&](const std::string&, simmer::util::ProcessResult& r) {
+    if (++runs == 1) {
+      // The first gate builds into build/, reformats a tracked file, deletes another, and fails.
+      h.repository.entries = {{.path = "build/", .untracked = true},
+                              {.path = "gone.txt", .untracked = false},
+                              {.path = "src/a.cpp", .untracked = false, .sha256 = "formatted"}};
+      h.repository.hashes["src/a.cpp"] = "formatted";
+      r.exit_code = 2;
+    }
+  };
+  h.agents.script = [&](const FakeSession& s, SessionRecord&) {
+    if (s.story_id == "S2" && s.role == "builder") {
+      h.repository.hashes["src/a.cpp"] = "edited by S2's builder";  // someone's work now: committed
+    }
+    FakeAgents::write_handoff(s, "pass");
+  };
+  auto r = h.cook();
+  REQUIRE(r.ok());
+  CHECK(*r == 0);
+  auto gates = h.of_kind("gate");
+  REQUIRE(gates.size() == 3);
+  CHECK(gates[0].at("outputs") ==
+        json::array({{{"path", "build/"}, {"change", "created"}},
+                     {{"path", "gone.txt"}, {"change", "deleted"}},
+                     {{"path", "src/a.cpp"}, {"change", "changed"}, {"sha256", "formatted"}}}));
+  CHECK_FALSE(gates[1].contains("outputs"));  // the same tree as before it: nothing new
+  // S1's build commit came before any gate; its fix commit and S2's build keep out what is still the gates'.
+  REQUIRE(h.repository.commits.size() == 5);
+  CHECK(h.repository.commits[0].excluded.empty());
+  CHECK(h.repository.commits[1].subject == "S1: Story S1 (fix 1)");
+  CHECK(h.repository.commits[1].excluded == std::vector<std::string>{"build/", "gone.txt", "src/a.cpp"});
+  CHECK(h.repository.commits[3].subject == "S2: Story S2 (build)");
+  CHECK(h.repository.commits[3].excluded == std::vector<std::string>{"build/", "gone.txt"});
+  auto commits = h.of_kind("commit");
+  CHECK(commits[1].at("keptOut") == json::array({"build/", "gone.txt", "src/a.cpp"}));
+  CHECK(commits[3].at("keptOut") == json::array({"build/", "gone.txt"}));
+  CHECK_FALSE(commits[2].contains("keptOut"));  // a record commit names its own two files
+}

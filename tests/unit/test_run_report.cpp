@@ -124,3 +124,57 @@ TEST_CASE("report: the live line shows the current tool call and the cost so far
   again.end_activity();
   CHECK(next.text().find("so far") == std::string::npos);
 }
+
+TEST_CASE("report: the end summary says how long the cook ran and what to do next, for every way it ends") {
+  core::State state;
+  state.order = {"S-1", "S-2"};
+  state.stories["S-1"].status = core::StoryState::passed;
+  state.stories["S-2"].status = core::StoryState::passed;
+  CHECK(run::Reporter::next_steps(state) ==
+        "every story passed: review the commits (`git log`) and the spend (`simmer stats`)");
+  state.stories["S-2"].status = core::StoryState::pending;
+  CHECK(run::Reporter::next_steps(state) == "stories are left: `simmer cook` goes on");
+  state.stories["S-1"].status = core::StoryState::blocked;
+  CHECK(run::Reporter::next_steps(state) ==
+        "1 blocked: `simmer status` says why; `simmer retry ID` puts one back, then `simmer cook`");
+  state.halt = core::HaltInfo{.reason = core::HaltReason::budget_total, .detail = "spent $5.00"};
+  CHECK(run::Reporter::next_steps(state) == "halted (budget_total): once that is dealt with, `simmer cook` resumes");
+  state.result = core::RunResult::interrupted;  // Ctrl-C wins: nothing else happened after it
+  CHECK(run::Reporter::next_steps(state) == "stopped before the end: `simmer cook` resumes where it stopped");
+
+  Capture out;
+  run::Reporter report(run::OutputMode::plain, false, out.get(), out.get());
+  report.summary(state);
+  const std::string text = out.text();
+  CHECK(text.find("story  status   attempts       cost  note\n") != std::string::npos);
+  CHECK(text.find("\nran ") != std::string::npos);
+  CHECK(text.substr(text.rfind("\nran ")).find("s; stopped before the end: `simmer cook` resumes where it stopped\n") !=
+        std::string::npos);
+  Capture json_out;
+  run::Reporter json_report(run::OutputMode::json_lines, false, json_out.get(), json_out.get());
+  json_report.summary(state);
+  CHECK(json_out.text().empty());  // --json prints events only
+}
+
+TEST_CASE("report: what a gate wrote is named once a path, however many gate runs write it") {
+  Capture out;
+  run::Reporter report(run::OutputMode::plain, false, out.get(), out.get());
+  auto gate = [&](std::vector<core::events::GateOutput> outputs) {
+    core::TypedEvent typed{
+        .seq = 7,
+        .ts = "2026-12-01T10:00:00Z",
+        .run_id = "r1",
+        .data = core::events::Gate{.name = "build", .story_id = "S-1", .passed = true, .outputs = std::move(outputs)}};
+    report.on_event(core::to_json(core::to_event(typed)), typed, core::State{});
+  };
+  gate({{.path = "build/", .change = "created"}, {.path = "fmt.txt", .change = "changed", .sha256 = "ab"}});
+  gate({{.path = "build/", .change = "created"}});
+  gate({{.path = "build/", .change = "created"}, {.path = "cov.xml", .change = "created"}});
+  CHECK(out.text() ==
+        "  S-1 gate build passed\n"
+        "  S-1 gate build wrote build/, fmt.txt: kept out of simmer's commits (add what is build output to "
+        ".gitignore)\n"
+        "  S-1 gate build passed\n"
+        "  S-1 gate build passed\n"
+        "  S-1 gate build wrote cov.xml: kept out of simmer's commits (add what is build output to .gitignore)\n");
+}
