@@ -14,13 +14,17 @@
 #include "project/prompter.hpp"
 #include "store/documents.hpp"
 #include "store/project.hpp"
+#include "store/resources.hpp"
 #include "util/atomic_file.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -37,6 +41,7 @@ struct InitOptions {
   bool force = false;
   bool json = false;
   std::optional<bool> git_init;
+  std::optional<bool> commit;
   std::string project, app, workflow, builder, verifier, orchestrator, preset, scenario;
   std::vector<std::string> gates;
   bool no_gates = false;
@@ -60,12 +65,60 @@ bool inside_git(const fs::path& root) {
   return r.started && r.exit_code == 0;
 }
 
+// Of `files` (relative to `root`), those git sees as new or changed: what a commit of init's files would take.
+std::vector<std::string> dirty_in_git(const fs::path& root, const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {"git", "status", "--porcelain=v1", "--untracked-files=all", "--"};
+  argv.insert(argv.end(), files.begin(), files.end());
+  auto r = project::probe_command(argv, root, 10000);
+  std::vector<std::string> dirty;
+  for (const auto& f : files) {
+    if (r.started && r.exit_code == 0 && r.output.find(" " + f + "\n") != std::string::npos) {
+      dirty.push_back(f);
+    }
+  }
+  return dirty;
+}
+
+// git's message of a failed probe, or `what` when it printed nothing.
+std::string git_complaint(const project::ProbeResult& r, const char* what) {
+  const std::string text(util::trim(r.output));
+  return text.empty() ? std::string(what) : text;
+}
+
+// Commits exactly `files` (others' staged changes stay staged and out of it) as "Set up simmer (simmer init)", with
+// a fallback identity when git has none; the new commit's short sha, or git's complaint.
+Result<std::string> commit_files(const fs::path& root, const std::vector<std::string>& files) {
+  std::vector<std::string> add = {"git", "add", "--"};
+  add.insert(add.end(), files.begin(), files.end());
+  auto added = project::probe_command(add, root, 30000);
+  if (!added.started || added.exit_code != 0) {
+    return Failure{git_complaint(added, "git add failed"), ExitCode::failure};
+  }
+  std::vector<std::string> commit = {"git"};
+  auto ident = project::probe_command({"git", "var", "GIT_COMMITTER_IDENT"}, root, 10000);
+  if (!ident.started || ident.exit_code != 0) {
+    commit.insert(commit.end(), {"-c", "user.name=simmer", "-c", "user.email=simmer@localhost"});
+  }
+  commit.insert(commit.end(), {"commit", "-q", "-m", "Set up simmer (simmer init)", "--"});
+  commit.insert(commit.end(), files.begin(), files.end());
+  auto made = project::probe_command(commit, root, 120000);
+  if (!made.started || made.exit_code != 0) {
+    return Failure{git_complaint(made, "git commit failed"), ExitCode::failure};
+  }
+  auto head = project::probe_command({"git", "rev-parse", "--short", "HEAD"}, root, 10000);
+  return std::string(util::trim(head.output));
+}
+
 int run_init(const InitOptions& opt) {
   const auto paths = store::ProjectPaths::discover(fs::current_path());
   project::StreamPrompter prompter(std::cin, std::cerr);
 
   // 1. What is here: manifests, agent CLIs, an existing simmer.json (its values become the defaults).
   const auto detection = project::detect_project(paths.root);
+  // `--version` of each CLI takes a few seconds: a person watching is told why nothing happens.
+  if (::isatty(STDERR_FILENO) != 0) {
+    std::fputs("simmer init: looking for agent CLIs (claude, codex, gemini)...\n", stderr);
+  }
   const auto agents = project::detect_agent_clis();
   std::optional<json> current;
   std::string current_text;
@@ -196,14 +249,15 @@ int run_init(const InitOptions& opt) {
     }
     return to_int(ExitCode::invalid_input);
   }
-  const std::string config_text = core::canonical_json(config);
+  const std::string config_text = project::config_text(config);
 
   // 5. Decide per file: new files are created; a changed existing file is shown as a diff and replaced only when
   //    accepted (or --force); .gitignore only ever gains lines.
   std::vector<FileOutcome> outcomes;
   bool write_config = true;
   if (util::exists(paths.config)) {
-    if (current_text == config_text) {
+    // The same values (in another key order, or with the user's comments) are the same config: not rewritten.
+    if (current_text == config_text || (current && *current == config)) {
       write_config = false;
       outcomes.push_back({"simmer.json", "unchanged"});
     } else if (!opt.force) {
@@ -236,7 +290,7 @@ int run_init(const InitOptions& opt) {
     }
     gitignore_before = *text;
   }
-  const std::string gitignore_after = project::merged_gitignore(gitignore_before);
+  const std::string gitignore_after = project::merged_gitignore(gitignore_before, detection.outputs);
   bool write_gitignore = gitignore_after != gitignore_before;
   if (write_gitignore && util::exists(gitignore) && !opt.force && !opt.yes) {
     prompter.say(project::unified_diff(gitignore_before, gitignore_after, ".gitignore"));
@@ -250,8 +304,47 @@ int run_init(const InitOptions& opt) {
   outcomes.push_back({".gitignore", !write_gitignore ? (gitignore_after == gitignore_before ? "unchanged" : "kept")
                                     : util::exists(gitignore) ? "updated"
                                                               : "created"});
+  // The config schema, for editors (simmer.json's $schema): simmer's own file, rewritten to match this version.
+  const fs::path schema_file = paths.root / project::k_config_schema_file;
+  const std::string schema_text(store::resource("schemas/config.json").value_or(""));
+  std::string schema_before;
+  if (util::exists(schema_file)) {
+    auto text = util::read_file(schema_file);
+    schema_before = text ? *text : std::string();
+  }
+  const bool schema_existed = util::exists(schema_file);
+  const bool write_schema = !schema_existed || schema_before != schema_text;
 
-  // 6. Write: git first (so a failure there leaves no half-configured project), then the files.
+  // 6. Offer to commit what init writes, so that the first cook starts from a clean tree (it refuses a dirty one).
+  const std::vector<std::string> init_files = {"simmer.json", ".gitignore", project::k_config_schema_file};
+  std::vector<std::string> to_commit;
+  if (in_git || git_init) {
+    const std::vector<std::string> dirty = in_git ? dirty_in_git(paths.root, init_files) : std::vector<std::string>{};
+    for (const auto& f : init_files) {
+      const bool written = (f == "simmer.json" && write_config) || (f == ".gitignore" && write_gitignore) ||
+                           (f == project::k_config_schema_file && write_schema);
+      if (written || std::find(dirty.begin(), dirty.end(), f) != dirty.end()) {
+        to_commit.push_back(f);
+      }
+    }
+  }
+  bool commit = false;
+  if (!to_commit.empty()) {
+    commit = opt.commit.value_or(true);
+    if (!opt.commit && !opt.yes) {
+      auto v = prompter.confirm(fmt::format("Commit {} (only these) once written, so that `simmer cook` starts from "
+                                            "a clean tree?",
+                                            fmt::join(to_commit, ", ")),
+                                true);
+      if (!v) {
+        print_input_ended("");
+        return to_int(ExitCode::usage);
+      }
+      commit = *v;
+    }
+  }
+
+  // 7. Write: git first (so a failure there leaves no half-configured project), then the files.
   if (git_init) {
     auto r = project::probe_command({"git", "init", "-q"}, paths.root, 30000);
     if (!r.started || r.exit_code != 0) {
@@ -270,14 +363,37 @@ int run_init(const InitOptions& opt) {
   if (write_gitignore) {
     util::write_file_atomic(gitignore, gitignore_after);
   }
+  if (write_schema) {
+    util::write_file_atomic(schema_file, schema_text);
+  }
+  outcomes.push_back({project::k_config_schema_file, !write_schema    ? "unchanged"
+                                                     : schema_existed ? "updated"
+                                                                      : "created"});
+  std::optional<std::string> committed;
+  bool commit_failed = false;
+  if (commit) {
+    auto r = commit_files(paths.root, to_commit);
+    if (r) {
+      committed = *r;
+    } else {
+      commit_failed = true;
+      std::fprintf(stderr, "simmer: warning: could not commit %s: %s; commit them before `simmer cook`\n",
+                   fmt::format("{}", fmt::join(to_commit, ", ")).c_str(),
+                   util::preview(r.failure().message, 600).c_str());
+    }
+  }
 
-  // 7. Report, and say what to do next.
+  // 8. Report, and say what to do next.
   if (opt.json) {
     json files = json::array();
     for (const auto& o : outcomes) {
       files.push_back({{"path", o.path}, {"action", o.action}});
     }
-    json out = {{"root", paths.root.string()}, {"files", files}, {"gitInit", git_init}, {"config", config}};
+    json out = {{"root", paths.root.string()},
+                {"files", files},
+                {"gitInit", git_init},
+                {"commit", committed ? json(*committed) : json(nullptr)},
+                {"config", config}};
     std::fputs((out.dump(2) + "\n").c_str(), stdout);
     return 0;
   }
@@ -287,6 +403,27 @@ int run_init(const InitOptions& opt) {
   }
   for (const auto& o : outcomes) {
     out += fmt::format("{:<10} {}\n", o.action, o.path);
+  }
+  if (committed) {
+    out += fmt::format("{:<10} {} ({})\n", "committed", fmt::join(to_commit, ", "), *committed);
+  } else if (!to_commit.empty() && !commit_failed) {
+    out += fmt::format("note: {} not committed; commit them before `simmer cook`, which needs a clean tree\n",
+                       fmt::join(to_commit, ", "));
+  }
+  if (answers.preset) {
+    std::string models;
+    const std::pair<const char*, std::string> roles[] = {{"builder", answers.builder},
+                                                         {"verifier", answers.verifier},
+                                                         {"orchestrator", answers.orchestrator}};
+    for (const auto& [role, agent] : roles) {
+      const std::string model = project::preset_model(*answers.preset, agent, role);
+      if (!model.empty()) {
+        models += fmt::format("{}{} {}", models.empty() ? "" : ", ", role, model);
+      }
+    }
+    if (!models.empty()) {
+      out += fmt::format("{:<10} {} (preset {})\n", "models", models, project::to_string(*answers.preset));
+    }
   }
   for (const auto& o : outcomes) {
     if (o.action == "kept") {
@@ -313,6 +450,9 @@ Runner setup_init(CLI::App& sub) {
   sub.add_flag_function(
       "--git-init,!--no-git-init", [opt](std::int64_t n) { opt->git_init = n > 0; },
       "Outside a git repository: run `git init` (default with --yes) or not");
+  sub.add_flag_function(
+      "--commit,!--no-commit", [opt](std::int64_t n) { opt->commit = n > 0; },
+      "Commit simmer.json, .gitignore and the config schema init wrote, and only them (default with --yes), or not");
   sub.add_option("--project", opt->project, "Project name (default: the directory's name)");
   sub.add_option("--app", opt->app, "App folder, relative to the project root (default: . , or app for a new project)");
   sub.add_option("--workflow", opt->workflow, "one-shot (default) or epic-checkpoint");

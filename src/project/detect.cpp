@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -44,6 +46,36 @@ void add(std::vector<GateProposal>& gates, std::string name, std::string run, co
   gates.push_back({std::move(name), std::move(run), source});
 }
 
+void output(std::vector<std::string>& outputs, const char* pattern) {
+  if (std::find(outputs.begin(), outputs.end(), pattern) == outputs.end()) {
+    outputs.emplace_back(pattern);
+  }
+}
+
+bool name_chars(const std::string& name) {
+  return !name.empty() && name.size() <= 100 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// The quoted value of the first `name = "..."` line inside one of the TOML `sections`.
+std::string toml_name(const std::string& text, std::initializer_list<const char*> sections) {
+  bool inside = false;
+  static const std::regex name_re(R"re(^\s*name\s*=\s*["']([^"']*)["'])re");
+  for (auto line : util::split_lines(text)) {
+    const std::string t(util::trim(line));
+    if (!t.empty() && t[0] == '[') {
+      inside = std::any_of(sections.begin(), sections.end(), [&](const char* s) { return t == s; });
+      continue;
+    }
+    std::smatch m;
+    if (inside && std::regex_search(t, m, name_re)) {
+      return m[1];
+    }
+  }
+  return "";
+}
+
 bool looks_like_code(const fs::path& root) {
   static const std::set<std::string> k_ext = {".c",  ".cc",    ".cpp", ".h",    ".hpp", ".py",    ".js",
                                               ".ts", ".go",    ".rs",  ".java", ".rb",  ".php",   ".cs",
@@ -74,12 +106,45 @@ bool looks_like_code(const fs::path& root) {
 
 }  // namespace
 
+std::string manifest_project_name(const std::string& manifest, const std::string& text) {
+  std::string name;
+  if (manifest == "package.json") {
+    const auto pkg = nlohmann::json::parse(text, nullptr, false);
+    if (pkg.is_object() && pkg.contains("name") && pkg["name"].is_string()) {
+      name = pkg["name"].get<std::string>();
+      if (!name.empty() && name[0] == '@' && name.find('/') != std::string::npos) {
+        name = name.substr(name.find('/') + 1);
+      }
+    }
+  } else if (manifest == "Cargo.toml") {
+    name = toml_name(text, {"[package]"});
+  } else if (manifest == "pyproject.toml") {
+    name = toml_name(text, {"[project]", "[tool.poetry]"});
+  } else if (manifest == "go.mod") {
+    static const std::regex module_re(R"re(^\s*module\s+"?([^\s"]+))re", std::regex::multiline);
+    std::smatch m;
+    if (std::regex_search(text, m, module_re)) {
+      name = m[1];
+      name = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+    }
+  } else if (manifest == "CMakeLists.txt") {
+    static const std::regex project_re(R"re(^\s*project\s*\(\s*([A-Za-z0-9_.-]+))re",
+                                       std::regex::multiline | std::regex::icase);
+    std::smatch m;
+    if (std::regex_search(text, m, project_re)) {
+      name = m[1];
+    }
+  }
+  return name_chars(name) ? name : "";
+}
+
 ProjectDetection detect_project(const fs::path& root) {
   ProjectDetection d;
   auto& g = d.gates;
   if (has_file(root, "CMakeLists.txt")) {
     d.manifests.push_back("CMakeLists.txt");
     add(g, "build", "cmake -S . -B build && cmake --build build", "CMakeLists.txt", "cmake");
+    output(d.outputs, "build/");
     const std::string text = read_or_empty(root / "CMakeLists.txt");
     if (text.find("enable_testing") != std::string::npos || text.find("add_test") != std::string::npos ||
         text.find("CTest") != std::string::npos) {
@@ -129,14 +194,18 @@ ProjectDetection detect_project(const fs::path& root) {
   if (pyproject || has_file(root, "setup.py")) {
     const char* source = pyproject ? "pyproject.toml" : "setup.py";
     add(g, "test", "python3 -m pytest -q", source, "pytest");
+    output(d.outputs, "__pycache__/");
+    output(d.outputs, ".pytest_cache/");
     const std::string text = pyproject ? read_or_empty(root / "pyproject.toml") : "";
     if (text.find("[tool.ruff") != std::string::npos) {
       add(g, "lint", "ruff check .", source, "ruff");
+      output(d.outputs, ".ruff_cache/");
     }
   }
   if (has_file(root, "Cargo.toml")) {
     d.manifests.push_back("Cargo.toml");
     add(g, "build", "cargo build", "Cargo.toml", "cargo");
+    output(d.outputs, "target/");
     add(g, "test", "cargo test", "Cargo.toml", "cargo");
     add(g, "lint", "cargo clippy -- -D warnings", "Cargo.toml", "cargo");
   }
@@ -149,6 +218,7 @@ ProjectDetection detect_project(const fs::path& root) {
   if (has_file(root, "pom.xml")) {
     d.manifests.push_back("pom.xml");
     add(g, "build", "mvn -q compile", "pom.xml", "maven");
+    output(d.outputs, "target/");
     add(g, "test", "mvn -q test", "pom.xml", "maven");
   }
   for (const char* gradle : {"build.gradle", "build.gradle.kts"}) {
@@ -156,6 +226,8 @@ ProjectDetection detect_project(const fs::path& root) {
       d.manifests.push_back(gradle);
       const std::string tool = has_file(root, "gradlew") ? "./gradlew" : "gradle";
       add(g, "build", tool + " assemble", gradle, "gradle");
+      output(d.outputs, "build/");
+      output(d.outputs, ".gradle/");
       add(g, "test", tool + " test", gradle, "gradle");
       break;
     }
@@ -180,6 +252,12 @@ ProjectDetection detect_project(const fs::path& root) {
     }
   }
   d.new_project = d.manifests.empty() && !looks_like_code(root);
+  for (const auto& m : d.manifests) {
+    d.name = manifest_project_name(m, read_or_empty(root / m));
+    if (!d.name.empty()) {
+      break;
+    }
+  }
   return d;
 }
 

@@ -53,7 +53,7 @@ std::optional<Preset> current_preset(const json& current) {
 InitAnswers default_answers(const std::string& directory_name, const ProjectDetection& detection,
                             const std::vector<AgentCli>& agents, const json* current) {
   InitAnswers a;
-  a.project = directory_name;
+  a.project = detection.name.empty() ? directory_name : detection.name;
   a.app = detection.new_project ? "app" : ".";
   std::string first_found = "claude";
   for (const auto& cli : agents) {
@@ -193,7 +193,27 @@ std::set<std::string> present_lines(const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> missing_gitignore_lines(const std::string& existing) {
+namespace {
+
+// Whether `present` holds `output` ("build/") in one of git's spellings of that folder.
+bool has_output(const std::set<std::string>& present, const std::string& output) {
+  std::string bare = output;
+  while (!bare.empty() && bare.back() == '/') {
+    bare.pop_back();
+  }
+  for (const std::string& form : {bare, bare + "/", "/" + bare, "/" + bare + "/"}) {
+    if (present.count(form) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+constexpr const char* k_outputs_comment = "# build output of the gates simmer init found: never committed";
+
+}  // namespace
+
+std::vector<std::string> missing_gitignore_lines(const std::string& existing, const std::vector<std::string>& outputs) {
   const std::set<std::string> present = present_lines(existing);
   std::vector<std::string> missing;
   for (const auto& line : gitignore_lines()) {
@@ -202,11 +222,16 @@ std::vector<std::string> missing_gitignore_lines(const std::string& existing) {
       missing.push_back(t);
     }
   }
+  for (const auto& o : outputs) {
+    if (!has_output(present, o) && std::find(missing.begin(), missing.end(), o) == missing.end()) {
+      missing.push_back(o);
+    }
+  }
   return missing;
 }
 
-std::string merged_gitignore(const std::string& existing) {
-  const std::vector<std::string> missing = missing_gitignore_lines(existing);
+std::string merged_gitignore(const std::string& existing, const std::vector<std::string>& outputs) {
+  const std::vector<std::string> missing = missing_gitignore_lines(existing, outputs);
   if (missing.empty()) {
     return existing;
   }
@@ -219,17 +244,57 @@ std::string merged_gitignore(const std::string& existing) {
   if (!out.empty()) {
     out += '\n';
   }
+  std::string simmer_block;
+  bool simmer_pattern = false;
   for (const auto& line : gitignore_lines()) {
     const std::string t(util::trim(line));
     if (!t.empty() && t[0] == '#') {
       if (present.count(t) == 0) {
-        out += t + "\n";
+        simmer_block += t + "\n";
       }
     } else if (std::find(missing.begin(), missing.end(), t) != missing.end()) {
-      out += t + "\n";
+      simmer_block += t + "\n";
+      simmer_pattern = true;
     }
   }
+  std::string outputs_block;
+  std::set<std::string> listed;
+  for (const auto& o : outputs) {
+    if (std::find(missing.begin(), missing.end(), o) != missing.end() && listed.insert(o).second) {
+      outputs_block += o + "\n";
+    }
+  }
+  if (simmer_pattern) {
+    out += simmer_block;
+  }
+  if (!outputs_block.empty()) {
+    if (simmer_pattern) {
+      out += '\n';
+    }
+    if (present.count(k_outputs_comment) == 0) {
+      out += std::string(k_outputs_comment) + "\n";
+    }
+    out += outputs_block;
+  }
   return out;
+}
+
+std::string config_text(const json& config) {
+  static const char* const k_order[] = {"$schema", "schemaVersion", "project", "app",       "workflow",
+                                        "agents",  "gates",         "budget",  "retries",   "maxIterations",
+                                        "git",     "parallel",      "pricing", "mcpServers"};
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const char* key : k_order) {
+    if (config.contains(key)) {
+      out[key] = config[key];
+    }
+  }
+  for (const auto& [key, value] : config.items()) {
+    if (!out.contains(key)) {
+      out[key] = value;
+    }
+  }
+  return out.dump(2) + "\n";
 }
 
 }  // namespace simmer::project

@@ -41,19 +41,30 @@ std::optional<Preset> current_preset(const nlohmann::json& current);
 // (pricing, mcpServers, retries, per-role env/args, ...) are carried over unchanged.
 nlohmann::json make_config(const InitAnswers& answers, const nlohmann::json* current);
 
-// The value written as simmer.json's `$schema`: a stable name of the embedded config schema that `simmer validate`
-// recognises without any network.
-inline constexpr const char* k_config_schema_id = "simmer://schemas/config.json";
+// Where init writes the config schema (the embedded schemas/config.json, with its defaults), relative to the
+// project root, and the `$schema` simmer.json names it by: a relative reference an editor resolves from
+// simmer.json's folder, with no network.
+inline constexpr const char* k_config_schema_file = ".simmer/simmer.schema.json";
+inline constexpr const char* k_config_schema_id = ".simmer/simmer.schema.json";
+
+// simmer.json's text for `config`: `$schema`, `schemaVersion` and `project` first, then the sections in the order
+// a person reads them (app, workflow, agents, gates, budget, retries, maxIterations, git, parallel, pricing,
+// mcpServers), then any other key in name order; nested objects in name order; two-space indent, final newline.
+std::string config_text(const nlohmann::json& config);
 
 // The lines `init` makes sure are in .gitignore (templates/gitignore.txt, comments included).
 std::vector<std::string> gitignore_lines();
 
-// The patterns of gitignore_lines() (trimmed, comments left out) that `existing` (a .gitignore's text, may be
-// empty) lacks as a line of its own, in template order. Empty: the file keeps simmer's run data out of git.
-std::vector<std::string> missing_gitignore_lines(const std::string& existing);
+// The patterns of gitignore_lines() (trimmed, comments left out), then the `outputs` of the detected gates
+// (ProjectDetection::outputs), that `existing` (a .gitignore's text, may be empty) lacks as a line of its own, in
+// that order. An output counts as present in any of git's spellings of the same folder ("build", "build/",
+// "/build", "/build/"). Empty: the file keeps simmer's run data and the gates' outputs out of git.
+std::vector<std::string> missing_gitignore_lines(const std::string& existing,
+                                                 const std::vector<std::string>& outputs = {});
 
 // The text .gitignore should have: `existing` (may be empty) plus the template lines it lacks, appended as one
-// block. Returns `existing` unchanged when nothing is missing.
-std::string merged_gitignore(const std::string& existing);
+// block, and the gates' outputs it lacks under a comment of their own. Returns `existing` unchanged when nothing
+// is missing.
+std::string merged_gitignore(const std::string& existing, const std::vector<std::string>& outputs = {});
 
 }  // namespace simmer::project

@@ -219,7 +219,17 @@ std::optional<InitAnswers> ask_init_questions(Prompter& p, const InitAnswers& de
       values.push_back(std::nullopt);
     }
     for (const auto& [preset, label] : preset_menu()) {
-      labels.push_back(label);
+      // The models it picks for the agents chosen above, so the choice is not blind.
+      std::string models;
+      for (const auto& [role, agent] : {std::pair<const char*, const std::string*>{"builder", &a.builder},
+                                        {"verifier", &a.verifier},
+                                        {"orchestrator", &a.orchestrator}}) {
+        const std::string model = preset_model(preset, *agent, role);
+        if (!model.empty()) {
+          models += fmt::format("{}{} {}", models.empty() ? "" : ", ", role, model);
+        }
+      }
+      labels.push_back(models.empty() ? label : fmt::format("{} ({})", label, models));
       values.push_back(preset);
     }
     auto at = std::find(values.begin(), values.end(), a.preset);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # init --yes in an existing npm project: gates come from package.json, the found claude CLI plays builder and
-# verifier with the balanced preset, the harness orchestrates; simmer.json, .simmer/ and .gitignore are written.
+# verifier with the balanced preset (named in the summary), the harness orchestrates; simmer.json, .simmer/,
+# .gitignore and the config schema are written and committed, and only they.
 . "$(dirname "$0")/lib.sh"
 mkdir "$work/shop"
 fake_claude "$work/bin"
@@ -8,24 +9,40 @@ export PATH="$work/bin:/usr/bin:/bin"
 cd "$work/shop" && git init -q
 echo '{"name": "shop", "scripts": {"test": "node --test", "lint": "eslint .", "start": "node index.js"}}' > package.json
 
-"$SIMMER" init --yes > out.txt
+"$SIMMER" init --yes > out.txt 2> err.txt
 expected='created    simmer.json
 created    .gitignore
 created    .simmer/
 created    .simmer/inbox/
 created    .simmer/prompts/
+created    .simmer/simmer.schema.json
+committed  simmer.json, .gitignore, .simmer/simmer.schema.json (SHA)
+models     builder claude-sonnet-4-5, verifier claude-sonnet-4-5 (preset balanced)
 
 Next steps:
   1. Write your PRD as markdown: simmer to-prd --example > PRD.md gives a template
   2. simmer to-prd PRD.md      # or: simmer import prd.json (marmite / Ralph)
   3. simmer doctor             # checks config, agents, git and gates
   4. simmer cook'
-[ "$(cat out.txt)" = "$expected" ] || { echo "unexpected output:"; cat out.txt; exit 1; }
+[ "$(sed -E 's/ \([0-9a-f]{7,}\)$/ (SHA)/' out.txt)" = "$expected" ] || { echo "unexpected output:"; cat out.txt; exit 1; }
+[ ! -s err.txt ] || fail "stderr not a terminal, yet: $(cat err.txt)"
+# What init wrote is committed, and only that: the user's package.json stays untracked, the tree is otherwise clean.
+[ "$(git log --format=%s)" = "Set up simmer (simmer init)" ] || fail "commit: $(git log --format=%s)"
+[ "$(git show --format= --name-only HEAD | sort | tr '\n' ' ')" = ".gitignore .simmer/simmer.schema.json simmer.json " ] ||
+  fail "committed files: $(git show --format= --name-only HEAD)"
+[ "$(git status --porcelain -- . ':!out.txt' ':!err.txt')" = "?? package.json" ] || fail "tree after init: $(git status --porcelain)"
+# simmer.json reads top-down: $schema (a file an editor resolves, with the defaults), schemaVersion, project.
+[ "$(head -4 simmer.json)" = '{
+  "$schema": ".simmer/simmer.schema.json",
+  "schemaVersion": 1,
+  "project": "shop",' ] || fail "simmer.json starts: $(head -4 simmer.json)"
+cmp -s .simmer/simmer.schema.json "$SIMMER_SOURCE_DIR/schemas/config.json" || fail "the schema file is not the config schema"
+grep -q '"default": 1000' .simmer/simmer.schema.json || fail "the schema has no defaults"
 python3 - <<'PY'
 import json
 got = json.load(open('simmer.json'))
 want = {
-    "$schema": "simmer://schemas/config.json",
+    "$schema": ".simmer/simmer.schema.json",
     "schemaVersion": 1,
     "project": "shop",
     "app": ".",

@@ -35,7 +35,7 @@ answer '2) epic-checkpoint: stop after each epic for your review' '2' Enter
 answer '1) claude (2.1.0 (Claude Code))  (default)' Enter
 answer 'Verifier agent (judges every acceptance criterion)' Enter
 answer '1) harness (no agent: simmer picks the next story itself)  (default)' Enter
-answer '3) fast: small models everywhere (cheapest, for simple stories)' 'thor' Enter
+answer '3) fast: small models everywhere (cheapest, for simple stories) (builder claude-haiku-4-5, verifier claude-haiku-4-5)' 'thor' Enter
 answer '  test: npm test   (from package.json)' ''
 answer 'Use these gates? [Y/n]:' Enter
 answer 'Add a gate as name=command (Enter when done):' 'smoke=true' Enter
@@ -43,8 +43,13 @@ for _ in $(seq 1 100); do [ "$(screen | grep -cF 'Add a gate as name=command')" 
 tmux -L "$sock" send-keys -t wizard Enter
 answer 'Budget per story in USD (0 = no limit) [15]:' '2.5' Enter
 answer 'Total budget in USD (0 = no limit) [100]:' Enter
+answer 'Commit simmer.json, .gitignore, .simmer/simmer.schema.json (only these) once written' Enter
 answer 'EXIT=0' ''
 screen | grep -qx 'created    simmer.json'
+# On a terminal it says what it does while the agent CLIs answer --version (seconds of silence otherwise).
+screen | grep -qx 'simmer init: looking for agent CLIs (claude, codex, gemini)...' || { screen; exit 1; }
+screen | grep -q '^committed  simmer.json, .gitignore, .simmer/simmer.schema.json ([0-9a-f]*)$' || { screen; exit 1; }
+screen | grep -qx 'models     builder claude-opus-4-5, verifier claude-opus-4-5 (preset thorough)' || { screen; exit 1; }
 
 python3 - <<'PY'
 import json

@@ -71,6 +71,38 @@ TEST_CASE("init: Cargo, Go and Python manifests", "[project][init]") {
                                                  "test-cargo=cargo test", "lint-cargo=cargo clippy -- -D warnings",
                                                  "build-go=go build ./...", "test-go=go test ./...",
                                                  "lint-go=go vet ./..."});
+  CHECK(d.outputs == std::vector<std::string>{"__pycache__/", ".pytest_cache/", ".ruff_cache/", "target/"});
+  CHECK(d.name == "x");  // pyproject.toml names none: the next manifest that does
+}
+
+TEST_CASE("init: the project name comes from the first manifest that declares one", "[project][init]") {
+  CHECK(manifest_project_name("package.json", R"({"name": "@acme/shop-web", "version": "1.0.0"})") == "shop-web");
+  CHECK(manifest_project_name("package.json", R"({"name": "shop"})") == "shop");
+  CHECK(manifest_project_name("package.json", R"({"name": 3})").empty());
+  CHECK(manifest_project_name("package.json", "not json").empty());
+  CHECK(manifest_project_name("Cargo.toml",
+                              "[workspace]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"crab\"\n") == "crab");
+  CHECK(manifest_project_name("Cargo.toml", "[dependencies]\nname = \"dep\"\n").empty());
+  CHECK(manifest_project_name("pyproject.toml", "[build-system]\n[project]\nname = 'snake'\n") == "snake");
+  CHECK(manifest_project_name("pyproject.toml", "[tool.poetry]\nname = \"poem\"\n") == "poem");
+  CHECK(manifest_project_name("go.mod", "// comment\nmodule github.com/acme/gopher\n\ngo 1.22\n") == "gopher");
+  CHECK(manifest_project_name("CMakeLists.txt",
+                              "cmake_minimum_required(VERSION 3.20)\nPROJECT( calc VERSION 1.0 LANGUAGES CXX)\n") ==
+        "calc");
+  CHECK(manifest_project_name("CMakeLists.txt", "project(${NAME})\n").empty());
+  CHECK(manifest_project_name("pom.xml", "<artifactId>x</artifactId>").empty());
+  // Names that could steer a prompt or a terminal are not names.
+  CHECK(manifest_project_name("package.json", R"({"name": "shop\u001b[2J"})").empty());
+  CHECK(manifest_project_name("package.json", R"({"name": "a b"})").empty());
+
+  TempDir dir;
+  dir.write("CMakeLists.txt", "project(calc)\n");
+  dir.write("package.json", R"({"name": "calc-ui"})");
+  auto d = detect_project(dir.path());
+  CHECK(d.name == "calc");
+  CHECK(d.outputs == std::vector<std::string>{"build/"});
+  CHECK(default_answers("folder", d, {}, nullptr).project == "calc");
+  CHECK(default_answers("folder", ProjectDetection{}, {}, nullptr).project == "folder");
 }
 
 TEST_CASE("init: default answers follow detection, then the current simmer.json", "[project][init]") {
@@ -112,7 +144,7 @@ TEST_CASE("init: make_config keeps keys it does not ask about and is a valid con
   CHECK(config["agents"]["builder"] == json::parse(R"({"agent": "claude", "model": "m", "maxTurns": 30})"));
   CHECK(config["agents"]["verifier"] == json::parse(R"({"agent": "codex"})"));
   CHECK(config["gates"] == json::parse(R"([{"name": "test", "run": "make check", "timeout": "20m"}])"));
-  CHECK(config["$schema"] == "simmer://schemas/config.json");
+  CHECK(config["$schema"] == ".simmer/simmer.schema.json");
   CHECK(simmer::core::check_config(simmer::store::config_schema(), config, "simmer.json").empty());
 }
 
@@ -150,6 +182,46 @@ TEST_CASE("init: .gitignore gains only the missing lines, once", "[project][init
   CHECK(merged.find(".simmer/lock", 20) == std::string::npos);
   CHECK(merged_gitignore(merged) == merged);
   CHECK(merged_gitignore("").rfind("# simmer:", 0) == 0);
+}
+
+TEST_CASE("init: .gitignore gains the detected gates' outputs under their own comment, in any spelling once",
+          "[project][init]") {
+  const std::vector<std::string> outputs = {"build/", "__pycache__/"};
+  const std::string fresh = merged_gitignore("", outputs);
+  CHECK(fresh.find("\n\n# build output of the gates simmer init found: never committed\nbuild/\n__pycache__/\n") !=
+        std::string::npos);
+  CHECK(merged_gitignore(fresh, outputs) == fresh);
+  // Already ignored in another spelling: only the rest is added.
+  const std::string mine = merged_gitignore("", {}) + "/build\n";
+  CHECK(missing_gitignore_lines(mine, outputs) == std::vector<std::string>{"__pycache__/"});
+  CHECK(merged_gitignore(mine, outputs) ==
+        mine + "\n# build output of the gates simmer init found: never committed\n__pycache__/\n");
+  for (const char* spelling : {"build", "build/", "/build", "/build/"}) {
+    CHECK(missing_gitignore_lines(std::string(spelling) + "\n", {"build/"}) == missing_gitignore_lines("", {}));
+  }
+}
+
+TEST_CASE("init: simmer.json is written with $schema, schemaVersion and project first", "[project][init]") {
+  const json config = json::parse(R"({"workflow": "one-shot", "agents": {"builder": {"model": "m", "agent": "claude"}},
+    "zzz": 1, "project": "shop", "schemaVersion": 1, "$schema": ".simmer/simmer.schema.json", "budget": {"total": 5}})");
+  CHECK(config_text(config) == R"({
+  "$schema": ".simmer/simmer.schema.json",
+  "schemaVersion": 1,
+  "project": "shop",
+  "workflow": "one-shot",
+  "agents": {
+    "builder": {
+      "agent": "claude",
+      "model": "m"
+    }
+  },
+  "budget": {
+    "total": 5
+  },
+  "zzz": 1
+}
+)");
+  CHECK(json::parse(config_text(config)) == config);
 }
 
 TEST_CASE("init: the missing .gitignore lines are the template's patterns a file lacks, in order", "[project][init]") {
