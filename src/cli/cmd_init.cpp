@@ -66,13 +66,12 @@ bool inside_git(const fs::path& root) {
 }
 
 // Of `files` (relative to `root`), those git sees as new or changed: what a commit of init's files would take.
+// One status per file: porcelain paths are relative to the repository's top, which `root` need not be.
 std::vector<std::string> dirty_in_git(const fs::path& root, const std::vector<std::string>& files) {
-  std::vector<std::string> argv = {"git", "status", "--porcelain=v1", "--untracked-files=all", "--"};
-  argv.insert(argv.end(), files.begin(), files.end());
-  auto r = project::probe_command(argv, root, 10000);
   std::vector<std::string> dirty;
   for (const auto& f : files) {
-    if (r.started && r.exit_code == 0 && r.output.find(" " + f + "\n") != std::string::npos) {
+    auto r = project::probe_command({"git", "status", "--porcelain=v1", "--untracked-files=all", "--", f}, root, 10000);
+    if (r.started && r.exit_code == 0 && !util::trim(r.output).empty()) {
       dirty.push_back(f);
     }
   }

@@ -12,6 +12,21 @@ std::string gate_tail(const std::string& output) {
   return util::truncate_utf8(tail, k_gate_tail);
 }
 
+std::vector<core::events::GateOutput> take_gate_outputs(RunContext& cx, const Repository& repo,
+                                                        const std::vector<core::DirtyEntry>& before,
+                                                        const std::string& name, core::GateOutputs& known) {
+  auto outputs = core::gate_outputs(before, repo.dirty_entries());
+  if (outputs.size() > k_max_gate_outputs) {
+    cx.append(core::events::Warning{
+        .message = fmt::format("gate \"{}\" wrote {} paths outside .gitignore; the first {} stay out of simmer's "
+                               "commits, the other {} will be committed: add the gate's output to .gitignore",
+                               name, outputs.size(), k_max_gate_outputs, outputs.size() - k_max_gate_outputs)});
+    outputs.resize(k_max_gate_outputs);
+  }
+  core::note_outputs(known, outputs);
+  return outputs;
+}
+
 const core::Gate& configured_gate(const core::Config& config, const std::string& name) {
   const core::Gate* gate = nullptr;
   for (const auto& g : config.gates) {
@@ -50,8 +65,7 @@ void run_gate_phase(RunContext& cx, const core::effects::RunGate& effect) {
     return;
   }
   const bool passed = r.succeeded();
-  auto outputs = core::gate_outputs(dirty_before, cx.world.repository.dirty_entries());
-  core::note_outputs(cx.gate_outputs, outputs);
+  auto outputs = take_gate_outputs(cx, cx.world.repository, dirty_before, gate->name, cx.gate_outputs);
   cx.append(core::events::Gate{.name = gate->name,
                                .story_id = story,
                                .attempt = attempt,

@@ -21,4 +21,15 @@ const core::Gate& configured_gate(const core::Config& config, const std::string&
 // The last k_gate_tail bytes of `output`, cut at a UTF-8 boundary.
 std::string gate_tail(const std::string& output);
 
+// A gate's outputs journaled at most: a gate that writes a million files into tracked folders must not make a
+// journal line of tens of MiB. The rest are committed like any change, and the run warns.
+inline constexpr std::size_t k_max_gate_outputs = 1000;
+
+// What the gate `name` wrote in `repo`'s work tree, `before` being its dirty entries before the gate ran (core::
+// gate_outputs), cut to k_max_gate_outputs with a journaled warning naming how many were left out; noted in
+// `known`.
+std::vector<core::events::GateOutput> take_gate_outputs(RunContext& cx, const Repository& repo,
+                                                        const std::vector<core::DirtyEntry>& before,
+                                                        const std::string& name, core::GateOutputs& known);
+
 }  // namespace simmer::run

@@ -306,8 +306,7 @@ void Lanes::merge_gate(const core::effects::RunMergeGate& effect) {
     m_cx.interrupted = true;
     return;
   }
-  auto outputs = core::gate_outputs(dirty_before, lane_repo.dirty_entries());
-  core::note_outputs(m_cx.merge_gate_outputs[id], outputs);
+  auto outputs = take_gate_outputs(m_cx, lane_repo, dirty_before, gate->name, m_cx.merge_gate_outputs[id]);
   m_cx.append(core::events::MergeGate{.story_id = id,
                                       .name = gate->name,
                                       .exit_code = r.exit_code,
@@ -355,7 +354,15 @@ void Lanes::remove_gate_outputs(const std::string& id, const std::string& worktr
   for (const core::DirtyEntry& entry : Git(worktree).dirty_entries()) {
     auto it = created.find(entry.path);
     if (entry.untracked && it != created.end() && it->second.change == "created") {
-      fs::remove_all(fs::path(worktree) / entry.path, ec);
+      // Without git's trailing '/': "build/" through a symbolic link named build would be its target's contents;
+      // remove_all of the link itself removes the link only, and never follows one inside a folder.
+      std::string path = entry.path;
+      while (!path.empty() && path.back() == '/') {
+        path.pop_back();
+      }
+      if (!path.empty()) {
+        fs::remove_all(fs::path(worktree) / path, ec);
+      }
     }
   }
 }

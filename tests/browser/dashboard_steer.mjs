@@ -6,13 +6,11 @@
 // dashboard. Leaves $SIMMER_TEST_OUT/dashboard-steer-paused.png and dashboard-steer-stopped.png.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openPage, startDashboard } from "./lib.mjs";
 
-const { SIMMER, SIMMER_SOURCE_DIR, SIMMER_TEST_OUT } = process.env;
-const require = createRequire(join(SIMMER_SOURCE_DIR, "tools/browser/package.json"));
-const { chromium } = require("playwright-core");
+const { SIMMER, SIMMER_TEST_OUT } = process.env;
 
 const work = mkdtempSync(join(tmpdir(), "simmer-browser-steer-"));
 const children = [];
@@ -62,23 +60,9 @@ async function until(what, check, ms = 60000) {
 
 async function main() {
   setUp();
-  const dash = spawn(SIMMER, ["dashboard", "--port", "0"], { cwd: work, stdio: ["ignore", "ignore", "pipe"] });
-  children.push(dash);
-  const url = await new Promise((resolve, reject) => {
-    let err = "";
-    dash.stderr.on("data", (d) => {
-      err += d;
-      const m = err.match(/ at (http:\/\/\S+) \(Ctrl-C/);
-      if (m) resolve(m[1]);
-    });
-    dash.on("exit", (code) => reject(new Error("dashboard exited " + code + ": " + err)));
-    setTimeout(() => reject(new Error("dashboard did not start: " + err)), 20000);
-  });
-
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const url = await startDashboard(work, children);
+  let page, errors;
+  ({ browser, page, errors } = await openPage());
   page.on("dialog", (d) => d.accept());
   await page.goto(url);
   await page.waitForSelector('.story[data-id="S-4"][data-status="blocked"] button.act[data-action="retry"]', { timeout: 20000 });

@@ -33,6 +33,19 @@ out=$(GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_
 git log --format= --name-only | grep -q '^build/' && fail "build/ was committed"
 [ "$(git status --porcelain -- . ':(exclude).simmer')" = "" ] || fail "tree after cook: $(git status --porcelain)"
 
+# In a folder of a larger repository (a monorepo): the same three files, under that folder, and only them.
+mkdir -p "$work/mono/svc" && cd "$work/mono" && git init -q && echo 'other' > other.txt && cd svc
+"$SIMMER" init --yes --builder script --verifier script --scenario s.json > "$work/out.txt" 2>&1 ||
+  fail "init in svc/: $(cat "$work/out.txt")"
+[ "$(git -C "$work/mono" show --format= --name-only HEAD | sort | tr '\n' ' ')" = \
+  "svc/.gitignore svc/.simmer/simmer.schema.json svc/simmer.json " ] ||
+  fail "committed in svc/: $(git -C "$work/mono" show --format= --name-only HEAD)"
+[ "$(git -C "$work/mono" status --porcelain)" = "?? other.txt" ] || fail "monorepo: $(git -C "$work/mono" status --porcelain)"
+# Run again with nothing to change: nothing to commit, nothing said about it.
+"$SIMMER" init --yes > "$work/out.txt" 2>&1 || fail "init again in svc/: $(cat "$work/out.txt")"
+grep -q 'commit' "$work/out.txt" && fail "a second init speaks of a commit: $(cat "$work/out.txt")"
+[ "$(git -C "$work/mono" log --oneline | wc -l)" = 1 ] || fail "a second init committed"
+
 # Saying no to the commit: nothing is committed, and init says what to do.
 mkdir "$work/no" && cd "$work/no" && git init -q
 "$SIMMER" init --yes --no-commit --builder script --verifier script --scenario s.json > "$work/out.txt" 2> /dev/null ||

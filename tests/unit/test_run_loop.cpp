@@ -4,6 +4,7 @@
 // waits and interrupts, halts, tampering, and the checks and recoveries at the start of a run.
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "run_fakes.hpp"
 #include "util/sha256.hpp"
@@ -456,4 +457,28 @@ TEST_CASE("run loop: what a gate wrote stays out of the next commits, until an a
   CHECK(commits[1].at("keptOut") == json::array({"build/", "gone.txt", "src/a.cpp"}));
   CHECK(commits[3].at("keptOut") == json::array({"build/", "gone.txt"}));
   CHECK_FALSE(commits[2].contains("keptOut"));  // a record commit names its own two files
+}
+
+TEST_CASE("run loop: a gate that writes more than 1000 paths journals the first 1000 and warns about the rest") {
+  CookHarness h;
+  h.prd({"S1"});
+  h.config(json::array({{{"name", "gen"}, {"run", "make gen"}}}));
+  h.processes.on_gate = [&](const std::string&, simmer::util::ProcessResult&) {
+    h.repository.entries.clear();
+    for (int i = 0; i < 1003; ++i) {
+      h.repository.entries.push_back({.path = fmt::format("src/gen/{:04}.c", i), .untracked = true});
+    }
+  };
+  auto r = h.cook();
+  REQUIRE(r.ok());
+  CHECK(*r == 0);
+  auto gates = h.of_kind("gate");
+  REQUIRE(gates.size() == 1);
+  REQUIRE(gates[0].at("outputs").size() == 1000);
+  CHECK(gates[0].at("outputs")[999].at("path") == "src/gen/0999.c");
+  auto warnings = h.of_kind("warning");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].at("message") ==
+        "gate \"gen\" wrote 1003 paths outside .gitignore; the first 1000 stay out of simmer's commits, the other 3 "
+        "will be committed: add the gate's output to .gitignore");
 }
