@@ -147,7 +147,19 @@ void RunView::apply(const json& event) {
       if (e.story_id && !e.story_id->empty()) {
         json gate = core::to_data(data);
         gate["seq"] = seq;
-        story(*e.story_id).gates[e.name] = std::move(gate);
+        auto& s = story(*e.story_id);
+        s.gates[e.name] = std::move(gate);
+        s.gate_runs.push_back({{"seq", seq},
+                               {"name", e.name},
+                               {"attempt", e.attempt},
+                               {"exitCode", e.exit_code},
+                               {"passed", e.passed},
+                               {"timedOut", e.timed_out},
+                               {"durationMs", static_cast<double>(e.duration_ms)}});
+        constexpr std::size_t k_gate_runs = 200;  // a story retried for days stays a bounded answer
+        if (s.gate_runs.size() > k_gate_runs) {
+          s.gate_runs.erase(s.gate_runs.begin());
+        }
       }
     } else if constexpr (std::is_same_v<T, ev::Verdict>) {
       if (!e.story_id.empty()) {
@@ -258,6 +270,7 @@ json RunView::story_detail(const std::string& id) const {
   out["lastVerdict"] = s.verdict;
   out["verdicts"] = s.verdicts;
   out["commits"] = s.commits;
+  out["gateRuns"] = s.gate_runs;
   json gates = json::array();
   for (const auto& [name, gate] : s.gates) {
     gates.push_back(gate);

@@ -42,9 +42,9 @@ public:
   nlohmann::json story_summary(const std::string& id) const;
 
   // Everything the journal says about one story for /api/stories/<id>: the summary plus verdict (last, with
-  // criteria), verdicts (every summary), commits [{sha, subject, kind, attempt}], gates (last run of each gate,
-  // with outputTail), sessions [{role, attempt, model, costUsd, durationMs, outcome, transcript}]. Null when the
-  // journal never named it.
+  // criteria), verdicts (every summary), commits [{sha, subject, kind, attempt}], gateRuns (every run, outcome only),
+  // gates (last run of each gate, with outputTail), sessions [{role, attempt, model, costUsd, durationMs, outcome,
+  // transcript}]. Null when the journal never named it.
   nlohmann::json story_detail(const std::string& id) const;
 
   // Ids of every story the journal named, in the order it first named them.
@@ -61,6 +61,9 @@ private:
     nlohmann::json verdicts = nlohmann::json::array();
     nlohmann::json commits = nlohmann::json::array();
     std::map<std::string, nlohmann::json> gates;  // by gate name: the last run
+    // Every gate run, oldest first (the last k_gate_runs): {seq, name, attempt, exitCode, passed, timedOut,
+    // durationMs}, without the output the last run of each gate carries.
+    nlohmann::json gate_runs = nlohmann::json::array();
     nlohmann::json sessions = nlohmann::json::array();
   };
 

@@ -26,6 +26,9 @@ one=$(curl -sf "${url}api/stories/US-1") || fail "/api/stories/US-1"
   fail "criteria: $(jq -c .criteria <<< "$one")"
 [ "$(jq -c '[.journal.verdicts[0].summary, (.journal.gates | map(.name)), (.journal.sessions | length)]' <<< "$one")" = \
   '["all criteria met",["test"],4]' ] || fail "story detail: $one"
+# Every gate run, not only the last: the failed one of the BUILD, then the FIX's.
+[ "$(jq -c '[.journal.gateRuns[] | [.name, .attempt, .passed, .exitCode]]' <<< "$one")" = '[["test",0,false,1],["test",1,true,0]]' ] ||
+  fail "gate runs: $(jq -c .journal.gateRuns <<< "$one")"
 
 [ "$(http "${url}api/stories/US-404")" = '404 {"error":"no story \"US-404\" in prd.json or the journal"}' ] ||
   fail "unknown story: $(http "${url}api/stories/US-404")"

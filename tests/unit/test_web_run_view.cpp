@@ -73,6 +73,10 @@ TEST_CASE("run_view: follows a story from selection to passed", "[web]") {
   CHECK(s["lastVerdict"]["criteria"][0]["passed"] == true);
   CHECK(s["commits"][0]["sha"] == "abc1234");
   CHECK(s["gates"][0]["outputTail"] == "ok");
+  REQUIRE(s["gateRuns"].size() == 1);  // every run, without its output
+  CHECK(s["gateRuns"][0]["name"] == s["gates"][0]["name"]);
+  CHECK(s["gateRuns"][0]["passed"] == s["gates"][0]["passed"]);
+  CHECK_FALSE(s["gateRuns"][0].contains("outputTail"));
   CHECK(s["sessions"][0]["transcript"] == ".simmer/sessions/r1/a.jsonl");
   run = view.run_json();
   CHECK(run["status"] == "passed");
