@@ -410,16 +410,8 @@ int run_init(const InitOptions& opt) {
                        fmt::join(to_commit, ", "));
   }
   if (answers.preset) {
-    std::string models;
-    const std::pair<const char*, std::string> roles[] = {{"builder", answers.builder},
-                                                         {"verifier", answers.verifier},
-                                                         {"orchestrator", answers.orchestrator}};
-    for (const auto& [role, agent] : roles) {
-      const std::string model = project::preset_model(*answers.preset, agent, role);
-      if (!model.empty()) {
-        models += fmt::format("{}{} {}", models.empty() ? "" : ", ", role, model);
-      }
-    }
+    const std::string models = project::preset_models(*answers.preset, answers.builder, answers.verifier,
+                                                      answers.orchestrator);
     if (!models.empty()) {
       out += fmt::format("{:<10} {} (preset {})\n", "models", models, project::to_string(*answers.preset));
     }

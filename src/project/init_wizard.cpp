@@ -220,15 +220,7 @@ std::optional<InitAnswers> ask_init_questions(Prompter& p, const InitAnswers& de
     }
     for (const auto& [preset, label] : preset_menu()) {
       // The models it picks for the agents chosen above, so the choice is not blind.
-      std::string models;
-      for (const auto& [role, agent] : {std::pair<const char*, const std::string*>{"builder", &a.builder},
-                                        {"verifier", &a.verifier},
-                                        {"orchestrator", &a.orchestrator}}) {
-        const std::string model = preset_model(preset, *agent, role);
-        if (!model.empty()) {
-          models += fmt::format("{}{} {}", models.empty() ? "" : ", ", role, model);
-        }
-      }
+      const std::string models = preset_models(preset, a.builder, a.verifier, a.orchestrator);
       labels.push_back(models.empty() ? label : fmt::format("{} ({})", label, models));
       values.push_back(preset);
     }

@@ -76,4 +76,19 @@ std::string preset_model(Preset preset, std::string_view agent, std::string_view
   return "";
 }
 
+std::string preset_models(Preset preset, std::string_view builder, std::string_view verifier,
+                          std::string_view orchestrator) {
+  std::string out;
+  const std::pair<const char*, std::string_view> roles[] = {{"builder", builder},
+                                                            {"verifier", verifier},
+                                                            {"orchestrator", orchestrator}};
+  for (const auto& [role, agent] : roles) {
+    const std::string model = preset_model(preset, agent, role);
+    if (!model.empty()) {
+      out += (out.empty() ? "" : ", ") + std::string(role) + " " + model;
+    }
+  }
+  return out;
+}
+
 }  // namespace simmer::project

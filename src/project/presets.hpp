@@ -21,4 +21,9 @@ std::vector<std::pair<Preset, std::string>> preset_menu();
 // agents without models (script, command) or an unknown agent: the agent's own default then applies.
 std::string preset_model(Preset preset, std::string_view agent, std::string_view role);
 
+// "builder <model>, verifier <model>, orchestrator <model>": what `preset` picks for the roles' agents, the roles
+// whose agent has no models left out ("" when none has).
+std::string preset_models(Preset preset, std::string_view builder, std::string_view verifier,
+                          std::string_view orchestrator);
+
 }  // namespace simmer::project
