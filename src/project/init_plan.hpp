@@ -45,7 +45,7 @@ nlohmann::json make_config(const InitAnswers& answers, const nlohmann::json* cur
 // project root, and the `$schema` simmer.json names it by: a relative reference an editor resolves from
 // simmer.json's folder, with no network.
 inline constexpr const char* k_config_schema_file = ".simmer/simmer.schema.json";
-inline constexpr const char* k_config_schema_id = ".simmer/simmer.schema.json";
+inline constexpr const char* k_config_schema_id = k_config_schema_file;
 
 // simmer.json's text for `config`: `$schema`, `schemaVersion` and `project` first, then the sections in the order
 // a person reads them (app, workflow, agents, gates, budget, retries, maxIterations, git, parallel, pricing,
