@@ -106,7 +106,7 @@ std::string render(RunContext& cx, const core::effects::RunAgent& effect, const 
   const std::string handoff(core::to_string(effect.handoff));
   v["handoff_path"] = handoff_path(cx, effect.handoff).string();
   auto schema = store::resource("schemas/" + handoff + ".json");
-  v["handoff_schema"] = schema ? std::string(*schema) : "{}";
+  v["handoff_schema"] = schema ? compact_schema(std::string(*schema)) : "{}";
   if (effect.handoff == core::Handoff::task) {
     v["handoff_binding"] = "`storyId` must be a story that can run now.";
   } else {

@@ -5,6 +5,7 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <string_view>
 #include <utility>
@@ -45,7 +46,45 @@ std::string_view source_of(const std::string& key) {
   return ".simmer/prd.json";  // the story's own fields: id, title, description, criteria, the project
 }
 
+void strip_for_prompt(nlohmann::ordered_json& node, bool root) {
+  if (node.is_array()) {
+    for (auto& item : node) {
+      strip_for_prompt(item, false);
+    }
+    return;
+  }
+  if (!node.is_object()) {
+    return;
+  }
+  for (const char* key : {"$schema", "$id", "title", "$comment", "examples", "default"}) {
+    node.erase(key);
+  }
+  if (root || node.contains("const")) {
+    node.erase("description");
+  }
+  for (auto& [key, value] : node.items()) {
+    // The names under `properties` are field names, never keywords: a field called "title" stays.
+    if (key == "properties" && value.is_object()) {
+      for (auto& [name, field] : value.items()) {
+        strip_for_prompt(field, false);
+      }
+    } else {
+      strip_for_prompt(value, false);
+    }
+  }
+}
+
 }  // namespace
+
+std::string compact_schema(const std::string& schema_text) {
+  // ordered: the fields keep the order their author gave them (type and required before properties).
+  auto doc = nlohmann::ordered_json::parse(schema_text, nullptr, false);
+  if (!doc.is_object()) {
+    return schema_text;
+  }
+  strip_for_prompt(doc, true);
+  return doc.dump();
+}
 
 std::string bound_prompt_value(const std::string& key, const std::string& value) {
   if (value.size() <= k_max_prompt_value_bytes) {

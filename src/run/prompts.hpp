@@ -36,6 +36,13 @@ std::string bound_prompt_value(const std::string& key, const std::string& value)
 RenderedPrompt render_prompt(const std::optional<std::string>& override_text, const std::string& workflow,
                              const std::string& name, std::map<std::string, std::string> values);
 
+// A hand-off schema as a prompt carries it: the same constraints on one line, without what only a person or an
+// editor reads (`$schema`, `$id`, `title`, `$comment`, `examples`, `default`, the root's `description`) and without
+// the `description` of a node that has a `const` (the value says it all). Every other `description` stays: "0 for
+// the build, n for the n-th fix" is what an agent needs to fill `attempt`. Text that is not a JSON object is
+// returned as it is. Pure.
+std::string compact_schema(const std::string& schema_text);
+
 // Replaces every `{{key}}` of `values` in `text`. Pure.
 std::string substitute(const std::string& text, const std::map<std::string, std::string>& values);
 
