@@ -7,7 +7,8 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_executable(fake_model_server
   "${CMAKE_CURRENT_SOURCE_DIR}/fake_model_server/main.cpp"
   "${CMAKE_CURRENT_SOURCE_DIR}/fake_model_server/scenario.cpp"
-  "${CMAKE_CURRENT_SOURCE_DIR}/fake_model_server/server.cpp")
+  "${CMAKE_CURRENT_SOURCE_DIR}/fake_model_server/server.cpp"
+  "${CMAKE_CURRENT_SOURCE_DIR}/fake_model_server/usage_model.cpp")
 target_include_directories(fake_model_server PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/fake_model_server")
 target_link_libraries(fake_model_server PRIVATE PkgConfig::HTTPLIB nlohmann_json::nlohmann_json Threads::Threads
                                                 simmer_warnings simmer_sanitize)

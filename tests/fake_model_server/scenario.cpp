@@ -1,5 +1,7 @@
 #include "scenario.hpp"
 
+#include "usage_model.hpp"
+
 #include <stdexcept>
 
 namespace fake {
@@ -26,6 +28,9 @@ Scenario parse_scenario(const nlohmann::json& doc) {
   }
   if (doc.contains("sideUsage")) {
     s.side_usage = read_usage(doc["sideUsage"]);
+  }
+  if (doc.contains("usageModel")) {
+    s.usage_model = parse_usage_model(doc["usageModel"]);
   }
   for (const auto& c : doc["conversations"]) {
     Conversation conv;

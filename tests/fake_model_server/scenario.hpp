@@ -15,8 +15,9 @@
 //         ]
 //       }
 //     ],
-//     "sideUsage": { "input": 10, "output": 5 }        // usage reported on side requests (titles, checks)
-//   }
+//     "sideUsage": { "input": 10, "output": 5 },       // usage reported on side requests (titles, checks)
+//     "usageModel": { "bytesPerToken": 4 }             // optional: usage computed from each request instead
+//   }                                                  //   (usage_model.hpp states the rule)
 //
 // A conversation's turns are answered in order, one per main request (a request that offers tools). An error
 // entry is answered `times` times (default 1) before the next entry; it never counts as a model turn. Past the
@@ -66,9 +67,17 @@ struct Conversation {
   std::vector<Turn> turns;
 };
 
+struct UsageModel {
+  bool enabled = false;
+  std::int64_t bytes_per_token = 4;
+  std::int64_t min_cache_tokens = 1024;
+  bool cache = true;
+};
+
 struct Scenario {
   std::vector<Conversation> conversations;
   Usage side_usage{10, 5, 0, 0};
+  UsageModel usage_model;  // enabled: every answer's usage is computed (usage_model.hpp), the turns' ignored
 };
 
 // Parses a scenario document; throws std::runtime_error naming the bad field.

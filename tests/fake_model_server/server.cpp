@@ -8,6 +8,8 @@
 
 #include "server.hpp"
 
+#include "usage_model.hpp"
+
 #include <httplib.h>
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace fake {
@@ -49,7 +52,7 @@ std::string arguments_text(const ToolCall& call) {
 class Handler {
 public:
   Handler(Scenario scenario, const std::string& log_path)
-      : m_player(std::move(scenario)), m_log(log_path, std::ios::app) {}
+      : m_meter(scenario.usage_model), m_player(std::move(scenario)), m_log(log_path, std::ios::app) {}
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     json body = json::parse(req.body, nullptr, false);
@@ -84,6 +87,7 @@ public:
     }
 
     int status = 200;
+    std::optional<Usage> usage;  // what an answer reported
     if (api == "anthropic" && path.find("count_tokens") != std::string::npos) {
       res.set_content(json{{"input_tokens", 100}}.dump(), "application/json");
     } else if (api == "gemini" && path.find(":countTokens") != std::string::npos) {
@@ -104,14 +108,20 @@ public:
         return false;
       });
     } else {
-      Turn fallback;
-      const Turn* turn = step.turn;
-      if (turn == nullptr) {
-        fallback.text = main_request ? "done" : side_text(api);
-        fallback.usage = m_player.scenario().side_usage;
-        turn = &fallback;
+      Turn answered;
+      if (step.turn != nullptr) {
+        answered = *step.turn;
+      } else {
+        answered.text = main_request ? "done" : side_text(api);
+        answered.usage = m_player.scenario().side_usage;
       }
-      answer(api, path, body, *turn, seq, res);
+      if (m_meter.model().enabled) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        answered.usage = m_meter.input_usage(api, body);
+        answered.usage.output = m_meter.output_tokens(answered);
+      }
+      usage = answered.usage;
+      answer(api, path, body, answered, seq, res);
     }
 
     json entry = {
@@ -120,6 +130,12 @@ public:
         {"main", main_request}, {"conversation", conversation != nullptr ? json(conversation->marker) : json(nullptr)},
         {"turn", step.index},   {"status", status},
         {"body", body}};
+    if (usage) {
+      entry["usage"] = {{"input", usage->input},
+                        {"output", usage->output},
+                        {"cacheRead", usage->cache_read},
+                        {"cacheWrite", usage->cache_write}};
+    }
     std::lock_guard<std::mutex> lock(m_mutex);
     m_log << entry.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     m_log.flush();
@@ -396,6 +412,7 @@ private:
             {"modelVersion", model}};
   }
 
+  UsageMeter m_meter;
   Player m_player;
   std::ofstream m_log;
   std::mutex m_mutex;
