@@ -172,6 +172,11 @@ public:
   virtual std::string model_for(const LaunchRequest& request) const { return request.model; }
   // Whether the CLI reports running totals over a resumed thread rather than this session's own tokens.
   virtual bool cumulative_tokens() const { return false; }
+  // The built-in tools the CLI is told to offer the model in this launch (claude --tools); nullopt when the
+  // adapter passes no such list and the CLI offers its own set.
+  virtual std::optional<std::vector<std::string>> offered_tools(const LaunchRequest& /*request*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace simmer::agents

@@ -289,7 +289,7 @@ std::vector<std::string> ClaudeAdapter::command_line(const LaunchRequest& reques
                            m_options.permission_mode.empty() ? "bypassPermissions" : m_options.permission_mode});
   // Claude Code sends every tool's definition with every request (about 81 KB for its 24 tools): offering a role
   // only what it needs is the largest single saving per story (issue 14).
-  argv.push_back("--tools=" + comma_list(m_options.tools ? *m_options.tools : claude_lean_tools(request.role)));
+  argv.push_back("--tools=" + comma_list(*offered_tools(request)));
   // cwd, env info and git status move from the system prompt into the first user message, so every session of a
   // run sends the same system prompt and the model service's prefix cache can serve it.
   argv.push_back("--exclude-dynamic-system-prompt-sections");
@@ -320,6 +320,10 @@ std::map<std::string, std::string> ClaudeAdapter::environment(const LaunchReques
 }
 
 std::string ClaudeAdapter::model_for(const LaunchRequest& request) const { return pick_model(m_options, request); }
+
+std::optional<std::vector<std::string>> ClaudeAdapter::offered_tools(const LaunchRequest& request) const {
+  return m_options.tools ? *m_options.tools : claude_lean_tools(request.role);
+}
 
 std::vector<std::string> ScriptAdapter::command_line(const LaunchRequest& request) const {
   std::vector<std::string> argv = {m_options.simmer_exe.empty() ? "simmer" : m_options.simmer_exe.string(),

@@ -65,6 +65,8 @@ public:
   std::unique_ptr<StreamParser> make_parser() const override { return std::make_unique<ClaudeStreamParser>(); }
   std::map<std::string, std::string> environment(const LaunchRequest& request) const override;
   std::string model_for(const LaunchRequest& request) const override;
+  // The role's `tools` from simmer.json, else its lean set (claude_lean_tools).
+  std::optional<std::vector<std::string>> offered_tools(const LaunchRequest& request) const override;
 
 private:
   AgentOptions m_options;

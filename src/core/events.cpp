@@ -224,6 +224,7 @@ void fields(auto& m, Is<events::SessionLaunched> auto& v) {
   m(key::boot_id, v.boot_id, k_required);
   m(key::transcript, v.transcript, k_required);
   m(key::prompt, v.prompt, k_omitted);
+  m(key::tools, v.tools, k_omitted);
 }
 
 void fields(auto& m, Is<events::Session> auto& v) {

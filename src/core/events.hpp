@@ -107,6 +107,7 @@ inline constexpr std::string_view pgid = "pgid";
 inline constexpr std::string_view start_time = "startTime";
 inline constexpr std::string_view boot_id = "bootId";
 inline constexpr std::string_view transcript = "transcript";
+inline constexpr std::string_view tools = "tools";
 inline constexpr std::string_view prompt = "prompt";
 inline constexpr std::string_view model = "model";
 inline constexpr std::string_view session_id = "sessionId";
@@ -277,6 +278,9 @@ struct SessionLaunched {
   std::string boot_id;
   std::string transcript;
   std::optional<PromptRecord> prompt;  // omitted in journals older than journaled prompts
+  // The built-in tools the agent's CLI was told to offer the model (claude --tools); omitted for an agent that
+  // takes no such list (its CLI offers its own set) and in journals older than this field.
+  std::optional<std::vector<std::string>> tools;
   bool operator==(const SessionLaunched&) const = default;
 };
 

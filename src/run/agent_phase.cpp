@@ -2,6 +2,7 @@
 
 #include "agents/config_map.hpp"
 #include "agents/pricing.hpp"
+#include "agents/session.hpp"
 #include "core/select.hpp"
 #include "run/feedback.hpp"
 #include "run/prompts.hpp"
@@ -255,6 +256,7 @@ void run_agent_phase(RunContext& cx, const core::effects::RunAgent& effect) {
              {"SIMMER_RETRY", std::to_string(state.transient_retries)}};
   const std::string agent = agents::agent_name(rc.agent);
   const agents::AgentOptions options = agents::agent_options(cx.config, rc, cx.paths.root, cx.options.simmer_exe);
+  const std::optional<std::vector<std::string>> tools = agents::make_adapter(agent, options)->offered_tools(req);
   // The agent may read state.json, and check_tamper compares it with what this process wrote.
   cx.flush_state();
   Snapshot before = take_snapshot(cx);
@@ -271,7 +273,8 @@ void run_agent_phase(RunContext& cx, const core::effects::RunAgent& effect) {
                                             .start_time = p.start_time,
                                             .boot_id = p.boot_id,
                                             .transcript = cx.paths.display(req.transcript),
-                                            .prompt = prompt_record});
+                                            .prompt = prompt_record,
+                                            .tools = tools});
     // state.json is current whenever the loop waits; and that append is ours, not the agent's.
     cx.flush_state();
     restamp_journal(cx, before);

@@ -67,4 +67,8 @@ tools_of() { jq -r --arg c "$1" 'select(.c | startswith($c)) | .tools - ["Deferr
   <<<"$requests" | sort -u; }
 [ "$(tools_of '[[scenario:builder-')" = "Bash,Edit,Glob,Grep,Read,Write" ] || fail "builder tools: $(tools_of '[[scenario:builder-')"
 [ "$(tools_of '[[scenario:verifier-')" = "Bash,Glob,Grep,Read,Write" ] || fail "verifier tools: $(tools_of '[[scenario:verifier-')"
+# The journal's launch record says which tools each session was offered: what --tools got.
+launched=$(jq -c 'select(.kind == "session_launched") | [.data.role, (.data.tools | join(","))]' .simmer/events.jsonl | sort -u)
+[ "$launched" = '["builder","Bash,Read,Edit,Write,Glob,Grep"]
+["verifier","Bash,Read,Write,Glob,Grep"]' ] || fail "session_launched tools: $launched"
 echo "ok: two stories through the real claude send one system prompt per role, to the byte, with lean tools"
