@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -53,6 +54,25 @@ std::string usd_list(const std::map<std::string, double>& m) {
   return out.empty() ? "-" : out;
 }
 
+// What one passed story cost on average, and where it went: every role's share (an orchestrator's too), the
+// sessions and the tokens. "n/a" when no story passed.
+std::string per_passed_story(const StatsReport& r) {
+  if (r.stories_passed == 0) {
+    return "n/a";
+  }
+  const double n = static_cast<double>(r.stories_passed);
+  std::map<std::string, double> by_role;
+  for (const auto& [role, cost] : r.cost_by_role) {
+    by_role[role] = cost / n;
+  }
+  auto per = [&](std::uint64_t v) {
+    return thousands(static_cast<std::uint64_t>(std::llround(static_cast<double>(v) / n)));
+  };
+  return fmt::format("{}; {:.1f} sessions; in {}, out {}, cache read {}, cache write {}", usd_list(by_role),
+                     static_cast<double>(r.sessions) / n, per(r.tokens_input), per(r.tokens_output),
+                     per(r.tokens_cache_read), per(r.tokens_cache_write));
+}
+
 // "1 fix", "2 fixes": a count and its noun, plural unless the count is one.
 std::string count_of(std::uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -87,6 +107,7 @@ std::string stats_to_text(const StatsReport& r, TextColor color) {
   out += head("Sessions") + fmt::format("{}{}\n", thousands(r.sessions), roles.empty() ? "" : " (" + roles + ")");
   out += head("Cost") + fmt::format("{} total, {} per passed story\n", usd(r.cost_usd),
                                     r.cost_per_passed_story ? usd(*r.cost_per_passed_story) : "n/a");
+  out += head("  per story") + per_passed_story(r) + "\n";
   out += head("  by model") + usd_list(r.cost_by_model) + "\n";
   out += head("  by role") + usd_list(r.cost_by_role) + "\n";
   out += head("  by story") + usd_list(r.cost_by_story) + "\n";

@@ -583,6 +583,27 @@ nlohmann::json ratio_json(const std::optional<double>& v) {
 
 nlohmann::json usd_json(double v) { return round_to(v, 1e6); }
 
+// The averages over passed stories: every role's cost, sessions and tokens (null when none passed).
+nlohmann::json per_passed_story_json(const StatsReport& r) {
+  if (r.stories_passed == 0) {
+    return nullptr;
+  }
+  const double n = static_cast<double>(r.stories_passed);
+  nlohmann::json by_role = nlohmann::json::object();
+  for (const auto& [role, cost] : r.cost_by_role) {
+    by_role[role] = usd_json(cost / n);
+  }
+  auto per = [&](std::uint64_t v) { return round_to(static_cast<double>(v) / n, 10); };
+  return {{"usd", usd_json(r.cost_usd / n)},
+          {"byRole", by_role},
+          {"sessions", per(r.sessions)},
+          {"tokens",
+           {{"input", per(r.tokens_input)},
+            {"output", per(r.tokens_output)},
+            {"cacheRead", per(r.tokens_cache_read)},
+            {"cacheWrite", per(r.tokens_cache_write)}}}};
+}
+
 nlohmann::json usd_map(const std::map<std::string, double>& m) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [k, v] : m) {
@@ -627,7 +648,8 @@ nlohmann::json stats_to_json(const StatsReport& r) {
                {"byRole", usd_map(r.cost_by_role)},
                {"byStory", usd_map(r.cost_by_story)},
                {"perPassedStoryUsd",
-                r.cost_per_passed_story ? usd_json(*r.cost_per_passed_story) : nlohmann::json(nullptr)}};
+                r.cost_per_passed_story ? usd_json(*r.cost_per_passed_story) : nlohmann::json(nullptr)},
+               {"perPassedStory", per_passed_story_json(r)}};
   j["tokens"] = {{"input", r.tokens_input},
                  {"output", r.tokens_output},
                  {"cacheRead", r.tokens_cache_read},

@@ -289,7 +289,12 @@ TEST_CASE("stats: JSON report has ratios as null when nothing was measured", "[s
   CHECK(j["gates"]["passRate"].is_null());
   CHECK(j["verdicts"]["rejectionRate"].is_null());
   CHECK(j["cost"]["perPassedStoryUsd"].is_null());
+  CHECK(j["cost"]["perPassedStory"].is_null());
   auto full = simmer::core::stats_to_json(fold(sample_run("r1", 1), RunScope::run, "r1"));
+  // One story passed: what it cost per role, in sessions and in tokens, the blocked story's share included.
+  CHECK(full["cost"]["perPassedStory"] == nlohmann::json::parse(R"({"usd": 2.5, "byRole": {"builder": 1.75,
+    "verifier": 0.75}, "sessions": 5.0, "tokens": {"input": 500.0, "output": 50.0, "cacheRead": 1500.0,
+    "cacheWrite": 500.0}})"));
   CHECK(full["cost"]["totalUsd"] == 2.5);
   CHECK(full["tokens"]["cacheHitRatio"] == 0.6);
   CHECK(full["verdicts"]["rejectionRate"] == 0.5);
