@@ -154,6 +154,11 @@ public:
   virtual bool cost_covers_conversation() const { return false; }
 };
 
+struct LaunchFile {
+  std::filesystem::path path;
+  std::string content;
+};
+
 class Adapter {
 public:
   virtual ~Adapter() = default;
@@ -172,11 +177,14 @@ public:
   virtual std::string model_for(const LaunchRequest& request) const { return request.model; }
   // Whether the CLI reports running totals over a resumed thread rather than this session's own tokens.
   virtual bool cumulative_tokens() const { return false; }
-  // The built-in tools the CLI is told to offer the model in this launch (claude --tools); nullopt when the
-  // adapter passes no such list and the CLI offers its own set.
+  // The built-in tools the CLI is told to offer the model in this launch (claude --tools, gemini's policy file);
+  // nullopt when the adapter passes no such list and the CLI offers its own set.
   virtual std::optional<std::vector<std::string>> offered_tools(const LaunchRequest& /*request*/) const {
     return std::nullopt;
   }
+  // A file the CLI reads at start, which run_session writes before it starts the process (afresh: never through
+  // a link planted at the path). nullopt: none.
+  virtual std::optional<LaunchFile> launch_file(const LaunchRequest& /*request*/) const { return std::nullopt; }
 };
 
 }  // namespace simmer::agents

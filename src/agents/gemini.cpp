@@ -8,7 +8,14 @@
 #include "agents/outcome.hpp"
 #include "agents/stream_util.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
 namespace simmer::agents {
+
+namespace fs = std::filesystem;
 
 using detail::get_int;
 using detail::get_object;
@@ -117,6 +124,79 @@ void GeminiStreamParser::finish(SessionRecord& record) {
   record.error = detail::preview(m_error, 500);
 }
 
+const std::vector<std::string>& gemini_lean_tools(Role role) {
+  static const std::vector<std::string> k_orchestrator = {"read_file", "write_file", "glob", "grep_search",
+                                                          "list_directory"};
+  static const std::vector<std::string> k_builder = {"run_shell_command", "read_file", "replace",
+                                                     "write_file",        "glob",      "grep_search",
+                                                     "list_directory"};
+  static const std::vector<std::string> k_verifier = {"run_shell_command", "read_file",     "write_file", "glob",
+                                                      "grep_search",       "list_directory"};
+  switch (role) {
+    case Role::orchestrator:
+      return k_orchestrator;
+    case Role::verifier:
+      return k_verifier;
+    case Role::builder:
+      break;
+  }
+  return k_builder;
+}
+
+std::string gemini_policy(const std::vector<std::string>& offered) {
+  // Gemini CLI 0.61's built-in tools (a name it does not have is denied harmlessly).
+  static const std::vector<std::string> k_known = {"list_directory",
+                                                   "read_file",
+                                                   "read_many_files",
+                                                   "grep_search",
+                                                   "glob",
+                                                   "replace",
+                                                   "write_file",
+                                                   "run_shell_command",
+                                                   "web_fetch",
+                                                   "google_web_search",
+                                                   "write_todos",
+                                                   "save_memory",
+                                                   "enter_plan_mode",
+                                                   "exit_plan_mode",
+                                                   "invoke_agent",
+                                                   "activate_skill",
+                                                   "list_background_processes",
+                                                   "read_background_output",
+                                                   "update_topic"};
+  std::string denied;
+  for (const auto& name : k_known) {
+    if (std::find(offered.begin(), offered.end(), name) == offered.end()) {
+      denied += fmt::format("{}\"{}\"", denied.empty() ? "" : ", ", name);
+    }
+  }
+  return fmt::format(
+      "# Written by simmer for one session: the built-in tools this role is not offered (simmer.json's\n"
+      "# agents.<role>.tools; [\"default\"] offers them all).\n"
+      "[[rule]]\ntoolName = [{}]\ndecision = \"deny\"\npriority = 900\n",
+      denied);
+}
+
+std::optional<std::vector<std::string>> GeminiAdapter::offered_tools(const LaunchRequest& request) const {
+  if (m_options.tools) {
+    if (std::find(m_options.tools->begin(), m_options.tools->end(), "default") != m_options.tools->end()) {
+      return std::nullopt;
+    }
+    return *m_options.tools;
+  }
+  return gemini_lean_tools(request.role);
+}
+
+std::optional<LaunchFile> GeminiAdapter::launch_file(const LaunchRequest& request) const {
+  auto tools = offered_tools(request);
+  if (!tools || request.transcript.empty()) {
+    return std::nullopt;
+  }
+  fs::path path = request.transcript;
+  path.replace_extension(".policy.toml");
+  return LaunchFile{path, gemini_policy(*tools)};
+}
+
 std::vector<std::string> GeminiAdapter::command_line(const LaunchRequest& request) const {
   // --skip-trust: an untrusted folder silently downgrades the approval mode to "default", which in headless mode
   // refuses every edit; simmer only ever runs the agent in the project it was started in.
@@ -128,6 +208,9 @@ std::vector<std::string> GeminiAdapter::command_line(const LaunchRequest& reques
                                    "--skip-trust"};
   if (auto model = model_for(request); !model.empty()) {
     argv.insert(argv.end(), {"--model", model});
+  }
+  if (auto policy = launch_file(request)) {
+    argv.insert(argv.end(), {"--policy", fs::absolute(policy->path).string()});
   }
   if (request.resume_session && !request.resume_session->empty()) {
     argv.insert(argv.end(), {"--resume", *request.resume_session});

@@ -44,9 +44,26 @@ public:
   std::unique_ptr<StreamParser> make_parser() const override { return std::make_unique<GeminiStreamParser>(); }
   std::map<std::string, std::string> environment(const LaunchRequest& request) const override;
   std::string model_for(const LaunchRequest& request) const override;
+  // The role's `tools` from simmer.json, else its lean set (gemini_lean_tools); nullopt with ["default"].
+  std::optional<std::vector<std::string>> offered_tools(const LaunchRequest& request) const override;
+  // The policy that denies every other built-in tool (gemini_policy), beside the transcript; nullopt when every
+  // tool is offered or the launch has no transcript to put it beside.
+  std::optional<LaunchFile> launch_file(const LaunchRequest& request) const override;
 
 private:
   AgentOptions m_options;
 };
+
+// The built-in tools a role is offered by default (gemini's names): the orchestrator reads and writes its
+// hand-off (read_file, write_file, glob, grep_search, list_directory); the builder also edits and runs
+// (replace, run_shell_command); the verifier also runs. Left out: web_fetch, google_web_search, write_todos,
+// save_memory, enter_plan_mode, invoke_agent (sub-agents), activate_skill, the background-process tools and
+// update_topic. Gemini CLI has no flag that names the tools to offer; a policy file (`--policy`) that denies
+// the others takes them out of every request, as a role's `"tools": ["default"]` puts them back.
+const std::vector<std::string>& gemini_lean_tools(Role role);
+
+// The TOML policy (Gemini CLI's --policy) that denies every built-in tool simmer knows of that `offered` does
+// not name. A policy an administrator set still wins over it (its tier is higher); MCP tools are untouched.
+std::string gemini_policy(const std::vector<std::string>& offered);
 
 }  // namespace simmer::agents

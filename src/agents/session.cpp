@@ -17,6 +17,7 @@
 #include "agents/pricing.hpp"
 #include "agents/stream_util.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/process.hpp"
 
 #include <nlohmann/json.hpp>
@@ -190,6 +191,13 @@ SessionRecord run_session(const Adapter& adapter, const LaunchRequest& request,
   record.model = adapter.model_for(request);
   record.transcript = request.transcript;
 
+  if (auto file = adapter.launch_file(request)) {
+    if (int err = util::write_new_file(file->path, file->content); err != 0) {
+      record.outcome = Outcome::cannot_start;
+      record.error = fmt::format("cannot write {}: {}", file->path.string(), util::errno_text(err));
+      return record;
+    }
+  }
   util::ProcessSpec spec;
   spec.argv = adapter.command_line(request);
   spec.env = adapter.environment(request);

@@ -4,7 +4,7 @@
 
 #include "project/doctor.hpp"
 
-#include "agents/claude.hpp"
+#include "agents/session.hpp"
 #include "project/agent_launch.hpp"
 #include "project/init_plan.hpp"
 #include "project/probe_command.hpp"
@@ -232,15 +232,18 @@ CheckResult check_agent(const core::Config& config, const core::RoleConfig& role
                   fmt::format("{} found ({}) but `{} --version` failed", name, path->string(), name));
     }
     prefix = fmt::format("{} {}{}", name, v, role.model ? fmt::format(", model {}", *role.model) : "");
-    if (role.agent == core::AgentKind::claude) {
-      // The tools offered are most of what a session costs (issue 14): say which, and whether they are the default.
-      const auto& tools = role.tools ? *role.tools : agents::claude_lean_tools(which);
+    // The tools offered are most of what a session costs (issue 14): say which, and whether they are the default.
+    agents::LaunchRequest launch;
+    launch.role = which;
+    if (auto tools = agents::make_adapter(name, agent_options(config, role, paths))->offered_tools(launch)) {
       std::string list;
-      for (const auto& tool : tools) {
+      for (const auto& tool : *tools) {
         list += (list.empty() ? "" : ",") + tool;
       }
       prefix += fmt::format(", tools {}{}", list.empty() ? "(none)" : list,
                             role.tools ? " (simmer.json)" : " (lean default)");
+    } else if (role.agent == core::AgentKind::claude || role.agent == core::AgentKind::gemini) {
+      prefix += ", tools: every built-in tool (simmer.json)";
     }
   }
   if (options.probe == ProbeMode::live) {

@@ -50,4 +50,17 @@ role=$(jq -cn --arg url "http://127.0.0.1:$PORT" '{agent:"gemini",model:"gemini-
 # fixed it and added a line.
 cook_two_stories "$role"
 check_two_story_sessions gemini gemini-2.5-pro 1.25 10 0.31 contents turns
+# Each role was offered its lean set (issue 14): the policy file simmer wrote beside each transcript denied the
+# others, so the requests of the agent loop declare only these, and the journal's launch records say the same.
+declared() { jq -r --arg c "[[scenario:$1-" 'select(.main and (.conversation // "" | startswith($c))) |
+  [.body.tools[].functionDeclarations[]?.name] | sort | join(",")' "$LOG" | sort -u; }
+[ "$(declared builder)" = "glob,grep_search,list_directory,read_file,replace,run_shell_command,write_file" ] || \
+  fail "the builder was offered: $(declared builder)"
+[ "$(declared verifier)" = "glob,grep_search,list_directory,read_file,run_shell_command,write_file" ] || \
+  fail "the verifier was offered: $(declared verifier)"
+launched=$(jq -r 'select(.kind == "session_launched") | "\(.data.role) \(.data.tools | sort | join(","))"' \
+  .simmer/events.jsonl | sort -u)
+[ "$launched" = "builder glob,grep_search,list_directory,read_file,replace,run_shell_command,write_file
+verifier glob,grep_search,list_directory,read_file,run_shell_command,write_file" ] || fail "launch records: $launched"
+ls .simmer/sessions/*/*-builder-0.policy.toml > /dev/null || fail "no policy file beside the builder's transcript"
 echo "ok: two stories cooked through the real gemini (a rejection, a resumed FIX): its edits, its hand-offs, committed; tokens and cost exact"

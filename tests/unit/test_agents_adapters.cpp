@@ -1,5 +1,7 @@
 // Each adapter's launch and resume command lines, stdin and environment.
+#include "agents/gemini.hpp"
 #include "agents/session.hpp"
+#include "test_util_support.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -145,6 +147,72 @@ TEST_CASE("adapters: gemini launch and resume lines, prompt on stdin with an emp
         Args{"gemini", "--output-format", "stream-json", "--approval-mode", "auto_edit", "--skip-trust", "--model",
              "gemini-2.5-pro", "--resume", "5b1e0c3a-1111-4000-8000-000000000002", "-p", ""});
   CHECK(adapter->stdin_payload(request()) == std::optional<std::string>("build US-001"));
+}
+
+// Gemini CLI has no flag naming the tools to offer: a policy file beside the transcript denies the others.
+TEST_CASE("adapters: gemini offers each role its lean tool set through a policy file beside the transcript") {
+  AgentOptions options;
+  auto adapter = make_adapter("gemini", options);
+  LaunchRequest r = request();
+  r.transcript = "/p/.simmer/sessions/r1/7-builder-0.jsonl";
+  CHECK(adapter->command_line(r) == Args{"gemini", "--output-format", "stream-json", "--approval-mode", "yolo",
+                                         "--skip-trust", "--policy", "/p/.simmer/sessions/r1/7-builder-0.policy.toml",
+                                         "-p", ""});
+  auto file = adapter->launch_file(r);
+  REQUIRE(file);
+  CHECK(file->path == "/p/.simmer/sessions/r1/7-builder-0.policy.toml");
+  CHECK(file->content ==
+        "# Written by simmer for one session: the built-in tools this role is not offered (simmer.json's\n"
+        "# agents.<role>.tools; [\"default\"] offers them all).\n"
+        "[[rule]]\n"
+        "toolName = [\"read_many_files\", \"web_fetch\", \"google_web_search\", \"write_todos\", \"save_memory\", "
+        "\"enter_plan_mode\", \"exit_plan_mode\", \"invoke_agent\", \"activate_skill\", "
+        "\"list_background_processes\", \"read_background_output\", \"update_topic\"]\n"
+        "decision = \"deny\"\n"
+        "priority = 900\n");
+  CHECK(adapter->offered_tools(r) ==
+        Args{"run_shell_command", "read_file", "replace", "write_file", "glob", "grep_search", "list_directory"});
+  r.role = Role::verifier;
+  CHECK(adapter->offered_tools(r) ==
+        Args{"run_shell_command", "read_file", "write_file", "glob", "grep_search", "list_directory"});
+  CHECK(adapter->launch_file(r)->content.find("\"replace\"") != std::string::npos);
+  r.role = Role::orchestrator;
+  CHECK(adapter->offered_tools(r) == Args{"read_file", "write_file", "glob", "grep_search", "list_directory"});
+  CHECK(adapter->launch_file(r)->content.find("\"run_shell_command\"") != std::string::npos);
+  // A role's own list; ["default"] offers every tool and writes no policy.
+  options.tools = Args{"read_file", "web_fetch"};
+  CHECK(make_adapter("gemini", options)->offered_tools(r) == Args{"read_file", "web_fetch"});
+  CHECK(make_adapter("gemini", options)->launch_file(r)->content.find("\"web_fetch\"") == std::string::npos);
+  options.tools = Args{"default"};
+  CHECK_FALSE(make_adapter("gemini", options)->offered_tools(r));
+  CHECK_FALSE(make_adapter("gemini", options)->launch_file(r));
+  CHECK(make_adapter("gemini", options)->command_line(r) ==
+        Args{"gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "--skip-trust", "-p", ""});
+  // No transcript (a bare driver launch): nowhere to put the file, so no policy either.
+  CHECK_FALSE(make_adapter("gemini", AgentOptions{})->launch_file(request()));
+  // Codex takes no tool list: its own set.
+  CHECK_FALSE(make_adapter("codex", AgentOptions{})->offered_tools(r));
+}
+
+// The policy is harness-written: a link an agent planted at its path is replaced, never written through.
+TEST_CASE("adapters: run_session writes the launch file afresh, never through a planted link") {
+  simmer::test::TempDir dir;
+  dir.write("victim.txt", "keep me\n");
+  std::filesystem::create_symlink(dir / "victim.txt", dir / "s-builder-0.policy.toml");
+  AgentOptions options;
+  options.executable = "/bin/true";
+  LaunchRequest r = request();
+  r.cwd = dir.path();
+  r.transcript = dir / "s-builder-0.jsonl";
+  run_session(*make_adapter("gemini", options), r, {}, std::atomic<bool>{false});
+  CHECK(simmer::test::slurp(dir / "victim.txt") == "keep me\n");
+  CHECK_FALSE(std::filesystem::is_symlink(dir / "s-builder-0.policy.toml"));
+  CHECK(simmer::test::slurp(dir / "s-builder-0.policy.toml").find("decision = \"deny\"") != std::string::npos);
+  // A path that cannot be written: the session cannot start, and says why.
+  r.transcript = dir / "no-such-folder" / "x.jsonl";
+  auto record = run_session(*make_adapter("gemini", options), r, {}, std::atomic<bool>{false});
+  CHECK(record.outcome == Outcome::cannot_start);
+  CHECK(record.error.find("cannot write " + (dir / "no-such-folder" / "x.policy.toml").string()) == 0);
 }
 
 TEST_CASE("adapters: command takes the prompt on stdin or as its last argument and cannot resume") {

@@ -98,12 +98,13 @@ TEST_CASE("config: an unknown key names its pointer and the nearest known key", 
 TEST_CASE("config: a role's tools are tool names, and a bad one names its pointer", "[config]") {
   auto c = core::resolve_config(
       store::config_schema(),
-      jsonc(R"({"schemaVersion": 1, "agents": {"verifier": {"agent": "claude", "tools": ["Read", "bash"]}}})"),
+      jsonc(R"({"schemaVersion": 1, "agents": {"verifier": {"agent": "claude", "tools": ["Read", "Bash,Edit"]}}})"),
       "simmer.json");
   REQUIRE_FALSE(c.ok());
+  // A comma would split claude's --tools list, a quote break gemini's policy file: neither is a tool name.
   CHECK(c.failure().message ==
         "invalid value (simmer.json#/agents/verifier/tools/1): expected a string matching the pattern "
-        "^(default|[A-Z][A-Za-z]*)$, found \"bash\"");
+        "^(default|[A-Za-z][A-Za-z0-9_]*)$, found \"Bash,Edit\"");
   CHECK(c.failure().code == ExitCode::invalid_input);
   auto ok = core::resolve_config(
       store::config_schema(),
