@@ -2,6 +2,7 @@
 // project until SIGINT/SIGTERM (see web/server.hpp for routes and safety rules).
 
 #include "cli/commands.hpp"
+#include "run/logs.hpp"
 #include "store/project.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -74,6 +75,10 @@ Runner setup_dashboard(CLI::App& sub) {
     options.port = flags->port;
     options.token = flags->token;
     options.max_streams = flags->max_streams;
+    options.render_transcript = [prices = run::configured_prices(paths)](const std::string& agent,
+                                                                         std::string_view lines) {
+      return run::render_transcript_lines(agent, lines, prices);
+    };
     if (options.token.empty() && !web::is_loopback_host(options.host)) {
       options.token = web::generate_token();
     }

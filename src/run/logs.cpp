@@ -256,16 +256,6 @@ bool story_in_prd(const store::ProjectPaths& paths, const std::string& id) {
   return false;
 }
 
-// The prices simmer.json sets, for the tokens of a CLI that reports no cost; none when it cannot be read (the
-// built-in table still applies).
-std::map<std::string, agents::ModelPrice> configured_prices(const store::ProjectPaths& paths) {
-  auto loaded = store::load_config(paths.config, nullptr, paths.display(paths.config));
-  if (const auto* config = std::get_if<core::Config>(&loaded)) {
-    return agents::prices_from(*config);
-  }
-  return {};
-}
-
 }  // namespace
 
 void LineSplitter::feed(std::string_view bytes, const std::function<void(std::string_view)>& on_line,
@@ -492,6 +482,37 @@ int show_logs(const store::ProjectPaths& paths, const LogsOptions& options, Logs
     }
     world.wait();
   }
+}
+
+std::map<std::string, agents::ModelPrice> configured_prices(const store::ProjectPaths& paths) {
+  auto loaded = store::load_config(paths.config, nullptr, paths.display(paths.config));
+  if (const auto* config = std::get_if<core::Config>(&loaded)) {
+    return agents::prices_from(*config);
+  }
+  return {};
+}
+
+std::vector<std::string> render_transcript_lines(const std::string& agent, std::string_view lines,
+                                                 const std::map<std::string, agents::ModelPrice>& prices) {
+  agents::TranscriptView view(agent, std::string(), prices);
+  std::vector<agents::LogEntry> entries;
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < lines.size()) {
+    auto nl = lines.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      nl = lines.size();
+    }
+    entries.clear();
+    view.line(lines.substr(pos, nl - pos), entries);
+    for (const auto& entry : entries) {
+      for (auto& line : agents::entry_lines(entry)) {
+        out.push_back(std::move(line));
+      }
+    }
+    pos = nl + 1;
+  }
+  return out;
 }
 
 }  // namespace simmer::run

@@ -4,6 +4,7 @@
 // agents/transcript_view.hpp with the agent's own parser). Reads only: never takes the lock, never writes.
 // Following (`-f`) polls the files and moves on to each new session until the cook ends or Ctrl-C.
 
+#include "agents/agent.hpp"
 #include "core/events.hpp"
 #include "store/project.hpp"
 
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -117,5 +119,14 @@ std::string session_header(const LoggedSession& session);
 // "(incomplete line: <n> bytes)" in its place; a line longer than options.max_line_bytes shows "(line of <n>
 // bytes skipped: over the <m>-byte limit)". Never takes the lock, never writes a file.
 int show_logs(const store::ProjectPaths& paths, const LogsOptions& options, LogsWorld& world);
+
+// The prices simmer.json sets, for the tokens of a CLI that reports no cost; none when it cannot be read (the
+// built-in table still applies).
+std::map<std::string, agents::ModelPrice> configured_prices(const store::ProjectPaths& paths);
+
+// Complete transcript lines of agent `agent` (one per newline) as `simmer logs` prints them, each made safe and
+// bounded (agents::entry_lines); the dashboard's live activity.
+std::vector<std::string> render_transcript_lines(const std::string& agent, std::string_view lines,
+                                                 const std::map<std::string, agents::ModelPrice>& prices);
 
 }  // namespace simmer::run

@@ -4,6 +4,7 @@
 #include "core/jsonc.hpp"
 #include "core/machine.hpp"
 #include "util/error.hpp"
+#include "util/time.hpp"
 
 #include <algorithm>
 #include <type_traits>
@@ -26,6 +27,23 @@ void push_bounded(json& list, json item) {
   list.push_back(std::move(item));
   if (list.size() > k_max_history) {
     list.erase(list.begin());
+  }
+}
+
+// Every timeline entry still open (a phase started, never finished) ends at `at` with `outcome`.
+void close_open(json& timeline, const std::string& at, const std::string& outcome) {
+  for (auto& item : timeline) {
+    if (item["endedAt"].is_null()) {
+      item["endedAt"] = at;
+      item["outcome"] = outcome;
+    }
+  }
+}
+
+void push_timeline(json& timeline, json item) {
+  timeline.push_back(std::move(item));
+  if (timeline.size() > k_max_points) {
+    timeline.erase(timeline.begin());
   }
 }
 
@@ -67,6 +85,7 @@ void RunView::apply(const json& event) {
   }
   const std::int64_t seq = envelope->seq;
   const std::string& ts = envelope->ts;
+  const std::string previous_ts = m_updated_at;
   m_last_seq = seq;
   m_updated_at = ts;
   // A line that is not its kind's (which the next cook refuses as a damaged journal) only advances seq: the view
@@ -81,6 +100,9 @@ void RunView::apply(const json& event) {
   auto fold = [&](const auto& e) {
     using T = std::decay_t<decltype(e)>;
     if constexpr (std::is_same_v<T, ev::RunStarted>) {
+      // A phase the last run left open (killed) ended when that run's journal did.
+      close_open(m_timeline, previous_ts.empty() ? ts : previous_ts, "interrupted");
+      m_session = nullptr;
       m_run_id = envelope->run_id;
       m_status = "running";
       m_started_at = ts;
@@ -91,11 +113,24 @@ void RunView::apply(const json& event) {
       m_story_id = e.story_id.value_or("");
       m_phase_started_at = ts;
     } else if constexpr (std::is_same_v<T, ev::RunFinished>) {
+      close_open(m_timeline, ts, std::string(core::to_string(e.result)));
+      m_session = nullptr;
       m_status = std::string(core::to_string(e.result));
       m_paused = false;
       m_phase.clear();
       m_phase_started_at.clear();
     } else if constexpr (std::is_same_v<T, ev::PhaseStarted>) {
+      m_waiting = nullptr;
+      close_open(m_timeline, ts, "interrupted");  // one phase at a time: an open one was cut short
+      // halt and done are where a run stops, not work on a time axis.
+      if (e.phase != core::Phase::halt && e.phase != core::Phase::done) {
+        push_timeline(m_timeline, {{"storyId", or_null(e.story_id.value_or(""))},
+                                   {"phase", core::to_string(e.phase)},
+                                   {"attempt", e.attempt},
+                                   {"startedAt", ts},
+                                   {"endedAt", nullptr},
+                                   {"outcome", nullptr}});
+      }
       m_phase = std::string(core::to_string(e.phase));
       m_story_id = e.story_id.value_or("");
       m_attempt = e.attempt;
@@ -109,6 +144,7 @@ void RunView::apply(const json& event) {
         s.attempts = std::max(s.attempts, m_attempt < INT64_MAX ? m_attempt + 1 : m_attempt);
       }
     } else if constexpr (std::is_same_v<T, ev::PhaseFinished>) {
+      close_open(m_timeline, ts, e.outcome);
       m_phases.push_back({{"seq", seq},
                           {"phase", core::to_string(e.phase)},
                           {"storyId", or_null(e.story_id.value_or(""))},
@@ -124,7 +160,31 @@ void RunView::apply(const json& event) {
           s.status = "running";
         }
       }
+    } else if constexpr (std::is_same_v<T, ev::SessionLaunched>) {
+      m_waiting = nullptr;
+      m_session = {{"seq", seq},
+                   {"role", core::to_string(e.role)},
+                   {"storyId", or_null(e.story_id.value_or(""))},
+                   {"attempt", e.attempt},
+                   {"agent", e.agent},
+                   {"startedAt", ts},
+                   {"transcript", e.transcript}};
+    } else if constexpr (std::is_same_v<T, ev::RetryScheduled>) {
+      const std::string until = util::iso8601_utc_ms(e.not_before_ms);
+      m_waiting = {{"reason", core::to_string(e.reason)},
+                   {"phase", core::to_string(e.phase)},
+                   {"retry", e.retry},
+                   {"storyId", or_null(m_story_id)},
+                   {"until", until}};
+      push_timeline(m_timeline, {{"storyId", or_null(m_story_id)},
+                                 {"phase", "wait"},
+                                 {"reason", core::to_string(e.reason)},
+                                 {"for", core::to_string(e.phase)},
+                                 {"retry", e.retry},
+                                 {"startedAt", ts},
+                                 {"endedAt", until}});
     } else if constexpr (std::is_same_v<T, ev::Session>) {
+      m_session = nullptr;
       m_total_usd += e.cost_usd;
       m_run_usd += e.cost_usd;
       ++m_sessions;
@@ -144,6 +204,7 @@ void RunView::apply(const json& event) {
                                   {"transcript", or_null(e.transcript)}});
       }
     } else if constexpr (std::is_same_v<T, ev::Gate>) {
+      m_waiting = nullptr;
       if (e.story_id && !e.story_id->empty()) {
         json gate = core::to_data(data);
         gate["seq"] = seq;
@@ -235,6 +296,7 @@ json RunView::run_json() const {
           {"phaseStartedAt", or_null(m_phase_started_at)},
           {"halt", m_halt},
           {"paused", m_paused},
+          {"waiting", m_waiting},
           {"lastSeq", m_last_seq},
           {"totals",
            {{"costUsd", m_total_usd},
@@ -245,7 +307,8 @@ json RunView::run_json() const {
             {"iterations", m_iterations}}},
           {"warnings", m_warnings},
           {"spend", m_spend},
-          {"phases", m_phases}};
+          {"phases", m_phases},
+          {"timeline", m_timeline}};
 }
 
 json RunView::story_summary(const std::string& id) const {

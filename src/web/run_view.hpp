@@ -32,9 +32,17 @@ public:
 
   // The `run` object of /api/state: runId, status ("idle" before any run, "running", or the last run_finished
   // result), startedAt, updatedAt, phase, storyId, attempt, phaseStartedAt, halt (or null), paused (a pause was
-  // applied and no resume, run_started or run_finished came since), totals, and the chart
-  // series spend [{seq, ts, totalUsd}] and phases [{phase, storyId, attempt, durationMs}].
+  // applied and no resume, run_started or run_finished came since), waiting (or null: the last retry_scheduled
+  // not yet followed by a phase, session or gate: {reason, phase, retry, storyId, until}), totals, the chart
+  // series spend [{seq, ts, totalUsd}] and phases [{phase, storyId, attempt, durationMs}], and the timeline: the
+  // last k_max_points phases and waits in journal order, [{storyId, phase, attempt, startedAt, endedAt, outcome}]
+  // (endedAt and outcome null while a phase runs; a run that ended closes its open phase with its result) and
+  // [{storyId, phase: "wait", reason, for, retry, startedAt, endedAt}] (endedAt: when the wait is over).
   nlohmann::json run_json() const;
+
+  // The agent session running now (launched, not yet recorded, in a run that has not finished): {seq, role,
+  // storyId, attempt, agent, startedAt, transcript}, or null.
+  nlohmann::json current_session() const { return m_session; }
 
   // Journal figures of one story for /api/stories: status ("pending" until the journal says otherwise,
   // "running", "passed", "blocked"; a retry applied makes it "pending" again, a skip "blocked"), attempts,
@@ -86,6 +94,9 @@ private:
   std::int64_t m_passed = 0, m_blocked = 0, m_iterations = 0;
   nlohmann::json m_spend = nlohmann::json::array();
   nlohmann::json m_phases = nlohmann::json::array();
+  nlohmann::json m_timeline = nlohmann::json::array();
+  nlohmann::json m_waiting;                             // null: not waiting
+  nlohmann::json m_session;                             // null: no session running
   nlohmann::json m_warnings = nlohmann::json::array();  // last 20 warning / tamper / handoff_invalid events
   std::map<std::string, StoryFacts> m_stories;
   std::vector<std::string> m_order;

@@ -42,7 +42,9 @@
 
 #include <atomic>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -54,6 +56,7 @@ namespace {
 
 constexpr std::size_t k_max_events_per_request = 1000;
 constexpr std::size_t k_transcript_tail = 2u << 20;
+constexpr std::size_t k_activity_tail = 256u << 10;  // /api/activity reads this much of a transcript's end
 constexpr auto k_keepalive = std::chrono::seconds(15);
 constexpr std::size_t k_max_head_bytes = 16 * 1024;
 constexpr int k_request_timeout_ms = 10000;
@@ -270,6 +273,8 @@ struct Server::Impl {
   void feedback(const http::Request& req, http::Response& res);
   void steer(const http::Request& req, http::Response& res);
   void transcript(const http::Request& req, http::Response& res);
+  void activity(http::Response& res);
+  std::optional<std::filesystem::path> session_file(const std::string& rel) const;
 };
 
 bool Server::Impl::guard(const http::Request& req, http::Response& res) {
@@ -647,22 +652,79 @@ void Server::Impl::steer(const http::Request& req, http::Response& res) {
   send_json(res, reply.status, reply.body);
 }
 
-void Server::Impl::transcript(const http::Request& req, http::Response& res) {
-  std::string rel = req.param("path");
+// `rel` (relative to the project root) resolved, when it lies under .simmer/sessions/ once every link is followed.
+std::optional<std::filesystem::path> Server::Impl::session_file(const std::string& rel) const {
   std::error_code ec;
   auto sessions = std::filesystem::weakly_canonical(paths.sessions, ec);
   auto wanted = std::filesystem::weakly_canonical(paths.root / rel, ec);
-  auto inside = [&] {
-    if (rel.empty() || std::filesystem::path(rel).is_absolute() || ec) {
-      return false;
+  if (rel.empty() || std::filesystem::path(rel).is_absolute() || ec ||
+      wanted.string().rfind(sessions.string() + "/", 0) != 0) {
+    return std::nullopt;
+  }
+  return wanted;
+}
+
+void Server::Impl::activity(http::Response& res) {
+  json session;
+  feed.with_view([&](const RunView& view) { session = view.current_session(); });
+  json out = {{"session", nullptr}, {"lines", json::array()}, {"truncated", false}};
+  // A session of a killed cook is not running, whatever the journal's last launch says.
+  if (session.is_null() || !cook_alive(paths)) {
+    return send_json(res, 200, out.dump() + "\n");
+  }
+  out["session"] = session;
+  auto file = session_file(session.value("transcript", std::string()));
+  std::ifstream in;
+  if (file) {
+    in.open(*file, std::ios::binary | std::ios::ate);
+  }
+  if (!in) {
+    return send_json(res, 200, out.dump() + "\n");  // not written yet
+  }
+  // The tail only, from its first whole line, up to its last: what is still being written waits.
+  const auto size = static_cast<std::size_t>(in.tellg());
+  const std::size_t from = size > k_activity_tail ? size - k_activity_tail : 0;
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string text(size - from, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::size_t begin = 0;
+  if (from > 0) {
+    const auto nl = text.find('\n');
+    begin = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  const auto last = text.rfind('\n');
+  const std::string_view lines = last == std::string::npos || last < begin
+                                     ? std::string_view()
+                                     : std::string_view(text).substr(begin, last + 1 - begin);
+  std::vector<std::string> rendered;
+  if (options.render_transcript) {
+    rendered = options.render_transcript(session.value("agent", std::string()), lines);
+  } else {
+    std::size_t pos = 0;
+    while (pos < lines.size()) {
+      const auto nl = lines.find('\n', pos);
+      rendered.emplace_back(lines.substr(pos, nl - pos));
+      pos = nl + 1;
     }
-    auto s = sessions.string() + "/";
-    return wanted.string().rfind(s, 0) == 0;
-  };
-  if (!inside()) {
+  }
+  constexpr std::size_t k_activity_lines = 200;
+  const std::size_t skip = rendered.size() > k_activity_lines ? rendered.size() - k_activity_lines : 0;
+  for (std::size_t i = skip; i < rendered.size(); ++i) {
+    out["lines"].push_back(std::move(rendered[i]));
+  }
+  out["truncated"] = from > 0 || skip > 0;
+  res.set_header("Cache-Control", "no-store");
+  send_json(res, 200, out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
+void Server::Impl::transcript(const http::Request& req, http::Response& res) {
+  std::string rel = req.param("path");
+  auto file = session_file(rel);
+  if (!file) {
     send_error(res, 403, "only transcripts under .simmer/sessions/ are served");
     return;
   }
+  const std::filesystem::path& wanted = *file;
   std::ifstream in(wanted, std::ios::binary | std::ios::ate);
   if (!in || std::filesystem::is_directory(wanted)) {
     send_error(res, 404, fmt::format("no transcript at {}", rel));
@@ -727,7 +789,8 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
     return path == "/api/feedback" ? feedback(req, res) : steer(req, res);
   }
   bool known = path == "/api/state" || path == "/api/stories" || path.rfind("/api/stories/", 0) == 0 ||
-               path == "/api/events" || path == "/api/events/stream" || path == "/api/transcript";
+               path == "/api/events" || path == "/api/events/stream" || path == "/api/transcript" ||
+               path == "/api/activity";
   if (!known) {
     return send_error(res, 404, "no such page or API route");
   }
@@ -745,6 +808,9 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
   }
   if (path == "/api/transcript") {
     return transcript(req, res);
+  }
+  if (path == "/api/activity") {
+    return activity(res);
   }
   if (path == "/api/events") {
     std::int64_t after = req.has_param("after") ? std::atoll(req.param("after").c_str()) : 0;

@@ -12,6 +12,8 @@
 //   /api/stories/<id>      one story: criteria with verifier results, summaries, commits (+diffstat), gates,
 //                          sessions with transcript links
 //   /api/transcript?path=  one session transcript (only files under .simmer/sessions/)
+//   /api/activity          the running session (or null) and the last lines of its transcript as `simmer logs`
+//                          renders them: {session, lines, truncated}
 //   /api/events?after=SEQ  journal events with seq > SEQ (at most `limit`, default and max 1000)
 //   /api/events/stream     SSE: replays seq > Last-Event-ID (or ?after=), then live events; `id:` is the seq
 //   POST /api/feedback     {"text": "..."} (application/json) -> .simmer/inbox/<utc>-<n>.md
@@ -33,6 +35,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace simmer::web {
 
@@ -42,6 +46,10 @@ struct ServerOptions {
   std::string token;            // "" = none; required (non-empty) when host is not loopback
   std::size_t max_streams = 8;  // concurrent /api/events/stream connections
   std::size_t max_body_bytes = 64 * 1024;
+  // Renders complete transcript lines of agent `agent` as a person reads them (the lines `simmer logs` prints),
+  // for /api/activity. The command sets it: the agents' stream formats are not the web layer's business. Unset:
+  // the transcript's own lines are shown.
+  std::function<std::vector<std::string>(const std::string& agent, std::string_view lines)> render_transcript;
 };
 
 // Why `token` cannot be the dashboard's token, or "" when it can: it must be non-empty and use only URL-unreserved

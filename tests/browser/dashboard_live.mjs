@@ -57,6 +57,13 @@ async function main() {
     .catch(() => fail("run status never showed passed"));
   if ((await page.evaluate(() => window.__sameDocument)) !== "yes") fail("the page was reloaded");
 
+  // The timeline: a row per story in the order they ran, T-3's rejection visible as a fix bar on its row.
+  const rows = await page.$$eval("#timeline text.row", (ts) => ts.map((t) => t.textContent).join(" "));
+  if (rows !== "T-1 T-2 T-3 T-4 T-5 T-6") fail("timeline rows: " + rows);
+  const t3 = await page.$$eval('#timeline rect[data-story="T-3"]', (rs) => rs.map((r) => r.dataset.phase).join(" "));
+  if (t3 !== "build gates verify fix gates verify") fail("T-3's timeline: " + t3);
+  if ((await page.textContent("#activity-head")) !== "No session running.") fail("a finished run shows a running session");
+
   // A story's detail: criteria with the verifier's results and the commits.
   await page.click('.story[data-id="T-3"]');
   await page.waitForSelector("#detail-body ul.crit li.ok", { timeout: 10000 })

@@ -167,3 +167,80 @@ TEST_CASE("run_view: retry makes a blocked story pending, skip sets a pending on
   view.apply(ev(6, "steered", {{"action", "skip"}, {"storyId", "US-1"}, {"by", "cli"}}));
   CHECK(view.story_summary("US-1")["blockedReason"] == "skipped by a person (simmer skip)");
 }
+
+// Issue 13 item 7: the timeline (a row per story, phases as bars, retries and waits visible), the usage-limit
+// countdown and the running session the live activity reads.
+TEST_CASE(
+    "run_view: the timeline has every phase with its times, waits with their end, open phases closed by a run's end",
+    "[web]") {
+  RunView view;
+  view.apply(ev(1, "run_started", {{"phase", "orchestrate"}, {"storyId", nullptr}}));
+  view.apply(ev(2, "phase_started", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}}));
+  view.apply(ev(3, "session_launched",
+                {{"role", "builder"},
+                 {"storyId", "US-1"},
+                 {"attempt", 0},
+                 {"agent", "claude"},
+                 {"transcript", ".simmer/sessions/r1/3-builder-0.jsonl"}}));
+  json session = view.current_session();
+  CHECK(session["role"] == "builder");
+  CHECK(session["storyId"] == "US-1");
+  CHECK(session["agent"] == "claude");
+  CHECK(session["startedAt"] == "2026-11-22T10:00:03.000Z");
+  CHECK(session["transcript"] == ".simmer/sessions/r1/3-builder-0.jsonl");
+  json open = view.run_json()["timeline"];
+  REQUIRE(open.size() == 1);
+  CHECK(open[0]["endedAt"].is_null());
+  CHECK(open[0]["outcome"].is_null());
+  // A usage limit: the session ends, the wait is scheduled until a known time.
+  view.apply(ev(4, "session", {{"role", "builder"}, {"storyId", "US-1"}, {"attempt", 0}, {"outcome", "usage_limit"}}));
+  CHECK(view.current_session().is_null());
+  view.apply(ev(5, "retry_scheduled",
+                {{"phase", "build"},
+                 {"reason", "usage_limit"},
+                 {"delayMs", 3600000},
+                 {"retry", 1},
+                 {"notBeforeMs", 1795000000000}}));
+  json waiting = view.run_json()["waiting"];
+  CHECK(waiting == json{{"reason", "usage_limit"},
+                        {"phase", "build"},
+                        {"retry", 1},
+                        {"storyId", "US-1"},
+                        {"until", "2026-11-18T11:06:40.000Z"}});
+  // The retry's session clears the wait; the phase then ends.
+  view.apply(ev(6, "session_launched", {{"role", "builder"}, {"storyId", "US-1"}, {"attempt", 0}}));
+  CHECK(view.run_json()["waiting"].is_null());
+  view.apply(
+      ev(7, "phase_finished", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", 0}, {"outcome", "success"}}));
+  view.apply(ev(8, "phase_started", {{"phase", "verify"}, {"storyId", "US-1"}, {"attempt", 0}}));
+  // Killed in verify: the next run closes the open phase where the last run's journal ended.
+  view.apply(ev(9, "run_started", {{"phase", "verify"}, {"storyId", "US-1"}}, "r2"));
+  view.apply(ev(10, "phase_started", {{"phase", "verify"}, {"storyId", "US-1"}, {"attempt", 0}}, "r2"));
+  view.apply(ev(11, "run_finished", {{"result", "halted"}}, "r2"));
+  view.apply(ev(12, "phase_started", {{"phase", "done"}, {"storyId", nullptr}, {"attempt", 0}}, "r2"));  // no bar
+  const json timeline = view.run_json()["timeline"];
+  CHECK(timeline == json::parse(R"([
+    {"storyId": "US-1", "phase": "build", "attempt": 0, "startedAt": "2026-11-22T10:00:02.000Z",
+     "endedAt": "2026-11-22T10:00:07.000Z", "outcome": "success"},
+    {"storyId": "US-1", "phase": "wait", "reason": "usage_limit", "for": "build", "retry": 1,
+     "startedAt": "2026-11-22T10:00:05.000Z", "endedAt": "2026-11-18T11:06:40.000Z"},
+    {"storyId": "US-1", "phase": "verify", "attempt": 0, "startedAt": "2026-11-22T10:00:08.000Z",
+     "endedAt": "2026-11-22T10:00:08.000Z", "outcome": "interrupted"},
+    {"storyId": "US-1", "phase": "verify", "attempt": 0, "startedAt": "2026-11-22T10:00:00.000Z",
+     "endedAt": "2026-11-22T10:00:01.000Z", "outcome": "halted"}])"));
+  CHECK(view.current_session().is_null());
+}
+
+TEST_CASE("run_view: the timeline keeps its latest entries only", "[web]") {
+  RunView view;
+  view.apply(ev(1, "run_started", {{"phase", "orchestrate"}, {"storyId", nullptr}}));
+  const int n = static_cast<int>(simmer::web::k_max_points) + 50;
+  for (int i = 0; i < n; ++i) {
+    view.apply(ev(2 + 2 * i, "phase_started", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", i}}));
+    view.apply(ev(3 + 2 * i, "phase_finished", {{"phase", "build"}, {"storyId", "US-1"}, {"attempt", i}}));
+  }
+  const json timeline = view.run_json()["timeline"];
+  CHECK(timeline.size() == simmer::web::k_max_points);
+  CHECK(timeline.back()["attempt"] == n - 1);
+  CHECK(timeline.front()["attempt"] == 50);
+}
