@@ -46,6 +46,8 @@ Launch cook_launch(const core::Config& config) {
   auto request = agents::launch_request(config, config.builder, agents::Role::builder, "/proj");
   request.prompt = "build S-1";
   request.env = {{"SIMMER_ROLE", "builder"}};
+  // Where one_off_launch's transcript goes: a file beside it (gemini's policy) is then named the same.
+  request.transcript = "/proj/.simmer/sessions/doctor/builder.jsonl";
   return {adapter->command_line(request), adapter->environment(request), request.prices};
 }
 
@@ -132,6 +134,8 @@ TEST_CASE("config map: codex and gemini get model and args once, and MCP servers
                             "--skip-trust",
                             "--model",
                             "my-model",
+                            "--policy",
+                            "/proj/.simmer/sessions/doctor/builder.policy.toml",
                             "--debug",
                             "-p",
                             ""};
