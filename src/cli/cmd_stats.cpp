@@ -1,4 +1,5 @@
-// `simmer stats [--run ID | --all] [--json]`: figures of a run from .simmer/events.jsonl.
+// `simmer stats [--run ID | --latest | --all] [--json]`: figures of the journal (every run by default, the PRD's
+// whole history) or of one run, from .simmer/events.jsonl.
 //
 // The journal is streamed in fixed-size chunks straight into core/stats (simdjson On-Demand): memory stays flat
 // whatever the file's size, and a torn or garbage line is counted, never fatal. The latest run is found first by
@@ -191,12 +192,18 @@ Runner setup_stats(CLI::App& sub) {
   struct Flags {
     std::string run;
     bool all = false;
+    bool latest = false;
     bool json = false;
   };
   auto flags = std::make_shared<Flags>();
-  auto* run_opt = sub.add_option("--run", flags->run, "Report on the run with this id (default: the latest run)");
-  auto* all_opt = sub.add_flag("--all", flags->all, "Report on every run of the journal together");
+  // The default is the whole history, so `stats`, `status` and the dashboard's totals agree on what the PRD cost;
+  // --run and --latest narrow it to one run.
+  auto* run_opt = sub.add_option("--run", flags->run, "Report on the run with this id only");
+  auto* latest_opt = sub.add_flag("--latest", flags->latest, "Report on the latest run only");
+  auto* all_opt = sub.add_flag("--all", flags->all, "Report on every run of the journal together (the default)");
   run_opt->excludes(all_opt);
+  run_opt->excludes(latest_opt);
+  latest_opt->excludes(all_opt);
   sub.add_flag("--json", flags->json, "Print the report as JSON");
 
   return [flags] {
@@ -216,9 +223,9 @@ Runner setup_stats(CLI::App& sub) {
     }
 
     // Decide the scope before the pass, so a single pass serves every scope.
-    core::RunScope scope = flags->all           ? core::RunScope::all
-                           : flags->run.empty() ? core::RunScope::latest
-                                                : core::RunScope::run;
+    core::RunScope scope = flags->latest         ? core::RunScope::latest
+                           : !flags->run.empty() ? core::RunScope::run
+                                                 : core::RunScope::all;
     std::string run_id = flags->run;
     if (scope == core::RunScope::latest) {
       run_id = find_latest_run(fd.get(), st.st_size, shown);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# `simmer stats` reports on the latest run by default, counts a torn last line instead of dying, and --run/--all
-# widen or pick the scope.
+# `simmer stats --latest` reports on the latest run, counts a torn last line instead of dying, --run picks one run,
+# and the default (like --all) is the journal's whole history.
 . "$(dirname "$0")/lib.sh"
 cd "$work" && git init -q . && mkdir .simmer
 cp "$SIMMER_SOURCE_DIR/tests/e2e/fixtures/stats_two_runs.jsonl" .simmer/events.jsonl
 printf '{"seq":20,"ts":"2026-11-22T11:00:16.000Z","runId":"r2","kind":"warn' >> .simmer/events.jsonl
 
-"$SIMMER" stats --json > out.json 2> err.txt || fail "stats exited $?"
+"$SIMMER" stats --json --latest > out.json 2> err.txt || fail "stats exited $?"
 [ "$(cat err.txt)" = "simmer: warning: .simmer/events.jsonl: 1 malformed line(s) skipped" ] || fail "stderr: $(cat err.txt)"
 check() {  # check <jq filter> <expected>
   got=$(jq -c "$1" out.json)
@@ -32,4 +32,10 @@ check '.verdicts.rejectionRate' '0'
 "$SIMMER" stats --json --all 2>/dev/null > all.json
 [ "$(jq -c '[.scope, .runIds, .events.count, .cost.totalUsd]' all.json)" = '["all",["r1","r2"],19,1.25]' ] ||
   fail "--all: $(jq -c '[.scope, .runIds, .events.count, .cost.totalUsd]' all.json)"
+"$SIMMER" stats --json 2>/dev/null > default.json
+cmp -s default.json all.json || fail "the default scope is not the whole history: $(jq -c '[.scope, .runIds]' default.json)"
+set +e
+"$SIMMER" stats --latest --run r1 > /dev/null 2> err.txt; code=$?
+set -e
+[ "$code" = 64 ] || fail "--latest with --run: exit $code"
 echo "ok"

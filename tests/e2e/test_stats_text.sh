@@ -4,7 +4,7 @@
 cd "$work" && git init -q . && mkdir .simmer
 cp "$SIMMER_SOURCE_DIR/tests/e2e/fixtures/stats_two_runs.jsonl" .simmer/events.jsonl
 
-"$SIMMER" stats > out.txt 2> err.txt || fail "stats exited $?"
+"$SIMMER" stats --latest > out.txt 2> err.txt || fail "stats exited $?"
 [ ! -s err.txt ] || fail "unexpected stderr: $(cat err.txt)"
 grep -q $'\x1b' out.txt && fail "colour codes in non-TTY output"
 expect_line() {
