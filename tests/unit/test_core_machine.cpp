@@ -941,3 +941,17 @@ TEST_CASE("machine: skip of the story in progress: refused while a cook runs, ap
   Effect e = start(run, {a, story("B", 1)});
   CHECK(data_of(e)["storyId"] == "B");
 }
+
+TEST_CASE("machine: state.json holds money rounded to the micro-dollar, not the fold's float sum") {
+  State s;
+  s.spend_total_usd = 0.1125;
+  s.spend_total_usd += 0.075;  // 0.18750000000000003 in binary floating point
+  REQUIRE(s.spend_total_usd != 0.1875);
+  s.stories["S1"].cost_usd = s.spend_total_usd;
+  std::string text = simmer::core::canonical_text(s);
+  CHECK(text.find("0.18750000000000003") == std::string::npos);
+  json doc = json::parse(text);
+  CHECK(doc["spend"]["totalUsd"].get<double>() == 0.1875);
+  CHECK(doc["stories"]["S1"]["costUsd"].get<double>() == 0.1875);
+  CHECK(doc["spend"]["totalUsd"].dump() == "0.1875");
+}
