@@ -22,7 +22,7 @@ const std::vector<Command>& commands() {
       {"unblock", "The same as retry", "simmer unblock US-003", setup_retry},
       {"skip", "Set a pending story aside as blocked (also while a cook runs)", "simmer skip US-004", setup_skip},
       {"status", "Show where the run stands, from the files alone", "simmer status --json", setup_status},
-      {"stats", "Cost, tokens, durations and retries from the journal", "simmer stats --all", setup_stats},
+      {"stats", "Cost, tokens, durations and retries from the journal", "simmer stats --latest", setup_stats},
       {"logs", "Show the tool calls, text, output and cost of an agent session (-f follows the cook)", "simmer logs -f",
        setup_logs},
       {"dashboard", "Serve a live dashboard of the run on localhost", "simmer dashboard --port 8765 --open",

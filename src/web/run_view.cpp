@@ -7,6 +7,7 @@
 #include "util/time.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 #include <variant>
 #include <cstdint>
@@ -20,6 +21,10 @@ using nlohmann::json;
 namespace ev = core::events;
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// Money as state.json holds it: rounded to the micro-dollar (the float sums of many sessions carry noise like
+// 0.18750000000000003); the sums themselves keep full precision.
+double usd(double v) { return std::round(v * 1e6) / 1e6; }
 
 // A story's history lists keep their latest entries only: a story retried without end must not grow the view.
 constexpr std::size_t k_max_history = 200;
@@ -188,7 +193,7 @@ void RunView::apply(const json& event) {
       m_total_usd += e.cost_usd;
       m_run_usd += e.cost_usd;
       ++m_sessions;
-      m_spend.push_back({{"seq", seq}, {"ts", ts}, {"totalUsd", m_total_usd}});
+      m_spend.push_back({{"seq", seq}, {"ts", ts}, {"totalUsd", usd(m_total_usd)}});
       thin(m_spend);
       if (e.story_id && !e.story_id->empty()) {
         auto& s = story(*e.story_id);
@@ -299,8 +304,8 @@ json RunView::run_json() const {
           {"waiting", m_waiting},
           {"lastSeq", m_last_seq},
           {"totals",
-           {{"costUsd", m_total_usd},
-            {"runCostUsd", m_run_usd},
+           {{"costUsd", usd(m_total_usd)},
+            {"runCostUsd", usd(m_run_usd)},
             {"sessions", m_sessions},
             {"passed", m_passed},
             {"blocked", m_blocked},
@@ -319,7 +324,7 @@ json RunView::story_summary(const std::string& id) const {
   const auto& s = it->second;
   return {{"status", s.status},
           {"attempts", s.attempts},
-          {"costUsd", s.cost_usd},
+          {"costUsd", usd(s.cost_usd)},
           {"blockedReason", s.blocked_reason ? json(*s.blocked_reason) : json(nullptr)},
           {"verdict", s.verdict_kind}};
 }

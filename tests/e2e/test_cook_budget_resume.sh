@@ -18,4 +18,7 @@ expect_eq "$?" "0" "raised budget finishes ($(cat out3.txt))"
 grep -q "resuming at verify of S-1" out3.txt || fail "did not resume at VERIFY: $(cat out3.txt)"
 spend=$("$SIMMER" status --json | grep '"spendUsd"' | sed 's/.*: \(.*\),/\1/')
 expect_eq "$spend" "0.04" "spend is cumulative across runs"
+# stats, by default, and status say the same after the resumes (issue 13 item 10): the PRD's whole history.
+expect_eq "$("$SIMMER" stats --json | jq -c '[.scope, .cost.totalUsd]')" '["all",0.04]' "stats agrees with status"
+grep -qx 'Cost         \$0.0400 total, \$0.0200 per passed story' <("$SIMMER" stats) || fail "stats text: $("$SIMMER" stats)"
 check_journal

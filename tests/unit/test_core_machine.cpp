@@ -944,14 +944,16 @@ TEST_CASE("machine: skip of the story in progress: refused while a cook runs, ap
 
 TEST_CASE("machine: state.json holds money rounded to the micro-dollar, not the fold's float sum") {
   State s;
-  s.spend_total_usd = 0.1125;
-  s.spend_total_usd += 0.075;  // 0.18750000000000003 in binary floating point
-  REQUIRE(s.spend_total_usd != 0.1875);
+  // Two session costs whose binary sum is not 0.3 (0.30000000000000004); volatile: the compiler must add them.
+  volatile double first = 0.1;
+  volatile double second = 0.2;
+  s.spend_total_usd = first + second;
+  REQUIRE(s.spend_total_usd != 0.3);
   s.stories["S1"].cost_usd = s.spend_total_usd;
   std::string text = simmer::core::canonical_text(s);
-  CHECK(text.find("0.18750000000000003") == std::string::npos);
+  CHECK(text.find("0.30000000000000004") == std::string::npos);
   json doc = json::parse(text);
-  CHECK(doc["spend"]["totalUsd"].get<double>() == 0.1875);
-  CHECK(doc["stories"]["S1"]["costUsd"].get<double>() == 0.1875);
-  CHECK(doc["spend"]["totalUsd"].dump() == "0.1875");
+  CHECK(doc["spend"]["totalUsd"].get<double>() == 0.3);
+  CHECK(doc["stories"]["S1"]["costUsd"].get<double>() == 0.3);
+  CHECK(doc["spend"]["totalUsd"].dump() == "0.3");
 }
