@@ -29,7 +29,7 @@ rss=$(peak_rss_kib "$SIMMER" stats --all --json)
 expect_eq "$(cat exit.out)" "exit 0" "stats exit ($(head -c 2000 out.txt))"
 expect_eq "$(grep -v '^simmer: warning' out.txt | jq -c .lines.malformed)" "1" "stats malformed lines"
 rss_bound 524288 "stats"
-rss=$(peak_rss_kib "$SIMMER" stats)
+rss=$(peak_rss_kib "$SIMMER" stats --latest)
 expect_eq "$(cat exit.out)" "exit 0" "stats (latest run) exit ($(head -c 2000 out.txt))"
 rss_bound 524288 "stats (latest run)"
 rm -f rss.out exit.out
@@ -38,7 +38,7 @@ expect_files_unchanged "$before" "the readers"
 # The same gigabyte as a torn last line: `stats` looks for the latest run from the end and passes over it.
 truncate -s +1G .simmer/events.jsonl
 before=$(snapshot)
-rss=$(peak_rss_kib "$SIMMER" stats --json)
+rss=$(peak_rss_kib "$SIMMER" stats --latest --json)
 expect_eq "$(cat exit.out)" "exit 0" "stats over a torn gigabyte ($(head -c 2000 out.txt))"
 expect_eq "$(grep -v '^simmer: warning' out.txt | jq -r .runId)" "$run" "latest run found"
 rss_bound 524288 "stats over a torn gigabyte"

@@ -13,7 +13,7 @@ expect_eq "$(grep -v '^simmer: warning' out.txt | jq -c '[.lines, .events.count,
 expect_eq "$(grep '^simmer: warning' out.txt)" \
   "simmer: warning: .simmer/events.jsonl: 1 malformed line(s) skipped" "stats warning"
 # The same line as the latest run's last event: the backwards search for the latest run passes over it too.
-expect_exit 0 "stats (latest run)" "$SIMMER" stats
+expect_exit 0 "stats (latest run)" "$SIMMER" stats --latest
 grep -q '^Run          r1$' out.txt || fail "latest run: $(cat out.txt)"
 expect_files_unchanged "$before" "stats"
 echo ok
