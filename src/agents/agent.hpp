@@ -32,6 +32,20 @@ namespace simmer::agents {
 //   cannot_start  the agent cannot work at all (missing binary, bad flags, not logged in): no attempt or retry can
 //                 fix it, so the run halts (exit 10) instead of spending every attempt of a story on it
 using Role = core::AgentRole;
+
+// The one of three values that belongs to `role` (a per-role default, like a lean tool set).
+template <class T>
+const T& for_role(Role role, const T& orchestrator, const T& builder, const T& verifier) {
+  switch (role) {
+    case Role::orchestrator:
+      return orchestrator;
+    case Role::verifier:
+      return verifier;
+    case Role::builder:
+      break;
+  }
+  return builder;
+}
 using Outcome = core::SessionOutcome;
 using core::to_string;
 

@@ -264,15 +264,7 @@ const std::vector<std::string>& claude_lean_tools(Role role) {
   static const std::vector<std::string> k_orchestrator = {"Read", "Write", "Glob", "Grep"};
   static const std::vector<std::string> k_builder = {"Bash", "Read", "Edit", "Write", "Glob", "Grep"};
   static const std::vector<std::string> k_verifier = {"Bash", "Read", "Write", "Glob", "Grep"};
-  switch (role) {
-    case Role::orchestrator:
-      return k_orchestrator;
-    case Role::verifier:
-      return k_verifier;
-    case Role::builder:
-      break;
-  }
-  return k_builder;
+  return for_role(role, k_orchestrator, k_builder, k_verifier);
 }
 
 std::vector<std::string> ClaudeAdapter::command_line(const LaunchRequest& request) const {

@@ -132,15 +132,7 @@ const std::vector<std::string>& gemini_lean_tools(Role role) {
                                                      "list_directory"};
   static const std::vector<std::string> k_verifier = {"run_shell_command", "read_file",     "write_file", "glob",
                                                       "grep_search",       "list_directory"};
-  switch (role) {
-    case Role::orchestrator:
-      return k_orchestrator;
-    case Role::verifier:
-      return k_verifier;
-    case Role::builder:
-      break;
-  }
-  return k_builder;
+  return for_role(role, k_orchestrator, k_builder, k_verifier);
 }
 
 std::string gemini_policy(const std::vector<std::string>& offered) {

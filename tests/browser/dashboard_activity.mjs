@@ -3,20 +3,15 @@
 // agent writes next appear without a reload; a usage limit shows a countdown to the second; the timeline has a
 // row per story with its phases and the wait. Leaves a screenshot at $SIMMER_TEST_OUT/dashboard-activity.png.
 import { spawn, execFileSync } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPage, startDashboard } from "./lib.mjs";
+import { fail, openPage, runTest, startDashboard } from "./lib.mjs";
 
 const { SIMMER_SOURCE_DIR, SIMMER_TEST_OUT } = process.env;
 const work = mkdtempSync(join(tmpdir(), "simmer-browser-"));
 const children = [];
 let browser;
-function fail(message) {
-  console.error("FAIL: " + message);
-  process.exitCode = 1;
-  throw new Error(message);
-}
 
 const t0 = Date.now() - 10 * 60 * 1000;  // the run started ten minutes ago
 const iso = (ms) => new Date(ms).toISOString();
@@ -96,15 +91,4 @@ async function main() {
   console.log("ok: countdown, timeline (" + bars + "), live activity; screenshot " + join(SIMMER_TEST_OUT, "dashboard-activity.png"));
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!process.exitCode) {
-    console.error("FAIL: " + (e && e.stack ? e.stack : e));
-    process.exitCode = 1;
-  }
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  rmSync(work, { recursive: true, force: true });
-}
+await runTest(main, work, children, () => browser);

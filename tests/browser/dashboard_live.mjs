@@ -2,21 +2,16 @@
 // (script agents, real gates) and shows stories change status without the page being reloaded. Leaves a
 // screenshot at $SIMMER_TEST_OUT/dashboard-live.png.
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPage, startDashboard } from "./lib.mjs";
+import { fail, openPage, runTest, startDashboard } from "./lib.mjs";
 
 const { SIMMER, SIMMER_SOURCE_DIR, SIMMER_TEST_OUT } = process.env;
 
 const work = mkdtempSync(join(tmpdir(), "simmer-browser-"));
 const children = [];
 let browser;
-function fail(message) {
-  console.error("FAIL: " + message);
-  process.exitCode = 1;
-  throw new Error(message);
-}
 
 async function main() {
   // The todo demo in a fresh repository, as test_cook_demo does.
@@ -76,15 +71,4 @@ async function main() {
   console.log("ok: " + cards + "; screenshot " + join(SIMMER_TEST_OUT, "dashboard-live.png"));
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!process.exitCode) {
-    console.error("FAIL: " + (e && e.stack ? e.stack : e));
-    process.exitCode = 1;
-  }
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  rmSync(work, { recursive: true, force: true });
-}
+await runTest(main, work, children, () => browser);

@@ -5,21 +5,16 @@
 // answer is shown, each change arrives through the live stream, each request is a `steered` event by the
 // dashboard. Leaves $SIMMER_TEST_OUT/dashboard-steer-paused.png and dashboard-steer-stopped.png.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPage, startDashboard } from "./lib.mjs";
+import { fail, openPage, runTest, startDashboard } from "./lib.mjs";
 
 const { SIMMER, SIMMER_TEST_OUT } = process.env;
 
 const work = mkdtempSync(join(tmpdir(), "simmer-browser-steer-"));
 const children = [];
 let browser;
-function fail(message) {
-  console.error("FAIL: " + message);
-  process.exitCode = 1;
-  throw new Error(message);
-}
 
 function story(id, priority, extra = {}) {
   return { id, title: "Story " + id, description: "Do " + id + ".", acceptanceCriteria: [id + " works"], priority,
@@ -156,15 +151,4 @@ async function main() {
   console.log("ok: " + steered.join("; "));
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!process.exitCode) {
-    console.error("FAIL: " + (e && e.stack ? e.stack : e));
-    process.exitCode = 1;
-  }
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  rmSync(work, { recursive: true, force: true });
-}
+await runTest(main, work, children, () => browser);

@@ -1,6 +1,7 @@
-// Shared by the browser tests (tests/browser/*.mjs): the dashboard started on a free port, and a page in headless
-// Chromium with the page's script errors collected.
+// Shared by the browser tests (tests/browser/*.mjs): the dashboard started on a free port, a page in headless
+// Chromium with the page's script errors collected, and the run of a test's main() with its failure and cleanup.
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -32,4 +33,29 @@ export async function openPage() {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   return { browser, page, errors };
+}
+
+// Fails the test: says why on stderr, sets exit code 1, and throws to end main().
+export function fail(message) {
+  console.error("FAIL: " + message);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+// Runs a test's `main`: anything it throws fails the test; then the browser (`browser()`, once main opened one),
+// every child process and the `work` folder are cleaned up, whatever happened.
+export async function runTest(main, work, children, browser) {
+  try {
+    await main();
+  } catch (e) {
+    if (!process.exitCode) {
+      console.error("FAIL: " + (e && e.stack ? e.stack : e));
+      process.exitCode = 1;
+    }
+  } finally {
+    const b = browser();
+    if (b) await b.close().catch(() => {});
+    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
+  }
 }
