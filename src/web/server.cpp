@@ -675,7 +675,8 @@ void Server::Impl::activity(http::Response& res) {
   out["session"] = session;
   auto file = session_file(session.value("transcript", std::string()));
   std::ifstream in;
-  if (file) {
+  std::error_code ec;
+  if (file && !std::filesystem::is_directory(*file, ec)) {
     in.open(*file, std::ios::binary | std::ios::ate);
   }
   if (!in) {

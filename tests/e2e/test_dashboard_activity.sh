@@ -46,12 +46,19 @@ done
 activity=$(curl -sf "${url}api/activity")
 [ "$(jq -r .session.role <<< "$activity")" = verifier ] || fail "the verifier's launch not seen: $activity"
 [ "$(jq -c .lines <<< "$activity")" = '[]' ] || fail "a file outside .simmer/sessions/ was read: $activity"
+# A folder where the transcript should be (planted before the harness could remove it) reads as nothing yet.
+line 6 session_launched '{"role":"verifier","storyId":"US-1","attempt":1,"agent":"claude","pid":1,"pgid":1,"startTime":0,"bootId":"b","transcript":".simmer/sessions/r9"}' >> .simmer/events.jsonl
+for _ in $(seq 100); do
+  [ "$(curl -sf "${url}api/activity" | jq -r .session.attempt)" = 1 ] && break
+  sleep 0.1
+done
+[ "$(curl -sf "${url}api/activity" | jq -c '[.session.attempt, .lines]')" = '[1,[]]' ] || fail "a folder as transcript"
 
 # A usage limit's wait: /api/state says until when, and the timeline shows the phase and the wait.
-line 6 session '{"role":"verifier","storyId":"US-1","attempt":0,"agent":"claude","model":"m","sessionId":"s2","outcome":"usage_limit","costUsd":0,"costReported":true,"durationMs":5,"tokens":{"input":1,"output":1,"cacheRead":0,"cacheWrite":0},"turns":1,"transcript":"simmer.json","error":"limit"}' >> .simmer/events.jsonl
-line 7 retry_scheduled '{"phase":"build","reason":"usage_limit","delayMs":3600000,"retry":1,"notBeforeMs":1796000000000}' >> .simmer/events.jsonl
+line 7 session '{"role":"verifier","storyId":"US-1","attempt":1,"agent":"claude","model":"m","sessionId":"s2","outcome":"usage_limit","costUsd":0,"costReported":true,"durationMs":5,"tokens":{"input":1,"output":1,"cacheRead":0,"cacheWrite":0},"turns":1,"transcript":"simmer.json","error":"limit"}' >> .simmer/events.jsonl
+line 8 retry_scheduled '{"phase":"build","reason":"usage_limit","delayMs":3600000,"retry":1,"notBeforeMs":1796000000000}' >> .simmer/events.jsonl
 for _ in $(seq 100); do
-  [ "$(curl -sf "${url}api/state" | jq -r .run.lastSeq)" = 7 ] && break
+  [ "$(curl -sf "${url}api/state" | jq -r .run.lastSeq)" = 8 ] && break
   sleep 0.1
 done
 state=$(curl -sf "${url}api/state")
