@@ -23,11 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-// Money as it means: a micro-dollar is finer than any price, and the float sums of the fold (0.1125 + 0.075 is
-// 0.18750000000000003) stay out of state.json. The fold keeps full precision; only the document is rounded, so a
-// replay's to_json and the file agree.
-double usd(double v) { return std::round(v * 1e6) / 1e6; }
-
 template <class T>
 json opt(const std::optional<T>& value) {
   if constexpr (std::is_enum_v<T>) {
@@ -179,13 +174,15 @@ private:
 
 }  // namespace
 
+double round_usd(double usd) { return std::round(usd * 1e6) / 1e6; }
+
 json to_json(const State& s) {
   json stories = json::object();
   for (const auto& [id, story] : s.stories) {
     stories[id] = {
-        {"title", story.title},       {"priority", story.priority},        {"dependencies", story.dependencies},
-        {"epic", story.epic},         {"status", to_string(story.status)}, {"reason", story.reason},
-        {"attempts", story.attempts}, {"costUsd", usd(story.cost_usd)}};
+        {"title", story.title},       {"priority", story.priority},          {"dependencies", story.dependencies},
+        {"epic", story.epic},         {"status", to_string(story.status)},   {"reason", story.reason},
+        {"attempts", story.attempts}, {"costUsd", round_usd(story.cost_usd)}};
     if (story.touches) {
       stories[id]["touches"] = *story.touches;
     }
@@ -236,7 +233,7 @@ json to_json(const State& s) {
       {"commit", commit},
       {"record", record},
       {"halt", halt},
-      {"spend", {{"totalUsd", usd(s.spend_total_usd)}}},
+      {"spend", {{"totalUsd", round_usd(s.spend_total_usd)}}},
       {"iterations", {{"total", s.iterations_total}, {"run", s.iterations_run}}},
       {"limits", limits_to_json(s.limits)},
       {"stories", stories},

@@ -181,6 +181,11 @@ struct State {
   std::int64_t pid = 0;        // pid of the current run
 };
 
+// Money as simmer's documents and answers hold it: rounded to the micro-dollar, finer than any price, so the float
+// sums of many sessions (0.1 + 0.2 is 0.30000000000000004) stay out of them. Sums keep full precision; only what
+// is written or served is rounded (state.json, `stats --json`, the dashboard's API).
+double round_usd(double usd);
+
 // state.json form of `state` (camelCase keys; see schemas/state.json).
 nlohmann::json to_json(const State& state);
 // Canonical text: to_json(state).dump(2) + "\n". Replay compares these bytes.

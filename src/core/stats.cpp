@@ -11,6 +11,7 @@
 #include "core/stats.hpp"
 
 #include "core/events.hpp"
+#include "core/state.hpp"
 #include <simdjson.h>
 
 #include <algorithm>
@@ -581,7 +582,7 @@ nlohmann::json ratio_json(const std::optional<double>& v) {
   return v ? nlohmann::json(round_to(*v, 1e4)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json usd_json(double v) { return round_to(v, 1e6); }
+nlohmann::json usd_json(double v) { return round_usd(v); }
 
 // The averages over passed stories: every role's cost, sessions and tokens (null when none passed).
 nlohmann::json per_passed_story_json(const StatsReport& r) {

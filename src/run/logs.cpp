@@ -497,20 +497,14 @@ std::vector<std::string> render_transcript_lines(const std::string& agent, std::
   agents::TranscriptView view(agent, std::string(), prices);
   std::vector<agents::LogEntry> entries;
   std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < lines.size()) {
-    auto nl = lines.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      nl = lines.size();
-    }
+  for (std::string_view line : util::split_lines(lines)) {
     entries.clear();
-    view.line(lines.substr(pos, nl - pos), entries);
+    view.line(line, entries);
     for (const auto& entry : entries) {
-      for (auto& line : agents::entry_lines(entry)) {
-        out.push_back(std::move(line));
+      for (auto& text : agents::entry_lines(entry)) {
+        out.push_back(std::move(text));
       }
     }
-    pos = nl + 1;
   }
   return out;
 }

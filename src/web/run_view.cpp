@@ -7,7 +7,6 @@
 #include "util/time.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <type_traits>
 #include <variant>
 #include <cstdint>
@@ -22,33 +21,26 @@ namespace ev = core::events;
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-// Money as state.json holds it: rounded to the micro-dollar (the float sums of many sessions carry noise like
-// 0.18750000000000003); the sums themselves keep full precision.
-double usd(double v) { return std::round(v * 1e6) / 1e6; }
-
 // A story's history lists keep their latest entries only: a story retried without end must not grow the view.
 constexpr std::size_t k_max_history = 200;
-void push_bounded(json& list, json item) {
+void push_bounded(json& list, json item, std::size_t bound = k_max_history) {
   list.push_back(std::move(item));
-  if (list.size() > k_max_history) {
+  if (list.size() > bound) {
     list.erase(list.begin());
   }
 }
 
-// Every timeline entry still open (a phase started, never finished) ends at `at` with `outcome`.
+// The timeline's open phase (started, never finished), if any, ends at `at` with `outcome`. Phases run one at a
+// time and each start closes the one before, so only the latest phase can be open; waits after it are closed.
 void close_open(json& timeline, const std::string& at, const std::string& outcome) {
-  for (auto& item : timeline) {
-    if (item["endedAt"].is_null()) {
-      item["endedAt"] = at;
-      item["outcome"] = outcome;
+  for (auto it = timeline.rbegin(); it != timeline.rend(); ++it) {
+    if ((*it)["phase"] != "wait") {
+      if ((*it)["endedAt"].is_null()) {
+        (*it)["endedAt"] = at;
+        (*it)["outcome"] = outcome;
+      }
+      return;
     }
-  }
-}
-
-void push_timeline(json& timeline, json item) {
-  timeline.push_back(std::move(item));
-  if (timeline.size() > k_max_points) {
-    timeline.erase(timeline.begin());
   }
 }
 
@@ -129,12 +121,14 @@ void RunView::apply(const json& event) {
       close_open(m_timeline, ts, "interrupted");  // one phase at a time: an open one was cut short
       // halt and done are where a run stops, not work on a time axis.
       if (e.phase != core::Phase::halt && e.phase != core::Phase::done) {
-        push_timeline(m_timeline, {{"storyId", or_null(e.story_id.value_or(""))},
-                                   {"phase", core::to_string(e.phase)},
-                                   {"attempt", e.attempt},
-                                   {"startedAt", ts},
-                                   {"endedAt", nullptr},
-                                   {"outcome", nullptr}});
+        push_bounded(m_timeline,
+                     {{"storyId", or_null(e.story_id.value_or(""))},
+                      {"phase", core::to_string(e.phase)},
+                      {"attempt", e.attempt},
+                      {"startedAt", ts},
+                      {"endedAt", nullptr},
+                      {"outcome", nullptr}},
+                     k_max_points);
       }
       m_phase = std::string(core::to_string(e.phase));
       m_story_id = e.story_id.value_or("");
@@ -181,19 +175,21 @@ void RunView::apply(const json& event) {
                    {"retry", e.retry},
                    {"storyId", or_null(m_story_id)},
                    {"until", until}};
-      push_timeline(m_timeline, {{"storyId", or_null(m_story_id)},
-                                 {"phase", "wait"},
-                                 {"reason", core::to_string(e.reason)},
-                                 {"for", core::to_string(e.phase)},
-                                 {"retry", e.retry},
-                                 {"startedAt", ts},
-                                 {"endedAt", until}});
+      push_bounded(m_timeline,
+                   {{"storyId", or_null(m_story_id)},
+                    {"phase", "wait"},
+                    {"reason", core::to_string(e.reason)},
+                    {"for", core::to_string(e.phase)},
+                    {"retry", e.retry},
+                    {"startedAt", ts},
+                    {"endedAt", until}},
+                   k_max_points);
     } else if constexpr (std::is_same_v<T, ev::Session>) {
       m_session = nullptr;
       m_total_usd += e.cost_usd;
       m_run_usd += e.cost_usd;
       ++m_sessions;
-      m_spend.push_back({{"seq", seq}, {"ts", ts}, {"totalUsd", usd(m_total_usd)}});
+      m_spend.push_back({{"seq", seq}, {"ts", ts}, {"totalUsd", core::round_usd(m_total_usd)}});
       thin(m_spend);
       if (e.story_id && !e.story_id->empty()) {
         auto& s = story(*e.story_id);
@@ -215,17 +211,13 @@ void RunView::apply(const json& event) {
         gate["seq"] = seq;
         auto& s = story(*e.story_id);
         s.gates[e.name] = std::move(gate);
-        s.gate_runs.push_back({{"seq", seq},
-                               {"name", e.name},
-                               {"attempt", e.attempt},
-                               {"exitCode", e.exit_code},
-                               {"passed", e.passed},
-                               {"timedOut", e.timed_out},
-                               {"durationMs", static_cast<double>(e.duration_ms)}});
-        constexpr std::size_t k_gate_runs = 200;  // a story retried for days stays a bounded answer
-        if (s.gate_runs.size() > k_gate_runs) {
-          s.gate_runs.erase(s.gate_runs.begin());
-        }
+        push_bounded(s.gate_runs, {{"seq", seq},
+                                   {"name", e.name},
+                                   {"attempt", e.attempt},
+                                   {"exitCode", e.exit_code},
+                                   {"passed", e.passed},
+                                   {"timedOut", e.timed_out},
+                                   {"durationMs", static_cast<double>(e.duration_ms)}});
       }
     } else if constexpr (std::is_same_v<T, ev::Verdict>) {
       if (!e.story_id.empty()) {
@@ -304,8 +296,8 @@ json RunView::run_json() const {
           {"waiting", m_waiting},
           {"lastSeq", m_last_seq},
           {"totals",
-           {{"costUsd", usd(m_total_usd)},
-            {"runCostUsd", usd(m_run_usd)},
+           {{"costUsd", core::round_usd(m_total_usd)},
+            {"runCostUsd", core::round_usd(m_run_usd)},
             {"sessions", m_sessions},
             {"passed", m_passed},
             {"blocked", m_blocked},
@@ -324,7 +316,7 @@ json RunView::story_summary(const std::string& id) const {
   const auto& s = it->second;
   return {{"status", s.status},
           {"attempts", s.attempts},
-          {"costUsd", usd(s.cost_usd)},
+          {"costUsd", core::round_usd(s.cost_usd)},
           {"blockedReason", s.blocked_reason ? json(*s.blocked_reason) : json(nullptr)},
           {"verdict", s.verdict_kind}};
 }

@@ -69,8 +69,8 @@ private:
     nlohmann::json verdicts = nlohmann::json::array();
     nlohmann::json commits = nlohmann::json::array();
     std::map<std::string, nlohmann::json> gates;  // by gate name: the last run
-    // Every gate run, oldest first (the last k_gate_runs): {seq, name, attempt, exitCode, passed, timedOut,
-    // durationMs}, without the output the last run of each gate carries.
+    // Every gate run, oldest first (the last 200, as every history list): {seq, name, attempt, exitCode, passed,
+    // timedOut, durationMs}, without the output the last run of each gate carries.
     nlohmann::json gate_runs = nlohmann::json::array();
     nlohmann::json sessions = nlohmann::json::array();
   };

@@ -700,13 +700,6 @@ void Server::Impl::activity(http::Response& res) {
   std::vector<std::string> rendered;
   if (options.render_transcript) {
     rendered = options.render_transcript(session.value("agent", std::string()), lines);
-  } else {
-    std::size_t pos = 0;
-    while (pos < lines.size()) {
-      const auto nl = lines.find('\n', pos);
-      rendered.emplace_back(lines.substr(pos, nl - pos));
-      pos = nl + 1;
-    }
   }
   constexpr std::size_t k_activity_lines = 200;
   const std::size_t skip = rendered.size() > k_activity_lines ? rendered.size() - k_activity_lines : 0;

@@ -48,7 +48,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 64 * 1024;
   // Renders complete transcript lines of agent `agent` as a person reads them (the lines `simmer logs` prints),
   // for /api/activity. The command sets it: the agents' stream formats are not the web layer's business. Unset:
-  // the transcript's own lines are shown.
+  // the activity names the session and shows no lines.
   std::function<std::vector<std::string>(const std::string& agent, std::string_view lines)> render_transcript;
 };
 
