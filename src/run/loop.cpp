@@ -85,6 +85,11 @@ core::Limits limits_from(const core::Config& config, const CookOptions& options)
                                 .serial = config.parallel.serial,
                                 .untouched = config.parallel.untouched,
                                 .integrate = config.parallel.integrate};
+    const std::string builder(core::to_string(config.builder.agent));
+    if (auto cap = config.parallel.sessions.find(builder); cap != config.parallel.sessions.end()) {
+      l.parallel->agent = builder;
+      l.parallel->sessions = cap->second;
+    }
   }
   return l;
 }
@@ -312,7 +317,18 @@ bool Loop::coordinate() {
       m_lanes->ensure_live(*run_lane);
     }
   }
-  // The serial step comes first, lane starts after the RunLanes, AwaitLanes last: one of them, then ask again.
+  // New lanes open before the serial step, so a merge (its gates can take minutes) never keeps a free lane idle:
+  // the plan that starts them already counts the lanes waiting in the queue. Then the serial step, or AwaitLanes.
+  bool started = false;
+  for (const auto& effect : effects) {
+    if (std::holds_alternative<fx::StartLane>(effect)) {
+      perform(effect);
+      started = true;
+    }
+  }
+  if (started) {
+    return true;  // asked again: their RunLanes launch them
+  }
   for (const auto& effect : effects) {
     if (!std::holds_alternative<fx::RunLane>(effect)) {
       perform(effect);

@@ -225,16 +225,16 @@ TEST_CASE("init: simmer.json is written with $schema, schemaVersion and project 
 }
 
 TEST_CASE("init: the missing .gitignore lines are the template's patterns a file lacks, in order", "[project][init]") {
-  const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/",   ".simmer/lock",
-                                        ".simmer/feedback.md",  ".simmer/inbox/",      ".simmer/feedback/",
-                                        ".simmer/*.tmp.*",      ".simmer/state.json",  ".simmer/task.json",
-                                        ".simmer/build.json",   ".simmer/verdict.json"};
+  const std::vector<std::string> all = {".simmer/events.jsonl", ".simmer/sessions/",    ".simmer/lock",
+                                        ".simmer/feedback.md",  ".simmer/inbox/",       ".simmer/feedback/",
+                                        ".simmer/*.tmp.*",      ".simmer/state.json",   ".simmer/task.json",
+                                        ".simmer/build.json",   ".simmer/verdict.json", ".simmer/lanes/"};
   CHECK(missing_gitignore_lines("") == all);
   // Surrounding blanks do not hide a line; a pattern inside a longer line does not count; comments are never due.
   CHECK(missing_gitignore_lines("  .simmer/lock \n# .simmer/inbox/\nx.simmer/sessions/\n") ==
         std::vector<std::string>{".simmer/events.jsonl", ".simmer/sessions/", ".simmer/feedback.md", ".simmer/inbox/",
                                  ".simmer/feedback/", ".simmer/*.tmp.*", ".simmer/state.json", ".simmer/task.json",
-                                 ".simmer/build.json", ".simmer/verdict.json"});
+                                 ".simmer/build.json", ".simmer/verdict.json", ".simmer/lanes/"});
   CHECK(missing_gitignore_lines(merged_gitignore("node_modules/\n")).empty());
 }
 
