@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <tuple>
@@ -329,7 +330,8 @@ void to_json(nlohmann::json& out, const Config& value) {
       {"parallel", json{{"lanes", value.parallel.lanes},
                         {"serial", value.parallel.serial},
                         {"untouched", value.parallel.untouched},
-                        {"integrate", value.parallel.integrate}}}};
+                        {"integrate", value.parallel.integrate},
+                        {"sessions", value.parallel.sessions}}}};
   if (value.schema_ref) {
     out["$schema"] = *value.schema_ref;
   }
@@ -493,6 +495,22 @@ void from_json(const nlohmann::json& in, Config& value) {
             wrong(fmt::format("\"parallel.{}\" must be \"{}\" or \"{}\"", name, allowed[0], allowed[1]));
           }
           *field = v.get<std::string>();
+        }
+      }
+      if (item.contains("sessions")) {
+        if (!item["sessions"].is_object()) {
+          wrong("\"parallel.sessions\" must be an object of agent names and caps");
+        }
+        value.parallel.sessions.clear();
+        for (const auto& [agent, cap] : item["sessions"].items()) {
+          const bool known = std::any_of(std::begin(k_agents), std::end(k_agents), [&](const auto& a) {
+            return agent == a.first && a.second != AgentKind::harness;
+          });
+          if (!known || !cap.is_number_integer() || cap.get<std::int64_t>() < 1) {
+            wrong(
+                "\"parallel.sessions\" maps an agent (claude, codex, gemini, command, script) to a cap of at least 1");
+          }
+          value.parallel.sessions[agent] = cap.get<std::int64_t>();
         }
       }
     } else {

@@ -104,6 +104,7 @@ struct ParallelConfig {
   std::vector<std::string> serial;   // globs two lanes never write at once (lockfiles, migrations, CHANGELOG)
   std::string untouched = "alone";   // a story without `touches`: "alone" (runs alone) or "beside"
   std::string integrate = "rebase";  // how the queue brings a lane up to the integration tip: "rebase" | "merge"
+  std::map<std::string, std::int64_t> sessions;  // agent kind name -> most live sessions at once; absent = no cap
 };
 
 struct Config {

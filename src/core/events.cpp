@@ -146,6 +146,8 @@ void fields(auto& m, Is<Parallel> auto& v) {
   m(key::serial, v.serial, k_default);
   m(key::untouched, v.untouched, k_default);
   m(key::integrate, v.integrate, k_default);
+  m(key::agent, v.agent, k_default);
+  m(key::sessions, v.sessions, k_default);
 }
 
 void fields(auto& m, Is<FeedbackNote> auto& v) {
@@ -358,6 +360,12 @@ void fields(auto& m, Is<events::LaneFinished> auto& v) {
   m(key::summary, v.summary, k_required);
   m(key::reason, v.reason, k_required);
   m(key::halt, v.halt, k_omitted);
+}
+
+void fields(auto& m, Is<events::LaneTouched> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::head, v.head, k_required);
+  m(key::paths, v.paths, k_required);
 }
 
 void fields(auto& m, Is<events::MergeRebased> auto& v) {

@@ -98,6 +98,8 @@ inline constexpr std::string_view outcome = "outcome";
 inline constexpr std::string_view by = "by";
 inline constexpr std::string_view warning = "warning";
 inline constexpr std::string_view files = "files";
+inline constexpr std::string_view paths = "paths";
+inline constexpr std::string_view sessions = "sessions";
 inline constexpr std::string_view path = "path";
 inline constexpr std::string_view bytes = "bytes";
 inline constexpr std::string_view preview = "preview";
@@ -479,6 +481,17 @@ struct LaneFinished {
   bool operator==(const LaneFinished&) const = default;
 };
 
+// What a lane's branch changed so far, as the coordinator saw it (its diff from the lane's base to `head`): the paths
+// not journaled for the lane before, sorted. They widen the lane's write set for the scheduler and tell the merge
+// queue which lanes a story strayed into (docs/lanes.md, "After BUILD: a diff that strayed").
+struct LaneTouched {
+  static constexpr std::string_view k_kind = "lane_touched";
+  std::string story_id;
+  std::string head;
+  std::vector<std::string> paths;
+  bool operator==(const LaneTouched&) const = default;
+};
+
 // The merge queue rebased (or merged, `integrate: merge`) the lane onto the integration tip `onto`; `commits` are
 // the lane's commits on top of it, oldest first; `head` is the last.
 struct MergeRebased {
@@ -561,8 +574,8 @@ using EventData = std::variant<
     events::FeedbackClaimed, events::SessionLaunched, events::Session, events::AgentsStopped, events::RetryScheduled,
     events::HandoffInvalid, events::HandoffAccepted, events::Gate, events::Verdict, events::Commit, events::StoryPassed,
     events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning,
-    events::LaneStarted, events::LaneFinished, events::MergeRebased, events::MergeConflicted, events::MergeGate,
-    events::Merged, events::MergeFailed, events::Steered>;
+    events::LaneStarted, events::LaneFinished, events::LaneTouched, events::MergeRebased, events::MergeConflicted,
+    events::MergeGate, events::Merged, events::MergeFailed, events::Steered>;
 
 // A journal line in its typed form.
 struct TypedEvent {

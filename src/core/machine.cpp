@@ -407,12 +407,12 @@ void record_lane(State& s, const TypedEvent& at, const std::string& id) {
 // A coordinator whose cursor is free takes the merge queue's head when its lane was blocked: there is nothing to
 // merge, only the record to write.
 void take_blocked_head(State& s, const TypedEvent& at) {
-  if (s.phase != Phase::orchestrate || s.merge_queue.empty()) {
+  if (s.phase != Phase::orchestrate) {
     return;
   }
-  const std::string id = s.merge_queue.front();
-  if (s.lanes.at(id).result == StoryState::blocked) {
-    record_lane(s, at, id);
+  const std::optional<std::string> id = merge_pick(s);
+  if (id && s.lanes.at(*id).result == StoryState::blocked) {
+    record_lane(s, at, *id);
   }
 }
 
@@ -477,6 +477,7 @@ void apply_event(State& s, const TypedEvent& at, const ev::LaneStarted& e) {
   lane.worktree = e.worktree;
   lane.base = e.base;
   lane.head = e.base;
+  lane.started_at = at.ts;
   s.lanes[e.story_id] = std::move(lane);
   s.iterations_total += 1;
   s.iterations_run += 1;
@@ -504,6 +505,20 @@ void apply_event(State& s, const TypedEvent& at, const ev::LaneFinished& e) {
   lane->status = LaneStatus::queued;
   lane->result = e.result == RunResult::passed ? StoryState::passed : StoryState::blocked;
   s.merge_queue.push_back(e.story_id);
+  take_blocked_head(s, at);
+}
+
+// What the lane's diff touched widens its write set: the union, sorted. A blocked entry the wider set lets the
+// queue take is taken.
+void apply_event(State& s, const TypedEvent& at, const ev::LaneTouched& e) {
+  auto it = s.lanes.find(e.story_id);
+  if (it == s.lanes.end()) {
+    return;
+  }
+  std::vector<std::string>& touched = it->second.touched;
+  touched.insert(touched.end(), e.paths.begin(), e.paths.end());
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   take_blocked_head(s, at);
 }
 
@@ -856,6 +871,20 @@ bool coordinating(const State& s) { return s.limits.parallel && s.limits.paralle
 
 namespace {
 
+UntouchedStories untouched_rule(const Parallel& p) {
+  return p.untouched == "beside" ? UntouchedStories::run_beside : UntouchedStories::run_alone;
+}
+
+// A lane in flight as the scheduler sees it. The coordinator does not see its lane's inner steps, so a running
+// lane counts as holding a live session of the builder's agent (whose sessions are capped) all along; the lane's
+// own run keeps the exact cap on every session (run/session_slots.hpp).
+RunningLane running_lane(const State& s, const std::string& id, const LaneState& lane) {
+  auto it = s.stories.find(id);
+  const Parallel& p = *s.limits.parallel;
+  return RunningLane{id, it == s.stories.end() ? std::nullopt : it->second.touches, lane.touched,
+                     lane.status == LaneStatus::running && p.sessions > 0 ? p.agent : ""};
+}
+
 // The scheduler's view of a coordinator's state (core/lanes.hpp).
 LaneInput lane_input(const State& s) {
   LaneInput in;
@@ -865,19 +894,22 @@ LaneInput lane_input(const State& s) {
                                    v.status == StoryState::pending  ? StoryStatus::pending
                                    : v.status == StoryState::passed ? StoryStatus::passed
                                                                     : StoryStatus::blocked,
-                                   v.priority, v.dependencies, v.touches, ""});
+                                   v.priority, v.dependencies, v.touches,
+                                   s.limits.parallel->sessions > 0 ? s.limits.parallel->agent : ""});
     if (v.status == StoryState::passed) {
       in.merged.push_back(id);  // a coordinator records a story passed only once it is merged
     }
   }
   for (const auto& [id, lane] : s.lanes) {
-    auto it = s.stories.find(id);
-    in.running.push_back(RunningLane{id, it == s.stories.end() ? std::nullopt : it->second.touches, {}, ""});
+    in.running.push_back(running_lane(s, id, lane));
   }
   const Parallel& p = *s.limits.parallel;
   in.limits.lanes = static_cast<int>(std::min<std::int64_t>(p.lanes, 1 << 20));
+  if (p.sessions > 0) {
+    in.limits.agent_sessions[p.agent] = static_cast<int>(std::min<std::int64_t>(p.sessions, 1 << 20));
+  }
   in.limits.serial_globs = p.serial;
-  in.limits.untouched = p.untouched == "beside" ? UntouchedStories::run_beside : UntouchedStories::run_alone;
+  in.limits.untouched = untouched_rule(p);
   return in;
 }
 
@@ -891,10 +923,11 @@ std::optional<Effect> serial_step(const State& s) {
     default:
       break;
   }
-  if (s.merge_queue.empty()) {
+  const std::optional<std::string> pick = merge_pick(s);
+  if (!pick) {
     return std::nullopt;
   }
-  const std::string& id = s.merge_queue.front();
+  const std::string& id = *pick;
   const LaneState& lane = s.lanes.at(id);
   if (lane.status == LaneStatus::queued) {
     return effects::IntegrateLane{.story_id = id, .integrate = s.limits.parallel->integrate};
@@ -906,6 +939,56 @@ std::optional<Effect> serial_step(const State& s) {
 }
 
 }  // namespace
+
+std::vector<Stray> lane_strays(const State& s, const std::string& id) {
+  auto it = s.lanes.find(id);
+  if (it == s.lanes.end() || !s.limits.parallel) {
+    return {};
+  }
+  std::vector<RunningLane> others;
+  for (const auto& [other, lane] : s.lanes) {
+    const bool blocked = lane.status != LaneStatus::running && lane.result == StoryState::blocked;
+    if (other != id && !blocked) {
+      others.push_back(running_lane(s, other, lane));
+    }
+  }
+  return strayed_into(running_lane(s, id, it->second), others, s.limits.parallel->serial,
+                      untouched_rule(*s.limits.parallel));
+}
+
+std::optional<std::string> merge_pick(const State& s) {
+  for (const auto& id : s.merge_queue) {
+    if (s.lanes.at(id).status == LaneStatus::rebased) {
+      return id;  // being merged: its steps finish before another starts
+    }
+  }
+  for (const auto& id : s.merge_queue) {
+    if (s.lanes.at(id).result == StoryState::blocked) {
+      return id;  // nothing to merge, only its record
+    }
+    bool waits = false;
+    for (const Stray& stray : lane_strays(s, id)) {
+      if (s.lanes.at(stray.lane).status == LaneStatus::running) {
+        waits = true;
+      } else {
+        const std::vector<Stray> back = lane_strays(s, stray.lane);
+        waits = std::none_of(back.begin(), back.end(), [&](const Stray& b) { return b.lane == id; });
+      }
+      if (waits) {
+        break;
+      }
+    }
+    if (!waits) {
+      return id;
+    }
+  }
+  const bool any_running = std::any_of(s.lanes.begin(), s.lanes.end(),
+                                       [](const auto& lane) { return lane.second.status == LaneStatus::running; });
+  if (!any_running && !s.merge_queue.empty()) {
+    return s.merge_queue.front();
+  }
+  return std::nullopt;
+}
 
 std::vector<Effect> next_effects(const State& s) {
   if (!coordinating(s)) {

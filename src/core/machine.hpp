@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/events.hpp"
+#include "core/lanes.hpp"
 #include "core/state.hpp"
 #include "util/error.hpp"
 
@@ -180,6 +181,18 @@ bool coordinating(const State& state);
 // step, then asks again after each event it journals. Never empty: Idle once the run has finished. For a run of
 // one lane: {next_effect(state)}.
 std::vector<Effect> next_effects(const State& state);
+
+// The merge queue's next entry for a coordinator: the lane being merged (rebased) if there is one; else the first
+// in queue order that waits for no other lane. A passed story waits while its diff strayed (strayed_into,
+// core/lanes.hpp) into a lane still running, or into a passed lane queued anywhere that did not stray into it in
+// turn (that one goes first; two lanes that strayed into each other keep queue order). When every entry waits
+// and no lane is running, the queue's head goes (the waits form a cycle). Nothing: the queue is empty, or every
+// entry waits for a running lane.
+std::optional<std::string> merge_pick(const State& state);
+
+// What story `id` (a lane in flight) strayed into: the paths of its diff outside its own touches that another lane
+// in flight may write (core::strayed_into against every other lane with a passed or running story).
+std::vector<Stray> lane_strays(const State& state, const std::string& id);
 
 // Whether the shell must claim the feedback inbox (run/feedback.hpp) before performing next_effect(state): at
 // every ORCHESTRATE launch or harness fallback of a running run, so that a note written while a story ran reaches

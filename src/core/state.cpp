@@ -261,6 +261,12 @@ json to_json(const State& s) {
                    {"gateIndex", lane.gate_index},
                    {"failure", note_to_json(lane.failure)},
                    {"failureKey", lane.failure_key}};
+      if (!lane.touched.empty()) {
+        lanes[id]["touched"] = lane.touched;
+      }
+      if (!lane.started_at.empty()) {
+        lanes[id]["startedAt"] = lane.started_at;
+      }
     }
     out["lanes"] = std::move(lanes);
   }
@@ -361,6 +367,12 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
                                    r.strings(p, "/limits/parallel", "serial"),
                                    r.str(p, "/limits/parallel", "untouched"),
                                    r.str(p, "/limits/parallel", "integrate")};
+      if (p.contains("agent")) {
+        s.limits.parallel->agent = r.str(p, "/limits/parallel", "agent");
+      }
+      if (p.contains("sessions")) {
+        s.limits.parallel->sessions = r.integer(p, "/limits/parallel", "sessions");
+      }
     }
     if (l.contains("lane")) {
       s.limits.lane = r.boolean(l, "/limits", "lane");
@@ -419,6 +431,12 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
         lane.gate_index = static_cast<int>(r.integer(v, p, "gateIndex"));
         lane.failure = r.note(r.at(v, p, "failure"), p + "/failure");
         lane.failure_key = r.integer(v, p, "failureKey");
+        if (v.contains("touched")) {
+          lane.touched = r.strings(v, p, "touched");
+        }
+        if (v.contains("startedAt")) {
+          lane.started_at = r.str(v, p, "startedAt");
+        }
         s.lanes[id] = std::move(lane);
       }
     }

@@ -44,6 +44,8 @@ struct Parallel {
   std::vector<std::string> serial;   // globs two lanes never write at once (lockfiles, CHANGELOG...)
   std::string untouched = "alone";   // a story without touches: "alone" (runs alone) | "beside"
   std::string integrate = "rebase";  // how the merge queue brings a lane up to the tip: "rebase" | "merge"
+  std::string agent;                 // the builder's agent, whose live sessions `sessions` caps
+  std::int64_t sessions = 0;         // parallel.sessions of that agent; 0 = no cap
   bool operator==(const Parallel&) const = default;
 };
 
@@ -120,6 +122,8 @@ struct LaneState {
   std::string reason;                      // blocked: why
   std::vector<std::string> commits;        // merge_rebased: its commits on the integration tip
   int gate_index = 0;                      // rebased: the next gate to run on the merged tree
+  std::vector<std::string> touched;        // paths its diff touched so far (lane_touched), sorted
+  std::string started_at;                  // ts of its lane_started
   // What its relaunched lane must fold first (a conflict or a gate that failed on the merged tree), and the seq
   // of that decision, its key.
   std::optional<FailureNote> failure;

@@ -6,6 +6,7 @@
 #include "core/select.hpp"
 #include "run/feedback.hpp"
 #include "run/prompts.hpp"
+#include "run/session_slots.hpp"
 #include "run/tamper.hpp"
 #include "store/resources.hpp"
 #include "util/fs.hpp"
@@ -190,6 +191,28 @@ void run_agent_phase(RunContext& cx, const core::effects::RunAgent& effect) {
     throw Error(ExitCode::invalid_input, fmt::format("agent 'harness' (simmer.json#/agents/{}): only the "
                                                      "orchestrator can be the harness",
                                                      role));
+  }
+  // A lane's session counts against parallel.sessions with every other lane's (run/session_slots.hpp): it waits
+  // for a free slot first, held until the session ends.
+  std::optional<SessionSlot> slot;
+  if (cx.state().limits.lane.value_or(false)) {
+    const std::string kind(core::to_string(rc.agent));
+    if (auto cap = cx.config.parallel.sessions.find(kind); cap != cx.config.parallel.sessions.end()) {
+      const int slots = static_cast<int>(std::min<std::int64_t>(cap->second, 1 << 16));
+      const fs::path& dir = cx.paths.session_slots;
+      if (!(slot = try_session_slot(dir, kind, slots))) {
+        cx.report.begin_activity(
+            fmt::format("waiting for a {} session to end (parallel.sessions caps it at {})", kind, slots));
+        while (!(slot = try_session_slot(dir, kind, slots)) && !cx.cancel) {
+          cx.world.clock.sleep_ms(100);
+        }
+        cx.report.end_activity();
+        if (!slot) {
+          cx.interrupted = true;
+          return;
+        }
+      }
+    }
   }
   const core::State& state = cx.state();
   std::string story_id = state.story_id.value_or("");

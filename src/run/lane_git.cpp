@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace simmer::run {
@@ -134,6 +135,27 @@ void abort_unfinished(const fs::path& worktree) {
 std::string rev_parse(const fs::path& dir, const std::string& rev) {
   GitOut g = git(dir, {"rev-parse", "-q", "--verify", rev + "^{commit}"});
   return g.ok() ? trim(g.out) : std::string();
+}
+
+Result<std::vector<std::string>> changed_paths(const fs::path& dir, const std::string& from, const std::string& to) {
+  GitOut g = git(dir, {"diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", from + "..." + to, "--"});
+  if (!g.ok()) {
+    return failed("git diff --name-only " + from + "..." + to, dir, g);
+  }
+  if (g.out.size() >= 2 && g.out.ends_with(std::string_view("\0\n", 2))) {
+    g.out.pop_back();  // the reader ends the last line with a newline; -z output ends with NUL
+  }
+  std::vector<std::string> paths;
+  for (std::size_t pos = 0; pos < g.out.size();) {
+    std::size_t end = g.out.find('\0', pos);
+    end = end == std::string::npos ? g.out.size() : end;
+    if (end > pos) {
+      paths.push_back(g.out.substr(pos, end - pos));
+    }
+    pos = end + 1;
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 std::vector<std::string> lane_branches(const fs::path& root) {

@@ -71,6 +71,12 @@ Result<bool> close_lane(const std::filesystem::path& root, const std::filesystem
 // The lane branches of the repository at `root` (short names under simmer/), sorted.
 std::vector<std::string> lane_branches(const std::filesystem::path& root);
 
+// The paths commit `to` changed since it forked from `from` (`git diff from...to`: from their merge base, so what
+// `from` gained meanwhile does not count) in the repository at `dir`; a rename counts as both of its paths. As git
+// prints them, sorted; git's own error when it cannot compare them.
+Result<std::vector<std::string>> changed_paths(const std::filesystem::path& dir, const std::string& from,
+                                               const std::string& to);
+
 // The commit `rev` names in the repository at `dir`, or "" when it names none.
 std::string rev_parse(const std::filesystem::path& dir, const std::string& rev);
 

@@ -24,8 +24,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
+#include <set>
 
 #include <unistd.h>
 
@@ -38,6 +41,8 @@ namespace {
 
 // Launches in a row that ended without a result before the run stops with the lane's own words.
 constexpr int k_max_relaunches = 3;
+// A lane's journaled write set beyond this many paths is its top folders (Lanes::observe).
+constexpr std::size_t k_max_touched = 1000;
 // A lane whose lock is still held (its predecessor, told to stop when a killed coordinator died, is finishing) is
 // launched again this many times, 200 ms apart.
 constexpr int k_max_lock_waits = 100;
@@ -191,8 +196,53 @@ void Lanes::print_line(const std::string& id, std::string_view line) {
   std::fflush(stdout);
 }
 
+void Lanes::observe(const std::string& id) {
+  const core::State& state = m_cx.state();
+  auto it = state.lanes.find(id);
+  if (it == state.lanes.end()) {
+    return;
+  }
+  const core::LaneState& lane = it->second;
+  const std::string head = rev_parse(m_cx.paths.root, "refs/heads/" + lane.branch);
+  std::string& seen = m_observed[id];
+  if (head.empty() || head == seen) {
+    return;
+  }
+  auto paths = changed_paths(m_cx.paths.root, "HEAD", head);
+  if (!paths.ok()) {
+    return;  // looked at again next time; the lane's finish looks too
+  }
+  seen = head;
+  std::vector<std::string> write_set = std::move(*paths);
+  if (write_set.size() > k_max_touched) {
+    std::set<std::string> top;
+    for (const auto& path : write_set) {
+      const auto slash = path.find('/');
+      top.insert(slash == std::string::npos ? path : path.substr(0, slash) + "/**");
+    }
+    write_set = top.size() > k_max_touched ? std::vector<std::string>{"**"}
+                                           : std::vector<std::string>(top.begin(), top.end());
+  }
+  std::vector<std::string> fresh;
+  std::set_difference(write_set.begin(), write_set.end(), lane.touched.begin(), lane.touched.end(),
+                      std::back_inserter(fresh));
+  if (!fresh.empty()) {
+    m_cx.append(core::events::LaneTouched{.story_id = id, .head = head, .paths = std::move(fresh)});
+  }
+}
+
 void Lanes::reap(bool wait) {
-  for (;;) {
+  for (int polls = 0;; ++polls) {
+    // What the running lanes' diffs touch, looked at twice a second: it steers the scheduler and the merge queue.
+    if (polls % 10 == 0) {
+      const std::int64_t seq = m_cx.state().seq;
+      for (const auto& [id, child] : m_live) {
+        observe(id);
+      }
+      if (m_cx.state().seq != seq) {
+        return;
+      }
+    }
     std::vector<std::pair<std::string, std::unique_ptr<Child>>> ended;
     for (auto it = m_live.begin(); it != m_live.end();) {
       if (it->second->done) {
@@ -218,6 +268,7 @@ void Lanes::finished(const std::string& id, Child& child) {
   if (m_cx.cancel || child.cancel) {
     return;  // stopped by this run: the lane journaled its interruption, and resumes with the next cook
   }
+  observe(id);  // what its last commit touched is known before it joins the merge queue
   const core::State& state = m_cx.state();
   auto lane_it = state.lanes.find(id);
   if (lane_it == state.lanes.end()) {

@@ -52,6 +52,10 @@ public:
   // crashed) is left for the next RunLane to launch again, at most k_max_relaunches times in a row. `wait`: blocks
   // until at least one lane has ended, or the run is cancelled.
   void reap(bool wait);
+  // Journals lane_touched when lane `id`'s branch moved and its diff (since it forked from the integration tip)
+  // names paths not journaled for it yet. Past 1,000 paths a lane's are journaled as their top folders (`dir/**`),
+  // or as `**` when even those are too many: a wider write set, never a narrower one.
+  void observe(const std::string& id);
   // After the record of a story: its worktree is removed when clean (a passed story's branch too, merged).
   void close(const std::string& story_id, const std::string& worktree, const std::string& branch, bool passed);
   // Removes from a merged lane's worktree what its gates created (gate.outputs, merge_gate.outputs).
@@ -77,7 +81,8 @@ private:
 
   RunContext& m_cx;
   std::map<std::string, std::unique_ptr<Child>> m_live;
-  std::map<std::string, int> m_relaunches;  // by story: launches in a row that ended without a result
+  std::map<std::string, int> m_relaunches;        // by story: launches in a row that ended without a result
+  std::map<std::string, std::string> m_observed;  // by story: the lane tip observe() last looked at
   std::mutex m_print;
 };
 

@@ -32,6 +32,7 @@ ProjectPaths ProjectPaths::at(const fs::path& root) {
   p.config = root / "simmer.json";
   harness_files_in(p, root / ".simmer");
   p.prompts = p.dir / "prompts";
+  p.session_slots = p.dir / "lanes" / ".sessions";
   return p;
 }
 

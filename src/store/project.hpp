@@ -8,23 +8,24 @@
 namespace simmer::store {
 
 struct ProjectPaths {
-  std::filesystem::path root;      // the project directory (beside simmer.json)
-  std::filesystem::path config;    // simmer.json
-  std::filesystem::path dir;       // .simmer/
-  std::filesystem::path prd;       // .simmer/prd.json
-  std::filesystem::path state;     // .simmer/state.json
-  std::filesystem::path task;      // .simmer/task.json
-  std::filesystem::path build;     // .simmer/build.json
-  std::filesystem::path verdict;   // .simmer/verdict.json
-  std::filesystem::path progress;  // .simmer/progress.json
-  std::filesystem::path events;    // .simmer/events.jsonl
-  std::filesystem::path lock;      // .simmer/lock
-  std::filesystem::path sessions;  // .simmer/sessions/
-  std::filesystem::path feedback;  // .simmer/feedback.md
-  std::filesystem::path inbox;     // .simmer/inbox/
-  std::filesystem::path claimed;   // .simmer/feedback/claimed/
-  std::filesystem::path control;   // .simmer/control/ (steering requests: store/control.hpp)
-  std::filesystem::path prompts;   // .simmer/prompts/
+  std::filesystem::path root;           // the project directory (beside simmer.json)
+  std::filesystem::path config;         // simmer.json
+  std::filesystem::path dir;            // .simmer/
+  std::filesystem::path prd;            // .simmer/prd.json
+  std::filesystem::path state;          // .simmer/state.json
+  std::filesystem::path task;           // .simmer/task.json
+  std::filesystem::path build;          // .simmer/build.json
+  std::filesystem::path verdict;        // .simmer/verdict.json
+  std::filesystem::path progress;       // .simmer/progress.json
+  std::filesystem::path events;         // .simmer/events.jsonl
+  std::filesystem::path lock;           // .simmer/lock
+  std::filesystem::path sessions;       // .simmer/sessions/
+  std::filesystem::path feedback;       // .simmer/feedback.md
+  std::filesystem::path inbox;          // .simmer/inbox/
+  std::filesystem::path claimed;        // .simmer/feedback/claimed/
+  std::filesystem::path control;        // .simmer/control/ (steering requests: store/control.hpp)
+  std::filesystem::path prompts;        // .simmer/prompts/
+  std::filesystem::path session_slots;  // .simmer/lanes/.sessions/ (parallel.sessions; the project's, every lane's)
 
   // Paths for the project rooted at `root` (nothing is read or created).
   static ProjectPaths at(const std::filesystem::path& root);

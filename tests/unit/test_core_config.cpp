@@ -216,4 +216,17 @@ TEST_CASE("config: parallel lanes default to 1, and a lane count below 1 or a ba
                                    "simmer.json");
   REQUIRE_FALSE(mode.ok());
   CHECK_THAT(mode.failure().message, Catch::Contains("#/parallel/integrate"));
+  auto caps = core::resolve_config(store::config_schema(),
+                                   nlohmann::json::parse(R"({"schemaVersion":1,"parallel":{"sessions":{"claude":2}}})"),
+                                   "simmer.json");
+  REQUIRE(caps.ok());
+  CHECK(caps->parallel.sessions == std::map<std::string, std::int64_t>{{"claude", 2}});
+  for (const char* bad : {R"({"claude":0})", R"({"harness":1})", R"({"clade":1})", R"({"codex":"2"})", "[2]"}) {
+    auto refused = core::resolve_config(store::config_schema(),
+                                        nlohmann::json::parse(
+                                            std::string(R"({"schemaVersion":1,"parallel":{"sessions":)") + bad + "}}"),
+                                        "simmer.json");
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.failure().message, Catch::Contains("simmer.json#/parallel/sessions"));
+  }
 }

@@ -472,6 +472,142 @@ TEST_CASE("coordinator state: lanes, the queue and touches survive state.json, a
   CHECK(kind_of(single.next()) == "story_selected");
 }
 
+namespace {
+
+void started(LaneRun& run, const std::string& id) {
+  run.feed("lane_started", {{"storyId", id}, {"branch", "simmer/r1/" + id}, {"worktree", "/w/" + id}, {"base", "t0"}});
+}
+
+void finished(LaneRun& run, const std::string& id, const std::string& result = "passed") {
+  run.feed("lane_finished", {{"storyId", id}, {"result", result}, {"head", id + "1"}, {"attempts", 1}});
+}
+
+void touched(LaneRun& run, const std::string& id, std::vector<std::string> paths) {
+  run.feed("lane_touched", {{"storyId", id}, {"head", id + "1"}, {"paths", paths}});
+}
+
+json abc_stories() {
+  return json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}),
+                      lane_story("B", 2, {}, std::vector<std::string>{"b/**"}),
+                      lane_story("C", 3, {}, std::vector<std::string>{"c/**"})});
+}
+
+}  // namespace
+
+TEST_CASE("coordinator: a story whose diff strayed into a running lane's globs merges after that lane") {
+  LaneRun run;
+  lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
+  started(run, "A");
+  started(run, "B");
+  started(run, "C");
+  touched(run, "A", {"a/x.txt", "b/shared.txt"});  // b/shared.txt is B's: A strayed
+  touched(run, "A", {"a/x.txt", "a/y.txt"});       // folded as a union
+  CHECK(run.state.lanes.at("A").touched == std::vector<std::string>{"a/x.txt", "a/y.txt", "b/shared.txt"});
+  auto strays = simmer::core::lane_strays(run.state, "A");
+  REQUIRE(strays.size() == 1);
+  CHECK(strays[0].path == "b/shared.txt");
+  CHECK(strays[0].lane == "B");
+  CHECK(strays[0].pattern == "b/**");
+  finished(run, "A");
+  auto effects = run.effects();
+  CHECK(ids<fx::IntegrateLane>(effects).empty());  // A waits for B, which is still running
+  CHECK(!simmer::core::merge_pick(run.state));
+  CHECK(is<fx::AwaitLanes>(effects.back()));
+  finished(run, "C");
+  CHECK(run.state.merge_queue == std::vector<std::string>{"A", "C"});
+  merge(run, "C");  // C strayed nowhere: it goes past A
+  finished(run, "B");
+  CHECK(run.state.merge_queue == std::vector<std::string>{"A", "B"});
+  merge(run, "B");  // B is queued now: it still goes first, A strayed into it
+  merge(run, "A");
+  check_replay(run);
+}
+
+TEST_CASE("coordinator: strays in a cycle keep the queue's order, and a blocked lane is recorded past a waiting one") {
+  SECTION("two lanes that strayed into each other") {
+    LaneRun run;
+    lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
+    started(run, "A");
+    started(run, "B");
+    touched(run, "A", {"b/x"});
+    touched(run, "B", {"a/x"});
+    finished(run, "B");
+    CHECK(!simmer::core::merge_pick(run.state));  // A is running, and B strayed into it
+    finished(run, "A");
+    merge(run, "B");
+    merge(run, "A");
+  }
+  SECTION("three, each into the next: the queue's head goes once none is running") {
+    LaneRun run;
+    lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
+    started(run, "A");
+    started(run, "B");
+    started(run, "C");
+    touched(run, "A", {"b/x"});
+    touched(run, "B", {"c/x"});
+    touched(run, "C", {"a/x"});
+    finished(run, "B");
+    finished(run, "C");
+    CHECK(!simmer::core::merge_pick(run.state));
+    finished(run, "A");
+    CHECK(simmer::core::merge_pick(run.state) == std::optional<std::string>("B"));
+    merge(run, "B");
+    merge(run, "A");  // C strayed into A, A's stray is merged: the cycle is gone
+    merge(run, "C");
+  }
+  SECTION("a blocked lane has nothing to merge") {
+    LaneRun run;
+    lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
+    started(run, "A");
+    started(run, "B");
+    started(run, "C");
+    touched(run, "A", {"b/x"});
+    finished(run, "A");
+    finished(run, "C", "blocked");
+    CHECK(run.state.phase == Phase::record);  // C's record, while A waits for B
+    CHECK(run.state.story_id == std::optional<std::string>("C"));
+  }
+}
+
+TEST_CASE("coordinator: what a lane's diff touched widens its write set for the scheduler") {
+  LaneRun run;
+  lane_start(run,
+             json::array({lane_story("A", 1, {}, std::vector<std::string>{"a/**"}),
+                          lane_story("B", 2, {}, std::vector<std::string>{"b/**"}),
+                          lane_story("D", 3, {}, std::vector<std::string>{"d/**"})}),
+             {{"parallel", parallel(2)}});
+  started(run, "A");
+  started(run, "B");
+  touched(run, "A", {"d/readme.md"});  // outside a/**: D's now
+  finished(run, "B", "blocked");
+  run.feed("commit", {{"storyId", "B"}, {"kind", "record"}, {"sha", "r2"}});
+  run.take(run.effects().front());  // story_blocked B: a lane is free
+  CHECK(run.state.lanes.count("B") == 0);
+  CHECK(ids<fx::StartLane>(run.effects()).empty());  // D would write where A's diff did
+  touched(run, "A", {"a/x"});
+  finished(run, "A");
+  merge(run, "A");
+  CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"D"});
+  check_replay(run);
+}
+
+TEST_CASE("coordinator: a capped agent's sessions bound the lanes it builds in") {
+  LaneRun run;
+  json p = parallel(3);
+  p["agent"] = "claude";
+  p["sessions"] = 1;
+  lane_start(run, abc_stories(), {{"parallel", p}});
+  CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"A"});
+  started(run, "A");
+  CHECK(ids<fx::StartLane>(run.effects()).empty());
+  finished(run, "A");  // queued for the merge: it holds no session
+  CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"B"});
+  json doc = simmer::core::to_json(run.state);
+  CHECK(doc["limits"]["parallel"]["sessions"] == 1);
+  CHECK(doc["limits"]["parallel"]["agent"] == "claude");
+  check_replay(run);
+}
+
 TEST_CASE("coordinator: a pause starts no new lane while those in flight and the merge queue go on, resume starts") {
   LaneRun run;
   lane_start(run,
