@@ -41,16 +41,16 @@ now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
 
 # plan: one line per story, in pick order (priority, then id): id priority dependency(- for none) chain.
 plan() {
-  local i=0 c k prev letters=ABCDEFGHIJKLMNOPQRSTUVWXYZ
+  local i=0 c prev letters=ABCDEFGHIJKLMNOPQRSTUVWXYZ
   for c in "${!chains[@]}"; do
     prev=-
-    for k in $(seq 1 "${chains[$c]}"); do
+    for _ in $(seq 1 "${chains[$c]}"); do
       i=$((i + 1))
       printf 'S%02d %d %s %s\n' "$i" $((c + 1)) "$prev" "${letters:c:1}"
       prev=$(printf 'S%02d' "$i")
     done
   done
-  for k in $(seq 1 "$singles"); do
+  for _ in $(seq 1 "$singles"); do
     i=$((i + 1))
     printf 'S%02d %d - -\n' "$i" $((${#chains[@]} + 1))
   done
@@ -249,7 +249,8 @@ for n in "${lanes[@]}"; do
     -v list="$(list_slots "$n")" -v k="$sessions_per_story" -v d="$delay" 'BEGIN {
     ideal = (cp > tot / n) ? cp : tot / n
     printf "| %d | %.1f s | %.1f s | **%.2fx** | %.1f s | %s | %d |\n", n, mk / 1000, ideal / 1000, mk / ideal,
-      list * k * d, base ? sprintf("%.2fx", base / mk) : "n/a", peak }'
+      list * k * d, base ? sprintf("%.2fx", base / mk) : "n/a", peak
+    printf "%d %.4f\n", n, mk / ideal > "/dev/stderr" }' 2>> "$work/ratios.txt"
 done
 
 echo
@@ -274,6 +275,8 @@ for n in "${lanes[@]}"; do
     END { printf "| %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |\n", n, sess / c, launch / c, lane / c,
       reap / c, wait / c, own / c, (n * mk - held) / c, beside }' "$work/stories-$n"
 done
+all_rows=$(for n in "${lanes[@]}"; do [ "$n" = 1 ] || cat "$work/stories-$n"; done)
+if [ -n "$all_rows" ]; then
 echo
 echo "The longest chain (${chains[0]} stories, each waiting for the one before it to be recorded), its time split:"
 echo
@@ -290,16 +293,16 @@ for n in "${lanes[@]}"; do
       END { printf "| %d | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s |\n", n,
         run0 / 1000, disp / 1000, launch / 1000, sess / 1000, lane / 1000, reap / 1000, q / 1000, last / 1000, mk / 1000 }'
 done
+fi
 
 # The merge queue against its git floor. Samples where the coordinator's previous event is a lane's
 # lane_finished (or lane_started) had the queue to themselves; after another story's record, the queue's time
 # also holds that story's teardown (git worktree remove, git branch -d), which the floor times apart.
-echo
-echo "Merge queue per story (ms, lane_finished or the queue's previous step to the record, less merge gates) vs git floor:"
-echo
-all_rows=$(for n in "${lanes[@]}"; do [ "$n" = 1 ] || cat "$work/stories-$n"; done)
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 if [ -n "$all_rows" ]; then
+  echo
+  echo "Merge queue per story (ms, lane_finished or the queue's previous step to the record, less merge gates) vs git floor:"
+  echo
   idle=$(awk -F'\t' '$8 != "story_passed" { print $11 - $7 - $12 }' <<<"$all_rows")
   busy=$(awk -F'\t' '$8 == "story_passed" { print $11 - $7 - $12 }' <<<"$all_rows")
   rebase=$(awk -F'\t' '$8 != "story_passed" { print $9 - $7 }' <<<"$all_rows" | median)
@@ -316,7 +319,7 @@ if [ -n "$all_rows" ]; then
   echo "| | median ms | samples |"
   echo "|---|---|---|"
   echo "| simmer queue, the queue idle before it (integrate, fast-forward, record) | $q_idle | $n_idle |"
-  echo "| of which: to merge_rebased $rebase, to merged $ff, to the record $rec (medians over all samples) | | |"
+  echo "| of which: to merge_rebased $rebase (these samples), to merged $ff, to the record $rec (all samples) | | |"
   echo "| simmer queue, right after another story's record (includes that story's teardown) | $q_busy | $n_busy |"
   echo "| of which the previous story's teardown, estimated (its way to merge_rebased less the idle one's, $rebase) | $tear | $n_busy |"
   echo "| git floor: rebase + merge --ff-only + add/commit prd.json, progress.json | $f_merge | $(wc -l < "$work/floor.txt") |"
@@ -325,4 +328,11 @@ if [ -n "$all_rows" ]; then
   awk -v a="$q_idle" -v b="$q_busy" -v f="$f_merge" -v t="$f_tear" 'BEGIN {
     printf "merge overhead vs git floor: **%.2fx** (queue idle); %s right after another record (vs floor + teardown)\n",
       a / f, (b == "nan") ? "n/a" : sprintf("%.2fx", b / (f + t)) }'
+  merge_ratio=$(awk -v a="$q_idle" -v f="$f_merge" 'BEGIN { printf "%.4f", a / f }')
 fi
+echo
+awk -v merge="${merge_ratio:-}" '{ if ($2 > worst) { worst = $2; at = $1 } }
+  END { printf "goal, within 1.15x of the ideal schedule at every N: %s (worst %.2fx, at --lanes %d)\n",
+          worst <= 1.15 ? "met" : "NOT met", worst, at
+        if (merge != "") printf "goal, merge overhead under 2x its git floor: %s (%.2fx)\n", merge < 2 ? "met" : "NOT met", merge }' \
+  "$work/ratios.txt"
