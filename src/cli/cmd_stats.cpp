@@ -17,10 +17,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -233,6 +235,22 @@ Runner setup_stats(CLI::App& sub) {
 
     core::StatsAccumulator acc(scope, run_id);
     stream_lines(fd.get(), acc, shown);
+    // The lanes' own journals hold their sessions (docs/lanes.md): each regular file .simmer/lanes/<id>/events.jsonl,
+    // in id order; a link or anything else planted there is not followed.
+    std::vector<std::filesystem::path> lane_journals;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(paths.dir / "lanes", ec)) {
+      lane_journals.push_back(entry.path() / "events.jsonl");
+    }
+    std::sort(lane_journals.begin(), lane_journals.end());
+    acc.begin_lane_journal();
+    for (const auto& journal : lane_journals) {
+      Fd lane(::open(journal.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+      struct stat lst {};
+      if (lane.get() >= 0 && ::fstat(lane.get(), &lst) == 0 && S_ISREG(lst.st_mode)) {
+        stream_lines(lane.get(), acc, paths.display(journal));
+      }
+    }
     core::StatsReport report = acc.report();
 
     if (scope == core::RunScope::run && report.events == 0) {

@@ -1,14 +1,18 @@
 // `simmer status [--json]`: where the run stands, from the files alone (state.json, prd.json, the lock), also
 // while a cook runs: nothing is locked, nothing is written.
 #include "cli/commands.hpp"
+#include "core/lane_view.hpp"
 #include "core/machine.hpp"
 #include "core/select.hpp"
 #include "core/state.hpp"
+#include "run/lane_git.hpp"
 #include "run/report.hpp"
 #include "store/documents.hpp"
+#include "store/lane_states.hpp"
 #include "store/project.hpp"
 #include "util/fs.hpp"
 #include "util/lock.hpp"
+#include "util/time.hpp"
 
 #include <fmt/format.h>
 
@@ -20,6 +24,53 @@ namespace simmer::cli {
 namespace {
 
 using nlohmann::json;
+
+// The lane branch kept for each blocked story (simmer/<run>/<story>), by story id: docs/lanes.md, teardown.
+std::map<std::string, std::string> kept_branches(const store::ProjectPaths& paths, const core::State& state) {
+  std::map<std::string, std::string> out;
+  if (!state.limits.parallel || !util::exists(paths.root / ".git")) {
+    return out;
+  }
+  for (const std::string& branch : run::lane_branches(paths.root)) {
+    const std::string id = branch.substr(branch.rfind('/') + 1);
+    auto it = state.stories.find(id);
+    if (it != state.stories.end() && it->second.status == core::StoryState::blocked && state.lanes.count(id) == 0) {
+      out[id] = branch;
+    }
+  }
+  return out;
+}
+
+// The lanes in flight and the merge queue, as text: a line per lane, then the queue.
+std::string lanes_text(const core::LanesView& view) {
+  std::string out = fmt::format("\nlanes: {} of {} busy\n", view.rows.size(), view.lanes);
+  for (const core::LaneRow& r : view.rows) {
+    std::string what;
+    if (r.status == "running") {
+      what = r.phase.empty() ? "starting" : fmt::format("{}, attempt {}", r.phase, r.attempt);
+    } else if (r.status == "merging") {
+      what = fmt::format("merging: {} gate{} passed on the merged tree", r.merge_gate, r.merge_gate == 1 ? "" : "s");
+    } else {
+      what = fmt::format("{}, in the merge queue", r.result);
+    }
+    out += fmt::format("  {:<10} {:<8} {:<34} {:>8}  ${:.4f}  {}\n", r.story_id, r.status, what,
+                       r.elapsed_ms < 0 ? std::string("?") : util::format_duration_s(r.elapsed_ms / 1000), r.cost_usd,
+                       r.branch);
+  }
+  if (!view.merge_queue.empty()) {
+    out += "merge queue:";
+    for (const auto& id : view.merge_queue) {
+      out += " " + id + (view.next && *view.next == id ? " (next)" : "");
+    }
+    out += "\n";
+    for (const core::LaneRow& r : view.rows) {
+      if (r.waits_for) {
+        out += fmt::format("  {} {}\n", r.story_id, core::describe_wait(*r.waits_for));
+      }
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -57,6 +108,11 @@ Runner setup_status(CLI::App& sub) {
     }
     util::LockInfo lock = util::ProjectLock::inspect(paths.lock);
     bool running = lock.state == util::LockState::held;
+    const std::map<std::string, std::string> kept = kept_branches(paths, state);
+    std::optional<core::LanesView> lanes;
+    if (cooked && state.limits.parallel && state.limits.parallel->lanes > 1) {
+      lanes = core::lanes_view(state, store::read_lane_states(paths, state), util::now_unix_ms());
+    }
     int passed = 0, blocked = 0, pending = 0;
     json stories = json::array();
     auto stuck = core::stuck_stories(state);
@@ -75,6 +131,9 @@ Runner setup_status(CLI::App& sub) {
         if (sid == id) {
           row["waitsFor"] = blocker;
         }
+      }
+      if (auto branch = kept.find(id); branch != kept.end()) {
+        row["branch"] = branch->second;
       }
       stories.push_back(row);
     }
@@ -99,6 +158,9 @@ Runner setup_status(CLI::App& sub) {
                   {"exitCode", state.exit_code ? json(*state.exit_code) : json()},
                   {"counts", {{"passed", passed}, {"blocked", blocked}, {"pending", pending}}},
                   {"stories", stories}};
+      if (lanes) {
+        out["lanes"] = core::lanes_view_json(*lanes);
+      }
       std::fputs((out.dump(2) + "\n").c_str(), stdout);
       return 0;
     }
@@ -133,7 +195,16 @@ Runner setup_status(CLI::App& sub) {
       }
       out += "\n";
     }
+    if (lanes) {
+      out += lanes_text(*lanes);
+    }
     out += "\n" + run::Reporter::table(state);
+    for (const auto& [id, branch] : kept) {
+      auto worktree = run::lane_worktree_path(paths.root, id);
+      const bool there = worktree.ok() && util::exists(*worktree);
+      out += fmt::format("{} is blocked; its lane is kept for you to look at: branch {}{}\n", id, branch,
+                         there ? ", worktree " + worktree->string() : std::string());
+    }
     std::fputs(out.c_str(), stdout);
     return 0;
   };

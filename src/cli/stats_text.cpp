@@ -104,6 +104,11 @@ std::string stats_to_text(const StatsReport& r, TextColor color) {
   for (const auto& [role, n] : r.sessions_by_role) {
     roles += fmt::format("{}{} {}", roles.empty() ? "" : ", ", role.empty() ? "(none)" : role, n);
   }
+  if (r.lanes) {
+    out += head("Lanes") + fmt::format("{} lanes, {} busy on average over {}: {} parallel efficiency\n", r.lanes->lanes,
+                                       r.lanes->average_busy ? fmt::format("{:.2f}", *r.lanes->average_busy) : "n/a",
+                                       ms(static_cast<double>(r.lanes->wall_ms)), pct(r.lanes->efficiency));
+  }
   out += head("Sessions") + fmt::format("{}{}\n", thousands(r.sessions), roles.empty() ? "" : " (" + roles + ")");
   out += head("Cost") + fmt::format("{} total, {} per passed story\n", usd(r.cost_usd),
                                     r.cost_per_passed_story ? usd(*r.cost_per_passed_story) : "n/a");

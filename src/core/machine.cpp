@@ -956,6 +956,23 @@ std::vector<Stray> lane_strays(const State& s, const std::string& id) {
                       untouched_rule(*s.limits.parallel));
 }
 
+std::optional<Stray> merge_wait(const State& s, const std::string& id) {
+  auto it = s.lanes.find(id);
+  if (it == s.lanes.end() || it->second.status == LaneStatus::running || it->second.result == StoryState::blocked) {
+    return std::nullopt;  // not in the queue, or a blocked lane: nothing to merge, only its record
+  }
+  for (const Stray& stray : lane_strays(s, id)) {
+    if (s.lanes.at(stray.lane).status == LaneStatus::running) {
+      return stray;
+    }
+    const std::vector<Stray> back = lane_strays(s, stray.lane);
+    if (std::none_of(back.begin(), back.end(), [&](const Stray& b) { return b.lane == id; })) {
+      return stray;  // queued too: it goes first, since it did not stray into this one in turn
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> merge_pick(const State& s) {
   for (const auto& id : s.merge_queue) {
     if (s.lanes.at(id).status == LaneStatus::rebased) {
@@ -963,22 +980,7 @@ std::optional<std::string> merge_pick(const State& s) {
     }
   }
   for (const auto& id : s.merge_queue) {
-    if (s.lanes.at(id).result == StoryState::blocked) {
-      return id;  // nothing to merge, only its record
-    }
-    bool waits = false;
-    for (const Stray& stray : lane_strays(s, id)) {
-      if (s.lanes.at(stray.lane).status == LaneStatus::running) {
-        waits = true;
-      } else {
-        const std::vector<Stray> back = lane_strays(s, stray.lane);
-        waits = std::none_of(back.begin(), back.end(), [&](const Stray& b) { return b.lane == id; });
-      }
-      if (waits) {
-        break;
-      }
-    }
-    if (!waits) {
+    if (!merge_wait(s, id)) {
       return id;
     }
   }

@@ -194,6 +194,11 @@ std::optional<std::string> merge_pick(const State& state);
 // in flight may write (core::strayed_into against every other lane with a passed or running story).
 std::vector<Stray> lane_strays(const State& state, const std::string& id);
 
+// What keeps queued story `id` from merging now (merge_pick's rule): the first of its strays into a running lane,
+// or into a queued one that did not stray into it in turn. Nothing: it waits for no lane (or is not queued, or
+// is blocked).
+std::optional<Stray> merge_wait(const State& state, const std::string& id);
+
 // Whether the shell must claim the feedback inbox (run/feedback.hpp) before performing next_effect(state): at
 // every ORCHESTRATE launch or harness fallback of a running run, so that a note written while a story ran reaches
 // the next pick. When notes are claimed the shell journals feedback_claimed and asks again; when none are, it

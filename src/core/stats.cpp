@@ -12,6 +12,7 @@
 
 #include "core/events.hpp"
 #include "core/state.hpp"
+#include "util/time.hpp"
 #include <simdjson.h>
 
 #include <algorithm>
@@ -266,10 +267,23 @@ struct StatsAccumulator::Impl {
   // An orchestrator's session has no story yet (it is choosing one): its cost belongs to the story the next
   // story_selected names, so that the stories' costs add up to the run's.
   double orchestrator_cost_pending = 0.0;
+  // begin_lane_journal(): the lines are a lane's. The coordinator runs in scope that had lanes, each [first ts,
+  // last ts] and its lane count; each lane run seen, its [first ts, last ts].
+  bool lane_lines = false;
+  struct Window {
+    std::string first, last;
+    std::int64_t lanes = 1;
+  };
+  std::map<std::string, Window, std::less<>> coordinators;
+  std::map<std::string, Window, std::less<>> lane_runs;
 
   void add(const char* line, std::size_t length);
-  void apply(std::int64_t seq, std::string_view kind, std::string_view ts, std::string_view data_raw,
-             std::size_t data_capacity);
+  void apply(std::int64_t seq, std::string_view kind, std::string_view ts, std::string_view run,
+             std::string_view data_raw, std::size_t data_capacity);
+  bool in_window(std::string_view ts) const {
+    return std::any_of(coordinators.begin(), coordinators.end(),
+                       [&](const auto& c) { return c.second.first <= ts && ts <= c.second.last; });
+  }
   bool in_scope(std::string_view run) const { return scope == RunScope::all || (!run_id.empty() && run == run_id); }
 };
 
@@ -320,10 +334,16 @@ void StatsAccumulator::Impl::add(const char* line, std::size_t length) {
     ++r.malformed_lines;
     return;
   }
-  if (!in_scope(run)) {
+  if (lane_lines) {
+    if (scope != RunScope::all && !in_window(ts)) {
+      return;
+    }
+    Window& w = lane_runs[std::string(run)];
+    w.first = w.first.empty() || ts < w.first ? std::string(ts) : w.first;
+    w.last = ts > w.last ? std::string(ts) : w.last;
+  } else if (!in_scope(run)) {
     return;
-  }
-  if (r.run_ids.empty() || r.run_ids.back() != run) {
+  } else if (r.run_ids.empty() || r.run_ids.back() != run) {
     if (!run.empty() && r.run_ids.size() < k_max_run_ids &&
         std::find(r.run_ids.begin(), r.run_ids.end(), run) == r.run_ids.end()) {
       r.run_ids.emplace_back(run);
@@ -333,10 +353,10 @@ void StatsAccumulator::Impl::add(const char* line, std::size_t length) {
   std::size_t capacity = data_raw.empty() ? 0
                                           : static_cast<std::size_t>(text.data() + text.size() - data_raw.data()) +
                                                 k_stats_line_padding;
-  apply(seq, kind, ts, data_raw, capacity);
+  apply(seq, kind, ts, run, data_raw, capacity);
 }
 
-void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std::string_view ts,
+void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std::string_view ts, std::string_view run,
                                    std::string_view data_raw, std::size_t data_capacity) {
   // Everything is read from `data` before anything is counted: a line whose data turns out to be broken
   // half-way counts as malformed and leaves no partial figure behind (see DataView).
@@ -396,26 +416,48 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
   } else if (kind == ev::Verdict::k_kind) {
     verdict = str(key::verdict);
   }
+  std::int64_t lanes = 0;
+  od::object limits, parallel;
+  if (kind == ev::RunStarted::k_kind && view && view->object(key::limits, limits)) {
+    DataView l(limits);
+    if (l.object(key::parallel, parallel)) {
+      lanes = DataView(parallel).integer(key::lanes);
+    }
+  }
   if (tokens_broken || (view && view->broken())) {
     ++r.malformed_lines;
     return;
   }
 
-  ++r.events;
-  if (r.events == 1) {
-    r.first_seq = seq;
-    r.first_ts = ts;
-  }
-  r.last_seq = seq;
-  r.last_ts = ts;
-  if (!has_data) {
-    // An event without a data object still counts for the kinds that need nothing from it.
-    if (kind == ev::StorySelected::k_kind) {
-      ++r.iterations;
-    } else if (kind == ev::Halted::k_kind) {
-      ++r.halts;
+  if (lane_lines) {
+    // A lane's line: what it did counts; its run, selection and halt are the coordinator's to count.
+    if (kind == ev::StorySelected::k_kind || kind == ev::Halted::k_kind || !has_data) {
+      return;
     }
-    return;
+  } else {
+    if (lanes > 1) {
+      coordinators[std::string(run)].lanes = lanes;  // only runs with lanes have lane journals to window
+    }
+    if (auto c = coordinators.find(run); c != coordinators.end()) {
+      c->second.first = c->second.first.empty() ? std::string(ts) : c->second.first;
+      c->second.last = std::string(ts);
+    }
+    ++r.events;
+    if (r.events == 1) {
+      r.first_seq = seq;
+      r.first_ts = ts;
+    }
+    r.last_seq = seq;
+    r.last_ts = ts;
+    if (!has_data) {
+      // An event without a data object still counts for the kinds that need nothing from it.
+      if (kind == ev::StorySelected::k_kind) {
+        ++r.iterations;
+      } else if (kind == ev::Halted::k_kind) {
+        ++r.halts;
+      }
+      return;
+    }
   }
   if (kind == ev::Session::k_kind) {
     r.tokens_input += static_cast<std::uint64_t>(session.input);
@@ -483,6 +525,8 @@ void StatsAccumulator::Impl::apply(std::int64_t seq, std::string_view kind, std:
     } else if (verdict == to_string(VerdictKind::fail_abort)) {
       ++r.verdicts_fail_abort;
     }
+  } else if (kind == ev::LaneStarted::k_kind) {
+    ++r.iterations;  // a coordinator's: its lanes' runs select no story of their own that counts
   } else if (kind == ev::StoryPassed::k_kind) {
     ++r.stories_passed;
   } else if (kind == ev::StoryBlocked::k_kind) {
@@ -512,8 +556,30 @@ void StatsAccumulator::add_line(std::string_view line) {
 
 void StatsAccumulator::add_padded_line(const char* line, std::size_t length) { m_impl->add(line, length); }
 
+void StatsAccumulator::begin_lane_journal() { m_impl->lane_lines = true; }
+
 StatsReport StatsAccumulator::report() const {
   StatsReport r = m_impl->r;
+  auto span_ms = [](const Impl::Window& w) -> std::int64_t {
+    auto a = util::parse_iso8601(w.first);
+    auto b = util::parse_iso8601(w.last);
+    return a.ok() && b.ok() ? std::max<std::int64_t>(0, *b - *a) : 0;
+  };
+  if (!m_impl->coordinators.empty()) {
+    LaneFigures lanes;
+    for (const auto& [run, w] : m_impl->coordinators) {
+      lanes.lanes = std::max(lanes.lanes, w.lanes);
+      lanes.wall_ms += span_ms(w);
+    }
+    for (const auto& [run, w] : m_impl->lane_runs) {
+      lanes.busy_ms += span_ms(w);
+    }
+    if (lanes.wall_ms > 0) {
+      lanes.average_busy = static_cast<double>(lanes.busy_ms) / static_cast<double>(lanes.wall_ms);
+      lanes.efficiency = *lanes.average_busy / static_cast<double>(lanes.lanes);
+    }
+    r.lanes = lanes;
+  }
   for (const auto& [phase, digest] : m_impl->phase_durations) {
     r.phase_durations[phase] = digest.distribution();
   }
@@ -641,6 +707,17 @@ nlohmann::json stats_to_json(const StatsReport& r) {
                  {"lastTs", r.last_ts.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.last_ts)}};
   j["stories"] = {{"passed", r.stories_passed}, {"blocked", r.stories_blocked}};
   j["iterations"] = r.iterations;
+  j["lanes"] = nullptr;
+  if (r.lanes) {
+    auto ratio = [](const std::optional<double>& v) {
+      return v ? nlohmann::json(round_to(*v, 1e4)) : nlohmann::json(nullptr);
+    };
+    j["lanes"] = {{"lanes", r.lanes->lanes},
+                  {"wallMs", r.lanes->wall_ms},
+                  {"busyMs", r.lanes->busy_ms},
+                  {"averageBusy", ratio(r.lanes->average_busy)},
+                  {"efficiency", ratio(r.lanes->efficiency)}};
+  }
   j["fixes"] = r.fixes;
   j["halts"] = r.halts;
   j["sessions"] = {{"total", r.sessions}, {"byRole", r.sessions_by_role}, {"byOutcome", r.sessions_by_outcome}};

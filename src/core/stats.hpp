@@ -64,6 +64,17 @@ struct GateCounts {
   std::uint64_t timed_out = 0;
 };
 
+// How busy the lanes of the runs with lanes in scope were (docs/lanes.md): `busy_ms` is the time the lanes' own runs
+// ran (each lane run from its first event to its last), `wall_ms` the time the coordinators ran (each from its
+// first event to its last in scope), `lanes` the most lanes any of them had.
+struct LaneFigures {
+  std::int64_t lanes = 0;
+  std::int64_t wall_ms = 0;
+  std::int64_t busy_ms = 0;
+  std::optional<double> average_busy;  // busy / wall: lanes busy on average
+  std::optional<double> efficiency;    // busy / (lanes x wall): 1 is every lane busy all the time
+};
+
 // Everything `simmer stats` prints. Ratios are nullopt when their denominator is zero (printed as "n/a" / null).
 struct StatsReport {
   RunScope scope = RunScope::latest;
@@ -107,6 +118,8 @@ struct StatsReport {
 
   std::uint64_t outlier_count = 0;  // exact count while the role's samples are exact
   std::vector<Outlier> outliers;    // the largest ones, at most 20 per role and metric, by seq
+
+  std::optional<LaneFigures> lanes;  // nothing when no run in scope had more than one lane
 };
 
 // Folds journal lines into a StatsReport. Not thread-safe; one per report.
@@ -126,6 +139,12 @@ public:
   // The fast path for a streaming reader: `line` of `length` bytes, with at least k_stats_line_padding readable
   // bytes after it (their content does not matter). Same semantics as add_line.
   void add_padded_line(const char* line, std::size_t length);
+
+  // The lines that follow come from a lane's own journal (.simmer/lanes/<id>/events.jsonl), after every line of
+  // the coordinator's journal: they count (sessions, costs, phases, gates, verdicts...) when they fall inside a
+  // coordinator run in scope by time (a lane runs only while its coordinator does; any time with `all`), never as
+  // runs, events or iterations of their own (the coordinator's lane_started are its iterations).
+  void begin_lane_journal();
 
   // The figures for everything fed so far. May be called more than once.
   StatsReport report() const;

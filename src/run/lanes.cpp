@@ -260,6 +260,7 @@ void Lanes::reap(bool wait) {
         (m_cx.options.steer && m_cx.options.steer->pending())) {
       return;
     }
+    m_cx.flush_state();  // status and the dashboard read state.json while the coordinator waits
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
@@ -348,6 +349,7 @@ void Lanes::merge_gate(const core::effects::RunMergeGate& effect) {
   const std::string& id = effect.story_id;
   const core::Gate* gate = &configured_gate(m_cx.config, effect.name);
   const std::string worktree = m_cx.state().lanes.at(id).worktree;
+  m_cx.flush_state();  // current while the gate runs
   m_cx.report.begin_activity(fmt::format("{} gate {} on the merged tree", id, gate->name));
   const Git lane_repo(worktree);
   const std::vector<core::DirtyEntry> dirty_before = lane_repo.dirty_entries();

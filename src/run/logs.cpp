@@ -6,6 +6,7 @@
 #include "store/documents.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -72,8 +73,6 @@ bool read_from(const fs::path& path, std::uint64_t& offset, const std::function<
   }
   return true;
 }
-
-std::string seconds(std::int64_t ms) { return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0); }
 
 // Raw transcript bytes for a terminal: every control byte but newline and tab written as \xNN, so an escape
 // sequence shows as text instead of acting.
@@ -194,7 +193,7 @@ public:
       } else {
         put(m_world.out,
             util::terminal_line(fmt::format("== {} {} in {}, {}; {} in / {} out tokens{}{}", core::to_string(e.role),
-                                            core::to_string(e.outcome), seconds(e.duration_ms),
+                                            core::to_string(e.outcome), util::format_seconds_tenths(e.duration_ms),
                                             agents::dollars(e.cost_usd), e.tokens.input, e.tokens.output,
                                             e.error.empty() ? "" : ": ", util::preview(e.error, 200)),
                                 1000) +

@@ -30,8 +30,6 @@ constexpr const char* k_bold = "1";
 
 std::string dollars(double v) { return agents::dollars(v); }
 
-std::string seconds(std::int64_t ms) { return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0); }
-
 // The last lines of a failed gate's output the cook prints under it.
 constexpr std::size_t k_gate_tail_lines = 20;
 
@@ -122,8 +120,9 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
     } else if constexpr (std::is_same_v<T, ev::Session>) {
       std::string story = e.story_id.value_or("");
       print_line(fmt::format("  {} {} {} in {}, {}{}", story.empty() ? std::string("-") : story,
-                             core::to_string(e.role), core::to_string(e.outcome), seconds(e.duration_ms),
-                             dollars(e.cost_usd), e.error.empty() ? std::string() : ": " + util::preview(e.error, 100)),
+                             core::to_string(e.role), core::to_string(e.outcome),
+                             util::format_seconds_tenths(e.duration_ms), dollars(e.cost_usd),
+                             e.error.empty() ? std::string() : ": " + util::preview(e.error, 100)),
                  e.outcome == core::SessionOutcome::success ? nullptr : k_yellow);
       if (state.phase == core::Phase::halt && state.halt) {
         // The machine halted on this session (an agent that cannot start, transient failures in a row): say why
@@ -167,7 +166,7 @@ void Reporter::on_event(const json& line, const core::TypedEvent& event, const c
       print_line(fmt::format("  {} {} invalid ({}): {}", state.story_id.value_or("-"), e.file, which, first), k_yellow);
     } else if constexpr (std::is_same_v<T, ev::RetryScheduled>) {
       print_line(fmt::format("  {} {} retry {} in {} ({})", state.story_id.value_or("-"), core::to_string(e.phase),
-                             e.retry, seconds(e.delay_ms), core::to_string(e.reason)),
+                             e.retry, util::format_seconds_tenths(e.delay_ms), core::to_string(e.reason)),
                  k_yellow);
     } else if constexpr (std::is_same_v<T, ev::Commit>) {
       std::string sha = e.sha.value_or("");
@@ -238,7 +237,7 @@ void Reporter::agent_event(const agents::StreamEvent& event, const agents::Sessi
 }
 
 std::string Reporter::ticker_text_locked(std::int64_t elapsed_ms) const {
-  std::string text = fmt::format("{} {}", m_label, seconds(elapsed_ms));
+  std::string text = fmt::format("{} {}", m_label, util::format_seconds_tenths(elapsed_ms));
   if (!m_tool.empty()) {
     text += " > " + m_tool;
   }
@@ -365,7 +364,8 @@ void Reporter::summary(const core::State& state) {
   std::lock_guard<std::mutex> lock(m_mutex);
   std::fputs("\n", m_out);
   std::fputs(table(state).c_str(), m_out);
-  const std::string took = ran.count() < 60'000 ? seconds(ran.count()) : util::format_duration_s(ran.count() / 1000);
+  const std::string took = ran.count() < 60'000 ? util::format_seconds_tenths(ran.count())
+                                                : util::format_duration_s(ran.count() / 1000);
   std::fputs(fmt::format("ran {}; {}\n", took, next_steps(state)).c_str(), m_out);
   std::fflush(m_out);
 }

@@ -1,5 +1,7 @@
 #include "util/time.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -225,6 +227,8 @@ Result<std::int64_t> parse_duration_s(std::string_view text) {
   }
   return total;
 }
+
+std::string format_seconds_tenths(std::int64_t ms) { return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0); }
 
 std::string format_duration_s(std::int64_t seconds) {
   if (seconds <= 0) {

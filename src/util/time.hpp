@@ -35,6 +35,9 @@ Result<std::int64_t> parse_duration_s(std::string_view text);
 // 5400 -> "1h30m", 90 -> "1m30s", 0 (or negative) -> "0s": the inverse of parse_duration_s, for messages.
 std::string format_duration_s(std::int64_t seconds);
 
+// 1540 -> "1.5s": milliseconds as seconds with one decimal, for a session's or a phase's duration.
+std::string format_seconds_tenths(std::int64_t ms);
+
 // Where code reads the time, so tests can control it.
 class Clock {
 public:

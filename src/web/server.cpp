@@ -23,6 +23,8 @@
 #include "web/server.hpp"
 
 #include "core/jsonc.hpp"
+#include "core/lane_view.hpp"
+#include "store/lane_states.hpp"
 #include "store/resources.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -274,6 +276,7 @@ struct Server::Impl {
   void steer(const http::Request& req, http::Response& res);
   void transcript(const http::Request& req, http::Response& res);
   void activity(http::Response& res);
+  void lanes(http::Response& res);
   std::optional<std::filesystem::path> session_file(const std::string& rel) const;
 };
 
@@ -711,6 +714,22 @@ void Server::Impl::activity(http::Response& res) {
   send_json(res, 200, out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
+// Read afresh at every request, not through the cache: a lane's phase moves in its own state.json, which no
+// change of the coordinator's files announces.
+void Server::Impl::lanes(http::Response& res) {
+  json out = {{"lanes", nullptr}};
+  auto text = util::read_file(paths.state);
+  if (text.ok()) {
+    auto state = core::state_from_json(json::parse(*text, nullptr, false));
+    if (state.ok() && state->limits.parallel && state->limits.parallel->lanes > 1) {
+      out["lanes"] = core::lanes_view_json(
+          core::lanes_view(*state, store::read_lane_states(paths, *state), util::now_unix_ms()));
+    }
+  }
+  res.set_header("Cache-Control", "no-store");
+  send_json(res, 200, out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
 void Server::Impl::transcript(const http::Request& req, http::Response& res) {
   std::string rel = req.param("path");
   auto file = session_file(rel);
@@ -784,7 +803,7 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
   }
   bool known = path == "/api/state" || path == "/api/stories" || path.rfind("/api/stories/", 0) == 0 ||
                path == "/api/events" || path == "/api/events/stream" || path == "/api/transcript" ||
-               path == "/api/activity";
+               path == "/api/activity" || path == "/api/lanes";
   if (!known) {
     return send_error(res, 404, "no such page or API route");
   }
@@ -805,6 +824,9 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
   }
   if (path == "/api/activity") {
     return activity(res);
+  }
+  if (path == "/api/lanes") {
+    return lanes(res);
   }
   if (path == "/api/events") {
     std::int64_t after = req.has_param("after") ? std::atoll(req.param("after").c_str()) : 0;

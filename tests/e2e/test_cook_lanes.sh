@@ -59,3 +59,18 @@ done
 # Cooking again has nothing left to do.
 again=$("$SIMMER" cook --lanes 2 2>&1)
 expect_eq "$?" "0" "second cook (output: $again)"
+# stats counts the sessions the lanes ran (their own journals) with the coordinator's stories, and how busy the
+# lanes were: the whole history and the first run alone give the same sessions (the second cook ran none).
+stats=$("$SIMMER" stats --json)
+expect_eq "$(jq -c '[.stories.passed, .sessions.total, .cost.totalUsd, .iterations, .lanes.lanes]' <<<"$stats")" \
+  "[4,8,0.08,4,2]" "stats: passed, sessions, cost, iterations, lanes"
+jq -e '.lanes.busyMs > 0 and .lanes.wallMs > 0 and .lanes.efficiency > 0 and .lanes.efficiency <= 1 and
+  (.lanes.averageBusy - .lanes.efficiency * 2 | fabs) < 0.001' <<<"$stats" > /dev/null ||
+  fail "stats lanes figures: $(jq -c .lanes <<<"$stats")"
+first_run=$(grep -m1 '"kind":"run_started"' .simmer/events.jsonl | sed 's/.*"runId":"\([^"]*\)".*/\1/')
+expect_eq "$("$SIMMER" stats --json --run "$first_run" | jq -c '[.sessions.total, .cost.totalUsd]')" "[8,0.08]" \
+  "stats --run of the first cook"
+expect_eq "$("$SIMMER" stats --json --latest | jq -c '[.sessions.total, .lanes.busyMs]')" "[0,0]" \
+  "stats --latest: the second cook ran no session"
+"$SIMMER" stats | grep -qE '^Lanes +2 lanes, [0-9.]+ busy on average over .*: [0-9.]+% parallel efficiency$' ||
+  fail "no lanes line in stats: $("$SIMMER" stats)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A diff that strayed (docs/lanes.md, "After BUILD: a diff that strayed"): S-A declares a/** but also writes
-# b/from-a.txt, inside S-B's b/**. S-A finishes first, while S-B still builds (S-B's builder waits until the
+# b/from-a.txt, inside S-B's b/**. S-A finishes before S-B, which still builds (S-B's builder waits until the
 # coordinator journaled S-A's lane_finished), yet the merge queue takes S-B first: S-A waits for the lane it strayed
-# into. S-C strayed nowhere and goes past S-A. The coordinator journaled what S-A's diff touched.
+# into. The coordinator journaled what S-A's diff touched.
 . "$(dirname "$0")/lib_cook.sh"
 mkdir -p .simmer
 story() { # ID PRIORITY TOUCHES
@@ -27,7 +27,10 @@ for id in S-A S-B S-C; do expect_eq "$(story_status $id)" "passed" "$id status";
 order() { # KIND: the story ids of that kind's events, in journal order
   grep "\"kind\":\"$1\"" .simmer/events.jsonl | sed 's/.*"storyId":"\([^"]*\)".*/\1/' | tr '\n' ' '
 }
-expect_eq "$(order lane_finished | cut -d' ' -f1)" "S-A" "S-A's lane finished first"
+case "$(order lane_finished)" in
+  *S-A*S-B*) ;;
+  *) fail "S-B's lane finished before S-A's: $(order lane_finished)" ;;
+esac
 merged=$(order merged)
 case "$merged" in
   *S-B*S-A*) ;;

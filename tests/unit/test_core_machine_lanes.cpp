@@ -2,7 +2,9 @@
 // coordinator's (lanes started by the scheduler, the merge queue's steps, RECORD of each merged story, halts).
 #include <catch2/catch.hpp>
 
+#include "core/lane_view.hpp"
 #include "core/machine.hpp"
+#include "util/time.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -589,6 +591,50 @@ TEST_CASE("coordinator: what a lane's diff touched widens its write set for the 
   merge(run, "A");
   CHECK(ids<fx::StartLane>(run.effects()) == std::vector<std::string>{"D"});
   check_replay(run);
+}
+
+TEST_CASE("lanes view: each lane's own phase, attempt, spend and time, and what a queued story waits for") {
+  LaneRun run;
+  lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
+  started(run, "A");
+  started(run, "B");
+  started(run, "C");
+  touched(run, "A", {"b/x"});
+  finished(run, "A");
+  finished(run, "C");
+  run.feed("merge_rebased", {{"storyId", "C"}, {"onto", "t0"}, {"head", "c2"}, {"commits", {"c2"}}});
+  LaneRun b_lane;  // B's own run, in its BUILD
+  lane_start(b_lane, json::array({lane_story("B", 2)}), {{"lane", true}});
+  b_lane.take(b_lane.next());  // story_selected
+  b_lane.feed("phase_started", {{"phase", "build"}, {"storyId", "B"}, {"attempt", 0}});
+  b_lane.feed("session",
+              {{"role", "builder"}, {"storyId", "B"}, {"attempt", 0}, {"outcome", "success"}, {"costUsd", 0.5}});
+  const std::int64_t now = *simmer::util::parse_iso8601("2026-12-02T10:01:30.000Z");
+  auto view = simmer::core::lanes_view(run.state, {{"B", b_lane.state}}, now);
+  CHECK(view.lanes == 3);
+  CHECK(view.merge_queue == std::vector<std::string>{"A", "C"});
+  CHECK(view.next == std::optional<std::string>("C"));
+  REQUIRE(view.rows.size() == 3);
+  CHECK(view.rows[0].story_id == "A");
+  CHECK(view.rows[0].status == "queued");
+  CHECK(view.rows[0].result == "passed");
+  REQUIRE(view.rows[0].waits_for);
+  CHECK(simmer::core::describe_wait(*view.rows[0].waits_for) ==
+        "waits for B to merge first: its diff touched b/x, which B may write (b/**)");
+  CHECK(view.rows[0].elapsed_ms == 90000);
+  CHECK(view.rows[1].status == "running");
+  CHECK(view.rows[1].phase == "build");
+  CHECK(view.rows[1].cost_usd == Approx(0.5));  // live, from its own state
+  CHECK(view.rows[1].branch == "simmer/r1/B");
+  CHECK(view.rows[2].status == "merging");
+  CHECK_FALSE(view.rows[2].waits_for);
+  auto doc = simmer::core::lanes_view_json(view);
+  CHECK(doc["rows"][0]["waitsFor"]["lane"] == "B");
+  CHECK(doc["rows"][1]["waitsFor"].is_null());
+  CHECK(doc["next"] == "C");
+  // A lane whose state is not readable yet still has a row, its phase unknown.
+  auto bare = simmer::core::lanes_view(run.state, {}, now);
+  CHECK(bare.rows[1].phase.empty());
 }
 
 TEST_CASE("coordinator: a capped agent's sessions bound the lanes it builds in") {
