@@ -670,4 +670,16 @@ std::vector<Stray> strayed_into(const RunningLane& lane, const std::vector<Runni
   return out;
 }
 
+std::vector<std::string> bounded_write_set(std::vector<std::string> paths, std::size_t limit) {
+  if (paths.size() <= limit) {
+    return paths;
+  }
+  std::set<std::string> top;
+  for (const auto& path : paths) {
+    const auto slash = path.find('/');
+    top.insert(slash == std::string::npos ? path : path.substr(0, slash) + "/**");
+  }
+  return top.size() > limit ? std::vector<std::string>{"**"} : std::vector<std::string>(top.begin(), top.end());
+}
+
 }  // namespace simmer::core

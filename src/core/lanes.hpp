@@ -183,4 +183,9 @@ std::vector<Stray> strayed_into(const RunningLane& lane, const std::vector<Runni
                                 const std::vector<std::string>& serial_globs,
                                 UntouchedStories untouched = UntouchedStories::run_alone);
 
+// A lane's touched paths (sorted), bounded for its journal: up to `limit` paths as they are; past that, their top
+// folders (`dir/**`, a file at the root as itself), or `**` when even those are more than `limit`. Wider, never
+// narrower: every path still matches one of the globs returned.
+std::vector<std::string> bounded_write_set(std::vector<std::string> paths, std::size_t limit);
+
 }  // namespace simmer::core

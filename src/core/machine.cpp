@@ -478,6 +478,9 @@ void apply_event(State& s, const TypedEvent& at, const ev::LaneStarted& e) {
   lane.base = e.base;
   lane.head = e.base;
   lane.started_at = at.ts;
+  // Notes claimed since the last lane started are this story's, as they would be the next pick's in one lane.
+  lane.guidance = std::move(s.feedback_pending);
+  s.feedback_pending.clear();
   s.lanes[e.story_id] = std::move(lane);
   s.iterations_total += 1;
   s.iterations_run += 1;

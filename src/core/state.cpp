@@ -267,6 +267,9 @@ json to_json(const State& s) {
       if (!lane.started_at.empty()) {
         lanes[id]["startedAt"] = lane.started_at;
       }
+      if (!lane.guidance.empty()) {
+        lanes[id]["guidance"] = feedback_to_json(lane.guidance);
+      }
     }
     out["lanes"] = std::move(lanes);
   }
@@ -436,6 +439,9 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
         }
         if (v.contains("startedAt")) {
           lane.started_at = r.str(v, p, "startedAt");
+        }
+        if (v.contains("guidance")) {
+          lane.guidance = r.notes(v, p, "guidance");
         }
         s.lanes[id] = std::move(lane);
       }

@@ -124,6 +124,7 @@ struct LaneState {
   int gate_index = 0;                      // rebased: the next gate to run on the merged tree
   std::vector<std::string> touched;        // paths its diff touched so far (lane_touched), sorted
   std::string started_at;                  // ts of its lane_started
+  std::vector<FeedbackNote> guidance;      // notes claimed before it started, for its story (docs/lanes.md)
   // What its relaunched lane must fold first (a conflict or a gate that failed on the merged tree), and the seq
   // of that decision, its key.
   std::optional<FailureNote> failure;

@@ -28,7 +28,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iterator>
-#include <set>
 
 #include <unistd.h>
 
@@ -89,6 +88,31 @@ std::optional<core::events::MergeFailed> lane_failure(const store::ProjectPaths&
   return out;
 }
 
+std::vector<core::FeedbackNote> lane_guidance(const store::ProjectPaths& paths, const core::State& state) {
+  if (!state.limits.lane.value_or(false) || state.feedback_claimed > 0) {
+    return {};
+  }
+  const fs::path file = paths.dir / "guidance.json";
+  auto text = util::read_if_readable(file);
+  if (!text) {
+    return {};
+  }
+  json doc = json::parse(*text, nullptr, false);
+  std::vector<core::FeedbackNote> notes;
+  for (const json& n : doc.is_array() ? doc : json::array()) {
+    if (!n.is_object() || !n.contains("path") || !n["path"].is_string() || !n.contains("bytes") ||
+        !n["bytes"].is_number_integer() || !n.contains("preview") || !n["preview"].is_string()) {
+      notes.clear();
+      break;
+    }
+    notes.push_back({n["path"].get<std::string>(), n["bytes"].get<std::int64_t>(), n["preview"].get<std::string>()});
+  }
+  if (!doc.is_array() || notes.size() != doc.size()) {
+    throw Error(ExitCode::failure, fmt::format("{}: not the feedback notes the coordinator wrote", file.string()));
+  }
+  return notes;
+}
+
 Lanes::~Lanes() {
   try {
     stop_all();
@@ -145,6 +169,14 @@ void Lanes::ensure_live(const core::effects::RunLane& effect) {
     one.stories.push_back(std::move(s));
   }
   util::write_file_atomic(dir / "prd.json", core::canonical_json(json(one)));
+  if (!lane.guidance.empty()) {
+    // The notes claimed for this story, each with its absolute path (the lane's root is its worktree).
+    json notes = json::array();
+    for (const core::FeedbackNote& n : lane.guidance) {
+      notes.push_back({{"path", (m_cx.paths.root / n.path).string()}, {"bytes", n.bytes}, {"preview", n.preview}});
+    }
+    util::write_file_atomic(dir / "guidance.json", core::canonical_json(notes));
+  }
   const fs::path failed = dir / "merge-failed.json";
   if (effect.failure && effect.failure->kind == core::FailureKind::merge) {
     // A conflict: FIX resolves it on the integration tip (run/lane_git.hpp).
@@ -213,16 +245,7 @@ void Lanes::observe(const std::string& id) {
     return;  // looked at again next time; the lane's finish looks too
   }
   seen = head;
-  std::vector<std::string> write_set = std::move(*paths);
-  if (write_set.size() > k_max_touched) {
-    std::set<std::string> top;
-    for (const auto& path : write_set) {
-      const auto slash = path.find('/');
-      top.insert(slash == std::string::npos ? path : path.substr(0, slash) + "/**");
-    }
-    write_set = top.size() > k_max_touched ? std::vector<std::string>{"**"}
-                                           : std::vector<std::string>(top.begin(), top.end());
-  }
+  const std::vector<std::string> write_set = core::bounded_write_set(std::move(*paths), k_max_touched);
   std::vector<std::string> fresh;
   std::set_difference(write_set.begin(), write_set.end(), lane.touched.begin(), lane.touched.end(),
                       std::back_inserter(fresh));

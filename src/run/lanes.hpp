@@ -31,6 +31,12 @@ namespace simmer::run {
 // not parse is the coordinator's bug, not the agent's: simmer::Error(failure) naming it.
 std::optional<core::events::MergeFailed> lane_failure(const store::ProjectPaths& paths, const core::State& state);
 
+// A lane's run, at its first ORCHESTRATE: the feedback notes the coordinator claimed for its story
+// (.simmer/lanes/ID/guidance.json, written by Lanes::ensure_live, each path absolute), to journal as its own
+// feedback_claimed; nothing when it has claimed notes already or there are none. A file that does not parse is the
+// coordinator's bug: simmer::Error(failure) naming it.
+std::vector<core::FeedbackNote> lane_guidance(const store::ProjectPaths& paths, const core::State& state);
+
 class Lanes {
 public:
   explicit Lanes(RunContext& cx) : m_cx(cx) {}

@@ -322,6 +322,9 @@ bool Loop::coordinate() {
   bool started = false;
   for (const auto& effect : effects) {
     if (std::holds_alternative<fx::StartLane>(effect)) {
+      if (!started) {
+        claim_feedback_notes();  // a note waiting in the inbox goes to the next story that starts
+      }
       perform(effect);
       started = true;
     }
@@ -368,7 +371,10 @@ void Loop::emit(const core::EventData& event) {
 }
 
 void Loop::claim_feedback_notes() {
-  auto notes = claim_feedback(m_cx.paths, m_cx.state().feedback_claimed, m_cx.world.clock.now_ms());
+  // A lane's run takes the notes its coordinator claimed for it; the inbox is the coordinator's.
+  auto notes = m_cx.state().limits.lane.value_or(false)
+                   ? lane_guidance(m_cx.paths, m_cx.state())
+                   : claim_feedback(m_cx.paths, m_cx.state().feedback_claimed, m_cx.world.clock.now_ms());
   if (notes.empty()) {
     return;
   }

@@ -70,6 +70,12 @@ write_config() {
 JSON
 }
 
+# lane_story ID PRIORITY TOUCHES [DEPS_JSON]: one story of a lanes test's prd.json, declaring the one glob TOUCHES.
+lane_story() {
+  printf '{"id":"%s","title":"Story %s","description":"Do %s.","acceptanceCriteria":["%s works"],' "$1" "$1" "$1" "$1"
+  printf '"priority":%s,"dependencies":%s,"epic":"","notes":"","status":"pending","touches":["%s"]}' "$2" "${4:-[]}" "$3"
+}
+
 # write_scenario STEPS_JSON: the script agent's scenario with those steps, each session costing $0.01.
 write_scenario() {
   printf '{"schemaVersion":1,"defaults":{"costUsd":0.01},"steps":%s}\n' "${1:-[]}" > scenario.json

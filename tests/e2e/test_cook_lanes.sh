@@ -5,13 +5,9 @@
 # again on the merged tree, and no worktree or lane branch is left behind.
 . "$(dirname "$0")/lib_cook.sh"
 mkdir -p .simmer
-story() { # ID PRIORITY DEPS_JSON
-  printf '{"id":"%s","title":"Story %s","description":"Do %s.","acceptanceCriteria":["%s works"],' "$1" "$1" "$1" "$1"
-  printf '"priority":%s,"dependencies":%s,"epic":"","notes":"","status":"pending","touches":["%s.txt"]}' \
-    "$2" "$3" "$(echo "$1" | tr 'A-Z' 'a-z')"
-}
 printf '{"schemaVersion":1,"project":"demo","description":"e2e","stories":[%s,%s,%s,%s]}\n' \
-  "$(story S-1 0 '[]')" "$(story S-2 1 '[]')" "$(story S-3 2 '[]')" "$(story S-4 3 '["S-1"]')" > .simmer/prd.json
+  "$(lane_story S-1 0 s-1.txt)" "$(lane_story S-2 1 s-2.txt)" "$(lane_story S-3 2 s-3.txt)" \
+  "$(lane_story S-4 3 s-4.txt '["S-1"]')" > .simmer/prd.json
 write_config '[{"name":"check","run":"cat *.txt > /dev/null && echo merged-tree: $(ls *.txt | tr \"\\n\" \" \")"}]'
 write_scenario '[{"role":"builder","story":"S-1","actions":[{"write":"s-1.txt","content":"one\n"}]},
                  {"role":"builder","story":"S-2","actions":[{"write":"s-2.txt","content":"two\n"}]},

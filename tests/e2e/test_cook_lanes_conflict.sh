@@ -9,12 +9,8 @@
 . "$(dirname "$0")/lib_cook.sh"
 mkdir -p .simmer
 printf 'one\ntwo\nthree\n' > shared.txt
-story() { # ID PRIORITY TOUCH
-  printf '{"id":"%s","title":"Story %s","description":"Do %s.","acceptanceCriteria":["%s works"],' "$1" "$1" "$1" "$1"
-  printf '"priority":%s,"dependencies":[],"epic":"","notes":"","status":"pending","touches":["%s"]}' "$2" "$3"
-}
 printf '{"schemaVersion":1,"project":"demo","description":"e2e","stories":[%s,%s]}\n' \
-  "$(story S-1 0 a.txt)" "$(story S-2 1 b.txt)" > .simmer/prd.json
+  "$(lane_story S-1 0 a.txt)" "$(lane_story S-2 1 b.txt)" > .simmer/prd.json
 # The gate passes in a lane holding either change alone, and on the merged tree only when both hold.
 write_config '[{"name":"check","run":"! grep -q \"<<<<<<<\" shared.txt && { ! grep -q S1 shared.txt || ! grep -q S2 shared.txt || grep -q \"S1 and S2\" shared.txt; }"}]'
 resolve() { # ID: the FIX after a conflict keeps what it was given and writes both changes

@@ -5,12 +5,8 @@
 # story passes, and the lanes did run side by side (their builds overlap).
 . "$(dirname "$0")/lib_cook.sh"
 mkdir -p .simmer
-story() { # ID
-  printf '{"id":"%s","title":"Story %s","description":"Do %s.","acceptanceCriteria":["%s works"],' "$1" "$1" "$1" "$1"
-  printf '"priority":0,"dependencies":[],"epic":"","notes":"","status":"pending","touches":["%s/**"]}' "$1"
-}
 printf '{"schemaVersion":1,"project":"demo","description":"e2e","stories":[%s,%s,%s]}\n' \
-  "$(story S-1)" "$(story S-2)" "$(story S-3)" > .simmer/prd.json
+  "$(lane_story S-1 0 "S-1/**")" "$(lane_story S-2 0 "S-2/**")" "$(lane_story S-3 0 "S-3/**")" > .simmer/prd.json
 marks="$PWD/.marks"
 mkdir -p "$marks"
 verify="mkdir '$marks/live' 2>/dev/null || touch '$marks/overlap'; sleep 1; rmdir '$marks/live' 2>/dev/null;"

@@ -4,12 +4,8 @@
 # entry waits for (S-A strayed into S-B's b/**), and, once S-C is blocked, the lane branch kept for it.
 . "$(dirname "$0")/lib_cook.sh"
 mkdir -p .simmer
-story() { # ID PRIORITY TOUCHES
-  printf '{"id":"%s","title":"Story %s","description":"Do %s.","acceptanceCriteria":["%s works"],' "$1" "$1" "$1" "$1"
-  printf '"priority":%s,"dependencies":[],"epic":"","notes":"","status":"pending","touches":["%s"]}' "$2" "$3"
-}
 printf '{"schemaVersion":1,"project":"demo","description":"e2e","stories":[%s,%s,%s]}\n' \
-  "$(story S-A 0 'a/**')" "$(story S-B 1 'b/**')" "$(story S-C 2 'c/**')" > .simmer/prd.json
+  "$(lane_story S-A 0 'a/**')" "$(lane_story S-B 1 'b/**')" "$(lane_story S-C 2 'c/**')" > .simmer/prd.json
 write_config '[]' '"parallel": {"lanes": 3}'
 release="$T/release"
 write_scenario "[{\"role\":\"builder\",\"story\":\"S-A\",\"actions\":[{\"write\":\"a/one.txt\",\"content\":\"a\\n\"},

@@ -839,3 +839,20 @@ TEST_CASE("lanes: a diff inside its touches, or alone, strayed nowhere") {
   CHECK(strayed_into(lane("A", std::nullopt, {"x"}), {}, {"x"}).empty());
   CHECK(strayed_into(lane("A", Strings{"a"}, {}), {lane("B", Strings{"**"})}, {}).empty());
 }
+
+TEST_CASE("lanes: a touched set past its bound becomes top folders, then everything, never narrower") {
+  using simmer::core::bounded_write_set;
+  using simmer::core::glob_match;
+  const std::vector<std::string> few = {"a/x", "b"};
+  CHECK(bounded_write_set(few, 2) == few);
+  const std::vector<std::string> many = {"README.md", "src/a/b.cpp", "src/c.cpp", "tests/t.cpp"};
+  const auto top = bounded_write_set(many, 3);
+  CHECK(top == std::vector<std::string>{"README.md", "src/**", "tests/**"});
+  CHECK(bounded_write_set(many, 2) == std::vector<std::string>{"**"});
+  for (const auto& limit : {std::size_t{2}, std::size_t{3}, std::size_t{4}}) {
+    const auto bounded = bounded_write_set(many, limit);
+    for (const auto& path : many) {
+      CHECK(std::any_of(bounded.begin(), bounded.end(), [&](const std::string& g) { return glob_match(g, path); }));
+    }
+  }
+}

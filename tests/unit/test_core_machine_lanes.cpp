@@ -637,6 +637,26 @@ TEST_CASE("lanes view: each lane's own phase, attempt, spend and time, and what 
   CHECK(bare.rows[1].phase.empty());
 }
 
+TEST_CASE("coordinator: feedback notes claimed before a lane starts are that lane's story's") {
+  LaneRun run;
+  lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
+  run.feed("feedback_claimed",
+           {{"files",
+             json::array(
+                 {{{"path", ".simmer/feedback/claimed/000001-note.md"}, {"bytes", 9}, {"preview", "Use tabs"}}})}});
+  CHECK(run.state.feedback_pending.size() == 1);
+  started(run, "A");
+  started(run, "B");
+  REQUIRE(run.state.lanes.at("A").guidance.size() == 1);
+  CHECK(run.state.lanes.at("A").guidance[0].preview == "Use tabs");
+  CHECK(run.state.lanes.at("B").guidance.empty());  // a note goes to the next story only, as in one lane
+  CHECK(run.state.feedback_pending.empty());
+  CHECK(simmer::core::to_json(run.state)["lanes"]["A"]["guidance"][0]["path"] ==
+        ".simmer/feedback/claimed/000001-note.md");
+  CHECK_FALSE(simmer::core::to_json(run.state)["lanes"]["B"].contains("guidance"));
+  check_replay(run);
+}
+
 TEST_CASE("coordinator: a capped agent's sessions bound the lanes it builds in") {
   LaneRun run;
   json p = parallel(3);
