@@ -331,7 +331,10 @@ void to_json(nlohmann::json& out, const Config& value) {
                         {"serial", value.parallel.serial},
                         {"untouched", value.parallel.untouched},
                         {"integrate", value.parallel.integrate},
-                        {"sessions", value.parallel.sessions}}}};
+                        {"sessions", value.parallel.sessions},
+                        {"copy", value.parallel.copy},
+                        {"setup", value.parallel.setup},
+                        {"setupTimeout", value.parallel.setup_timeout_s}}}};
   if (value.schema_ref) {
     out["$schema"] = *value.schema_ref;
   }
@@ -497,6 +500,25 @@ void from_json(const nlohmann::json& in, Config& value) {
           *field = v.get<std::string>();
         }
       }
+      if (item.contains("copy")) {
+        value.parallel.copy.clear();
+        for (const auto& path : item["copy"]) {
+          if (!path.is_string() || !glob_error(path.get<std::string>()).empty() ||
+              path.get<std::string>().find_first_of("*?") != std::string::npos) {
+            wrong("\"parallel.copy\" must hold paths relative to the repository root, without wildcards");
+          }
+          value.parallel.copy.push_back(path.get<std::string>());
+        }
+      }
+      if (item.contains("setup")) {
+        if (!item["setup"].is_string()) {
+          wrong("\"parallel.setup\" must be a shell command");
+        }
+        value.parallel.setup = item["setup"].get<std::string>();
+      }
+      if (item.contains("setupTimeout")) {
+        value.parallel.setup_timeout_s = timeout_or_throw(item["setupTimeout"], "setupTimeout");
+      }
       if (item.contains("sessions")) {
         if (!item["sessions"].is_object()) {
           wrong("\"parallel.sessions\" must be an object of agent names and caps");
@@ -519,24 +541,32 @@ void from_json(const nlohmann::json& in, Config& value) {
   }
 }
 
-// Each `parallel.serial` glob must be one core/lanes.hpp can match: the problem names it and why.
-void check_serial_globs(const json& doc, const std::string& file, std::vector<Problem>& problems) {
-  if (!doc.is_object() || !doc.contains("parallel") || !doc["parallel"].is_object() ||
-      !doc["parallel"].contains("serial") || !doc["parallel"]["serial"].is_array()) {
+// Each `parallel.serial` glob must be one core/lanes.hpp can match, and each `parallel.copy` a path of the
+// repository without wildcards: the problem names it and why.
+void check_parallel_paths(const json& doc, const std::string& file, std::vector<Problem>& problems) {
+  if (!doc.is_object() || !doc.contains("parallel") || !doc["parallel"].is_object()) {
     return;
   }
-  const json& serial = doc["parallel"]["serial"];
-  for (std::size_t i = 0; i < serial.size(); ++i) {
-    if (!serial[i].is_string()) {
-      continue;  // the schema says so
-    }
-    const std::string glob = serial[i].get<std::string>();
-    if (std::string why = glob_error(glob); !why.empty()) {
-      Problem p;
-      p.file = file;
-      p.pointer = fmt::format("/parallel/serial/{}", i);
-      p.message = fmt::format("expected a glob relative to the repository root, found \"{}\", which {}", glob, why);
-      problems.push_back(std::move(p));
+  for (const char* key : {"serial", "copy"}) {
+    const json& list = doc["parallel"].contains(key) ? doc["parallel"][key] : json();
+    for (std::size_t i = 0; list.is_array() && i < list.size(); ++i) {
+      if (!list[i].is_string()) {
+        continue;  // the schema says so
+      }
+      const std::string text = list[i].get<std::string>();
+      std::string why = glob_error(text);
+      const bool copy = std::string_view(key) == "copy";
+      if (why.empty() && copy && text.find_first_of("*?") != std::string::npos) {
+        why = "has a wildcard (name each file)";
+      }
+      if (!why.empty()) {
+        Problem p;
+        p.file = file;
+        p.pointer = fmt::format("/parallel/{}/{}", key, i);
+        p.message = fmt::format("expected a {} relative to the repository root, found \"{}\", which {}",
+                                copy ? "path" : "glob", text, why);
+        problems.push_back(std::move(p));
+      }
     }
   }
 }
@@ -544,7 +574,7 @@ void check_serial_globs(const json& doc, const std::string& file, std::vector<Pr
 std::vector<Problem> check_config(const CompiledSchema& schema, const nlohmann::json& doc, const std::string& file) {
   std::vector<Problem> problems = check_schema(doc, schema.validator, schema.schema, file);
   check_roles(doc, file, problems);
-  check_serial_globs(doc, file, problems);
+  check_parallel_paths(doc, file, problems);
   return problems;
 }
 

@@ -105,6 +105,9 @@ struct ParallelConfig {
   std::string untouched = "alone";   // a story without `touches`: "alone" (runs alone) or "beside"
   std::string integrate = "rebase";  // how the queue brings a lane up to the integration tip: "rebase" | "merge"
   std::map<std::string, std::int64_t> sessions;  // agent kind name -> most live sessions at once; absent = no cap
+  std::vector<std::string> copy;                 // files copied from the project into each new lane (.env and the like)
+  std::string setup;  // a shell command run in each new lane before its story starts; "" = none
+  int setup_timeout_s = 600;
 };
 
 struct Config {

@@ -362,6 +362,18 @@ void fields(auto& m, Is<events::LaneFinished> auto& v) {
   m(key::halt, v.halt, k_omitted);
 }
 
+void fields(auto& m, Is<events::LaneBootstrapped> auto& v) {
+  m(key::story_id, v.story_id, k_required);
+  m(key::copied, v.copied, k_required);
+  m(key::skipped, v.skipped, k_required);
+  m(key::setup, v.setup, k_required);
+  m(key::exit_code, v.exit_code, k_required);
+  m(key::passed, v.passed, k_required);
+  m(key::timed_out, v.timed_out, k_required);
+  m(key::duration_ms, v.duration_ms, k_required);
+  m(key::output_tail, v.output_tail, k_required);
+}
+
 void fields(auto& m, Is<events::LaneTouched> auto& v) {
   m(key::story_id, v.story_id, k_required);
   m(key::head, v.head, k_required);

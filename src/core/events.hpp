@@ -100,6 +100,9 @@ inline constexpr std::string_view warning = "warning";
 inline constexpr std::string_view files = "files";
 inline constexpr std::string_view paths = "paths";
 inline constexpr std::string_view sessions = "sessions";
+inline constexpr std::string_view copied = "copied";
+inline constexpr std::string_view skipped = "skipped";
+inline constexpr std::string_view setup = "setup";
 inline constexpr std::string_view path = "path";
 inline constexpr std::string_view bytes = "bytes";
 inline constexpr std::string_view preview = "preview";
@@ -481,6 +484,22 @@ struct LaneFinished {
   bool operator==(const LaneFinished&) const = default;
 };
 
+// A new lane was set up before its story started (docs/lanes.md, "Lane bootstrap"): the files of parallel.copy
+// copied from the project into its worktree, those skipped with why, and parallel.setup run there.
+struct LaneBootstrapped {
+  static constexpr std::string_view k_kind = "lane_bootstrapped";
+  std::string story_id;
+  std::vector<std::string> copied;   // paths copied, relative to the repository root
+  std::vector<std::string> skipped;  // "<path>: <why>" (missing, not a regular file, not ignored by git)
+  std::string setup;                 // the command run; "" = none
+  std::int64_t exit_code = 0;
+  bool passed = true;
+  bool timed_out = false;
+  std::int64_t duration_ms = 0;
+  std::string output_tail;
+  bool operator==(const LaneBootstrapped&) const = default;
+};
+
 // What a lane's branch changed so far, as the coordinator saw it (its diff from the lane's base to `head`): the paths
 // not journaled for the lane before, sorted. They widen the lane's write set for the scheduler and tell the merge
 // queue which lanes a story strayed into (docs/lanes.md, "After BUILD: a diff that strayed").
@@ -574,8 +593,8 @@ using EventData = std::variant<
     events::FeedbackClaimed, events::SessionLaunched, events::Session, events::AgentsStopped, events::RetryScheduled,
     events::HandoffInvalid, events::HandoffAccepted, events::Gate, events::Verdict, events::Commit, events::StoryPassed,
     events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning,
-    events::LaneStarted, events::LaneFinished, events::LaneTouched, events::MergeRebased, events::MergeConflicted,
-    events::MergeGate, events::Merged, events::MergeFailed, events::Steered>;
+    events::LaneStarted, events::LaneFinished, events::LaneTouched, events::LaneBootstrapped, events::MergeRebased,
+    events::MergeConflicted, events::MergeGate, events::Merged, events::MergeFailed, events::Steered>;
 
 // A journal line in its typed form.
 struct TypedEvent {

@@ -158,6 +158,10 @@ Result<std::vector<std::string>> changed_paths(const fs::path& dir, const std::s
   return paths;
 }
 
+bool ignored_by_git(const fs::path& worktree, const std::string& path) {
+  return git(worktree, {"check-ignore", "-q", "--", path}).ok();
+}
+
 std::vector<std::string> lane_branches(const fs::path& root) {
   GitOut g = git(root, {"for-each-ref", "--format=%(refname:short)", "refs/heads/simmer/"});
   return lines_of(g.out);
@@ -252,9 +256,12 @@ Result<Integration> integrate_lane(const fs::path& worktree, const std::string& 
     abort_unfinished(worktree);
     return out;
   }
-  out.head = rev_parse(worktree, "HEAD");
   GitOut list = git(worktree, {"rev-list", "--reverse", onto + "..HEAD"});
+  if (!list.ok()) {
+    return failed("git rev-list", worktree, list);
+  }
   out.commits = lines_of(list.out);
+  out.head = out.commits.empty() ? rev_parse(worktree, "HEAD") : out.commits.back();  // one process, not two
   return out;
 }
 

@@ -77,6 +77,10 @@ std::vector<std::string> lane_branches(const std::filesystem::path& root);
 Result<std::vector<std::string>> changed_paths(const std::filesystem::path& dir, const std::string& from,
                                                const std::string& to);
 
+// Whether git ignores `path` (relative to the root of `worktree`) there: `git check-ignore`. A tracked file is not
+// ignored.
+bool ignored_by_git(const std::filesystem::path& worktree, const std::string& path);
+
 // The commit `rev` names in the repository at `dir`, or "" when it names none.
 std::string rev_parse(const std::filesystem::path& dir, const std::string& rev);
 

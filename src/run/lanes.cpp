@@ -21,6 +21,7 @@
 #include "util/atomic_file.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
 #include <fmt/format.h>
 
@@ -142,7 +143,55 @@ void Lanes::start(const core::effects::StartLane& effect) {
   if (!opened.ok()) {
     throw lane_error(id, opened.failure());
   }
+  bootstrap(id, *where);
   m_cx.append(core::events::LaneStarted{.story_id = id, .branch = branch, .worktree = where->string(), .base = base});
+}
+
+void Lanes::bootstrap(const std::string& id, const fs::path& worktree) {
+  const core::ParallelConfig& p = m_cx.config.parallel;
+  if (p.copy.empty() && p.setup.empty()) {
+    return;
+  }
+  core::events::LaneBootstrapped out{.story_id = id, .setup = p.setup};
+  for (const std::string& rel : p.copy) {
+    const fs::path from = m_cx.paths.root / rel;
+    const fs::path to = worktree / rel;
+    std::error_code ec;
+    if (fs::symlink_status(from, ec).type() != fs::file_type::regular) {
+      out.skipped.push_back(rel + (fs::exists(fs::symlink_status(from, ec)) ? ": not a regular file" : ": missing"));
+      continue;
+    }
+    // Only what git ignores there: a file a story could commit (a secret in .env) is never put in a lane.
+    if (!ignored_by_git(worktree, rel)) {
+      out.skipped.push_back(rel + ": not ignored by git in the lane, so a story could commit it");
+      continue;
+    }
+    fs::create_directories(to.parent_path(), ec);
+    fs::remove_all(to, ec);  // whatever is there (a link left in a reused worktree) is replaced, never written through
+    if (!fs::copy_file(from, to, ec)) {
+      out.skipped.push_back(rel + ": " + ec.message());
+      continue;
+    }
+    out.copied.push_back(rel);
+  }
+  if (!p.setup.empty()) {
+    m_cx.report.begin_activity(fmt::format("{} lane setup: {}", id, p.setup));
+    const util::ProcessResult r = m_cx.world.processes.run_shell(p.setup, worktree, p.setup_timeout_s * 1000,
+                                                                 m_cx.cancel);
+    m_cx.report.end_activity();
+    out.exit_code = r.exit_code;
+    out.timed_out = r.timed_out;
+    out.passed = r.succeeded();
+    out.duration_ms = r.duration_ms;
+    out.output_tail = util::truncate_utf8(r.output_tail, 16 * 1024);
+  }
+  m_cx.append(out);
+  if (!out.passed && !m_cx.cancel) {
+    throw Error(ExitCode::failure,
+                fmt::format("lane {}: its setup command (simmer.json#/parallel/setup) {} in {}: {}", id,
+                            out.timed_out ? "timed out" : fmt::format("failed (exit {})", out.exit_code),
+                            worktree.string(), util::preview(out.output_tail, 600)));
+  }
 }
 
 void Lanes::ensure_live(const core::effects::RunLane& effect) {
@@ -255,9 +304,12 @@ void Lanes::observe(const std::string& id) {
 }
 
 void Lanes::reap(bool wait) {
-  for (int polls = 0;; ++polls) {
-    // What the running lanes' diffs touch, looked at twice a second: it steers the scheduler and the merge queue.
-    if (polls % 10 == 0) {
+  for (;;) {
+    // What the running lanes' diffs touch, looked at twice a second (not at every step of the merge queue: a git
+    // process per lane each time): it steers the scheduler and the merge queue.
+    const std::int64_t now = util::now_unix_ms();
+    if (now - m_observed_at >= 500) {
+      m_observed_at = now;
       const std::int64_t seq = m_cx.state().seq;
       for (const auto& [id, child] : m_live) {
         observe(id);

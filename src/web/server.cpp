@@ -31,6 +31,7 @@
 #include "util/fs.hpp"
 #include "util/lock.hpp"
 #include "util/process.hpp"
+#include "util/time.hpp"
 #include "web/authority.hpp"
 #include "web/http.hpp"
 #include "web/journal_feed.hpp"
@@ -720,10 +721,10 @@ void Server::Impl::lanes(http::Response& res) {
   json out = {{"lanes", nullptr}};
   auto text = util::read_file(paths.state);
   if (text.ok()) {
-    auto state = core::state_from_json(json::parse(*text, nullptr, false));
-    if (state.ok() && state->limits.parallel && state->limits.parallel->lanes > 1) {
+    auto folded = core::state_from_json(json::parse(*text, nullptr, false));
+    if (folded.ok() && folded->limits.parallel && folded->limits.parallel->lanes > 1) {
       out["lanes"] = core::lanes_view_json(
-          core::lanes_view(*state, store::read_lane_states(paths, *state), util::now_unix_ms()));
+          core::lanes_view(*folded, store::read_lane_states(paths, *folded), util::now_unix_ms()));
     }
   }
   res.set_header("Cache-Control", "no-store");

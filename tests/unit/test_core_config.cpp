@@ -221,6 +221,15 @@ TEST_CASE("config: parallel lanes default to 1, and a lane count below 1 or a ba
                                    "simmer.json");
   REQUIRE(caps.ok());
   CHECK(caps->parallel.sessions == std::map<std::string, std::int64_t>{{"claude", 2}});
+  for (const char* bad : {R"({"copy":["../x"]})", R"({"copy":["*.env"]})", R"({"copy":["/etc/passwd"]})",
+                          R"({"setup":3})", R"({"setupTimeout":"soon"})"}) {
+    auto refused = core::resolve_config(store::config_schema(),
+                                        nlohmann::json::parse(std::string(R"({"schemaVersion":1,"parallel":)") + bad +
+                                                              "}"),
+                                        "simmer.json");
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.failure().message, Catch::Contains("simmer.json#/parallel"));
+  }
   for (const char* bad : {R"({"claude":0})", R"({"harness":1})", R"({"clade":1})", R"({"codex":"2"})", "[2]"}) {
     auto refused = core::resolve_config(store::config_schema(),
                                         nlohmann::json::parse(

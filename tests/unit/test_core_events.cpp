@@ -150,6 +150,15 @@ std::vector<EventData> full_samples() {
                            .reason = "story S-1 spent $1.0000 of its budget $1.0000",
                            .halt = HaltReason::budget_story},
       events::LaneTouched{.story_id = "S-1", .head = "cd34", .paths = {"src/a.cpp", "src/b.cpp"}},
+      events::LaneBootstrapped{.story_id = "S-1",
+                               .copied = {".env"},
+                               .skipped = {"local.json: missing"},
+                               .setup = "npm ci",
+                               .exit_code = 1,
+                               .passed = false,
+                               .timed_out = false,
+                               .duration_ms = 40,
+                               .output_tail = "npm ERR!"},
       events::MergeRebased{.story_id = "S-1", .onto = "ab12", .head = "ef56", .commits = {"ef55", "ef56"}},
       events::MergeConflicted{.story_id = "S-1", .onto = "ab12", .files = {"a.txt"}, .hunks = "<<<<<<< a.txt"},
       events::MergeGate{.story_id = "S-1",
@@ -495,8 +504,8 @@ TEST_CASE("events: the recorded journals hold every kind and the optional member
   // The lane kinds come from a coordinator and its lanes (docs/lanes.md), which the recorded journals here do not
   // cover; full_samples() does.
   std::set<std::string> recordable(kind_names().begin(), kind_names().end());
-  for (const char* lane_kind : {"lane_started", "lane_finished", "lane_touched", "merge_rebased", "merge_conflicted",
-                                "merge_gate", "merged", "merge_failed"}) {
+  for (const char* lane_kind : {"lane_started", "lane_finished", "lane_touched", "lane_bootstrapped", "merge_rebased",
+                                "merge_conflicted", "merge_gate", "merged", "merge_failed"}) {
     CHECK(recordable.erase(lane_kind) == 1);
   }
   CHECK(kinds == recordable);
