@@ -525,8 +525,9 @@ void from_json(const nlohmann::json& in, Config& value) {
         }
         value.parallel.sessions.clear();
         for (const auto& [agent, cap] : item["sessions"].items()) {
+          const std::string& name = agent;  // a structured binding is not captured by a lambda (clang)
           const bool known = std::any_of(std::begin(k_agents), std::end(k_agents), [&](const auto& a) {
-            return agent == a.first && a.second != AgentKind::harness;
+            return name == a.first && a.second != AgentKind::harness;
           });
           if (!known || !cap.is_number_integer() || cap.get<std::int64_t>() < 1) {
             wrong(

@@ -494,14 +494,19 @@ json abc_stories() {
                       lane_story("C", 3, {}, std::vector<std::string>{"c/**"})});
 }
 
-}  // namespace
-
-TEST_CASE("coordinator: a story whose diff strayed into a running lane's globs merges after that lane") {
-  LaneRun run;
+// Stories A, B and C (a/**, b/**, c/**), each in a lane of a three-lane run.
+void three_lanes(LaneRun& run) {
   lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
   started(run, "A");
   started(run, "B");
   started(run, "C");
+}
+
+}  // namespace
+
+TEST_CASE("coordinator: a story whose diff strayed into a running lane's globs merges after that lane") {
+  LaneRun run;
+  three_lanes(run);
   touched(run, "A", {"a/x.txt", "b/shared.txt"});  // b/shared.txt is B's: A strayed
   touched(run, "A", {"a/x.txt", "a/y.txt"});       // folded as a union
   CHECK(run.state.lanes.at("A").touched == std::vector<std::string>{"a/x.txt", "a/y.txt", "b/shared.txt"});
@@ -541,10 +546,7 @@ TEST_CASE("coordinator: strays in a cycle keep the queue's order, and a blocked 
   }
   SECTION("three, each into the next: the queue's head goes once none is running") {
     LaneRun run;
-    lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
-    started(run, "A");
-    started(run, "B");
-    started(run, "C");
+    three_lanes(run);
     touched(run, "A", {"b/x"});
     touched(run, "B", {"c/x"});
     touched(run, "C", {"a/x"});
@@ -559,10 +561,7 @@ TEST_CASE("coordinator: strays in a cycle keep the queue's order, and a blocked 
   }
   SECTION("a blocked lane has nothing to merge") {
     LaneRun run;
-    lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
-    started(run, "A");
-    started(run, "B");
-    started(run, "C");
+    three_lanes(run);
     touched(run, "A", {"b/x"});
     finished(run, "A");
     finished(run, "C", "blocked");
@@ -595,10 +594,7 @@ TEST_CASE("coordinator: what a lane's diff touched widens its write set for the 
 
 TEST_CASE("lanes view: each lane's own phase, attempt, spend and time, and what a queued story waits for") {
   LaneRun run;
-  lane_start(run, abc_stories(), {{"parallel", parallel(3)}});
-  started(run, "A");
-  started(run, "B");
-  started(run, "C");
+  three_lanes(run);
   touched(run, "A", {"b/x"});
   finished(run, "A");
   finished(run, "C");
