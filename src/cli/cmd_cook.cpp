@@ -1,9 +1,10 @@
 // `simmer cook`: run the loop until no story is runnable, a halt, or a signal. Exit codes: 0 every story passed,
 // 10 halted (budget, maxIterations, checkpoint), 11 finished with blocked stories, 130 interrupted, 2 bad input,
-// 5 lock held.
+// 5 lock held. `--branch NAME` works in an isolated run (run/isolated.hpp), landed by `simmer land`.
 #include "cli/commands.hpp"
 #include "run/control.hpp"
 #include "run/cook.hpp"
+#include "run/isolated.hpp"
 #include "store/project.hpp"
 #include "util/process.hpp"
 
@@ -45,6 +46,7 @@ Runner setup_cook(CLI::App& sub) {
     long long max_iterations = -1;
     long long lanes = -1;
     std::string lane;
+    std::string branch;
     std::string worktree;
     std::string lane_overrides;
   };
@@ -64,6 +66,9 @@ Runner setup_cook(CLI::App& sub) {
   sub.add_option("--lanes", flags->lanes,
                  "Stories in flight at most, each in a git worktree of its own, merged back one at a time "
                  "(overrides simmer.json parallel.lanes; 1 = one at a time in the checkout)");
+  sub.add_option("--branch", flags->branch,
+                 "Work on branch NAME in a worktree of its own, leaving this branch and work tree untouched; "
+                 "`simmer land` brings the result back");
   // A coordinator starts each lane's run with these; they are not for people (docs/lanes.md).
   sub.add_option("--lane", flags->lane)->group("");
   sub.add_option("--worktree", flags->worktree)->group("");
@@ -120,6 +125,14 @@ Runner setup_cook(CLI::App& sub) {
     auto paths = store::ProjectPaths::discover(std::filesystem::current_path());
     if (!flags->lane.empty()) {
       paths = store::ProjectPaths::lane(paths.root, flags->worktree, flags->lane);
+    } else if (!flags->branch.empty()) {
+      auto isolated = run::open_isolated_run(paths, flags->branch);
+      if (!isolated.ok()) {
+        std::fprintf(stderr, "simmer: error: %s\n", isolated.failure().message.c_str());
+        return to_int(isolated.failure().code);
+      }
+      paths = isolated->paths;
+      options.started_from = isolated->started_from;
     }
     // `simmer stop|pause|resume|retry|skip` signal this process with SIGUSR1 (run/control.hpp): blocked here, before
     // any thread starts, and taken by the listener thread alone.
@@ -131,6 +144,13 @@ Runner setup_cook(CLI::App& sub) {
     if (!result.ok()) {
       std::fprintf(stderr, "simmer: error: %s\n", result.failure().message.c_str());
       return to_int(result.failure().code);
+    }
+    if (options.started_from && options.output != run::OutputMode::json_lines) {
+      const std::string onto = options.started_from->branch.substr(std::string_view("refs/heads/").size());
+      std::printf(
+          "the run's commits are on %s (worktree %s), not on %s: review them (`git log %s..%s`), then "
+          "`simmer land` brings them onto %s\n",
+          flags->branch.c_str(), paths.root.c_str(), onto.c_str(), onto.c_str(), flags->branch.c_str(), onto.c_str());
     }
     return *result;
   };

@@ -15,6 +15,8 @@ const std::vector<Command>& commands() {
        setup_import},
       {"cook", "Run the orchestrate -> build -> gates -> verify loop until no story is runnable",
        "simmer cook --max-iterations 1", setup_cook},
+      {"land", "Bring an isolated run (cook --branch NAME) onto the branch it started from", "simmer land --squash",
+       setup_land},
       {"stop", "Stop the running cook now, cleanly (the next `simmer cook` resumes)", "simmer stop", setup_stop},
       {"pause", "Hold the running cook before its next story", "simmer pause", setup_pause},
       {"resume", "Let a paused cook go on", "simmer resume", setup_resume},

@@ -35,6 +35,7 @@ Runner setup_init(CLI::App& sub);
 Runner setup_to_prd(CLI::App& sub);
 Runner setup_import(CLI::App& sub);
 Runner setup_cook(CLI::App& sub);
+Runner setup_land(CLI::App& sub);
 Runner setup_status(CLI::App& sub);
 Runner setup_stats(CLI::App& sub);
 Runner setup_logs(CLI::App& sub);

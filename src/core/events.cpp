@@ -186,6 +186,7 @@ void fields(auto& m, Is<events::RunStarted> auto& v) {
   m(key::inputs, v.inputs, k_omitted);
   m(key::head, v.head, k_omitted);
   m(key::foreign, v.foreign, k_omitted);
+  m(key::started_from, v.started_from, k_omitted);
 }
 
 void fields(auto& m, Is<events::RunFinished> auto& v) {
@@ -372,6 +373,16 @@ void fields(auto& m, Is<events::LaneBootstrapped> auto& v) {
   m(key::timed_out, v.timed_out, k_required);
   m(key::duration_ms, v.duration_ms, k_required);
   m(key::output_tail, v.output_tail, k_required);
+}
+
+void fields(auto& m, Is<events::Landed> auto& v) {
+  m(key::branch, v.branch, k_required);
+  m(key::head, v.head, k_required);
+  m(key::onto, v.onto, k_required);
+  m(key::mode, v.mode, k_required);
+  m(key::before, v.before, k_required);
+  m(key::after, v.after, k_required);
+  m(key::branch_kept, v.branch_kept, k_required);
 }
 
 void fields(auto& m, Is<events::LaneTouched> auto& v) {

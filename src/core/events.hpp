@@ -176,6 +176,11 @@ inline constexpr std::string_view key = "key";
 inline constexpr std::string_view action = "action";
 inline constexpr std::string_view request = "request";
 inline constexpr std::string_view refused = "refused";
+inline constexpr std::string_view started_from = "startedFrom";
+inline constexpr std::string_view mode = "mode";
+inline constexpr std::string_view before = "before";
+inline constexpr std::string_view after = "after";
+inline constexpr std::string_view branch_kept = "branchKept";
 }  // namespace key
 
 // run_started: one story of the PRD snapshot. Every member but `id` is "default".
@@ -219,6 +224,9 @@ struct RunStarted {
   // Omitted when empty: the paths dirty at the start (--allow-dirty) that no simmer commit takes, the human's. A
   // run resuming mid-story inherits the killed run's list (the tree it finds is the agent's work on top of it).
   std::optional<std::vector<std::string>> foreign;
+  // An isolated run (`cook --branch NAME`; `head` is then NAME's): the branch the user was on when the run was
+  // first started, and its tip then, which `simmer land` brings the run's work onto. Omitted otherwise.
+  std::optional<Head> started_from;
   bool operator==(const RunStarted&) const = default;
 };
 
@@ -558,6 +566,21 @@ struct Merged {
   bool operator==(const Merged&) const = default;
 };
 
+// `simmer land`: the isolated run on `branch` ("refs/heads/NAME", at `head`) was brought onto `onto` by `mode`
+// ("ff", "merge" or "squash"), which moved from `before` (undo: point it back there) to `after`. `branch_kept`: the
+// run's branch was kept (a squash leaves its commits off `onto`).
+struct Landed {
+  static constexpr std::string_view k_kind = "landed";
+  std::string branch;
+  std::string head;
+  std::string onto;
+  LandMode mode = LandMode::ff;
+  std::string before;
+  std::string after;
+  bool branch_kept = false;
+  bool operator==(const Landed&) const = default;
+};
+
 // A lane's journal: the merge queue sent the story back (a conflict, or a gate that failed on the merged tree);
 // `key` is the seq of that decision in the coordinator's journal, so a relaunched lane folds it once.
 struct MergeFailed {
@@ -594,7 +617,7 @@ using EventData = std::variant<
     events::HandoffInvalid, events::HandoffAccepted, events::Gate, events::Verdict, events::Commit, events::StoryPassed,
     events::StoryBlocked, events::TamperDetected, events::Halted, events::Interrupted, events::Warning,
     events::LaneStarted, events::LaneFinished, events::LaneTouched, events::LaneBootstrapped, events::MergeRebased,
-    events::MergeConflicted, events::MergeGate, events::Merged, events::MergeFailed, events::Steered>;
+    events::MergeConflicted, events::MergeGate, events::Merged, events::MergeFailed, events::Steered, events::Landed>;
 
 // A journal line in its typed form.
 struct TypedEvent {

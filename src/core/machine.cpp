@@ -636,6 +636,7 @@ void apply_event(State&, const TypedEvent&, const ev::SessionLaunched&) {}
 void apply_event(State&, const TypedEvent&, const ev::AgentsStopped&) {}
 void apply_event(State&, const TypedEvent&, const ev::Interrupted&) {}
 void apply_event(State&, const TypedEvent&, const ev::Warning&) {}
+void apply_event(State&, const TypedEvent&, const ev::Landed&) {}            // a record: the run it landed had finished
 void apply_event(State&, const TypedEvent&, const ev::LaneBootstrapped&) {}  // a record: its lane_started follows
 
 // The epic whose checkpoint is due: every story of it is settled, simmer worked on at least one of them, and its

@@ -130,6 +130,12 @@ constexpr std::array<std::pair<SteerAction, std::string_view>, 5> k_names<SteerA
     {SteerAction::skip, "skip"},
 }};
 template <>
+constexpr std::array<std::pair<LandMode, std::string_view>, 3> k_names<LandMode>{{
+    {LandMode::ff, "ff"},
+    {LandMode::merge, "merge"},
+    {LandMode::squash, "squash"},
+}};
+template <>
 constexpr std::array<std::pair<VerdictKind, std::string_view>, 3> k_names<VerdictKind>{{
     {VerdictKind::pass, "pass"},
     {VerdictKind::fail_retry, "fail_retry"},
@@ -163,6 +169,7 @@ std::string_view to_string(TamperChange value) { return name_of(value); }
 std::string_view to_string(FailureKind value) { return name_of(value); }
 std::string_view to_string(LaneStatus value) { return name_of(value); }
 std::string_view to_string(SteerAction value) { return name_of(value); }
+std::string_view to_string(LandMode value) { return name_of(value); }
 std::string_view to_string(VerdictKind value) { return name_of(value); }
 
 template <class E>
@@ -199,6 +206,7 @@ template std::optional<TamperChange> from_string<TamperChange>(std::string_view)
 template std::optional<FailureKind> from_string<FailureKind>(std::string_view);
 template std::optional<LaneStatus> from_string<LaneStatus>(std::string_view);
 template std::optional<SteerAction> from_string<SteerAction>(std::string_view);
+template std::optional<LandMode> from_string<LandMode>(std::string_view);
 template std::optional<VerdictKind> from_string<VerdictKind>(std::string_view);
 template std::vector<std::string_view> names_of<Phase>();
 template std::vector<std::string_view> names_of<Step>();
@@ -215,6 +223,7 @@ template std::vector<std::string_view> names_of<TamperChange>();
 template std::vector<std::string_view> names_of<FailureKind>();
 template std::vector<std::string_view> names_of<LaneStatus>();
 template std::vector<std::string_view> names_of<SteerAction>();
+template std::vector<std::string_view> names_of<LandMode>();
 template std::vector<std::string_view> names_of<VerdictKind>();
 
 std::optional<AgentRole> role_of(Phase phase) {

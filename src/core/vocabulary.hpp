@@ -62,6 +62,10 @@ enum class LaneStatus { running, queued, rebased };
 // set a pending story aside as blocked.
 enum class SteerAction { stop, pause, resume, retry, skip };
 
+// How `simmer land` brings an isolated run onto the branch it started from: a fast-forward, a merge commit, or one
+// squashed commit.
+enum class LandMode { ff, merge, squash };
+
 // The files' spelling of each value ("usage_limit", "retry_wait"...); "?" for a value outside the enum.
 std::string_view to_string(Phase value);
 std::string_view to_string(Step value);
@@ -78,6 +82,7 @@ std::string_view to_string(TamperChange value);
 std::string_view to_string(FailureKind value);
 std::string_view to_string(LaneStatus value);
 std::string_view to_string(SteerAction value);
+std::string_view to_string(LandMode value);
 
 // The value spelt `name` (as to_string writes it), or nothing for any other text. Defined for every enum above
 // and for VerdictKind.

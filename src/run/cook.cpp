@@ -9,6 +9,7 @@
 #include "run/commit_phase.hpp"
 #include "run/git.hpp"
 #include "run/inputs.hpp"
+#include "run/isolated.hpp"
 #include "run/loop.hpp"
 #include "run/report.hpp"
 #include "store/documents.hpp"
@@ -103,6 +104,12 @@ Result<int> cook(const store::ProjectPaths& paths, const CookOptions& options, W
   std::vector<core::Event> events = store::read_checked_events(paths);
   auto cache = std::make_unique<StateCache>(paths.state);
   JournalFold fold = fold_journal(events, *cache);
+  // A story in flight resumes only where its work is: on the branch its run committed to.
+  if (options.steer_only.empty()) {
+    if (auto elsewhere = in_flight_elsewhere(fold, head.branch)) {
+      return *elsewhere;
+    }
+  }
   std::vector<std::string> foreign;
   if (!fold.state.story_id) {
     foreign = git.dirty_paths();

@@ -48,6 +48,9 @@ struct CookOptions {
   // `simmer retry|skip` while no cook runs: apply this request file (the command's own) and nothing else, with the
   // lock held, without starting a run.
   std::filesystem::path steer_only;
+  // An isolated run (`cook --branch NAME`, run/isolated.hpp): the branch it started from, journaled in run_started
+  // for `simmer land`; nullopt: the run works on the checked-out branch.
+  std::optional<core::events::Head> started_from;
 };
 
 // Runs the loop in project `paths` until no story is runnable, a halt, or a signal, and returns the exit code

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 namespace simmer::run {
 
@@ -132,6 +133,11 @@ void abort_unfinished(const fs::path& worktree) {
 
 }  // namespace
 
+std::optional<std::string> git_stdout(const fs::path& dir, const std::vector<std::string>& args) {
+  GitOut g = git(dir, args);
+  return g.ok() ? std::optional<std::string>(trim(g.out)) : std::nullopt;
+}
+
 std::string rev_parse(const fs::path& dir, const std::string& rev) {
   GitOut g = git(dir, {"rev-parse", "-q", "--verify", rev + "^{commit}"});
   return g.ok() ? trim(g.out) : std::string();
@@ -167,12 +173,20 @@ std::vector<std::string> lane_branches(const fs::path& root) {
   return lines_of(g.out);
 }
 
-Result<fs::path> lane_worktree_path(const fs::path& root, const std::string& story) {
+Result<fs::path> simmer_git_dir(const fs::path& root) {
   GitOut g = git(root, {"rev-parse", "--path-format=absolute", "--git-common-dir"});
   if (!g.ok()) {
     return failed("git rev-parse --git-common-dir", root, g);
   }
-  return fs::path(trim(g.out)) / "simmer" / "lanes" / story;
+  return fs::path(trim(g.out)) / "simmer";
+}
+
+Result<fs::path> lane_worktree_path(const fs::path& root, const std::string& story) {
+  auto dir = simmer_git_dir(root);
+  if (!dir.ok()) {
+    return dir.failure();
+  }
+  return *dir / "lanes" / story;
 }
 
 std::string worktree_branch(const fs::path& root, const fs::path& worktree) {
@@ -186,6 +200,11 @@ std::string worktree_branch(const fs::path& root, const fs::path& worktree) {
 
 Result<bool> open_lane(const fs::path& root, const fs::path& worktree, const std::string& branch,
                        const std::string& base) {
+  return open_worktree(root, worktree, branch, base, "lane");
+}
+
+Result<bool> open_worktree(const fs::path& root, const fs::path& worktree, const std::string& branch,
+                           const std::string& base, const std::string& what) {
   const std::string ref = "refs/heads/" + branch;
   std::error_code ec;
   for (const auto& [path, on] : worktrees(root)) {
@@ -193,9 +212,9 @@ Result<bool> open_lane(const fs::path& root, const fs::path& worktree, const std
       continue;
     }
     if (on != ref) {
-      return Failure{fmt::format("the lane folder {} is a worktree on {}, not on {}: remove it (`git worktree "
-                                 "remove {}`) or let the lane use another story id",
-                                 worktree.string(), on.empty() ? "a detached HEAD" : on, ref, worktree.string()),
+      return Failure{fmt::format("the {} folder {} is a worktree on {}, not on {}: remove it (`git worktree "
+                                 "remove {}`) and cook again",
+                                 what, worktree.string(), on.empty() ? "a detached HEAD" : on, ref, worktree.string()),
                      ExitCode::failure};
     }
     if (fs::exists(worktree / ".git", ec)) {
@@ -205,9 +224,9 @@ Result<bool> open_lane(const fs::path& root, const fs::path& worktree, const std
     break;
   }
   if (fs::exists(worktree, ec) && !fs::is_empty(worktree, ec)) {
-    return Failure{fmt::format("the lane folder {} is in use by something that is not this lane's worktree; move "
+    return Failure{fmt::format("the {} folder {} is in use by something that is not this {}'s worktree; move "
                                "it away and cook again",
-                               worktree.string()),
+                               what, worktree.string(), what),
                    ExitCode::failure};
   }
   fs::create_directories(worktree.parent_path(), ec);
@@ -353,6 +372,118 @@ Result<bool> close_lane(const fs::path& root, const fs::path& worktree, const st
     git(root, {"branch", "-d", "--quiet", branch});  // -d: only when merged
   }
   return true;
+}
+
+Result<Landing> land_branch(const fs::path& root, const std::string& branch, const std::string& onto,
+                            core::LandMode mode) {
+  using core::LandMode;
+  Landing out;
+  out.head = rev_parse(root, "refs/heads/" + branch);
+  if (out.head.empty()) {
+    return Failure{fmt::format("the run's branch {} does not exist (any more) in {}", branch, root.string()),
+                   ExitCode::invalid_input};
+  }
+  out.before = rev_parse(root, "refs/heads/" + onto);
+  if (out.before.empty()) {
+    return Failure{fmt::format("the branch the run started from, {}, does not exist (any more) in {}", onto,
+                               root.string()),
+                   ExitCode::invalid_input};
+  }
+  auto is_ancestor = [&](const std::string& a, const std::string& b) {
+    return git(root, {"merge-base", "--is-ancestor", a, b}).ok();
+  };
+  out.after = out.before;
+  if (is_ancestor(out.head, out.before)) {
+    return out;  // nothing the run made is missing there: landed already, or the run committed nothing
+  }
+  const bool fast_forward = is_ancestor(out.before, out.head);
+  std::string target = out.head;
+  if (mode == LandMode::ff && !fast_forward) {
+    GitOut ahead = git(root, {"log", "--format=%h %s", out.head + ".." + out.before});
+    const std::vector<std::string> commits = lines_of(ahead.out);
+    return Failure{fmt::format("{} moved since the run started: it has {} commit{} the run's branch {} does not "
+                               "({}), so it cannot be fast-forwarded; nothing was changed. Land with `simmer land "
+                               "--merge` or `--squash`, or rebase {} onto {} first",
+                               onto, commits.size(), commits.size() == 1 ? "" : "s", branch,
+                               commits.empty() ? "" : util::preview(commits.front(), 80), branch, onto),
+                   ExitCode::failure};
+  }
+  if (mode != LandMode::ff) {
+    // The trailer names what was landed: a squash (whose commit does not descend from the run) killed before
+    // `simmer land` journaled it is found on `onto` and not made twice.
+    const std::string trailer = fmt::format("Simmer-Land: {}@{}", branch, out.head);
+    if (!lines_of(
+             git(root, {"log", "-n", "1", "--format=%H", "--fixed-strings", "--grep=" + trailer, "refs/heads/" + onto})
+                 .out)
+             .empty()) {
+      return out;
+    }
+    std::vector<std::string> subjects = lines_of(
+        git(root, {"log", "--reverse", "--format=%s", out.before + ".." + out.head}).out);
+    std::string message = fmt::format("{} simmer run {} onto {} ({} commit{})\n\n",
+                                      mode == LandMode::merge ? "Merge" : "Squash", branch, onto, subjects.size(),
+                                      subjects.size() == 1 ? "" : "s");
+    for (const std::string& subject : subjects) {
+      message += "- " + subject + "\n";
+    }
+    message += "\n" + trailer + "\n";
+    std::string tree;
+    if (mode == LandMode::squash && fast_forward) {
+      tree = trim(git(root, {"rev-parse", out.head + "^{tree}"}).out);
+    } else {
+      // The merged tree, computed without a work tree: nothing of the user's is touched, whatever the outcome.
+      GitOut merged = git(root, {"merge-tree", "--write-tree", "--name-only", "--no-messages", out.before, out.head});
+      std::vector<std::string> lines = lines_of(merged.out);
+      if (merged.result.exit_code == 1 && !lines.empty()) {
+        lines.erase(lines.begin());
+        std::string files;
+        for (std::size_t i = 0; i < lines.size() && i < 10; ++i) {
+          files += (i ? ", " : "") + lines[i];
+        }
+        if (lines.size() > 10) {
+          files += fmt::format(" and {} more", lines.size() - 10);
+        }
+        return Failure{fmt::format("{} and the run's branch {} conflict in {}: nothing was changed. Merge {} into "
+                                   "{} yourself (or rebase it), then land again",
+                                   onto, branch, files, onto, branch),
+                       ExitCode::failure};
+      }
+      if (!merged.ok() || lines.empty()) {
+        return failed("git merge-tree", root, merged);
+      }
+      tree = lines.front();
+    }
+    std::vector<std::string> args = {"commit-tree", tree, "-p", out.before};
+    if (mode == LandMode::merge) {
+      args.insert(args.end(), {"-p", out.head});
+    }
+    args.insert(args.end(), {"-m", message});
+    GitOut made = git(root, args, true);
+    if (!made.ok()) {
+      return failed("git commit-tree", root, made);
+    }
+    target = trim(made.out);
+  }
+  // Where `onto` is checked out, it moves as `git merge --ff-only` moves it, so that its work tree follows (git
+  // refuses when a local change is in the way, and when the branch moved meanwhile); elsewhere the ref is
+  // compare-and-swapped from the tip the landing was computed on.
+  std::optional<fs::path> checked_out;
+  for (const auto& [path, on] : worktrees(root)) {
+    if (on == "refs/heads/" + onto) {
+      checked_out = path;
+    }
+  }
+  GitOut moved = checked_out ? git(*checked_out, {"merge", "--ff-only", "--quiet", target})
+                             : git(root, {"update-ref", "-m", "simmer land " + branch, "refs/heads/" + onto, target,
+                                          out.before});
+  if (!moved.ok()) {
+    return Failure{fmt::format("could not move {} to {} ({}), so nothing was landed: {}", onto, target.substr(0, 12),
+                               checked_out ? "checked out in " + checked_out->string() : "compare-and-swap of the ref",
+                               trim(moved.result.output_tail)),
+                   ExitCode::failure};
+  }
+  out.after = target;
+  return out;
 }
 
 }  // namespace simmer::run

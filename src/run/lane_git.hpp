@@ -4,18 +4,25 @@
 // of the integration branch, and teardown. Every step is idempotent, so a coordinator killed at any instant and
 // started again performs it again with the same result: a worktree that is there is reused, a rebase left half
 // done is aborted first, a fast-forward already made is found. Nothing here runs `reset --hard` or removes a
-// worktree that holds uncommitted work.
+// worktree that holds uncommitted work. The same mechanics serve isolated runs (run/isolated.hpp): their worktree,
+// and `simmer land`'s landing (land_branch).
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/vocabulary.hpp"
 #include "util/error.hpp"
 
 namespace simmer::run {
 
 // Where lane `story`'s worktree lives: <git common dir>/simmer/lanes/<story>, out of the user's work tree and
 // shared by every worktree of the repository. Failure when `root` is not in a git repository.
+// <git common dir>/simmer: where simmer keeps its worktrees (lanes/, runs/). Failure when `root` is not in a git
+// repository.
+Result<std::filesystem::path> simmer_git_dir(const std::filesystem::path& root);
+
 Result<std::filesystem::path> lane_worktree_path(const std::filesystem::path& root, const std::string& story);
 
 // The branch (short name, "simmer/r.../S-1") of the worktree registered at `worktree`; "" when none is, or it is
@@ -28,6 +35,9 @@ std::string worktree_branch(const std::filesystem::path& root, const std::filesy
 // worktree (someone else's files, another branch) is refused, never overwritten.
 Result<bool> open_lane(const std::filesystem::path& root, const std::filesystem::path& worktree,
                        const std::string& branch, const std::string& base);
+// open_lane for any worktree of simmer's: `what` names it in the refusals ("lane", "isolated run").
+Result<bool> open_worktree(const std::filesystem::path& root, const std::filesystem::path& worktree,
+                           const std::string& branch, const std::string& base, const std::string& what);
 
 // What integrate_lane did.
 struct Integration {
@@ -81,7 +91,28 @@ Result<std::vector<std::string>> changed_paths(const std::filesystem::path& dir,
 // ignored.
 bool ignored_by_git(const std::filesystem::path& worktree, const std::string& path);
 
+// What `git <args>` printed on stdout in `dir`, trailing newlines cut; nullopt when it failed.
+std::optional<std::string> git_stdout(const std::filesystem::path& dir, const std::vector<std::string>& args);
+
 // The commit `rev` names in the repository at `dir`, or "" when it names none.
 std::string rev_parse(const std::filesystem::path& dir, const std::string& rev);
+
+// What land_branch did.
+struct Landing {
+  std::string head;    // the run's branch tip that was landed
+  std::string before;  // the tip of the branch landed on, before
+  std::string after;   // and after (== before: nothing to land, the run's work is there already)
+};
+
+// `simmer land`: brings branch `branch` (an isolated run's) onto branch `onto` of the repository at `root`, by `mode`:
+// `ff` (`onto` is fast-forwarded to `branch`; refused when `onto` has commits `branch` lacks), `merge` (a merge
+// commit of both) or `squash` (one commit on `onto` with the run's net change); both list the run's commit
+// subjects and end with the trailer `Simmer-Land: <branch>@<sha>`, by which a landing already made is found. A merge or
+// squash is computed without a work tree (`git merge-tree`): a conflict is refused with the files, nothing touched.
+// `onto` then moves where it is checked out as `git merge --ff-only` moves it (its work tree follows; git refuses a
+// local change in the way), elsewhere by a compare-and-swap of the ref. Never loses a commit: every refusal is a
+// Failure with nothing changed.
+Result<Landing> land_branch(const std::filesystem::path& root, const std::string& branch, const std::string& onto,
+                            core::LandMode mode);
 
 }  // namespace simmer::run

@@ -143,55 +143,8 @@ void Lanes::start(const core::effects::StartLane& effect) {
   if (!opened.ok()) {
     throw lane_error(id, opened.failure());
   }
-  bootstrap(id, *where);
+  bootstrap_worktree(m_cx, id, *where);
   m_cx.append(core::events::LaneStarted{.story_id = id, .branch = branch, .worktree = where->string(), .base = base});
-}
-
-void Lanes::bootstrap(const std::string& id, const fs::path& worktree) {
-  const core::ParallelConfig& p = m_cx.config.parallel;
-  if (p.copy.empty() && p.setup.empty()) {
-    return;
-  }
-  core::events::LaneBootstrapped out{.story_id = id, .setup = p.setup};
-  for (const std::string& rel : p.copy) {
-    const fs::path from = m_cx.paths.root / rel;
-    const fs::path to = worktree / rel;
-    std::error_code ec;
-    if (fs::symlink_status(from, ec).type() != fs::file_type::regular) {
-      out.skipped.push_back(rel + (fs::exists(fs::symlink_status(from, ec)) ? ": not a regular file" : ": missing"));
-      continue;
-    }
-    // Only what git ignores there: a file a story could commit (a secret in .env) is never put in a lane.
-    if (!ignored_by_git(worktree, rel)) {
-      out.skipped.push_back(rel + ": not ignored by git in the lane, so a story could commit it");
-      continue;
-    }
-    fs::create_directories(to.parent_path(), ec);
-    fs::remove_all(to, ec);  // whatever is there (a link left in a reused worktree) is replaced, never written through
-    if (!fs::copy_file(from, to, ec)) {
-      out.skipped.push_back(rel + ": " + ec.message());
-      continue;
-    }
-    out.copied.push_back(rel);
-  }
-  if (!p.setup.empty()) {
-    m_cx.report.begin_activity(fmt::format("{} lane setup: {}", id, p.setup));
-    const util::ProcessResult r = m_cx.world.processes.run_shell(p.setup, worktree, p.setup_timeout_s * 1000,
-                                                                 m_cx.cancel);
-    m_cx.report.end_activity();
-    out.exit_code = r.exit_code;
-    out.timed_out = r.timed_out;
-    out.passed = r.succeeded();
-    out.duration_ms = r.duration_ms;
-    out.output_tail = util::truncate_utf8(r.output_tail, 16 * 1024);
-  }
-  m_cx.append(out);
-  if (!out.passed && !m_cx.cancel) {
-    throw Error(ExitCode::failure,
-                fmt::format("lane {}: its setup command (simmer.json#/parallel/setup) {} in {}: {}", id,
-                            out.timed_out ? "timed out" : fmt::format("failed (exit {})", out.exit_code),
-                            worktree.string(), util::preview(out.output_tail, 600)));
-  }
 }
 
 void Lanes::ensure_live(const core::effects::RunLane& effect) {
@@ -252,7 +205,7 @@ void Lanes::launch(const std::string& id, const std::string& worktree) {
   if (!m_cx.options.overrides.is_null()) {
     spec.argv.insert(spec.argv.end(), {"--lane-overrides", m_cx.options.overrides.dump()});
   }
-  spec.cwd = m_cx.paths.root;
+  spec.cwd = m_cx.paths.project();
   spec.env = {{"SIMMER_COORDINATOR_PID", std::to_string(::getpid())}};
   spec.unset_env = {"SIMMER_RUN_ID"};
   spec.tail_bytes = 16 * 1024;
@@ -350,7 +303,7 @@ void Lanes::finished(const std::string& id, Child& child) {
   if (lane_it == state.lanes.end()) {
     return;
   }
-  const store::ProjectPaths lp = store::ProjectPaths::lane(m_cx.paths.root, lane_it->second.worktree, id);
+  const store::ProjectPaths lp = store::ProjectPaths::lane(m_cx.paths.project(), lane_it->second.worktree, id);
   std::vector<core::Event> events = util::exists(lp.events) ? store::read_checked_events(lp)
                                                             : std::vector<core::Event>{};
   std::string result;
@@ -471,7 +424,7 @@ void Lanes::remove_gate_outputs(const std::string& id, const std::string& worktr
   // What the lane's gates and the gates on its merge created and is still untracked there: a merged lane's
   // worktree holds nothing else of value, and `git worktree remove` (never forced) refuses untracked files.
   core::GateOutputs created = m_cx.merge_gate_outputs[id];
-  const store::ProjectPaths lp = store::ProjectPaths::lane(m_cx.paths.root, worktree, id);
+  const store::ProjectPaths lp = store::ProjectPaths::lane(m_cx.paths.project(), worktree, id);
   if (util::exists(lp.events)) {
     StateCache cache(lp.state);
     for (auto& [path, output] : fold_journal(store::read_checked_events(lp), cache).gate_outputs) {
@@ -523,6 +476,53 @@ void Lanes::stop_all() {
     }
   }
   m_live.clear();
+}
+
+void bootstrap_worktree(RunContext& cx, const std::string& id, const fs::path& worktree) {
+  const core::ParallelConfig& p = cx.config.parallel;
+  if (p.copy.empty() && p.setup.empty()) {
+    return;
+  }
+  core::events::LaneBootstrapped out{.story_id = id, .setup = p.setup};
+  for (const std::string& rel : p.copy) {
+    const fs::path from = cx.paths.project() / rel;
+    const fs::path to = worktree / rel;
+    std::error_code ec;
+    if (fs::symlink_status(from, ec).type() != fs::file_type::regular) {
+      out.skipped.push_back(rel + (fs::exists(fs::symlink_status(from, ec)) ? ": not a regular file" : ": missing"));
+      continue;
+    }
+    // Only what git ignores there: a file a story could commit (a secret in .env) is never put in a lane.
+    if (!ignored_by_git(worktree, rel)) {
+      out.skipped.push_back(rel + ": not ignored by git in the lane, so a story could commit it");
+      continue;
+    }
+    fs::create_directories(to.parent_path(), ec);
+    fs::remove_all(to, ec);  // whatever is there (a link left in a reused worktree) is replaced, never written through
+    if (!fs::copy_file(from, to, ec)) {
+      out.skipped.push_back(rel + ": " + ec.message());
+      continue;
+    }
+    out.copied.push_back(rel);
+  }
+  if (!p.setup.empty()) {
+    cx.report.begin_activity(fmt::format("{} setup: {}", id.empty() ? "isolated run" : id + " lane", p.setup));
+    const util::ProcessResult r = cx.world.processes.run_shell(p.setup, worktree, p.setup_timeout_s * 1000, cx.cancel);
+    cx.report.end_activity();
+    out.exit_code = r.exit_code;
+    out.timed_out = r.timed_out;
+    out.passed = r.succeeded();
+    out.duration_ms = r.duration_ms;
+    out.output_tail = util::truncate_utf8(r.output_tail, 16 * 1024);
+  }
+  cx.append(out);
+  if (!out.passed && !cx.cancel) {
+    throw Error(ExitCode::failure,
+                fmt::format("{}: its setup command (simmer.json#/parallel/setup) {} in {}: {}",
+                            id.empty() ? std::string("the isolated run") : "lane " + id,
+                            out.timed_out ? "timed out" : fmt::format("failed (exit {})", out.exit_code),
+                            worktree.string(), util::preview(out.output_tail, 600)));
+  }
 }
 
 }  // namespace simmer::run

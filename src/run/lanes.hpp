@@ -58,10 +58,6 @@ public:
   // crashed) is left for the next RunLane to launch again, at most k_max_relaunches times in a row. `wait`: blocks
   // until at least one lane has ended, or the run is cancelled.
   void reap(bool wait);
-  // parallel.copy and parallel.setup in lane `id`'s new worktree, journaled as lane_bootstrapped (nothing when
-  // neither is configured). A setup that fails is simmer::Error(failure) with its output: the cook stops, and the
-  // next one sets the lane up again.
-  void bootstrap(const std::string& id, const std::filesystem::path& worktree);
   // Journals lane_touched when lane `id`'s branch moved and its diff (since it forked from the integration tip)
   // names paths not journaled for it yet. Past 1,000 paths a lane's are journaled as their top folders (`dir/**`),
   // or as `**` when even those are too many: a wider write set, never a narrower one.
@@ -96,5 +92,10 @@ private:
   std::int64_t m_observed_at = 0;                 // when reap() last looked at every live lane (Unix ms)
   std::mutex m_print;
 };
+
+// parallel.copy (from the project, cx.paths.project()) and parallel.setup in the fresh `worktree` of lane `id` (or,
+// `id` "", of an isolated run), journaled as lane_bootstrapped (nothing when neither is configured). A setup that
+// fails is simmer::Error(failure) with its output: the cook stops, and the next one sets the worktree up again.
+void bootstrap_worktree(RunContext& cx, const std::string& id, const std::filesystem::path& worktree);
 
 }  // namespace simmer::run

@@ -119,6 +119,8 @@ JournalFold fold_journal(const std::vector<core::Event>& events, StateCache& cac
     } else if (const auto* started = std::get_if<core::events::RunStarted>(&typed.data)) {
       fold.last_run_id = e.run_id;
       fold.foreign = started->foreign.value_or(std::vector<std::string>{});
+      fold.last_head = started->head;
+      fold.last_started_from = started->started_from;
       fold.open_launch.reset();
     } else if (const auto* gate = std::get_if<core::events::Gate>(&typed.data); gate && gate->outputs) {
       core::note_outputs(fold.gate_outputs, *gate->outputs);
@@ -198,7 +200,8 @@ int Loop::run() {
       .limits = limits_from(m_cx.config, m_cx.options),
       .inputs = m_cx.inputs.hashes(),
       .head = core::events::Head{.branch = m_cx.head.branch, .sha = m_cx.head.sha},
-      .foreign = m_cx.foreign.empty() ? std::nullopt : std::optional<std::vector<std::string>>(m_cx.foreign)});
+      .foreign = m_cx.foreign.empty() ? std::nullopt : std::optional<std::vector<std::string>>(m_cx.foreign),
+      .started_from = m_cx.options.started_from});
   for (auto& w : m_pending_warnings) {
     m_cx.append(core::events::Warning{.message = w});
   }
@@ -215,6 +218,10 @@ int Loop::run() {
   }
 
   try {
+    // An isolated run's worktree is as fresh as a lane's (cook --branch): set up like one, between stories.
+    if (m_cx.options.started_from && !m_lanes && !state.story_id) {
+      bootstrap_worktree(m_cx, "", m_cx.paths.root);
+    }
     for (;;) {
       if (m_cx.cancel) {
         return interrupt();

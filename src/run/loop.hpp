@@ -20,9 +20,11 @@ namespace simmer::run {
 // The journal folded once at the start, with what the loop needs from it besides the state.
 struct JournalFold {
   core::State state;
-  SessionTokens session_tokens;      // what each agent session id was charged so far
-  std::string last_run_id;           // the journal's last run
-  std::vector<std::string> foreign;  // the paths its run_started kept out of commits (--allow-dirty)
+  SessionTokens session_tokens;                         // what each agent session id was charged so far
+  std::string last_run_id;                              // the journal's last run
+  std::vector<std::string> foreign;                     // the paths its run_started kept out of commits (--allow-dirty)
+  std::optional<core::events::Head> last_head;          // where its last run committed (run_started's head)
+  std::optional<core::events::Head> last_started_from;  // its last run was isolated (cook --branch): from where
   std::optional<core::events::SessionLaunched> open_launch;     // its last launch without a session: a killed one
   core::GateOutputs gate_outputs;                               // what its gates wrote (gate.outputs), over every run
   std::map<std::string, core::GateOutputs> merge_gate_outputs;  // by story: what the gates on its merge wrote

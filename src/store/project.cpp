@@ -43,6 +43,14 @@ ProjectPaths ProjectPaths::lane(const fs::path& project, const fs::path& worktre
   return p;
 }
 
+ProjectPaths ProjectPaths::isolated(const fs::path& project, const fs::path& worktree) {
+  ProjectPaths p = at(project);
+  p.root = worktree;
+  p.prd = worktree / ".simmer" / "prd.json";
+  p.progress = worktree / ".simmer" / "progress.json";
+  return p;
+}
+
 ProjectPaths ProjectPaths::discover(const fs::path& start) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec);

@@ -35,6 +35,14 @@ struct ProjectPaths {
   // coordinator gives it) is under the project's .simmer/lanes/<story>/, never in the worktree.
   static ProjectPaths lane(const std::filesystem::path& project, const std::filesystem::path& worktree,
                            const std::string& story);
+  // The paths of an isolated run (`simmer cook --branch NAME`, docs/lanes.md) of the project rooted at `project`,
+  // working in `worktree` (NAME's worktree): the root (where agents and gates work, what git commits, and the
+  // tracked .simmer/prd.json and .simmer/progress.json that RECORD writes) is the worktree; everything else stays the
+  // project's (simmer.json, journal, state, lock, hand-offs, inbox, steering), so that `status`, `stats`, `logs`,
+  // the dashboard and steering in the user's checkout see the run.
+  static ProjectPaths isolated(const std::filesystem::path& project, const std::filesystem::path& worktree);
+  // The directory of simmer.json and .simmer/: `root`, except in a lane's or an isolated run's paths.
+  std::filesystem::path project() const { return config.parent_path(); }
   // .simmer/lanes/<story>/ of this project.
   std::filesystem::path lane_dir(const std::string& story) const { return dir / "lanes" / story; }
   // Paths for the project containing `start` (see the file comment for how the root is found).

@@ -30,5 +30,5 @@ done
 check_refused "{\"data\":{},\"kind\":\"warning\",\"runId\":\"r-x\",\"seq\":$n}" \
   "simmer: error: invalid journal event (.simmer/events.jsonl:$n#): expected property \"ts\", found nothing (seq $n, kind warning); nothing was changed"
 check_refused "{\"data\":{},\"kind\":\"bogus\",\"runId\":\"r-x\",\"seq\":$n,\"ts\":\"$ts\"}" \
-  "simmer: error: invalid journal event (.simmer/events.jsonl:$n#/kind): expected one of \"run_started\", \"run_finished\", \"phase_started\", \"phase_finished\", \"story_selected\", \"feedback_claimed\", \"session_launched\", \"session\", \"agents_stopped\", \"retry_scheduled\", … (31 values), found \"bogus\" (seq $n, kind bogus); nothing was changed"
+  "simmer: error: invalid journal event (.simmer/events.jsonl:$n#/kind): expected one of \"run_started\", \"run_finished\", \"phase_started\", \"phase_finished\", \"story_selected\", \"feedback_claimed\", \"session_launched\", \"session\", \"agents_stopped\", \"retry_scheduled\", … (32 values), found \"bogus\" (seq $n, kind bogus); nothing was changed"
 echo ok

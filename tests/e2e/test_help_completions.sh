@@ -25,7 +25,7 @@ bash -c 'source "$1"; complete -p simmer' _ "$work/simmer.bash" | grep -q -- '-F
 "$SIMMER" completions zsh > "$work/_simmer"
 "$SIMMER" completions fish > "$work/simmer.fish"
 head -1 "$work/_simmer" | grep -qx '#compdef simmer' || fail "zsh script lacks #compdef"
-for c in init to-prd import cook status logs stats dashboard doctor validate replay gc help version completions; do
+for c in init to-prd import cook land status logs stats dashboard doctor validate replay gc help version completions; do
   grep -q "^    '$c:" "$work/_simmer" || fail "zsh lacks $c"
   grep -q "^complete -c simmer -f -n '__fish_use_subcommand' -a $c -d '" "$work/simmer.fish" || fail "fish lacks $c"
 done

@@ -63,7 +63,8 @@ std::vector<EventData> full_samples() {
                          .inputs = std::vector<events::InputHash>{{.file = "simmer.json", .sha256 = "ab12"},
                                                                   {.file = ".simmer/prompts/builder.md",
                                                                    .sha256 = std::nullopt}},
-                         .head = events::Head{.branch = "refs/heads/main", .sha = "0123abcd"}},
+                         .head = events::Head{.branch = "refs/heads/feat", .sha = "0123abcd"},
+                         .started_from = events::Head{.branch = "refs/heads/main", .sha = "4567"}},
       events::RunFinished{.result = RunResult::halted, .exit_code = 10},
       events::PhaseStarted{.phase = Phase::fix, .story_id = "S-1", .attempt = 2},
       events::PhaseFinished{
@@ -180,6 +181,13 @@ std::vector<EventData> full_samples() {
                       .by = "dashboard",
                       .request = ".simmer/control/claimed/000003-4242-77.json",
                       .refused = "story S-2 is pending, not blocked"},
+      events::Landed{.branch = "refs/heads/feat",
+                     .head = "ef56",
+                     .onto = "refs/heads/main",
+                     .mode = LandMode::squash,
+                     .before = "ab12",
+                     .after = "cd34",
+                     .branch_kept = true},
   };
 }
 
@@ -501,11 +509,11 @@ TEST_CASE("events: the recorded journals hold every kind and the optional member
       }
     }
   }
-  // The lane kinds come from a coordinator and its lanes (docs/lanes.md), which the recorded journals here do not
-  // cover; full_samples() does.
+  // The lane kinds come from a coordinator and its lanes (docs/lanes.md), and `landed` from `simmer land`, which the
+  // recorded journals here do not cover; full_samples() does.
   std::set<std::string> recordable(kind_names().begin(), kind_names().end());
   for (const char* lane_kind : {"lane_started", "lane_finished", "lane_touched", "lane_bootstrapped", "merge_rebased",
-                                "merge_conflicted", "merge_gate", "merged", "merge_failed"}) {
+                                "merge_conflicted", "merge_gate", "merged", "merge_failed", "landed"}) {
     CHECK(recordable.erase(lane_kind) == 1);
   }
   CHECK(kinds == recordable);

@@ -230,3 +230,87 @@ TEST_CASE("lane_git: closing removes a clean merged lane and its branch, and kee
   REQUIRE(simmer::run::close_lane(r.root, r.lane, "simmer/r1/S-1", true).ok());
   CHECK(simmer::run::rev_parse(r.root, "refs/heads/simmer/r1/S-1").empty());
 }
+
+TEST_CASE("lane_git: land_branch fast-forwards, refuses a moved branch, and merges or squashes without a work tree") {
+  using simmer::run::land_branch;
+  Repo r;
+  const std::string base = r.head(r.root);
+  sh(r.root, "git branch feat");
+  const fs::path wt = r.tmp / "feat-wt";
+  sh(r.root, "git worktree add -q '" + wt.string() + "' feat");
+  r.commit(wt, "b.txt", "b\n", "S-1: build");
+  const std::string feat = r.head(wt);
+
+  SECTION("fast-forward, then nothing left to land") {
+    auto landed = land_branch(r.root, "feat", "main", simmer::core::LandMode::ff);
+    REQUIRE(landed.ok());
+    CHECK(landed->before == base);
+    CHECK(landed->after == feat);
+    CHECK(r.head(r.root) == feat);
+    CHECK(slurp(r.root / "b.txt") == "b\n");  // the checkout followed
+    auto again = land_branch(r.root, "feat", "main", simmer::core::LandMode::squash);
+    REQUIRE(again.ok());
+    CHECK(again->after == again->before);
+  }
+  SECTION("main moved: the fast-forward is refused with nothing changed; a merge commit has both parents") {
+    r.commit(r.root, "m.txt", "m\n", "user work");
+    const std::string moved = r.head(r.root);
+    auto refused = land_branch(r.root, "feat", "main", simmer::core::LandMode::ff);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.failure().code == simmer::ExitCode::failure);
+    CHECK_THAT(refused.failure().message, Catch::Contains("main moved since the run started: it has 1 commit the "
+                                                          "run's branch feat does not") &&
+                                              Catch::Contains("user work"));
+    CHECK(r.head(r.root) == moved);
+    auto merged = land_branch(r.root, "feat", "main", simmer::core::LandMode::merge);
+    REQUIRE(merged.ok());
+    CHECK(sh(r.root, "git log -1 --format=%P main") == moved + " " + feat);
+    CHECK(sh(r.root, "git log -1 --format=%B main").find("Simmer-Land: feat@" + feat) != std::string::npos);
+    CHECK(slurp(r.root / "b.txt") == "b\n");
+  }
+  SECTION("a conflict is refused, naming the file, with the checkout and the branch untouched") {
+    r.commit(wt, "a.txt", "run\n", "S-1: fix");
+    r.commit(r.root, "a.txt", "user\n", "user edit");
+    const std::string moved = r.head(r.root);
+    write(r.root / "local.txt", "uncommitted\n");
+    auto refused = land_branch(r.root, "feat", "main", simmer::core::LandMode::squash);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.failure().message,
+               Catch::Contains("main and the run's branch feat conflict in a.txt: nothing was changed"));
+    CHECK(r.head(r.root) == moved);
+    CHECK(slurp(r.root / "a.txt") == "user\n");
+    CHECK(sh(r.root, "git status --porcelain") == "?? local.txt");
+  }
+  SECTION("a squash is one commit on main; made again, it is found by its trailer") {
+    r.commit(r.root, "m.txt", "m\n", "user work");
+    const std::string moved = r.head(r.root);
+    auto squashed = land_branch(r.root, "feat", "main", simmer::core::LandMode::squash);
+    REQUIRE(squashed.ok());
+    CHECK(sh(r.root, "git log -1 --format=%P main") == moved);
+    CHECK(sh(r.root, "git show --format= --name-only main") == "b.txt");
+    auto again = land_branch(r.root, "feat", "main", simmer::core::LandMode::squash);
+    REQUIRE(again.ok());
+    CHECK(again->after == again->before);
+    CHECK(sh(r.root, "git rev-list --count " + moved + "..main") == "1");
+  }
+  SECTION("main not checked out anywhere: its ref is compare-and-swapped, HEAD stays") {
+    sh(r.root, "git switch -q -c elsewhere");
+    auto landed = land_branch(r.root, "feat", "main", simmer::core::LandMode::ff);
+    REQUIRE(landed.ok());
+    CHECK(simmer::run::rev_parse(r.root, "refs/heads/main") == feat);
+    CHECK(sh(r.root, "git symbolic-ref HEAD") == "refs/heads/elsewhere");
+  }
+  SECTION("a local change in the way: git refuses and nothing moves") {
+    write(r.root / "b.txt", "mine\n");
+    auto refused = land_branch(r.root, "feat", "main", simmer::core::LandMode::ff);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.failure().message, Catch::Contains("could not move main") && Catch::Contains("b.txt"));
+    CHECK(r.head(r.root) == base);
+    CHECK(slurp(r.root / "b.txt") == "mine\n");
+  }
+  SECTION("a branch that is gone is bad input") {
+    auto refused = land_branch(r.root, "gone", "main", simmer::core::LandMode::ff);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.failure().code == simmer::ExitCode::invalid_input);
+  }
+}
