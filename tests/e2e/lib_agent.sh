@@ -50,8 +50,11 @@ claude_env() {
   echo --env ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT" --env ANTHROPIC_API_KEY=fake-key \
        --env CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 --env CLAUDE_CODE_MAX_RETRIES=0
 }
+# Codex's own sandbox (workspace-write) runs its commands through the system's bubblewrap when one is installed,
+# and Debian 12's (0.8, without --argv0) makes every command fail with `bwrap: execvp codex-linux-sandbox: No such
+# file or directory` (docs/agents.md): the tests turn it off, simmer's adapter is what they prove.
 codex_args() {
-  echo --env OPENAI_API_KEY=fake-key --arg -c --arg 'model_provider="fake"' \
+  echo --sandbox danger-full-access --env OPENAI_API_KEY=fake-key --arg -c --arg 'model_provider="fake"' \
        --arg -c --arg 'model_providers.fake.name="fake"' \
        --arg -c --arg "model_providers.fake.base_url=\"http://127.0.0.1:$PORT/v1\"" \
        --arg -c --arg 'model_providers.fake.env_key="OPENAI_API_KEY"' \

@@ -47,7 +47,8 @@ jq -n --arg b1 "$(add_patch .simmer/build.json "$(build_json S-1 0)")" \
       {text: "S-2 passes.", usage: u(1000; 5; 800)}]}]}' > "$work/scenario.json"
 start_server "$work/scenario.json"
 
-role=$(jq -cn --arg url "http://127.0.0.1:$PORT/v1" '{agent:"codex",model:"gpt-5.5",timeout:120,
+# sandbox: lib_agent.sh's codex_args says why codex's own is off here.
+role=$(jq -cn --arg url "http://127.0.0.1:$PORT/v1" '{agent:"codex",model:"gpt-5.5",timeout:120,sandbox:"danger-full-access",
   env:{OPENAI_API_KEY:"fake-key"},
   args:["-c","model_provider=\"fake\"","-c","model_providers.fake.name=\"fake\"",
         "-c","model_providers.fake.base_url=\"\($url)\"","-c","model_providers.fake.env_key=\"OPENAI_API_KEY\"",
