@@ -161,6 +161,11 @@ Runner setup_status(CLI::App& sub) {
       if (lanes) {
         out["lanes"] = core::lanes_view_json(*lanes);
       }
+      if (state.isolated) {
+        out["isolated"] = {{"branch", state.isolated->branch},
+                           {"startedFrom",
+                            {{"branch", state.isolated->from_branch}, {"sha", state.isolated->from_sha}}}};
+      }
       std::fputs((out.dump(2) + "\n").c_str(), stdout);
       return 0;
     }
@@ -178,6 +183,12 @@ Runner setup_status(CLI::App& sub) {
       head = "not running; the last run stopped without finishing (the next `simmer cook` resumes)";
     }
     std::string out = fmt::format("simmer status: {}\n", head);
+    if (state.isolated) {
+      const std::string branch = state.isolated->branch.substr(std::string_view("refs/heads/").size());
+      const std::string from = state.isolated->from_branch.substr(std::string_view("refs/heads/").size());
+      out += fmt::format("isolated run on {} (not landed): {} is untouched; `simmer land` brings the run onto it\n",
+                         branch, from);
+    }
     if (cooked) {
       std::string where = fmt::format("phase {}", core::to_string(state.phase));
       if (state.story_id) {

@@ -124,6 +124,10 @@ void apply_event(State& s, const TypedEvent& at, const ev::RunStarted& e) {
   s.run_started_at = at.ts;
   s.pid = e.pid;
   s.iterations_run = 0;
+  s.isolated.reset();
+  if (e.started_from && e.head) {
+    s.isolated = IsolatedInfo{e.head->branch, e.started_from->branch, e.started_from->sha};
+  }
   if (e.limits) {
     s.limits = *e.limits;
   }
@@ -636,8 +640,14 @@ void apply_event(State&, const TypedEvent&, const ev::SessionLaunched&) {}
 void apply_event(State&, const TypedEvent&, const ev::AgentsStopped&) {}
 void apply_event(State&, const TypedEvent&, const ev::Interrupted&) {}
 void apply_event(State&, const TypedEvent&, const ev::Warning&) {}
-void apply_event(State&, const TypedEvent&, const ev::Landed&) {}            // a record: the run it landed had finished
 void apply_event(State&, const TypedEvent&, const ev::LaneBootstrapped&) {}  // a record: its lane_started follows
+
+// `simmer land` brought an isolated run onto its branch: the state no longer names it as one to land.
+void apply_event(State& s, const TypedEvent&, const ev::Landed& e) {
+  if (s.isolated && s.isolated->branch == e.branch) {
+    s.isolated.reset();
+  }
+}
 
 // The epic whose checkpoint is due: every story of it is settled, simmer worked on at least one of them, and its
 // checkpoint was not taken yet. "" when none.

@@ -5,7 +5,8 @@
 //   shows a change of value rather than a key appearing.
 // - Volatile fields (timestamps, pid) live under "meta".
 // - The exception: what lanes added (limits.parallel and limits.lane, a story's touches, "lanes", "mergeQueue",
-//   "mergeKey") is written only when it holds something, so a run of one lane writes the bytes it always wrote.
+//   "mergeKey") and "isolated" are written only when they hold something, so a run of one lane on the checked-out
+//   branch writes the bytes it always wrote.
 
 #include "core/state.hpp"
 
@@ -279,6 +280,10 @@ json to_json(const State& s) {
   if (s.merge_key != 0) {
     out["mergeKey"] = s.merge_key;
   }
+  if (s.isolated) {
+    out["isolated"] = {{"branch", s.isolated->branch},
+                       {"startedFrom", {{"branch", s.isolated->from_branch}, {"sha", s.isolated->from_sha}}}};
+  }
   if (s.paused) {
     out["paused"] = true;
   }
@@ -451,6 +456,12 @@ Result<State> state_from_json(const json& doc, const std::string& display) {
     }
     if (doc.contains("mergeKey")) {
       s.merge_key = r.integer(doc, "", "mergeKey");
+    }
+    if (doc.contains("isolated")) {
+      const json& iso = r.at(doc, "", "isolated");
+      const json& from = r.at(iso, "/isolated", "startedFrom");
+      s.isolated = IsolatedInfo{r.str(iso, "/isolated", "branch"), r.str(from, "/isolated/startedFrom", "branch"),
+                                r.str(from, "/isolated/startedFrom", "sha")};
     }
     if (doc.contains("paused")) {
       s.paused = r.boolean(doc, "", "paused");

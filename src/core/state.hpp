@@ -102,6 +102,14 @@ struct HaltInfo {
   Phase resume_phase = Phase::orchestrate;
 };
 
+// The run is isolated (`simmer cook --branch NAME`, docs/lanes.md): it commits to `branch` and `simmer land` brings it
+// onto `from_branch`, which was at `from_sha` when the run was first started.
+struct IsolatedInfo {
+  std::string branch;       // "refs/heads/NAME"
+  std::string from_branch;  // "refs/heads/main"
+  std::string from_sha;
+};
+
 // A feedback note claimed into .simmer/feedback/claimed/.
 struct FeedbackNote {
   std::string path;  // relative to the project root
@@ -175,6 +183,9 @@ struct State {
   std::map<std::string, LaneState> lanes;  // stories in flight, by id
   std::vector<std::string> merge_queue;    // ids, in the order their lanes finished
   std::int64_t merge_key = 0;              // a lane's run: the key of the last merge_failed folded
+
+  // The last run was isolated and is not landed yet (`landed` clears it; a run that is not isolated too).
+  std::optional<IsolatedInfo> isolated;
 
   // A pause was asked (docs/loop.md "Steering a run"): no story starts until a resume (a new `simmer cook` starts
   // unpaused).

@@ -135,6 +135,12 @@ Result<IsolatedRun> open_isolated_run(const store::ProjectPaths& project, const 
                       name, name, tip.substr(0, 12), own, own == "1" ? "" : "s", short_name(*on), name));
     }
     const std::string prd = project.display(project.prd);
+    if (!git_stdout(root, {"cat-file", "-e", "HEAD:./" + prd})) {
+      return bad(
+          fmt::format("{} is not in the last commit of {}: an isolated run reads the PRD from there; commit "
+                      "it first (git add -f {} && git commit)",
+                      prd, short_name(*on), prd));
+    }
     if (!git_stdout(root, {"status", "--porcelain", "--", prd}).value_or("x").empty()) {
       return bad(
           fmt::format("{} has changes that are not committed: an isolated run starts from the last commit of "
@@ -151,7 +157,9 @@ Result<IsolatedRun> open_isolated_run(const store::ProjectPaths& project, const 
   if (!opened.ok()) {
     return opened.failure();
   }
-  run.paths = store::ProjectPaths::isolated(project.root, *worktree);
+  // A project in a folder of its repository is that folder of the worktree.
+  const std::string prefix = git_stdout(root, {"rev-parse", "--show-prefix"}).value_or("");
+  run.paths = store::ProjectPaths::isolated(project.root, prefix.empty() ? *worktree : *worktree / prefix);
   return run;
 }
 

@@ -85,6 +85,11 @@ expect_eq "$("$SIMMER" status --json | jq -r '[.stories[].status] | join(" ")')"
 grep '"kind":"run_started"' .simmer/events.jsonl | tail -1 | jq -e --arg sha "$main_before" \
   '.data.head.branch == "refs/heads/feat" and .data.startedFrom == {"branch":"refs/heads/main","sha":$sha}' \
   > /dev/null || fail "run_started: $(grep '"kind":"run_started"' .simmer/events.jsonl | tail -1)"
+"$SIMMER" status | grep -qxF 'isolated run on feat (not landed): main is untouched; `simmer land` brings the run onto it' ||
+  fail "status does not name the isolated run: $("$SIMMER" status)"
+expect_eq "$("$SIMMER" status --json | jq -c .isolated)" \
+  "{\"branch\":\"refs/heads/feat\",\"startedFrom\":{\"branch\":\"refs/heads/main\",\"sha\":\"$main_before\"}}" \
+  "status --json isolated"
 check_journal
 
 # Land: main fast-forwards to feat; the user's local changes stay; the run's worktree and branch go.
@@ -101,6 +106,7 @@ expect_eq "$(tail -1 README.md)" "local edit" "tracked edit kept by land"
 expect_eq "$(story_status S-3)" "passed" "the user's prd.json after land"
 expect_eq "$(git branch --list feat)" "" "feat deleted after land"
 expect_eq "$(git worktree list | wc -l)" "1" "the run's worktree removed ($(git worktree list))"
+expect_eq "$("$SIMMER" status --json | jq -c .isolated)" "null" "status after land"
 out=$("$SIMMER" land 2>&1)
 expect_eq "$?" "2" "land again (output: $out)"
 echo "$out" | grep -qF "no isolated run to land" || fail "second land: $out"

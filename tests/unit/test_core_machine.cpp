@@ -957,3 +957,34 @@ TEST_CASE("machine: state.json holds money rounded to the micro-dollar, not the 
   CHECK(doc["stories"]["S1"]["costUsd"].get<double>() == 0.3);
   CHECK(doc["spend"]["totalUsd"].dump() == "0.3");
 }
+
+TEST_CASE("machine: an isolated run is named in the state until it is landed, and survives state.json") {
+  Run run;
+  start(run, json::array({story("S-1", 1)}));
+  CHECK_FALSE(run.state.isolated);
+  CHECK_FALSE(simmer::core::to_json(run.state).contains("isolated"));
+  run.feed("run_started", {{"pid", 43},
+                           {"head", {{"branch", "refs/heads/feat"}, {"sha", "b1"}}},
+                           {"startedFrom", {{"branch", "refs/heads/main"}, {"sha", "a1"}}}});
+  REQUIRE(run.state.isolated);
+  CHECK(run.state.isolated->branch == "refs/heads/feat");
+  CHECK(run.state.isolated->from_branch == "refs/heads/main");
+  CHECK(run.state.isolated->from_sha == "a1");
+  const json doc = simmer::core::to_json(run.state);
+  CHECK(doc["isolated"] ==
+        json{{"branch", "refs/heads/feat"}, {"startedFrom", {{"branch", "refs/heads/main"}, {"sha", "a1"}}}});
+  auto back = simmer::core::state_from_json(doc);
+  REQUIRE(back.ok());
+  CHECK(simmer::core::canonical_text(*back) == simmer::core::canonical_text(run.state));
+  // Landing another branch changes nothing; landing this one clears it.
+  run.feed("landed", {{"branch", "refs/heads/other"}});
+  CHECK(run.state.isolated);
+  run.feed("landed", {{"branch", "refs/heads/feat"}});
+  CHECK_FALSE(run.state.isolated);
+  // A run on the checked-out branch is not isolated, whatever came before.
+  run.feed("run_started", {{"pid", 44},
+                           {"head", {{"branch", "refs/heads/feat"}, {"sha", "b1"}}},
+                           {"startedFrom", {{"branch", "refs/heads/main"}, {"sha", "a1"}}}});
+  run.feed("run_started", {{"pid", 45}, {"head", {{"branch", "refs/heads/main"}, {"sha", "a1"}}}});
+  CHECK_FALSE(run.state.isolated);
+}
