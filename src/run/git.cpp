@@ -391,6 +391,15 @@ Result<bool> Git::settle_index_lock(const fs::path& lock, int wait_ms) const {
   }
 }
 
+void Git::moved_to(const std::string& sha, const std::string& tree) {
+  if (m_tip && *m_tip == sha) {
+    return;
+  }
+  m_tip = sha;
+  m_tip_tree = tree;
+  m_private_ready = false;  // it holds the old tip's tree
+}
+
 fs::path Git::private_index() const { return m_layout->git_dir / fmt::format("simmer-index.{}", ::getpid()); }
 
 fs::path Git::message_file() const { return m_layout->git_dir / fmt::format("SIMMER_COMMIT_MSG.{}", ::getpid()); }

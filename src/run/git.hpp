@@ -68,6 +68,7 @@ public:
 
   // Where HEAD points (run::HeadRef). Read from .git/HEAD and the ref file when they are plain files (no
   // process), else from git. A HEAD that cannot be read at all gives an empty HeadRef.
+  void moved_to(const std::string& sha, const std::string& tree) override;
   HeadRef head() const override;
 
   // Puts HEAD back to `want` without touching the work tree: the branch ref is set to `want.sha`, HEAD is

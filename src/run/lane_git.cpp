@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace simmer::run {
@@ -50,25 +53,40 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// Whether the repository at `dir` has a committer identity (`git config user.email`), asked once per folder for the
+// life of the process: the merge queue writes commits in every lane, and the answer does not change under a run.
+bool has_identity(const fs::path& dir) {
+  static std::mutex mutex;
+  static std::map<fs::path, bool> known;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = known.find(dir); it != known.end()) {
+      return it->second;
+    }
+  }
+  util::ProcessSpec probe;
+  probe.argv = {"git", "config", "user.email"};
+  probe.cwd = dir;
+  std::string found;
+  auto r = util::run_process(probe, [&](util::StreamId s, std::string_view line, bool) {
+    if (s == util::StreamId::out) {
+      found.append(line);
+    }
+  });
+  const bool has = r.succeeded() && !trim(found).empty();
+  std::lock_guard<std::mutex> lock(mutex);
+  known[dir] = has;
+  return has;
+}
+
 // `writes_commits`: a rebase or merge, which needs an identity; a repository without one still gets its commits
 // (run::Git::ensure_identity does the same for the harness's own).
 GitOut git(const fs::path& dir, std::vector<std::string> args, bool writes_commits = false) {
   util::ProcessSpec spec;
   spec.argv = {"git"};
   const char* email = std::getenv("GIT_COMMITTER_EMAIL");
-  if (writes_commits && (!email || !*email)) {
-    util::ProcessSpec probe;
-    probe.argv = {"git", "config", "user.email"};
-    probe.cwd = dir;
-    std::string found;
-    auto r = util::run_process(probe, [&](util::StreamId s, std::string_view line, bool) {
-      if (s == util::StreamId::out) {
-        found.append(line);
-      }
-    });
-    if (!r.succeeded() || trim(found).empty()) {
-      spec.argv.insert(spec.argv.end(), {"-c", "user.name=simmer", "-c", "user.email=simmer@localhost"});
-    }
+  if (writes_commits && (!email || !*email) && !has_identity(dir)) {
+    spec.argv.insert(spec.argv.end(), {"-c", "user.name=simmer", "-c", "user.email=simmer@localhost"});
   }
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = dir;
@@ -115,13 +133,25 @@ bool same_path(const fs::path& a, const fs::path& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+// The git dir of `worktree`: the folder its `.git` file points at (a linked worktree's `gitdir: <path>`), read without
+// a process; git's own answer when `.git` is anything else.
+fs::path git_dir_of(const fs::path& worktree) {
+  std::ifstream file(worktree / ".git");
+  std::string line;
+  if (file && std::getline(file, line) && line.rfind("gitdir: ", 0) == 0) {
+    fs::path dir(line.substr(8));
+    return dir.is_absolute() ? dir : worktree / dir;
+  }
+  GitOut dir = git(worktree, {"rev-parse", "--absolute-git-dir"});
+  return dir.ok() ? fs::path(trim(dir.out)) : fs::path();
+}
+
 // Whether the git dir of `worktree` has a rebase or merge in progress, and aborts it.
 void abort_unfinished(const fs::path& worktree) {
-  GitOut dir = git(worktree, {"rev-parse", "--absolute-git-dir"});
-  if (!dir.ok()) {
+  const fs::path git_dir = git_dir_of(worktree);
+  if (git_dir.empty()) {
     return;
   }
-  const fs::path git_dir = trim(dir.out);
   std::error_code ec;
   if (fs::exists(git_dir / "rebase-merge", ec) || fs::exists(git_dir / "rebase-apply", ec)) {
     git(worktree, {"rebase", "--abort"});
@@ -243,21 +273,36 @@ Result<Integration> integrate_lane(const fs::path& worktree, const std::string& 
   abort_unfinished(worktree);
   Integration out;
   out.onto = onto;
-  GitOut dirty = git(worktree, {"status", "--porcelain=v1", "--untracked-files=no"});
-  if (!dirty.ok()) {
-    return failed("git status", worktree, dirty);
-  }
-  if (!trim(dirty.out).empty()) {
+  // A lane with uncommitted changes to tracked files is refused, never integrated around them. A rebase refuses to
+  // start on one by itself, so it is asked only when the rebase failed; a merge would go ahead, so it is asked first.
+  auto refuse_dirty = [&]() -> std::optional<Failure> {
+    GitOut dirty = git(worktree, {"status", "--porcelain=v1", "--untracked-files=no"});
+    if (!dirty.ok()) {
+      return failed("git status", worktree, dirty);
+    }
+    if (trim(dirty.out).empty()) {
+      return std::nullopt;
+    }
     return Failure{fmt::format("the lane {} has uncommitted changes to tracked files, which the merge queue "
                                "does not touch: {}",
                                worktree.string(), util::preview(trim(dirty.out), 300)),
                    ExitCode::failure};
+  };
+  if (mode == "merge") {
+    if (auto refused = refuse_dirty()) {
+      return *refused;
+    }
   }
   GitOut run = mode == "merge" ? git(worktree,
                                      {"merge", "--no-edit", "--no-verify", "-m",
                                       fmt::format("Merge {} into the lane", onto.substr(0, 12)), onto},
                                      true)
                                : git(worktree, {"rebase", "--no-verify", "--no-autostash", onto}, true);
+  if (!run.ok() && mode != "merge" && !fs::exists(git_dir_of(worktree) / "rebase-merge")) {
+    if (auto refused = refuse_dirty()) {
+      return *refused;
+    }
+  }
   if (!run.ok()) {
     GitOut unmerged = git(worktree, {"diff", "--name-only", "--diff-filter=U"});
     out.files = lines_of(unmerged.out);
@@ -275,12 +320,19 @@ Result<Integration> integrate_lane(const fs::path& worktree, const std::string& 
     abort_unfinished(worktree);
     return out;
   }
-  GitOut list = git(worktree, {"rev-list", "--reverse", onto + "..HEAD"});
+  // The lane's commits and the tree of its tip, in one process.
+  GitOut list = git(worktree, {"rev-list", "--reverse", "--no-commit-header", "--format=%H %T", onto + "..HEAD"});
   if (!list.ok()) {
     return failed("git rev-list", worktree, list);
   }
-  out.commits = lines_of(list.out);
-  out.head = out.commits.empty() ? rev_parse(worktree, "HEAD") : out.commits.back();  // one process, not two
+  for (const std::string& line : lines_of(list.out)) {
+    out.commits.push_back(line.substr(0, line.find(' ')));
+    out.head_tree = line.substr(line.find(' ') + 1);
+  }
+  out.head = out.commits.empty() ? rev_parse(worktree, "HEAD") : out.commits.back();
+  if (out.commits.empty()) {
+    out.head_tree.clear();
+  }
   return out;
 }
 
@@ -327,14 +379,16 @@ Result<bool> restack_lane(const fs::path& worktree, const std::string& story, st
 
 Result<bool> fast_forward(const fs::path& root, const std::string& branch, const std::string& expect,
                           const std::string& sha) {
-  GitOut on = git(root, {"symbolic-ref", "-q", "HEAD"});
-  if (trim(on.out) != branch) {
+  // Where HEAD is and which branch it is on, in one process.
+  const std::vector<std::string> at = lines_of(git(root, {"rev-parse", "HEAD", "--symbolic-full-name", "HEAD"}).out);
+  const std::string on = at.size() == 2 && at[1] != "HEAD" ? at[1] : std::string();
+  if (on != branch) {
     return Failure{fmt::format("the integration branch {} is no longer checked out in {} (HEAD is {}): the merge "
                                "queue moves only the branch the run started on",
-                               branch, root.string(), trim(on.out).empty() ? "detached" : trim(on.out)),
+                               branch, root.string(), on.empty() ? "detached" : on),
                    ExitCode::failure};
   }
-  const std::string now = rev_parse(root, "HEAD");
+  const std::string now = at.empty() ? std::string() : at.front();
   if (now == sha) {
     return true;  // made by a killed predecessor
   }

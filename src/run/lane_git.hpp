@@ -45,6 +45,7 @@ struct Integration {
   std::string onto;                  // the integration tip the lane was brought up to
   std::string head;                  // not conflicted: the lane's new tip
   std::vector<std::string> commits;  // not conflicted: the lane's commits on top of `onto`, oldest first
+  std::string head_tree;             // not conflicted: the tree of `head` when the lane has commits; "" otherwise
   std::vector<std::string> files;    // conflicted: the files git could not merge
   std::string hunks;                 // conflicted: the conflicting hunks with their markers, the first 64 KiB
 };

@@ -361,7 +361,9 @@ void Lanes::finished(const std::string& id, Child& child) {
 void Lanes::integrate(const core::effects::IntegrateLane& effect) {
   const std::string& id = effect.story_id;
   const core::LaneState& lane = m_cx.state().lanes.at(id);
-  const std::string onto = rev_parse(m_cx.paths.root, "HEAD");
+  // The integration tip as this run left it (its fast-forwards and records keep it): a branch moved behind the
+  // run's back is found by the fast-forward's compare-and-swap.
+  const std::string onto = m_cx.head.sha.empty() ? rev_parse(m_cx.paths.root, "HEAD") : m_cx.head.sha;
   auto r = integrate_lane(lane.worktree, onto, effect.integrate);
   if (!r.ok()) {
     throw lane_error(id, r.failure());
@@ -369,6 +371,7 @@ void Lanes::integrate(const core::effects::IntegrateLane& effect) {
   if (r->conflicted) {
     m_cx.append(core::events::MergeConflicted{.story_id = id, .onto = onto, .files = r->files, .hunks = r->hunks});
   } else {
+    m_trees[r->head] = r->head_tree;
     m_cx.append(core::events::MergeRebased{.story_id = id, .onto = onto, .head = r->head, .commits = r->commits});
   }
 }
@@ -404,6 +407,11 @@ void Lanes::fast_forward(const core::effects::FastForward& effect) {
     throw lane_error(effect.story_id, r.failure());
   }
   m_cx.head.sha = effect.sha;
+  // The record commit that follows builds on the new tip without asking git where HEAD is.
+  if (auto tree = m_trees.find(effect.sha); tree != m_trees.end() && !tree->second.empty()) {
+    m_cx.world.repository.moved_to(effect.sha, tree->second);
+  }
+  m_trees.clear();
   m_cx.append(core::events::Merged{
       .story_id = effect.story_id, .branch = m_cx.head.branch, .pre_merge = effect.onto, .sha = effect.sha});
 }

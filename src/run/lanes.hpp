@@ -89,6 +89,7 @@ private:
   std::map<std::string, std::unique_ptr<Child>> m_live;
   std::map<std::string, int> m_relaunches;        // by story: launches in a row that ended without a result
   std::map<std::string, std::string> m_observed;  // by story: the lane tip observe() last looked at
+  std::map<std::string, std::string> m_trees;     // a rebased lane's tip -> its tree, for the fast-forward's hint
   std::int64_t m_observed_at = 0;                 // when reap() last looked at every live lane (Unix ms)
   std::mutex m_print;
 };

@@ -76,6 +76,10 @@ public:
   // Commits every change outside `.simmer/` and the `excluded` paths, as commit() does.
   virtual Result<CommitOutcome> commit_work_tree(const std::vector<std::string>& excluded, const std::string& subject,
                                                  const std::string& run_id, long long seq) = 0;
+  // Someone else moved HEAD (the merge queue's fast-forward) from this object's last commit to `sha`, whose tree is
+  // `tree`: the next commit builds on it without asking git where HEAD is. Only a hint: a HEAD that is not `sha` by
+  // then is found out as always.
+  virtual void moved_to(const std::string& /*sha*/, const std::string& /*tree*/) {}
   virtual HeadRef head() const = 0;
   // Puts HEAD back to `want` without touching the work tree.
   virtual Result<bool> restore_head(const HeadRef& want) const = 0;
