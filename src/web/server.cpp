@@ -30,7 +30,9 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/lock.hpp"
+#include "util/journal.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 #include "web/authority.hpp"
 #include "web/http.hpp"
@@ -276,7 +278,8 @@ struct Server::Impl {
   void feedback(const http::Request& req, http::Response& res);
   void steer(const http::Request& req, http::Response& res);
   void transcript(const http::Request& req, http::Response& res);
-  void activity(http::Response& res);
+  void activity(const http::Request& req, http::Response& res);
+  bool lane_in_flight(const std::string& id) const;
   void lanes(http::Response& res);
   std::optional<std::filesystem::path> session_file(const std::string& rel) const;
 };
@@ -656,28 +659,73 @@ void Server::Impl::steer(const http::Request& req, http::Response& res) {
   send_json(res, reply.status, reply.body);
 }
 
-// `rel` (relative to the project root) resolved, when it lies under .simmer/sessions/ once every link is followed.
-std::optional<std::filesystem::path> Server::Impl::session_file(const std::string& rel) const {
+namespace {
+
+// `file` resolved, when it lies under `dir` once every link is followed.
+std::optional<std::filesystem::path> file_under(const std::filesystem::path& dir, const std::filesystem::path& file) {
   std::error_code ec;
-  auto sessions = std::filesystem::weakly_canonical(paths.sessions, ec);
-  auto wanted = std::filesystem::weakly_canonical(paths.root / rel, ec);
-  if (rel.empty() || std::filesystem::path(rel).is_absolute() || ec ||
-      wanted.string().rfind(sessions.string() + "/", 0) != 0) {
+  auto inside = std::filesystem::weakly_canonical(dir, ec);
+  auto wanted = ec ? std::filesystem::path() : std::filesystem::weakly_canonical(file, ec);
+  if (ec || wanted.string().rfind(inside.string() + "/", 0) != 0) {
     return std::nullopt;
   }
   return wanted;
 }
 
-void Server::Impl::activity(http::Response& res) {
+}  // namespace
+
+// `rel` (relative to the project root) resolved, when it lies under .simmer/sessions/ once every link is followed.
+std::optional<std::filesystem::path> Server::Impl::session_file(const std::string& rel) const {
+  if (rel.empty() || std::filesystem::path(rel).is_absolute()) {
+    return std::nullopt;
+  }
+  return file_under(paths.sessions, paths.root / rel);
+}
+
+// Whether `id` is a story in flight in a lane of the run state.json describes: only such an id names a folder.
+bool Server::Impl::lane_in_flight(const std::string& id) const {
+  auto text = util::read_file(paths.state);
+  if (!text.ok()) {
+    return false;
+  }
+  auto folded = core::state_from_json(json::parse(*text, nullptr, false));
+  return folded.ok() && folded->lanes.count(id) != 0;
+}
+
+void Server::Impl::activity(const http::Request& req, http::Response& res) {
   json session;
-  feed.with_view([&](const RunView& view) { session = view.current_session(); });
+  std::optional<std::filesystem::path> file;
   json out = {{"session", nullptr}, {"lines", json::array()}, {"truncated", false}};
+  if (req.has_param("lane")) {
+    // A lane's session: the one its own journal has open, its transcript under the lane's sessions folder.
+    const std::string id = req.param("lane");
+    if (!lane_in_flight(id)) {
+      return send_error(res, 404, fmt::format("no lane {} in flight", util::preview(id, 80)));
+    }
+    out["lane"] = id;
+    const std::filesystem::path dir = paths.lane_dir(id);
+    RunView lane_view;
+    try {
+      util::Journal::for_each_line(dir / "events.jsonl",
+                                   [&](const util::JournalLine& line) { lane_view.apply(line.event); });
+    } catch (const Error&) {
+      // A damaged lane journal shows no session; its run refuses it and says so.
+    }
+    session = lane_view.current_session();
+    if (!session.is_null()) {
+      file = file_under(dir / "sessions", session.value("transcript", std::string()));
+    }
+  } else {
+    feed.with_view([&](const RunView& view) { session = view.current_session(); });
+    if (!session.is_null()) {
+      file = session_file(session.value("transcript", std::string()));
+    }
+  }
   // A session of a killed cook is not running, whatever the journal's last launch says.
   if (session.is_null() || !cook_alive(paths)) {
     return send_json(res, 200, out.dump() + "\n");
   }
   out["session"] = session;
-  auto file = session_file(session.value("transcript", std::string()));
   std::ifstream in;
   std::error_code ec;
   if (file && !std::filesystem::is_directory(*file, ec)) {
@@ -824,7 +872,7 @@ void Server::Impl::handle(const http::Request& req, http::Response& res) {
     return transcript(req, res);
   }
   if (path == "/api/activity") {
-    return activity(res);
+    return activity(req, res);
   }
   if (path == "/api/lanes") {
     return lanes(res);
