@@ -146,7 +146,7 @@ Runner setup_cook(CLI::App& sub) {
       return to_int(result.failure().code);
     }
     if (options.started_from && options.output != run::OutputMode::json_lines) {
-      const std::string onto = options.started_from->branch.substr(std::string_view("refs/heads/").size());
+      const std::string onto = run::short_branch_name(options.started_from->branch);
       std::printf(
           "the run's commits are on %s (worktree %s), not on %s: review them (`git log %s..%s`), then "
           "`simmer land` brings them onto %s\n",

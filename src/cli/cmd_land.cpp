@@ -51,8 +51,8 @@ Runner setup_land(CLI::App& sub) {
       std::printf("%s\n", out.dump(2).c_str());
       return 0;
     }
-    const std::string branch = landed.branch.substr(11);
-    const std::string onto = landed.onto.substr(11);
+    const std::string branch = run::short_branch_name(landed.branch);
+    const std::string onto = run::short_branch_name(landed.onto);
     if (landed.before == landed.after) {
       std::printf("nothing to land: %s already holds the work of %s (at %s)\n", onto.c_str(), branch.c_str(),
                   landed.after.substr(0, 12).c_str());

@@ -5,6 +5,7 @@
 #include "core/machine.hpp"
 #include "core/select.hpp"
 #include "core/state.hpp"
+#include "run/isolated.hpp"
 #include "run/lane_git.hpp"
 #include "run/report.hpp"
 #include "store/documents.hpp"
@@ -184,8 +185,8 @@ Runner setup_status(CLI::App& sub) {
     }
     std::string out = fmt::format("simmer status: {}\n", head);
     if (state.isolated) {
-      const std::string branch = state.isolated->branch.substr(std::string_view("refs/heads/").size());
-      const std::string from = state.isolated->from_branch.substr(std::string_view("refs/heads/").size());
+      const std::string branch = run::short_branch_name(state.isolated->branch);
+      const std::string from = run::short_branch_name(state.isolated->from_branch);
       out += fmt::format("isolated run on {} (not landed): {} is untouched; `simmer land` brings the run onto it\n",
                          branch, from);
     }

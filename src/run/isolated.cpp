@@ -28,8 +28,6 @@ namespace {
 
 constexpr std::string_view k_heads = "refs/heads/";
 
-std::string short_name(const std::string& ref) { return ref.rfind(k_heads, 0) == 0 ? ref.substr(k_heads.size()) : ref; }
-
 Failure bad(std::string message) { return Failure{std::move(message), ExitCode::invalid_input}; }
 
 // The run's worktree: <git common dir>/simmer/runs/<name>.
@@ -42,6 +40,10 @@ Result<fs::path> run_worktree_path(const fs::path& root, const std::string& name
 }
 
 }  // namespace
+
+std::string short_branch_name(const std::string& ref) {
+  return ref.rfind(k_heads, 0) == 0 ? ref.substr(k_heads.size()) : ref;
+}
 
 std::map<std::string, Head> unlanded_runs(const std::vector<core::Event>& events) {
   std::map<std::string, Head> runs;
@@ -62,7 +64,7 @@ std::optional<Failure> in_flight_elsewhere(const JournalFold& fold, const std::s
     return std::nullopt;
   }
   const std::string what = fold.state.story_id ? "story " + *fold.state.story_id : std::string("its lanes");
-  const std::string last = short_name(fold.last_head->branch);
+  const std::string last = short_branch_name(fold.last_head->branch);
   if (fold.last_started_from) {
     return bad(
         fmt::format("the isolated run on {} stopped in the middle of {}: resume it first with `simmer cook "
@@ -73,7 +75,7 @@ std::optional<Failure> in_flight_elsewhere(const JournalFold& fold, const std::s
       fmt::format("the last run stopped in the middle of {} on {}, and this cook would work on {}: resume it "
                   "there first (`git switch {}`, then `simmer cook`)",
                   what, last.empty() ? "a detached HEAD" : last,
-                  branch.empty() ? "a detached HEAD" : short_name(branch), last));
+                  branch.empty() ? "a detached HEAD" : short_branch_name(branch), last));
 }
 
 Result<IsolatedRun> open_isolated_run(const store::ProjectPaths& project, const std::string& name) {
@@ -121,7 +123,7 @@ Result<IsolatedRun> open_isolated_run(const store::ProjectPaths& project, const 
       return bad(
           fmt::format("the isolated run on {} (started from {}) has no branch any more: it was deleted by "
                       "hand, and with it the run's commits. Start a new run with another --branch name",
-                      name, short_name(found->second.branch)));
+                      name, short_branch_name(found->second.branch)));
     }
     run.started_from = found->second;
     run.resumed = true;
@@ -132,20 +134,20 @@ Result<IsolatedRun> open_isolated_run(const store::ProjectPaths& project, const 
           fmt::format("--branch {}: a branch {} exists already, at {}, with {} commit{} that {} does not "
                       "have, and no isolated run of this project is on it: simmer will not build on someone "
                       "else's work. Choose another name (or delete the branch: `git branch -D {}`)",
-                      name, name, tip.substr(0, 12), own, own == "1" ? "" : "s", short_name(*on), name));
+                      name, name, tip.substr(0, 12), own, own == "1" ? "" : "s", short_branch_name(*on), name));
     }
     const std::string prd = project.display(project.prd);
     if (!git_stdout(root, {"cat-file", "-e", "HEAD:./" + prd})) {
       return bad(
           fmt::format("{} is not in the last commit of {}: an isolated run reads the PRD from there; commit "
                       "it first (git add -f {} && git commit)",
-                      prd, short_name(*on), prd));
+                      prd, short_branch_name(*on), prd));
     }
     if (!git_stdout(root, {"status", "--porcelain", "--", prd}).value_or("x").empty()) {
       return bad(
           fmt::format("{} has changes that are not committed: an isolated run starts from the last commit of "
                       "{}; commit the PRD first (git add {} && git commit)",
-                      prd, short_name(*on), prd));
+                      prd, short_branch_name(*on), prd));
     }
     run.started_from = Head{.branch = *on, .sha = head};
   }
@@ -176,7 +178,7 @@ Result<LandResult> land(const store::ProjectPaths& project, const LandOptions& o
   const std::map<std::string, Head> runs = unlanded_runs(events);
   std::string names;
   for (const auto& [ref, from] : runs) {
-    names += (names.empty() ? "" : ", ") + short_name(ref);
+    names += (names.empty() ? "" : ", ") + short_branch_name(ref);
   }
   auto chosen = runs.end();
   if (!options.branch.empty()) {
@@ -194,8 +196,8 @@ Result<LandResult> land(const store::ProjectPaths& project, const LandOptions& o
                                           "NAME`",
                                           names));
   }
-  const std::string branch = short_name(chosen->first);
-  const std::string onto = short_name(chosen->second.branch);
+  const std::string branch = short_branch_name(chosen->first);
+  const std::string onto = short_branch_name(chosen->second.branch);
   StateCache cache(project.state);
   JournalFold fold = fold_journal(events, cache);
   if (fold.last_head && fold.last_head->branch == chosen->first && (fold.state.story_id || !fold.state.lanes.empty())) {

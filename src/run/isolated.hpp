@@ -16,6 +16,9 @@
 
 namespace simmer::run {
 
+// "main" for "refs/heads/main"; any other text as it is.
+std::string short_branch_name(const std::string& ref);
+
 // The isolated runs of the journal `events` that are not landed yet: their branch ("refs/heads/NAME") -> the branch
 // and tip each started from (run_started's `startedFrom`; a `landed` event closes its run).
 std::map<std::string, core::events::Head> unlanded_runs(const std::vector<core::Event>& events);
